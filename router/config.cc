@@ -1,0 +1,166 @@
+// The TOML config file (LITELIFT_CONFIG). Layout, in docs/configuration.md:
+//
+//   backend = "postgres"            # default for file databases
+//   dsn = "postgresql://host/db"    # LITELIFT_DSN overrides it
+//   route_memory = false
+//   [[route]]
+//   match = "/srv/app/*.db"         # fnmatch(3) on the canonical path
+//   backend = "postgres"            # optional
+//   dsn = "..."                     # optional, else the top-level dsn
+//   schema = "app"                  # optional, else derived from the path
+//
+// Every problem is reported as "file:line: what", and makes every open fail.
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "router/route.h"
+
+namespace litelift::router {
+
+namespace {
+
+std::string At(const std::string& file, std::uint_least32_t line) {
+  return "litelift: " + file + ":" + std::to_string(line) + ": ";
+}
+
+// The first meaningful line of a toml11 message, without its "[error] f: ".
+std::string Summary(const std::string& what) {
+  std::string first = what.substr(0, what.find('\n'));
+  for (const char* prefix : {"[error] "}) {
+    if (first.rfind(prefix, 0) == 0) first.erase(0, std::string(prefix).size());
+  }
+  size_t colon = first.find(": ");
+  if (first.rfind("toml::", 0) == 0 && colon != std::string::npos) {
+    first.erase(0, colon + 2);
+  }
+  return first;
+}
+
+bool ParseBackendValue(const toml::value& v, const std::string& file,
+                       Backend* backend, std::string* error) {
+  if (!v.is_string()) {
+    *error = At(file, v.location().line()) + "backend must be a string";
+    return false;
+  }
+  const std::string& text = v.as_string().str;
+  if (text == "sqlite" || text == "local") {
+    *backend = Backend::kSqlite;
+  } else if (text == "postgres" || text == "postgresql") {
+    *backend = Backend::kPostgres;
+  } else {
+    *error = At(file, v.location().line()) + "backend = \"" + text +
+             "\" is not a backend (use \"sqlite\" or \"postgres\")";
+    return false;
+  }
+  return true;
+}
+
+bool StringValue(const toml::value& v, const std::string& key,
+                 const std::string& file, std::string* out, std::string* error) {
+  if (!v.is_string()) {
+    *error = At(file, v.location().line()) + key + " must be a string";
+    return false;
+  }
+  *out = v.as_string().str;
+  return true;
+}
+
+bool ParseRule(const toml::value& table, const std::string& file,
+               RouteRule* rule, std::string* error) {
+  rule->line = static_cast<int>(table.location().line());
+  bool has_match = false;
+  for (const auto& [key, v] : table.as_table()) {
+    bool ok = true;
+    if (key == "match") {
+      ok = StringValue(v, key, file, &rule->match, error);
+      has_match = true;
+    } else if (key == "backend") {
+      Backend b;
+      ok = ParseBackendValue(v, file, &b, error);
+      rule->backend = b;
+    } else if (key == "dsn") {
+      ok = StringValue(v, key, file, &rule->dsn, error);
+    } else if (key == "schema") {
+      ok = StringValue(v, key, file, &rule->schema, error);
+    } else {
+      *error = At(file, v.location().line()) + "unknown key '" + key +
+               "' in [[route]] (known: match, backend, dsn, schema)";
+      ok = false;
+    }
+    if (!ok) return false;
+  }
+  if (!has_match) {
+    *error = At(file, rule->line) + "[[route]] needs a match pattern";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void ParseConfig(std::string_view text, const std::string& file_name,
+                 Settings* settings) {
+  toml::value root;
+  try {
+    std::istringstream in{std::string(text)};
+    root = toml::parse(in, file_name);
+  } catch (const toml::exception& e) {
+    settings->error = At(file_name, e.location().line()) + Summary(e.what());
+    return;
+  } catch (const std::exception& e) {
+    settings->error = "litelift: " + file_name + ": " + Summary(e.what());
+    return;
+  }
+  std::string& error = settings->error;
+  for (const auto& [key, v] : root.as_table()) {
+    if (key == "backend") {
+      Backend b;
+      if (!ParseBackendValue(v, file_name, &b, &error)) return;
+      if (!settings->forced_backend) settings->forced_backend = b;
+    } else if (key == "dsn") {
+      if (!StringValue(v, key, file_name, &settings->dsn, &error)) return;
+      settings->dsn_origin = file_name + ":" + std::to_string(v.location().line());
+    } else if (key == "route_memory") {
+      if (!v.is_boolean()) {
+        error = At(file_name, v.location().line()) + "route_memory must be true or false";
+        return;
+      }
+      settings->route_memory = settings->route_memory || v.as_boolean();
+    } else if (key == "route") {
+      if (!v.is_array()) {
+        error = At(file_name, v.location().line()) +
+                "route must be an array of tables, written [[route]]";
+        return;
+      }
+      for (const auto& item : v.as_array()) {
+        if (!item.is_table()) {
+          error = At(file_name, item.location().line()) + "each route must be a table";
+          return;
+        }
+        RouteRule rule;
+        if (!ParseRule(item, file_name, &rule, &error)) return;
+        settings->rules.push_back(std::move(rule));
+      }
+    } else {
+      error = At(file_name, v.location().line()) + "unknown key '" + key +
+              "' (known: backend, dsn, route_memory, [[route]])";
+      return;
+    }
+  }
+}
+
+void ParseConfigFile(const std::string& path, Settings* settings) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    settings->error = "litelift: cannot read LITELIFT_CONFIG file " + path;
+    return;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  ParseConfig(text.str(), path, settings);
+}
+
+}  // namespace litelift::router

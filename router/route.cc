@@ -1,0 +1,234 @@
+#include "router/route.h"
+
+#include <fnmatch.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+namespace litelift::router {
+
+namespace {
+
+bool ParseBackend(std::string_view text, Backend* backend) {
+  if (text == "sqlite" || text == "local") {
+    *backend = Backend::kSqlite;
+    return true;
+  }
+  if (text == "postgres" || text == "postgresql" || text == "pg") {
+    *backend = Backend::kPostgres;
+    return true;
+  }
+  return false;
+}
+
+bool IsTrue(const char* value) {
+  if (value == nullptr) return false;
+  std::string_view v(value);
+  return v == "1" || v == "true" || v == "yes" || v == "on";
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The path part of a "file:" URI, percent-decoded, as SQLite reads it.
+std::string UriPath(std::string_view uri) {
+  std::string_view rest = uri.substr(5);  // after "file:"
+  if (rest.substr(0, 2) == "//") {
+    rest.remove_prefix(2);
+    size_t slash = rest.find('/');
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  size_t end = rest.find_first_of("?#");
+  if (end != std::string_view::npos) rest = rest.substr(0, end);
+  std::string out;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == '%' && i + 2 < rest.size() &&
+        HexValue(rest[i + 1]) >= 0 && HexValue(rest[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(rest[i + 1]) * 16 + HexValue(rest[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(rest[i]);
+    }
+  }
+  return out;
+}
+
+// The value of a query parameter of a "file:" URI, or "" when absent.
+std::string UriParameter(std::string_view uri, std::string_view key) {
+  size_t q = uri.find('?');
+  if (q == std::string_view::npos) return "";
+  std::string_view query = uri.substr(q + 1);
+  size_t hash = query.find('#');
+  if (hash != std::string_view::npos) query = query.substr(0, hash);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) {
+      return eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return "";
+}
+
+bool IsUri(const char* filename) {
+  return std::string_view(filename).substr(0, 5) == "file:";
+}
+
+// Collapses "." and ".." and repeated slashes of an absolute path.
+std::string Normalise(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  std::string part;
+  while (std::getline(in, part, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out;
+  for (const auto& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace
+
+bool IsMemoryDatabase(const char* filename, int flags) {
+  if (filename == nullptr || *filename == '\0') return true;
+  if (flags & SQLITE_OPEN_MEMORY) return true;
+  std::string_view name(filename);
+  if (name == ":memory:") return true;
+  if (IsUri(filename)) {
+    std::string path = UriPath(name);
+    return path.empty() || path == ":memory:" ||
+           UriParameter(name, "mode") == "memory";
+  }
+  return false;
+}
+
+std::string CanonicalPath(std::string_view filename) {
+  std::string path = filename.substr(0, 5) == "file:" ? UriPath(filename)
+                                                      : std::string(filename);
+  if (path.empty() || path[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) != nullptr) path = std::string(cwd) + "/" + path;
+  }
+  path = Normalise(path);
+  // Resolve links in the directory (the file itself may not exist yet).
+  size_t slash = path.rfind('/');
+  std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+  char resolved[PATH_MAX];
+  if (realpath(dir.c_str(), resolved) != nullptr) {
+    std::string base = path.substr(slash + 1);
+    std::string real_dir(resolved);
+    path = (real_dir == "/" ? "" : real_dir) + "/" + base;
+  }
+  return path;
+}
+
+void ParseConfigFile(const std::string& path, Settings* settings);  // config.cc
+
+Settings LoadSettings(const GetEnv& getenv) {
+  Settings s;
+  if (const char* backend = getenv("LITELIFT_BACKEND");
+      backend != nullptr && *backend != '\0') {
+    Backend b;
+    if (!ParseBackend(backend, &b)) {
+      s.error = std::string("litelift: LITELIFT_BACKEND=") + backend +
+                " is not a backend (use sqlite or postgres)";
+      return s;
+    }
+    s.forced_backend = b;
+  }
+  s.route_memory = IsTrue(getenv("LITELIFT_ROUTE_MEMORY"));
+  if (const char* config = getenv("LITELIFT_CONFIG");
+      config != nullptr && *config != '\0') {
+    s.config_path = config;
+    ParseConfigFile(config, &s);
+    if (!s.error.empty()) return s;
+  }
+  if (const char* dsn = getenv("LITELIFT_DSN"); dsn != nullptr && *dsn != '\0') {
+    s.dsn = dsn;
+    s.dsn_origin = "LITELIFT_DSN";
+  }
+  return s;
+}
+
+const Settings& ProcessSettings() {
+  static std::once_flag once;
+  static Settings* settings = nullptr;  // never destroyed: used until exit
+  std::call_once(once, [] {
+    settings = new Settings(LoadSettings([](const char* n) { return std::getenv(n); }));
+  });
+  return *settings;
+}
+
+bool Decide(const Settings& settings, const char* filename, int flags,
+            Route* route, std::string* error) {
+  *route = Route();
+  if (!settings.error.empty()) {
+    *error = settings.error;
+    return false;
+  }
+  route->memory = IsMemoryDatabase(filename, flags);
+  if (settings.forced_backend == Backend::kSqlite) {
+    route->origin = "LITELIFT_BACKEND";
+    return true;
+  }
+  if (settings.rules.empty() && settings.dsn.empty() && !settings.forced_backend) {
+    route->origin = "default";  // nothing configured: no path work at all
+    return true;
+  }
+  if (!route->memory) route->canonical_path = CanonicalPath(filename);
+
+  const RouteRule* rule = nullptr;
+  if (!route->memory) {
+    for (const auto& r : settings.rules) {
+      if (fnmatch(r.match.c_str(), route->canonical_path.c_str(), 0) == 0) {
+        rule = &r;
+        break;
+      }
+    }
+  }
+  if (rule != nullptr) {
+    route->origin = settings.config_path + ":" + std::to_string(rule->line);
+    route->backend = rule->backend.value_or(
+        settings.dsn.empty() && rule->dsn.empty() ? Backend::kSqlite
+                                                  : Backend::kPostgres);
+    route->dsn = rule->dsn.empty() ? settings.dsn : rule->dsn;
+    route->schema = rule->schema;
+  } else if (route->memory && !settings.route_memory) {
+    route->origin = "in-memory database";
+    route->backend = Backend::kSqlite;
+  } else if (settings.forced_backend == Backend::kPostgres || !settings.dsn.empty()) {
+    route->origin = settings.forced_backend ? "LITELIFT_BACKEND" : settings.dsn_origin;
+    route->backend = Backend::kPostgres;
+    route->dsn = settings.dsn;
+  } else {
+    route->origin = "default";
+    route->backend = Backend::kSqlite;
+  }
+  if (route->backend == Backend::kPostgres && route->dsn.empty()) {
+    *error = "litelift: " + route->origin +
+             " routes this database to postgres but no DSN is set (set "
+             "LITELIFT_DSN or dsn in the config file)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace litelift::router

@@ -1,0 +1,82 @@
+// Where a database lives: the decision the shim asks for at every open.
+//
+// Settings come from the environment (LITELIFT_BACKEND, LITELIFT_DSN,
+// LITELIFT_CONFIG, LITELIFT_ROUTE_MEMORY) and, when LITELIFT_CONFIG names one,
+// a TOML file of per-path routes (see docs/configuration.md). They are read
+// once, on the first open. A bad setting is an error at every open, never a
+// silent fallback to a local file.
+
+#ifndef LITELIFT_ROUTER_ROUTE_H_
+#define LITELIFT_ROUTER_ROUTE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace litelift::router {
+
+enum class Backend { kSqlite, kPostgres };
+
+// Where one database goes.
+struct Route {
+  Backend backend = Backend::kSqlite;
+  std::string dsn;     // libpq connection string (postgres only)
+  std::string schema;  // explicit schema name, or "" for the derived one
+  bool memory = false; // the database is :memory:, "" or a memory URI
+  std::string canonical_path;  // absolute path of a file database
+  std::string origin;  // what decided: "LITELIFT_DSN", "config.toml:12", ...
+};
+
+// One [[route]] table of the config file.
+struct RouteRule {
+  std::string match;  // fnmatch(3) pattern against the canonical path
+  std::optional<Backend> backend;
+  std::string dsn;
+  std::string schema;
+  int line = 0;
+};
+
+// Everything the environment and the config file say.
+struct Settings {
+  std::optional<Backend> forced_backend;  // LITELIFT_BACKEND
+  std::string dsn;                        // LITELIFT_DSN or the file's dsn
+  std::string dsn_origin;
+  bool route_memory = false;              // LITELIFT_ROUTE_MEMORY=1
+  std::string config_path;
+  std::vector<RouteRule> rules;
+  std::string error;  // non-empty: every open fails with this message
+};
+
+// Reads a variable; returns nullptr when unset. Lets tests supply their own.
+using GetEnv = std::function<const char*(const char*)>;
+
+// Builds Settings from the environment and the file LITELIFT_CONFIG names.
+Settings LoadSettings(const GetEnv& getenv);
+
+// The process's settings, loaded from the real environment on first use.
+// Thread-safe.
+const Settings& ProcessSettings();
+
+// Parses a config file's text into settings (file name used in messages).
+// Leaves settings->error set, naming the line, on the first problem.
+void ParseConfig(std::string_view text, const std::string& file_name,
+                 Settings* settings);
+
+// Decides where the database named by filename (as given to sqlite3_open_v2,
+// with its flags) goes. Returns false with *error set when it cannot be
+// decided (bad settings, a postgres route without a DSN).
+bool Decide(const Settings& settings, const char* filename, int flags,
+            Route* route, std::string* error);
+
+// Whether filename opens an in-memory or temporary database.
+bool IsMemoryDatabase(const char* filename, int flags);
+
+// The absolute, normalised path of a file database ("file:" URIs decoded);
+// symbolic links in existing directories are resolved.
+std::string CanonicalPath(std::string_view filename);
+
+}  // namespace litelift::router
+
+#endif  // LITELIFT_ROUTER_ROUTE_H_

@@ -1,0 +1,49 @@
+// The interface between liblitelift.so and the postgres route's module,
+// liblitelift-pg.so, which the shim loads with dlopen on the first routed
+// open, so that a process that never routes never loads libpq.
+
+#ifndef LITELIFT_SHIM_MODULE_API_H_
+#define LITELIFT_SHIM_MODULE_API_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "engine/sqlite_api.h"
+#include "router/route.h"
+#include "shim/remote_api.h"
+
+namespace litelift::shim {
+
+// Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
+constexpr std::uint32_t kModuleAbiVersion = 1;
+
+// What the shim lends the module.
+struct ModuleHost {
+  std::uint32_t abi_version;
+  const engine::Api* engine;  // the real SQLite (shadow catalogs use it)
+  RemoteHandle* (*allocate_handle)(const RemoteApi* api, void* impl);
+  void (*free_handle)(RemoteHandle* handle);
+  const RemoteApi* default_api;
+  sqlite3* (*new_failed_connection)(int code, const std::string& message);
+};
+
+// What the module offers.
+struct ModuleEntry {
+  std::uint32_t abi_version;
+  // Opens filename on route with sqlite3_open_v2's contract: returns an
+  // SQLite code and, unless out of memory, sets *db to a handle (a failed
+  // connection when the code is not SQLITE_OK).
+  int (*open)(const router::Route& route, const char* filename, sqlite3** db,
+              int flags, const char* vfs);
+};
+
+// The module's one exported symbol.
+using ModuleInitFn = const ModuleEntry* (*)(const ModuleHost* host);
+constexpr const char* kModuleInitSymbol = "litelift_pg_module_init";
+constexpr const char* kModuleFileName = "liblitelift-pg.so";
+
+}  // namespace litelift::shim
+
+#endif  // LITELIFT_SHIM_MODULE_API_H_

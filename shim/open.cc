@@ -1,0 +1,107 @@
+// sqlite3_open, sqlite3_open16 and sqlite3_open_v2: ask the router where the
+// database lives, then open it locally (the real SQLite, untouched) or through
+// the postgres route's module. A database that cannot be routed as
+// configured fails to open; it never silently becomes a local file.
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "engine/sqlite_api.h"
+#include "router/log.h"
+#include "router/route.h"
+#include "shim/export.h"
+#include "shim/failed_connection.h"
+#include "shim/pg_module.h"
+#include "shim/utf.h"
+
+namespace litelift::shim {
+namespace {
+
+// Reports a failed open the way SQLite does: a handle that carries the
+// error, or NULL with SQLITE_NOMEM when not even that can be allocated.
+int FailOpen(sqlite3** db, int code, const std::string& message) {
+  LL_ERROR("open failed: {}", message);
+  *db = NewFailedConnection(code, message);
+  return *db != nullptr ? code : SQLITE_NOMEM;
+}
+
+// Opens a database that the router sent to postgres.
+int OpenRemote(const router::Route& route, const char* filename, sqlite3** db,
+               int flags, const char* vfs) {
+  std::string error;
+  const ModuleEntry* module = PgModule(&error);
+  if (module == nullptr) return FailOpen(db, SQLITE_CANTOPEN, error);
+  return module->open(route, filename, db, flags, vfs);
+}
+
+bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs,
+           int* rc) {
+  router::Route route;
+  std::string error;
+  if (!router::Decide(router::ProcessSettings(), utf8_name, flags, &route,
+                      &error)) {
+    *rc = FailOpen(db, SQLITE_CANTOPEN, error);
+    return true;
+  }
+  if (route.backend == router::Backend::kSqlite) return false;
+  LL_INFO("{} routes to postgres ({})", utf8_name != nullptr ? utf8_name : "",
+          route.origin);
+  *rc = OpenRemote(route, utf8_name, db, flags, vfs);
+  return true;
+}
+
+// Decides the route; returns false when the database stays local. Otherwise
+// the open has been done (or has failed) and *rc is its result.
+bool RoutedElsewhere(const char* utf8_name, sqlite3** db, int flags,
+                     const char* vfs, int* rc) noexcept {
+  try {
+    return Route(utf8_name, db, flags, vfs, rc);
+  } catch (...) {  // only std::bad_alloc can get here
+    *db = nullptr;
+    *rc = SQLITE_NOMEM;
+    return true;
+  }
+}
+
+}  // namespace
+}  // namespace litelift::shim
+
+using litelift::engine::Real;
+namespace shim = litelift::shim;
+
+extern "C" {
+
+LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags,
+                              const char* vfs) {
+  if (db == nullptr) return SQLITE_MISUSE;
+  int rc;
+  if (shim::RoutedElsewhere(filename, db, flags, vfs, &rc)) return rc;
+  return Real().sqlite3_open_v2(filename, db, flags, vfs);
+}
+
+LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
+  if (db == nullptr) return SQLITE_MISUSE;
+  int rc;
+  if (shim::RoutedElsewhere(filename, db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
+                            &rc)) {
+    return rc;
+  }
+  return Real().sqlite3_open(filename, db);
+}
+
+LL_EXPORT int sqlite3_open16(const void* filename, sqlite3** db) {
+  if (db == nullptr) return SQLITE_MISUSE;
+  std::string name =
+      filename != nullptr ? shim::Utf16ToUtf8(filename, -1) : std::string();
+  int rc;
+  if (shim::RoutedElsewhere(name.c_str(), db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
+                            &rc)) {
+    return rc;
+  }
+  return Real().sqlite3_open16(filename, db);
+}
+
+}  // extern "C"

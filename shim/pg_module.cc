@@ -1,0 +1,72 @@
+#include "shim/pg_module.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "router/log.h"
+#include "shim/failed_connection.h"
+#include "shim/handle_arena.h"
+
+namespace litelift::shim {
+
+namespace {
+
+std::once_flag g_once;
+const ModuleEntry* g_entry = nullptr;
+std::string g_error;
+
+// The module sits next to liblitelift.so (build tree and install alike);
+// LITELIFT_PG_MODULE overrides the path.
+std::string ModulePath() {
+  if (const char* path = std::getenv("LITELIFT_PG_MODULE"); path && *path) {
+    return path;
+  }
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&ModulePath), &info) != 0 &&
+      info.dli_fname != nullptr) {
+    std::string self(info.dli_fname);
+    size_t slash = self.rfind('/');
+    if (slash != std::string::npos) {
+      return self.substr(0, slash + 1) + kModuleFileName;
+    }
+  }
+  return kModuleFileName;
+}
+
+void Load() {
+  static const ModuleHost host = {
+      kModuleAbiVersion, &engine::Real(), &AllocateHandle, &FreeHandle,
+      &DefaultRemoteApi(), &NewFailedConnection,
+  };
+  std::string path = ModulePath();
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    g_error = std::string("litelift: the postgres route is not available yet (") +
+              (why != nullptr ? why : path) + ")";
+    LL_ERROR("{}", g_error);
+    return;
+  }
+  auto init = reinterpret_cast<ModuleInitFn>(dlsym(handle, kModuleInitSymbol));
+  const ModuleEntry* entry = init != nullptr ? init(&host) : nullptr;
+  if (entry == nullptr || entry->abi_version != kModuleAbiVersion) {
+    g_error = "litelift: " + path +
+              " does not match this liblitelift.so (rebuild both together)";
+    LL_ERROR("{}", g_error);
+    return;
+  }
+  LL_INFO("loaded the postgres route from {}", path);
+  g_entry = entry;
+}
+
+}  // namespace
+
+const ModuleEntry* PgModule(std::string* error) {
+  std::call_once(g_once, Load);
+  if (g_entry == nullptr) *error = g_error;
+  return g_entry;
+}
+
+}  // namespace litelift::shim

@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include "router/route.h"
+
+namespace litelift::router {
+namespace {
+
+Settings Parse(const std::string& text) {
+  Settings s;
+  ParseConfig(text, "app.toml", &s);
+  return s;
+}
+
+TEST(ParseConfig, GoodFile) {
+  Settings s = Parse(
+      "# comment\n"
+      "dsn = \"postgresql://h/db\"\n"
+      "route_memory = true\n"
+      "[[route]]\n"
+      "match = \"/srv/*.db\"\n"
+      "schema = \"app\"\n"
+      "[[route]]\n"
+      "match = \"/tmp/*\"\n"
+      "backend = \"sqlite\"\n");
+  ASSERT_EQ(s.error, "");
+  EXPECT_EQ(s.dsn, "postgresql://h/db");
+  EXPECT_EQ(s.dsn_origin, "app.toml:2");
+  EXPECT_TRUE(s.route_memory);
+  ASSERT_EQ(s.rules.size(), 2u);
+  EXPECT_EQ(s.rules[0].match, "/srv/*.db");
+  EXPECT_EQ(s.rules[0].schema, "app");
+  EXPECT_FALSE(s.rules[0].backend.has_value());
+  EXPECT_EQ(s.rules[1].backend, Backend::kSqlite);
+}
+
+// Every bad file names its line.
+TEST(ParseConfig, ErrorsNameTheLine) {
+  struct Case {
+    const char* text;
+    const char* where;
+    const char* what;
+  } cases[] = {
+      {"dsn = \"x\"\nbakend = \"sqlite\"\n", "app.toml:2: ", "unknown key 'bakend'"},
+      {"backend = \"mysql\"\n", "app.toml:1: ", "not a backend"},
+      {"dsn = 5\n", "app.toml:1: ", "dsn must be a string"},
+      {"route_memory = \"yes\"\n", "app.toml:1: ", "true or false"},
+      {"\n\n[[route]]\nschema = \"a\"\n", "app.toml:", "needs a match"},
+      {"[[route]]\nmatch = \"/x\"\nbackend = \"oracle\"\n", "app.toml:3: ", "not a backend"},
+      {"[[route]]\nmatch = \"/x\"\nfoo = 1\n", "app.toml:3: ", "unknown key 'foo'"},
+      {"dsn = \"x\"\n\ndsn = = \n", "app.toml:3: ", ""},
+      {"dsn = \"unterminated\n", "app.toml:1: ", ""},
+  };
+  for (const auto& c : cases) {
+    Settings s = Parse(c.text);
+    EXPECT_EQ(s.error.rfind(std::string("litelift: ") + c.where, 0), 0u)
+        << c.text << " -> " << s.error;
+    EXPECT_NE(s.error.find(c.what), std::string::npos) << c.text << " -> " << s.error;
+    EXPECT_EQ(s.error.find('\n'), std::string::npos) << s.error;
+  }
+}
+
+}  // namespace
+}  // namespace litelift::router

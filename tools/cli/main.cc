@@ -1,0 +1,35 @@
+// The litelift command line.
+//
+//   litelift run [--dsn DSN] [--config FILE] [--backend B] [--log L] -- CMD ARGS...
+//   litelift --version | --help
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "tools/cli/run.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"litelift: SQLite programs on the real SQLite or on PostgreSQL"};
+  app.set_version_flag("--version", "litelift " LITELIFT_VERSION);
+  app.require_subcommand(1);
+
+  litelift::cli::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a program with liblitelift.so preloaded (LD_PRELOAD)");
+  run_cmd->add_option("--dsn", run.dsn,
+                      "Route file databases to this PostgreSQL (sets LITELIFT_DSN)");
+  run_cmd->add_option("--config", run.config, "Route by this TOML file (sets LITELIFT_CONFIG)")
+      ->check(CLI::ExistingFile);
+  run_cmd->add_option("--backend", run.backend,
+                      "Force a backend for every database (sets LITELIFT_BACKEND)")
+      ->check(CLI::IsMember({"sqlite", "postgres"}));
+  run_cmd->add_option("--log", run.log_level, "Log level (sets LITELIFT_LOG)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  run_cmd->add_option("command", run.command, "The program and its arguments, after --")
+      ->required();
+  run_cmd->positionals_at_end();
+
+  CLI11_PARSE(app, argc, argv);
+  if (run_cmd->parsed()) return litelift::cli::Run(run);
+  return 0;
+}

@@ -1,0 +1,29 @@
+// `litelift run`: runs a program with liblitelift.so preloaded.
+
+#ifndef LITELIFT_TOOLS_CLI_RUN_H_
+#define LITELIFT_TOOLS_CLI_RUN_H_
+
+#include <string>
+#include <vector>
+
+namespace litelift::cli {
+
+struct RunOptions {
+  std::string dsn;        // sets LITELIFT_DSN when not empty
+  std::string config;     // sets LITELIFT_CONFIG when not empty
+  std::string backend;    // sets LITELIFT_BACKEND when not empty
+  std::string log_level;  // sets LITELIFT_LOG when not empty
+  std::vector<std::string> command;
+};
+
+// Finds liblitelift.so: beside this executable (build tree), then the
+// install's library directory. Returns "" when neither exists.
+std::string FindLibrary();
+
+// Prepends the library to LD_PRELOAD, sets the variables and replaces this
+// process with the command. Returns only on failure, with an exit status.
+int Run(const RunOptions& options);
+
+}  // namespace litelift::cli
+
+#endif  // LITELIFT_TOOLS_CLI_RUN_H_
