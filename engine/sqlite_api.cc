@@ -10,24 +10,21 @@
 namespace litelift::engine {
 
 // The generated signatures must be exactly those of the system sqlite3.h.
-#define LL_HANDLE_FN(R, name, params, args, handles) \
-  static_assert(std::is_same_v<decltype(&::name), decltype(Api::name)>, #name);
-#define LL_PLAIN_FN(R, name, params, args) \
-  static_assert(std::is_same_v<decltype(&::name), decltype(Api::name)>, #name);
-#define LL_SPECIAL_FN(R, name, params) \
-  static_assert(std::is_same_v<decltype(&::name), decltype(Api::name)>, #name);
+#define LL_CHECK(name)                                                   \
+  static_assert(std::is_same_v<decltype(&::name),                        \
+                               decltype(Api::name)::value_type>,         \
+                #name);
+#define LL_HANDLE_FN(R, name, params, args, handles) LL_CHECK(name)
+#define LL_PLAIN_FN(R, name, params, args) LL_CHECK(name)
+#define LL_SPECIAL_FN(R, name, params) LL_CHECK(name)
 #include "shim/generated/sqlite3_api.inc"
 #undef LL_HANDLE_FN
 #undef LL_PLAIN_FN
 #undef LL_SPECIAL_FN
-
-namespace internal {
-std::atomic<const Api*> g_api{nullptr};
-}  // namespace internal
+#undef LL_CHECK
 
 namespace {
 
-Api g_table;            // filled once under g_once, then published in g_api
 std::once_flag g_once;
 bool g_available = false;
 char g_library_path[4096];
@@ -55,9 +52,9 @@ R FallbackValue() {
   }
 }
 
-// Fallbacks, one per function, used where the real symbol is missing.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+// Fallbacks, one per function, used where the real symbol is missing.
 #define LL_HANDLE_FN(R, name, params, args, handles) \
   R Missing_##name params {                          \
     ReportMissing(#name);                            \
@@ -71,18 +68,29 @@ R FallbackValue() {
 #undef LL_SPECIAL_FN
 #pragma GCC diagnostic pop
 
+// Lazy stubs, the table's first entries: each resolves the whole table, then
+// calls the function it stands for. The special (variadic, open) entries
+// start null: the shim's own exports for them call Resolve() first.
+#define LL_HANDLE_FN(R, name, params, args, handles) \
+  R Lazy_##name params {                             \
+    Resolve();                                       \
+    return LL_REAL(name) args;                       \
+  }
+#define LL_PLAIN_FN(R, name, params, args) LL_HANDLE_FN(R, name, params, args, )
+#define LL_SPECIAL_FN(R, name, params)
+#include "shim/generated/sqlite3_api.inc"
+#undef LL_HANDLE_FN
+#undef LL_PLAIN_FN
+#undef LL_SPECIAL_FN
+
 // Finds the real library: the one already loaded after us (LD_PRELOAD, or a
 // program linked against libsqlite3), else the system's by soname (a program
 // linked against litelift instead of libsqlite3). Returns a dlopen handle.
 void* OpenRealLibrary() {
-  Dl_info self{};
-  dladdr(reinterpret_cast<void*>(&OpenRealLibrary), &self);
   void* next = dlsym(RTLD_NEXT, "sqlite3_libversion_number");
   if (next != nullptr) {
     Dl_info info{};
-    if (dladdr(next, &info) != 0 && info.dli_fname != nullptr &&
-        (self.dli_fname == nullptr ||
-         std::strcmp(info.dli_fname, self.dli_fname) != 0)) {
+    if (dladdr(next, &info) != 0 && info.dli_fname != nullptr) {
       void* handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
       if (handle != nullptr) return handle;
     }
@@ -90,58 +98,74 @@ void* OpenRealLibrary() {
   return dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
 }
 
-void Resolve() {
+// True when handle is liblitelift itself: resolving through it would recurse.
+bool IsOurselves(void* handle) {
+  Dl_info self{}, found{};
+  void* probe = handle != nullptr ? dlsym(handle, "sqlite3_libversion_number") : nullptr;
+  return probe != nullptr && dladdr(reinterpret_cast<void*>(&IsOurselves), &self) != 0 &&
+         dladdr(probe, &found) != 0 && self.dli_fname != nullptr &&
+         found.dli_fname != nullptr && std::strcmp(self.dli_fname, found.dli_fname) == 0;
+}
+
+void ResolveAll() {
   void* handle = OpenRealLibrary();
+  if (IsOurselves(handle)) handle = nullptr;
   g_available = handle != nullptr;
   if (!g_available) {
     std::fprintf(stderr, "litelift: cannot load the system libsqlite3: %s\n",
                  dlerror());
-  }
-  bool path_known = false;
-  auto lookup = [&](const char* name) -> void* {
-    if (handle == nullptr) return nullptr;
-    void* fn = dlsym(handle, name);
-    if (fn != nullptr && !path_known) {
-      Dl_info info{};
-      if (dladdr(fn, &info) != 0 && info.dli_fname != nullptr) {
-        std::snprintf(g_library_path, sizeof g_library_path, "%s",
-                      info.dli_fname);
-        path_known = true;
-      }
+  } else {
+    Dl_info info{};
+    void* probe = dlsym(handle, "sqlite3_libversion_number");
+    if (probe != nullptr && dladdr(probe, &info) != 0 && info.dli_fname != nullptr) {
+      std::snprintf(g_library_path, sizeof g_library_path, "%s", info.dli_fname);
     }
-    return fn;
-  };
-#define LL_HANDLE_FN(R, name, params, args, handles)                    \
-  if (void* fn = lookup(#name)) {                                       \
-    g_table.name = reinterpret_cast<decltype(g_table.name)>(fn);        \
-  } else {                                                              \
-    g_table.name = &Missing_##name;                                     \
   }
-#define LL_PLAIN_FN(R, name, params, args) LL_HANDLE_FN(R, name, params, , )
-#define LL_SPECIAL_FN(R, name, params) LL_HANDLE_FN(R, name, params, , )
+  auto lookup = [handle](const char* name) -> void* {
+    return handle != nullptr ? dlsym(handle, name) : nullptr;
+  };
+#define LL_SET(name)                                                         \
+  if (void* fn = lookup(#name)) {                                            \
+    internal::g_api.name.store(                                              \
+        reinterpret_cast<decltype(internal::g_api.name)::value_type>(fn),    \
+        std::memory_order_release);                                          \
+  } else {                                                                   \
+    internal::g_api.name.store(&Missing_##name, std::memory_order_release);  \
+  }
+#define LL_HANDLE_FN(R, name, params, args, handles) LL_SET(name)
+#define LL_PLAIN_FN(R, name, params, args) LL_SET(name)
+#define LL_SPECIAL_FN(R, name, params) LL_SET(name)
 #include "shim/generated/sqlite3_api.inc"
 #undef LL_HANDLE_FN
 #undef LL_PLAIN_FN
 #undef LL_SPECIAL_FN
-  internal::g_api.store(&g_table, std::memory_order_release);
+#undef LL_SET
 }
 
 }  // namespace
 
 namespace internal {
-const Api& ResolveOnce() {
-  std::call_once(g_once, Resolve);
-  return *g_api.load(std::memory_order_acquire);
-}
+// Constant-initialised (no static constructor): lazy stubs and nulls.
+Api g_api = {
+#define LL_HANDLE_FN(R, name, params, args, handles) &Lazy_##name,
+#define LL_PLAIN_FN(R, name, params, args) &Lazy_##name,
+#define LL_SPECIAL_FN(R, name, params) nullptr,
+#include "shim/generated/sqlite3_api.inc"
+#undef LL_HANDLE_FN
+#undef LL_PLAIN_FN
+#undef LL_SPECIAL_FN
+};
 }  // namespace internal
 
+void Resolve() { std::call_once(g_once, ResolveAll); }
+
 bool Available() {
-  Real();
+  Resolve();
   return g_available;
 }
 
 const char* LibraryPath() {
-  Real();
+  Resolve();
   return g_library_path;
 }
 

@@ -14,10 +14,13 @@
 namespace litelift::engine {
 
 // One pointer per public function of libsqlite3, named as the function.
+// Each starts at a stub that resolves the whole table on first use and is
+// then replaced by the real function; entries are atomics (read relaxed, a
+// plain load) because they change once while other threads may read them.
 struct Api {
-#define LL_HANDLE_FN(R, name, params, args, handles) R(*name) params;
-#define LL_PLAIN_FN(R, name, params, args) R(*name) params;
-#define LL_SPECIAL_FN(R, name, params) R(*name) params;
+#define LL_HANDLE_FN(R, name, params, args, handles) std::atomic<R(*) params> name;
+#define LL_PLAIN_FN(R, name, params, args) std::atomic<R(*) params> name;
+#define LL_SPECIAL_FN(R, name, params) std::atomic<R(*) params> name;
 #include "shim/generated/sqlite3_api.inc"
 #undef LL_HANDLE_FN
 #undef LL_PLAIN_FN
@@ -25,24 +28,28 @@ struct Api {
 };
 
 namespace internal {
-extern std::atomic<const Api*> g_api;
-const Api& ResolveOnce();
+extern Api g_api;
 }  // namespace internal
 
-// Returns the real SQLite's function table. The first call (from any thread)
-// resolves every symbol, thread-safely; later calls are one atomic load.
-// Never fails: a symbol the system library lacks, or a missing library,
-// resolves to a fallback that logs the call and returns an SQLite error
-// (SQLITE_ERROR, NULL, 0 or nothing, by return type).
-inline const Api& Real() {
-  const Api* api = internal::g_api.load(std::memory_order_acquire);
-  return api != nullptr ? *api : internal::ResolveOnce();
-}
+// Calls the real SQLite's function `name`. The first call of any function,
+// from any thread, resolves every symbol once (thread-safe); afterwards it is
+// one load and an indirect jump. A symbol the system library lacks, or a
+// missing library, resolves to a fallback that logs the call and returns an
+// SQLite error (SQLITE_ERROR, NULL, 0 or nothing, by return type).
+#define LL_REAL(name) \
+  (::litelift::engine::internal::g_api.name.load(std::memory_order_relaxed))
+
+// The same, for the special entries (variadic functions and the opens),
+// which have no lazy stub: resolves first (a cheap check once resolved).
+#define LL_REAL_SPECIAL(name) (::litelift::engine::Resolve(), LL_REAL(name))
+
+// Resolves the table now (normally it resolves itself on first use).
+void Resolve();
 
 // Whether the real library was found (false only in a broken installation).
 bool Available();
 
-// The path of the library Real() resolved to, or "" when none was found.
+// The path of the library the table resolved to, or "" when none was found.
 const char* LibraryPath();
 
 }  // namespace litelift::engine

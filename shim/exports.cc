@@ -14,10 +14,10 @@
     if (LL_UNLIKELY(::litelift::shim::AnyRemote handles)) {      \
       return ::litelift::shim::RemoteFor handles.name args;      \
     }                                                            \
-    return ::litelift::engine::Real().name args;                 \
+    return LL_REAL(name) args;                                   \
   }
 #define LL_PLAIN_FN(R, name, params, args) \
-  extern "C" LL_EXPORT R name params { return ::litelift::engine::Real().name args; }
+  extern "C" LL_EXPORT R name params { return LL_REAL(name) args; }
 #define LL_SPECIAL_FN(R, name, params)
 #include "shim/generated/sqlite3_api.inc"
 #undef LL_HANDLE_FN

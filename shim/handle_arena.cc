@@ -7,14 +7,10 @@
 namespace litelift::shim {
 
 namespace internal {
-std::atomic<std::uintptr_t> g_arena_base{0};
-std::atomic<std::uintptr_t> g_arena_size{0};
+std::atomic<std::uintptr_t> g_arena_base{kNoArena};
 }  // namespace internal
 
 namespace {
-
-// 256 MiB of address space: 16M handles. Pages are only backed when touched.
-constexpr std::size_t kArenaBytes = std::size_t{256} << 20;
 
 std::mutex g_mutex;
 RemoteHandle* g_slots = nullptr;  // the arena, once reserved
@@ -28,7 +24,6 @@ bool ReserveLocked() {
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) return false;
   g_slots = static_cast<RemoteHandle*>(base);
-  internal::g_arena_size.store(kArenaBytes, std::memory_order_relaxed);
   internal::g_arena_base.store(reinterpret_cast<std::uintptr_t>(base),
                                std::memory_order_release);
   return true;

@@ -12,18 +12,23 @@
 
 namespace litelift::shim {
 
+// The arena's size: 256 MiB of address space (16M handles), backed only
+// where touched.
+constexpr std::uintptr_t kArenaBytes = std::uintptr_t{256} << 20;
+
 namespace internal {
-// Base and size of the arena; both 0 until the first remote handle exists,
-// which makes IsRemote() false for every pointer.
+// Where the arena starts. Until the first remote handle exists it is an
+// address in the kernel's half, where no user-space pointer can be, which
+// makes IsRemote() false for every pointer a program holds.
+constexpr std::uintptr_t kNoArena = 0xffff800000000000u;
 extern std::atomic<std::uintptr_t> g_arena_base;
-extern std::atomic<std::uintptr_t> g_arena_size;
 }  // namespace internal
 
 // True when p is a remote handle (or a stale pointer into the arena).
 inline bool IsRemote(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) -
              internal::g_arena_base.load(std::memory_order_relaxed) <
-         internal::g_arena_size.load(std::memory_order_relaxed);
+         kArenaBytes;
 }
 
 // True when any argument is a remote handle.

@@ -67,7 +67,6 @@ bool RoutedElsewhere(const char* utf8_name, sqlite3** db, int flags,
 }  // namespace
 }  // namespace litelift::shim
 
-using litelift::engine::Real;
 namespace shim = litelift::shim;
 
 extern "C" {
@@ -77,7 +76,7 @@ LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags,
   if (db == nullptr) return SQLITE_MISUSE;
   int rc;
   if (shim::RoutedElsewhere(filename, db, flags, vfs, &rc)) return rc;
-  return Real().sqlite3_open_v2(filename, db, flags, vfs);
+  return LL_REAL_SPECIAL(sqlite3_open_v2)(filename, db, flags, vfs);
 }
 
 LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
@@ -88,7 +87,7 @@ LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
                             &rc)) {
     return rc;
   }
-  return Real().sqlite3_open(filename, db);
+  return LL_REAL_SPECIAL(sqlite3_open)(filename, db);
 }
 
 LL_EXPORT int sqlite3_open16(const void* filename, sqlite3** db) {
@@ -101,7 +100,7 @@ LL_EXPORT int sqlite3_open16(const void* filename, sqlite3** db) {
                             &rc)) {
     return rc;
   }
-  return Real().sqlite3_open16(filename, db);
+  return LL_REAL_SPECIAL(sqlite3_open16)(filename, db);
 }
 
 }  // extern "C"

@@ -37,7 +37,7 @@ std::string ModulePath() {
 
 void Load() {
   static const ModuleHost host = {
-      kModuleAbiVersion, &engine::Real(), &AllocateHandle, &FreeHandle,
+      kModuleAbiVersion, &engine::internal::g_api, &AllocateHandle, &FreeHandle,
       &DefaultRemoteApi(), &NewFailedConnection,
   };
   std::string path = ModulePath();

@@ -153,7 +153,6 @@ std::string_view TestControlArgs(int op) {
 }  // namespace
 }  // namespace litelift::shim
 
-using litelift::engine::Real;
 namespace shim = litelift::shim;
 
 extern "C" {
@@ -161,7 +160,7 @@ extern "C" {
 LL_EXPORT int sqlite3_config(int op, ...) {
   va_list ap;
   va_start(ap, op);
-  int rc = shim::ForwardArgs(Real().sqlite3_config, shim::ConfigArgs(op), ap, op);
+  int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_config), shim::ConfigArgs(op), ap, op);
   va_end(ap);
   return rc;
 }
@@ -173,7 +172,7 @@ LL_EXPORT int sqlite3_db_config(sqlite3* db, int op, ...) {
   if (LL_UNLIKELY(shim::IsRemote(db))) {
     rc = shim::RemoteFor(db).sqlite3_db_config_va(db, op, ap);
   } else {
-    rc = shim::ForwardArgs(Real().sqlite3_db_config, shim::DbConfigArgs(op), ap,
+    rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_db_config), shim::DbConfigArgs(op), ap,
                            db, op);
   }
   va_end(ap);
@@ -187,7 +186,7 @@ LL_EXPORT int sqlite3_vtab_config(sqlite3* db, int op, ...) {
   }
   va_list ap;
   va_start(ap, op);
-  int rc = shim::ForwardArgs(Real().sqlite3_vtab_config,
+  int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_vtab_config),
                              op == SQLITE_VTAB_CONSTRAINT_SUPPORT ? "i" : "", ap,
                              db, op);
   va_end(ap);
@@ -197,7 +196,7 @@ LL_EXPORT int sqlite3_vtab_config(sqlite3* db, int op, ...) {
 LL_EXPORT int sqlite3_test_control(int op, ...) {
   va_list ap;
   va_start(ap, op);
-  int rc = shim::ForwardArgs(Real().sqlite3_test_control,
+  int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_test_control),
                              shim::TestControlArgs(op), ap, op);
   va_end(ap);
   return rc;
@@ -206,7 +205,7 @@ LL_EXPORT int sqlite3_test_control(int op, ...) {
 LL_EXPORT char* sqlite3_mprintf(const char* format, ...) {
   va_list ap;
   va_start(ap, format);
-  char* out = Real().sqlite3_vmprintf(format, ap);
+  char* out = LL_REAL(sqlite3_vmprintf)(format, ap);
   va_end(ap);
   return out;
 }
@@ -214,7 +213,7 @@ LL_EXPORT char* sqlite3_mprintf(const char* format, ...) {
 LL_EXPORT char* sqlite3_snprintf(int n, char* buffer, const char* format, ...) {
   va_list ap;
   va_start(ap, format);
-  char* out = Real().sqlite3_vsnprintf(n, buffer, format, ap);
+  char* out = LL_REAL(sqlite3_vsnprintf)(n, buffer, format, ap);
   va_end(ap);
   return out;
 }
@@ -222,7 +221,7 @@ LL_EXPORT char* sqlite3_snprintf(int n, char* buffer, const char* format, ...) {
 LL_EXPORT void sqlite3_str_appendf(sqlite3_str* str, const char* format, ...) {
   va_list ap;
   va_start(ap, format);
-  Real().sqlite3_str_vappendf(str, format, ap);
+  LL_REAL(sqlite3_str_vappendf)(str, format, ap);
   va_end(ap);
 }
 
@@ -233,9 +232,9 @@ LL_EXPORT void sqlite3_log(int code, const char* format, ...) {
   char message[210];
   va_list ap;
   va_start(ap, format);
-  Real().sqlite3_vsnprintf(sizeof message, message, format, ap);
+  LL_REAL(sqlite3_vsnprintf)(sizeof message, message, format, ap);
   va_end(ap);
-  Real().sqlite3_log(code, "%s", message);
+  LL_REAL_SPECIAL(sqlite3_log)(code, "%s", message);
 }
 
 }  // extern "C"
