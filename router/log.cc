@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <mutex>
-#include <regex>
+#include <cctype>
 
 namespace litelift::log {
 
@@ -72,15 +72,67 @@ bool ParseLevel(std::string_view text, spdlog::level::level_enum* level) {
   return false;
 }
 
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Masks the password of a URI's user info: scheme://user:password@host.
+void RedactUriPassword(std::string* dsn) {
+  size_t scheme = dsn->find("://");
+  if (scheme == std::string::npos) return;
+  size_t start = scheme + 3;
+  size_t end = dsn->find_first_of("/?#", start);
+  size_t at = dsn->rfind('@', end == std::string::npos ? std::string::npos : end);
+  if (at == std::string::npos || at < start) return;
+  size_t colon = dsn->find(':', start);
+  if (colon == std::string::npos || colon > at) return;
+  dsn->replace(colon + 1, at - colon - 1, "***");
+}
+
+// Masks every password=value (key/value form, or a URI query parameter).
+void RedactPasswordParameters(std::string* dsn) {
+  static constexpr std::string_view kKey = "password";
+  for (size_t i = 0; i + kKey.size() <= dsn->size(); ++i) {
+    if (!IEquals(std::string_view(*dsn).substr(i, kKey.size()), kKey)) continue;
+    if (i > 0 && std::isalnum(static_cast<unsigned char>((*dsn)[i - 1]))) continue;
+    size_t j = i + kKey.size();
+    while (j < dsn->size() && (*dsn)[j] == ' ') ++j;
+    if (j >= dsn->size() || (*dsn)[j] != '=') continue;
+    ++j;
+    while (j < dsn->size() && (*dsn)[j] == ' ') ++j;
+    size_t value_end = j;
+    if (value_end < dsn->size() && (*dsn)[value_end] == '\'') {
+      for (++value_end; value_end < dsn->size() && (*dsn)[value_end] != '\''; ++value_end) {
+        if ((*dsn)[value_end] == '\\') ++value_end;
+      }
+      if (value_end < dsn->size()) ++value_end;
+    } else {
+      while (value_end < dsn->size() && (*dsn)[value_end] != ' ' &&
+             (*dsn)[value_end] != '&') {
+        ++value_end;
+      }
+    }
+    dsn->replace(j, value_end - j, "***");
+    i = j + 3;
+  }
+}
+
+}  // namespace
+
 std::string RedactDsn(std::string_view dsn) {
   std::string out(dsn);
-  // URI form: scheme://user:password@host
-  static const std::regex uri_password(R"(^(\w+://[^:/@]*):[^@/]*@)");
-  out = std::regex_replace(out, uri_password, "$1:***@");
-  // key/value form and URI query: password=secret or password='se cret'
-  static const std::regex kv_password(R"((password\s*=\s*)('([^'\\]|\\.)*'|[^\s&]*))",
-                                      std::regex::icase);
-  return std::regex_replace(out, kv_password, "$1***");
+  RedactUriPassword(&out);
+  RedactPasswordParameters(&out);
+  return out;
 }
 
 }  // namespace litelift::log

@@ -10,6 +10,17 @@ trap 'rm -rf "$WORK"' EXIT
 unset LITELIFT_DSN LITELIFT_BACKEND LITELIFT_CONFIG LITELIFT_LOG LITELIFT_LOG_FILE \
       LITELIFT_ROUTE_MEMORY LITELIFT_PG_MODULE
 checks=0
+# What to preload: the shim, after the sanitizer runtimes in a sanitizer build
+# (programs like python3 are not built with them; their own leaks at exit
+# are not ours to report).
+PRELOAD=${LITELIFT_PRELOAD:-$LITELIFT_LIB}
+# SANITIZER_RT: what a program linked against a sanitizer build of
+# liblitelift, but not built with the sanitizers itself, must preload.
+SANITIZER_RT=""
+if [ -n "${LITELIFT_PRELOAD:-}" ]; then
+  export ASAN_OPTIONS=detect_leaks=0
+  SANITIZER_RT=${LITELIFT_PRELOAD%:*}
+fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { checks=$((checks + 1)); echo "ok - $*"; }

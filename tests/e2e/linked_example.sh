@@ -35,15 +35,15 @@ CMAKE
 cmake -S consumer -B consumer/build -DCMAKE_PREFIX_PATH="$WORK/prefix" > cmake.log 2>&1 \
   || { cat cmake.log; fail "find_package(litelift) failed"; }
 cmake --build consumer/build > build.log 2>&1 || { cat build.log; fail "consumer build failed"; }
-LD_LIBRARY_PATH=$libdir consumer/build/notes cmake.db first > /dev/null
-LD_LIBRARY_PATH=$libdir consumer/build/notes cmake.db second > cmake2.out
+LD_PRELOAD=$SANITIZER_RT LD_LIBRARY_PATH=$libdir consumer/build/notes cmake.db first > /dev/null
+LD_PRELOAD=$SANITIZER_RT LD_LIBRARY_PATH=$libdir consumer/build/notes cmake.db second > cmake2.out
 cmp native2.out cmake2.out || fail "find_package build prints differently"
 expect_contains "$(readelf -d consumer/build/notes)" "liblitelift.so.0" "find_package links litelift::sqlite3"
 
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 cc -o pc_notes "$SOURCE_DIR/examples/notes.c" $(pkg-config --cflags --libs litelift)
-LD_LIBRARY_PATH=$libdir ./pc_notes pc.db first > /dev/null
-LD_LIBRARY_PATH=$libdir ./pc_notes pc.db second > pc2.out
+LD_PRELOAD=$SANITIZER_RT LD_LIBRARY_PATH=$libdir ./pc_notes pc.db first > /dev/null
+LD_PRELOAD=$SANITIZER_RT LD_LIBRARY_PATH=$libdir ./pc_notes pc.db second > pc2.out
 cmp native2.out pc2.out || fail "pkg-config build prints differently"
 expect_contains "$(readelf -d pc_notes)" "liblitelift.so.0" "pkg-config links liblitelift"
 done_testing

@@ -28,14 +28,14 @@ summary() {  # prints "Ran N tests" and the result line
   grep -E '^(Ran [0-9]+ tests|OK|FAILED)' "$WORK/log.$#" | sed 's/ in [0-9.]*s$//'
 }
 native=$(summary)
-preload=$(summary env LD_PRELOAD="$LITELIFT_LIB")
+preload=$(summary env LD_PRELOAD="$PRELOAD")
 echo "native:  $native" | tr '\n' ' '; echo
 echo "preload: $preload" | tr '\n' ' '; echo
 expect_contains "$native" "OK" "the suite passes natively"
 expect_eq "$preload" "$native" "the same counts and result under LD_PRELOAD"
 
 # And the module really went through litelift under LD_PRELOAD.
-out=$(cd "$WORK" && LD_PRELOAD="$LITELIFT_LIB" LITELIFT_DSN=postgresql://h/db \
+out=$(cd "$WORK" && LD_PRELOAD="$PRELOAD" LITELIFT_DSN=postgresql://h/db \
       LITELIFT_PG_MODULE=$WORK/missing.so "$PY" -c '
 import sqlite3
 try:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Routing decisions at sqlite3_open*, seen by a program under LD_PRELOAD.
 source "$(dirname "$0")/lib.sh"
-probe() { LD_PRELOAD="$LITELIFT_LIB" "$OPEN_PROBE" "$@" 2>"$WORK/stderr" || true; }
+probe() { LD_PRELOAD="$PRELOAD" "$OPEN_PROBE" "$@" 2>"$WORK/stderr" || true; }
 cd "$WORK"
 
 out=$(probe local.db 6 "CREATE TABLE t(x); INSERT INTO t VALUES (42); SELECT x FROM t")

@@ -34,7 +34,7 @@ SELECT sqlite_version() = '3.40.1';
 SQL
 run() { rm -f "$1.db"; (cd "$WORK" && env $2 sqlite3 "$1.db" < script.sql > "$1.out" 2>&1) || true; }
 run native ""
-run preload "LD_PRELOAD=$LITELIFT_LIB"
+run preload "LD_PRELOAD=$PRELOAD"
 [ -s native.out ] || fail "the native run printed nothing"
 grep -q "INSERT INTO people VALUES" native.out || fail "the native run did not import: $(head native.out)"
 if ! diff -u native.out preload.out; then fail "output differs under LD_PRELOAD"; fi
@@ -43,7 +43,7 @@ cmp <(sqlite3 native.db .dump) <(sqlite3 preload.db .dump) || fail "the files di
 pass "the database files hold the same data"
 
 # The shell really goes through litelift: a route it cannot reach fails.
-out=$(LD_PRELOAD="$LITELIFT_LIB" LITELIFT_DSN=postgresql://h/db \
+out=$(LD_PRELOAD="$PRELOAD" LITELIFT_DSN=postgresql://h/db \
       LITELIFT_PG_MODULE=$WORK/missing.so sqlite3 routed.db "SELECT 1" 2>&1 || true)
 expect_contains "$out" "postgres route is not available" "the shell's opens go through litelift"
 done_testing

@@ -45,6 +45,10 @@ int Run(const RunOptions& options) {
     return 127;
   }
   std::string preload = library;
+  // A sanitizer build of the library needs the sanitizer runtimes first.
+  if (std::strlen(LITELIFT_SANITIZER_PRELOAD) > 0) {
+    preload = std::string(LITELIFT_SANITIZER_PRELOAD) + ":" + preload;
+  }
   if (const char* old = getenv("LD_PRELOAD"); old != nullptr && *old != '\0') {
     preload += ":" + std::string(old);
   }
