@@ -1,8 +1,11 @@
 #include "engine/sqlite_api.h"
 
+#include "engine/direct_bind.h"
+
 #include <dlfcn.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <type_traits>
@@ -27,6 +30,7 @@ namespace {
 
 std::once_flag g_once;
 bool g_available = false;
+int g_direct_slots = 0;
 char g_library_path[4096];
 
 // Reports a call to a function the system library does not provide. Writes
@@ -98,6 +102,26 @@ void* OpenRealLibrary() {
   return dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
 }
 
+// The real function behind name, for the library's internal calls: only
+// the non-special entries (never an open: those must meet the router), and
+// only where the real symbol exists.
+void* InternalTarget(const char* name) {
+#define LL_HANDLE_FN(R, fn, params, args, handles) LL_TARGET(fn)
+#define LL_PLAIN_FN(R, fn, params, args) LL_TARGET(fn)
+#define LL_SPECIAL_FN(R, fn, params)
+#define LL_TARGET(fn)                                                       \
+  if (std::strcmp(name, #fn) == 0) {                                        \
+    auto p = internal::g_api.fn.load(std::memory_order_acquire);            \
+    return p == &Missing_##fn ? nullptr : reinterpret_cast<void*>(p);       \
+  }
+#include "shim/generated/sqlite3_api.inc"
+#undef LL_HANDLE_FN
+#undef LL_PLAIN_FN
+#undef LL_SPECIAL_FN
+#undef LL_TARGET
+  return nullptr;
+}
+
 // True when handle is liblitelift itself: resolving through it would recurse.
 bool IsOurselves(void* handle) {
   Dl_info self{}, found{};
@@ -140,6 +164,11 @@ void ResolveAll() {
 #undef LL_PLAIN_FN
 #undef LL_SPECIAL_FN
 #undef LL_SET
+  if (g_available && std::getenv("LITELIFT_NO_DIRECT_BIND") == nullptr) {
+    g_direct_slots = BindInternalCallsDirectly(g_library_path, [](const char* name) {
+      return InternalTarget(name);
+    });
+  }
 }
 
 }  // namespace
@@ -162,6 +191,11 @@ void Resolve() { std::call_once(g_once, ResolveAll); }
 bool Available() {
   Resolve();
   return g_available;
+}
+
+int DirectlyBoundSlots() {
+  Resolve();
+  return g_direct_slots;
 }
 
 const char* LibraryPath() {

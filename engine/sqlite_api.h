@@ -49,6 +49,10 @@ void Resolve();
 // Whether the real library was found (false only in a broken installation).
 bool Available();
 
+// How many of the library's internal calls to its own exports were bound
+// straight to it (see direct_bind.h); LITELIFT_NO_DIRECT_BIND=1 disables it.
+int DirectlyBoundSlots();
+
 // The path of the library the table resolved to, or "" when none was found.
 const char* LibraryPath();
 

@@ -13,7 +13,7 @@ pg_bin() {
 }
 
 pg_as_owner() {  # runs a command as the server's owner
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_free_port() {
