@@ -11,13 +11,24 @@
 #include <string>
 
 #include "engine/sqlite_api.h"
-#include "router/route.h"
 #include "shim/remote_api.h"
 
 namespace litelift::shim {
 
 // Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
-constexpr std::uint32_t kModuleAbiVersion = 1;
+constexpr std::uint32_t kModuleAbiVersion = 2;
+
+// Only C types cross this boundary: the shim carries its own (hidden) C++
+// runtime, and the module may use another.
+
+// Where the router sent the database (router::Route, as C strings).
+struct ModuleRoute {
+  const char* dsn;             // libpq connection string
+  const char* schema;          // explicit schema name, or ""
+  const char* canonical_path;  // absolute path of a file database, or ""
+  int memory;                  // :memory:, "" or a memory URI
+  const char* origin;          // what decided the route, for messages
+};
 
 // What the shim lends the module.
 struct ModuleHost {
@@ -26,7 +37,8 @@ struct ModuleHost {
   RemoteHandle* (*allocate_handle)(const RemoteApi* api, void* impl);
   void (*free_handle)(RemoteHandle* handle);
   const RemoteApi* default_api;
-  sqlite3* (*new_failed_connection)(int code, const std::string& message);
+  sqlite3* (*new_failed_connection)(int code, const char* message);
+  bool (*is_remote)(const void* handle);
 };
 
 // What the module offers.
@@ -35,7 +47,7 @@ struct ModuleEntry {
   // Opens filename on route with sqlite3_open_v2's contract: returns an
   // SQLite code and, unless out of memory, sets *db to a handle (a failed
   // connection when the code is not SQLITE_OK).
-  int (*open)(const router::Route& route, const char* filename, sqlite3** db,
+  int (*open)(const ModuleRoute* route, const char* filename, sqlite3** db,
               int flags, const char* vfs);
 };
 

@@ -32,7 +32,10 @@ int OpenRemote(const router::Route& route, const char* filename, sqlite3** db,
   std::string error;
   const ModuleEntry* module = PgModule(&error);
   if (module == nullptr) return FailOpen(db, SQLITE_CANTOPEN, error);
-  return module->open(route, filename, db, flags, vfs);
+  const ModuleRoute c_route = {route.dsn.c_str(), route.schema.c_str(),
+                               route.canonical_path.c_str(), route.memory ? 1 : 0,
+                               route.origin.c_str()};
+  return module->open(&c_route, filename, db, flags, vfs);
 }
 
 bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs,

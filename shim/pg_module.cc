@@ -35,10 +35,17 @@ std::string ModulePath() {
   return kModuleFileName;
 }
 
+bool IsRemoteHandle(const void* handle) { return IsRemote(handle); }
+
+sqlite3* NewFailedConnectionC(int code, const char* message) {
+  return NewFailedConnection(code, message != nullptr ? message : "");
+}
+
 void Load() {
+  engine::Resolve();
   static const ModuleHost host = {
       kModuleAbiVersion, &engine::internal::g_api, &AllocateHandle, &FreeHandle,
-      &DefaultRemoteApi(), &NewFailedConnection,
+      &DefaultRemoteApi(), &NewFailedConnectionC, &IsRemoteHandle,
   };
   std::string path = ModulePath();
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

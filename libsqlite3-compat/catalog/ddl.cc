@@ -1,0 +1,416 @@
+#include "libsqlite3-compat/catalog/ddl.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+
+std::string Qualified(const std::string& schema, std::string_view name) {
+  return QuoteIdent(schema) + "." + Ident(name);
+}
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const unsigned char* t = SQ(sqlite3_column_text)(s, col);
+  return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+}
+
+bool IsKeyword(std::string_view w) {
+  return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
+}
+
+// Translates one SQLite expression to the server's form.
+bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
+                         std::string* error) {
+  sql::TranslateInput in;
+  std::string select = "SELECT " + expr;
+  in.sql = select;
+  in.is_keyword = IsKeyword;
+  in.table = [&shadow](std::string_view n) { return shadow.Table(n); };
+  sql::Translation tr = sql::TranslateStatement(in);
+  if (!tr.error.empty()) {
+    *error = tr.error;
+    return false;
+  }
+  *out = tr.sql.substr(std::string("SELECT ").size());
+  return true;
+}
+
+// The text of the parenthesised group that starts at tokens[open].
+std::string GroupText(const std::vector<sql::Token>& tokens, std::string_view sql, size_t open,
+                      size_t* close_out) {
+  int depth = 0;
+  for (size_t i = open; i < tokens.size(); ++i) {
+    if (tokens[i].type == sql::TokenType::kOperator && tokens[i].text == "(") ++depth;
+    if (tokens[i].type == sql::TokenType::kOperator && tokens[i].text == ")") {
+      if (--depth == 0) {
+        *close_out = i;
+        size_t from = tokens[open].offset + 1;
+        return std::string(sql.substr(from, tokens[i].offset - from));
+      }
+    }
+  }
+  *close_out = tokens.size();
+  return "";
+}
+
+// CHECK constraints of a CREATE TABLE text: {name (or the expression, as
+// SQLite names an unnamed one in its message), expression}.
+std::vector<std::pair<std::string, std::string>> Checks(const std::string& create_sql) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<sql::Token> tokens;
+  for (const auto& t : sql::Tokenize(create_sql)) {
+    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
+  }
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!sql::IsWord(tokens[i], "CHECK")) continue;
+    if (tokens[i + 1].text != "(") continue;
+    size_t close;
+    std::string expr = GroupText(tokens, create_sql, i + 1, &close);
+    std::string name = expr;
+    if (i >= 2 && sql::IsWord(tokens[i - 2], "CONSTRAINT")) {
+      std::string storage;
+      name = std::string(sql::NameText(tokens[i - 1], &storage));
+    }
+    out.emplace_back(name, expr);
+    i = close;
+  }
+  return out;
+}
+
+bool HasWord(const std::string& sql_text, std::string_view word) {
+  for (const auto& t : sql::Tokenize(sql_text)) {
+    if (sql::IsWord(t, word)) return true;
+  }
+  return false;
+}
+
+std::string Action(const std::string& a) {
+  std::string u = a;
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (u == "NO ACTION" || u == "CASCADE" || u == "SET NULL" || u == "SET DEFAULT" ||
+      u == "RESTRICT") {
+    return u;
+  }
+  return "NO ACTION";
+}
+
+std::string RowidFunctionName(const std::string& table) { return "litelift_rowid_" + Lower(table); }
+
+// The BEFORE INSERT trigger that gives an INTEGER PRIMARY KEY SQLite's
+// rowid: NULL takes max+1 (AUTOINCREMENT: never reused, via sqlite_sequence).
+void RowidTrigger(const std::string& schema, const std::string& table, const std::string& col,
+                  bool autoincrement, std::vector<std::string>* out) {
+  std::string t = Qualified(schema, table), c = "NEW." + Ident(col);
+  std::string seq = QuoteIdent(schema) + ".\"sqlite_sequence\"";
+  std::string lit = QuoteLiteral(table);
+  std::string body;
+  if (autoincrement) {
+    body = "IF " + c + " IS NULL THEN SELECT greatest(coalesce(max(" + Ident(col) +
+           "), 0), coalesce((SELECT max(seq) FROM " + seq + " WHERE name = " + lit +
+           "), 0)) + 1 INTO " + c + " FROM " + t + "; END IF; UPDATE " + seq + " SET seq = " + c +
+           " WHERE name = " + lit + " AND seq < " + c + "; IF NOT EXISTS (SELECT 1 FROM " + seq +
+           " WHERE name = " + lit + ") THEN INSERT INTO " + seq + " VALUES (" + lit + ", " + c +
+           "); END IF;";
+  } else {
+    body = "IF " + c + " IS NULL THEN SELECT coalesce(max(" + Ident(col) + "), 0) + 1 INTO " + c +
+           " FROM " + t + "; END IF;";
+  }
+  std::string fn = QuoteIdent(schema) + "." + QuoteIdent(RowidFunctionName(table));
+  out->push_back("CREATE OR REPLACE FUNCTION " + fn +
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN " + body +
+                 " RETURN NEW; END $litelift$");
+  out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t +
+                 " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+  out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER \"litelift_rowid\"");
+}
+
+bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schema,
+                 std::vector<std::string>* out, std::string* error) {
+  if (Lower(o.name) == "sqlite_sequence") {
+    out->push_back("CREATE TABLE IF NOT EXISTS " + QuoteIdent(schema) +
+                   ".\"sqlite_sequence\" (name text, seq bigint)");
+    return true;
+  }
+  if (HasWord(o.sql, "VIRTUAL")) {
+    *error = "litelift: virtual tables are not supported on the postgres route";
+    return false;
+  }
+  const sql::TableShape* shape = shadow.Table(o.name);
+  if (shape == nullptr) {
+    *error = "litelift: the shadow catalog lost table " + o.name;
+    return false;
+  }
+  std::vector<std::string> parts;
+  for (const ColumnInfo& c : ColumnsOf(shadow, o.name)) {
+    std::string def = Ident(c.name) + " " + sql::PgTypeForDeclared(c.type);
+    if (c.not_null) def += " NOT NULL";
+    if (c.has_default) def += " DEFAULT " + DefaultExpression(c.default_sql);
+    parts.push_back(def);
+  }
+  if (!shape->primary_key.empty()) {
+    std::string cols;
+    for (const auto& c : shape->primary_key) cols += (cols.empty() ? "" : ", ") + Ident(c);
+    parts.push_back("PRIMARY KEY (" + cols + ")");
+  }
+  for (const auto& key : shape->unique_keys) {
+    std::string cols;
+    for (const auto& c : key) cols += (cols.empty() ? "" : ", ") + Ident(c);
+    parts.push_back("UNIQUE (" + cols + ")");
+  }
+  // Foreign keys, grouped by id.
+  std::map<int, std::vector<std::string>> fk_rows;
+  std::map<int, std::string> fk_parent, fk_update, fk_delete;
+  std::map<int, std::vector<std::string>> fk_from, fk_to;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
+                             "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, o.name.c_str(), -1, SQLITE_TRANSIENT);
+    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
+      int id = SQ(sqlite3_column_int)(s, 0);
+      fk_parent[id] = Text(s, 1);
+      fk_from[id].push_back(Text(s, 2));
+      if (SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL) fk_to[id].push_back(Text(s, 3));
+      fk_update[id] = Text(s, 4);
+      fk_delete[id] = Text(s, 5);
+    }
+    SQ(sqlite3_finalize)(s);
+  }
+  for (auto& [id, from] : fk_from) {
+    std::string f, t;
+    for (const auto& c : from) f += (f.empty() ? "" : ", ") + Ident(c);
+    for (const auto& c : fk_to[id]) t += (t.empty() ? "" : ", ") + Ident(c);
+    parts.push_back("FOREIGN KEY (" + f + ") REFERENCES " + Qualified(schema, fk_parent[id]) +
+                    (t.empty() ? "" : " (" + t + ")") + " ON UPDATE " + Action(fk_update[id]) +
+                    " ON DELETE " + Action(fk_delete[id]));
+  }
+  for (const auto& [name, expr] : Checks(o.sql)) {
+    std::string pg;
+    if (!TranslateExpression(shadow, expr, &pg, error)) return false;
+    parts.push_back("CONSTRAINT " + QuoteIdent(name.substr(0, 63)) + " CHECK (" + pg + ")");
+  }
+  std::string create = "CREATE TABLE " + Qualified(schema, o.name) + " (";
+  for (size_t i = 0; i < parts.size(); ++i) create += (i ? ", " : "") + parts[i];
+  out->push_back(create + ")");
+  if (!shape->rowid_column.empty()) {
+    RowidTrigger(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"), out);
+  }
+  return true;
+}
+
+bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schema,
+                 std::vector<std::string>* out, std::string* error) {
+  std::string cols;
+  sqlite3_stmt* s = nullptr;
+  bool expression = false;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT cid, name, desc FROM pragma_index_xinfo(?1) WHERE key = 1 "
+                             "ORDER BY seqno",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, o.name.c_str(), -1, SQLITE_TRANSIENT);
+    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
+      if (SQ(sqlite3_column_int)(s, 0) < 0) expression = true;
+      cols += (cols.empty() ? "" : ", ") + Ident(Text(s, 1)) +
+              (SQ(sqlite3_column_int)(s, 2) ? " DESC" : "");
+    }
+    SQ(sqlite3_finalize)(s);
+  }
+  if (expression) {
+    *error = "litelift: indexes on expressions are not supported on the postgres route yet";
+    return false;
+  }
+  std::string where;
+  std::vector<sql::Token> tokens;
+  for (const auto& t : sql::Tokenize(o.sql)) {
+    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (sql::IsWord(tokens[i], "WHERE")) {
+      std::string pg;
+      if (!TranslateExpression(shadow, o.sql.substr(tokens[i].offset + 5), &pg, error)) {
+        return false;
+      }
+      where = " WHERE " + pg;
+      break;
+    }
+  }
+  out->push_back(std::string("CREATE ") + (HasWord(o.sql, "UNIQUE") ? "UNIQUE " : "") +
+                 "INDEX " + Ident(o.name) + " ON " + Qualified(schema, o.tbl_name) + " (" + cols +
+                 ")" + where);
+  return true;
+}
+
+bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema,
+                std::vector<std::string>* out, std::string* error) {
+  std::vector<sql::Token> tokens;
+  for (const auto& t : sql::Tokenize(o.sql)) {
+    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
+  }
+  // CREATE [TEMP] VIEW [IF NOT EXISTS] [schema.]name [(cols)] AS select
+  size_t i = 0;
+  while (i < tokens.size() && !sql::IsWord(tokens[i], "VIEW")) ++i;
+  ++i;
+  if (i + 2 < tokens.size() && sql::IsWord(tokens[i], "IF")) i += 3;
+  if (i + 1 < tokens.size() && tokens[i + 1].text == ".") i += 2;
+  ++i;  // the name
+  std::string columns;
+  if (i < tokens.size() && tokens[i].text == "(") {
+    size_t close;
+    std::string list = GroupText(tokens, o.sql, i, &close);
+    std::string storage;
+    for (const auto& t : sql::Tokenize(list)) {
+      if (t.type == sql::TokenType::kWord || t.type == sql::TokenType::kQuotedName) {
+        columns += (columns.empty() ? "" : ", ") + Ident(sql::NameText(t, &storage));
+      }
+    }
+    i = close + 1;
+  }
+  if (i >= tokens.size() || !sql::IsWord(tokens[i], "AS")) {
+    *error = "litelift: cannot read the view " + o.name;
+    return false;
+  }
+  sql::TranslateInput in;
+  std::string select = o.sql.substr(tokens[i].offset + 2);
+  in.sql = select;
+  in.is_keyword = IsKeyword;
+  in.table = [&shadow](std::string_view n) { return shadow.Table(n); };
+  sql::Translation tr = sql::TranslateStatement(in);
+  if (!tr.error.empty()) {
+    *error = tr.error;
+    return false;
+  }
+  out->push_back("CREATE VIEW " + Qualified(schema, o.name) +
+                 (columns.empty() ? "" : " (" + columns + ")") + " AS " + tr.sql);
+  return true;
+}
+
+}  // namespace
+
+std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
+  std::vector<ColumnInfo> cols;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT name, type, \"notnull\", dflt_value FROM "
+                             "pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid",
+                             -1, &s, nullptr) != SQLITE_OK) {
+    return cols;
+  }
+  SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
+    ColumnInfo c;
+    c.name = Text(s, 0);
+    c.type = Text(s, 1);
+    c.not_null = SQ(sqlite3_column_int)(s, 2) != 0;
+    c.has_default = SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL;
+    c.default_sql = Text(s, 3);
+    cols.push_back(c);
+  }
+  SQ(sqlite3_finalize)(s);
+  return cols;
+}
+
+std::string DefaultExpression(const std::string& d) {
+  std::string u = d;
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // SQLite's text forms of the current moment, in UTC.
+  if (u == "CURRENT_TIMESTAMP") return "to_char(timezone('UTC', now()), 'YYYY-MM-DD HH24:MI:SS')";
+  if (u == "CURRENT_DATE") return "to_char(timezone('UTC', now()), 'YYYY-MM-DD')";
+  if (u == "CURRENT_TIME") return "to_char(timezone('UTC', now()), 'HH24:MI:SS')";
+  if (u == "TRUE") return "1";
+  if (u == "FALSE") return "0";
+  std::vector<sql::Token> tokens;
+  for (const auto& t : sql::Tokenize(d)) {
+    if (t.type != sql::TokenType::kSpace) tokens.push_back(t);
+  }
+  if (tokens.size() == 1 && tokens[0].type == sql::TokenType::kBlob) {
+    return "'\\x" + std::string(tokens[0].text.substr(2, tokens[0].text.size() - 3)) + "'::bytea";
+  }
+  if (tokens.size() == 1 && tokens[0].type == sql::TokenType::kQuotedName) {
+    std::string storage;  // SQLite reads DEFAULT "x" as the string 'x'
+    return QuoteLiteral(sql::NameText(tokens[0], &storage));
+  }
+  return d;  // numbers, strings, and parenthesised expressions as written
+}
+
+bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::string& schema,
+                      std::vector<std::string>* out, std::string* error) {
+  if (object.type == "table") return CreateTable(shadow, object, schema, out, error);
+  if (object.type == "index") {
+    if (object.sql.empty()) return true;  // made by its table's constraints
+    return CreateIndex(shadow, object, schema, out, error);
+  }
+  if (object.type == "view") return CreateView(shadow, object, schema, out, error);
+  *error = "litelift: CREATE " + object.type + " is not supported on the postgres route yet";
+  return false;
+}
+
+void DropStatements(const SchemaObject& object, const std::string& schema,
+                    std::vector<std::string>* out) {
+  if (object.type == "table") {
+    out->push_back("DROP TABLE IF EXISTS " + Qualified(schema, object.name));
+    out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
+                   QuoteIdent(RowidFunctionName(object.name)) + "()");
+  } else if (object.type == "index" && !object.sql.empty()) {
+    out->push_back("DROP INDEX IF EXISTS " + Qualified(schema, object.name));
+  } else if (object.type == "view") {
+    out->push_back("DROP VIEW IF EXISTS " + Qualified(schema, object.name));
+  }
+}
+
+bool AlterStatements(Shadow& shadow, const std::string& old_name,
+                     const std::vector<ColumnInfo>& before, const std::string& new_name,
+                     const std::string& schema, std::vector<std::string>* out,
+                     std::string* error) {
+  std::string table = Qualified(schema, old_name);
+  if (Lower(old_name) != Lower(new_name)) {
+    out->push_back("ALTER TABLE " + table + " RENAME TO " + Ident(new_name));
+    table = Qualified(schema, new_name);
+  }
+  std::vector<ColumnInfo> after = ColumnsOf(shadow, new_name);
+  auto has = [](const std::vector<ColumnInfo>& cols, const std::string& name) {
+    return std::any_of(cols.begin(), cols.end(),
+                       [&](const ColumnInfo& c) { return Lower(c.name) == Lower(name); });
+  };
+  std::vector<const ColumnInfo*> added, dropped;
+  for (const auto& c : after) {
+    if (!has(before, c.name)) added.push_back(&c);
+  }
+  for (const auto& c : before) {
+    if (!has(after, c.name)) dropped.push_back(&c);
+  }
+  if (added.size() == 1 && dropped.size() == 1 && after.size() == before.size()) {
+    out->push_back("ALTER TABLE " + table + " RENAME COLUMN " + Ident(dropped[0]->name) + " TO " +
+                   Ident(added[0]->name));
+    return true;
+  }
+  for (const ColumnInfo* c : dropped) {
+    out->push_back("ALTER TABLE " + table + " DROP COLUMN " + Ident(c->name));
+  }
+  for (const ColumnInfo* c : added) {
+    std::string def = "ALTER TABLE " + table + " ADD COLUMN " + Ident(c->name) + " " +
+                      sql::PgTypeForDeclared(c->type);
+    if (c->has_default) def += " DEFAULT " + DefaultExpression(c->default_sql);
+    if (c->not_null) def += " NOT NULL";
+    out->push_back(def);
+  }
+  (void)error;
+  return true;
+}
+
+}  // namespace litelift::compat

@@ -1,0 +1,47 @@
+// Schema objects on the server: the PostgreSQL statements that give each
+// object the shadow catalog holds its SQLite meaning (column types by
+// affinity, the rowid alias and AUTOINCREMENT, constraints, indexes, views).
+
+#ifndef LITELIFT_COMPAT_CATALOG_DDL_H_
+#define LITELIFT_COMPAT_CATALOG_DDL_H_
+
+#include <string>
+#include <vector>
+
+#include "libsqlite3-compat/catalog/shadow.h"
+
+namespace litelift::compat {
+
+// A column as PRAGMA table_xinfo reports it.
+struct ColumnInfo {
+  std::string name, type, default_sql;
+  bool not_null = false;
+  bool has_default = false;
+};
+
+// The columns of a table in the shadow (PRAGMA table_xinfo).
+std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table);
+
+// Appends to *out the statements that create object (as the shadow now
+// holds it) in schema. False with *error naming what cannot be created yet.
+bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::string& schema,
+                      std::vector<std::string>* out, std::string* error);
+
+// Appends the statements that drop object (as it was) from schema.
+void DropStatements(const SchemaObject& object, const std::string& schema,
+                    std::vector<std::string>* out);
+
+// Appends the statements that turn table `before` (its old columns) into
+// what the shadow now holds under new_name (ALTER TABLE ... RENAME TO,
+// RENAME COLUMN, ADD COLUMN, DROP COLUMN). False with *error otherwise.
+bool AlterStatements(Shadow& shadow, const std::string& old_name,
+                     const std::vector<ColumnInfo>& before, const std::string& new_name,
+                     const std::string& schema, std::vector<std::string>* out,
+                     std::string* error);
+
+// A column default (PRAGMA table_info's dflt_value) as a server expression.
+std::string DefaultExpression(const std::string& sqlite_default);
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_CATALOG_DDL_H_

@@ -1,0 +1,139 @@
+#include "libsqlite3-compat/catalog/shadow.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "libsqlite3-compat/host.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const unsigned char* t = SQ(sqlite3_column_text)(s, col);
+  return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+}
+
+// Runs a query with one text parameter, calling row(stmt) per row.
+template <typename Row>
+void Query(sqlite3* db, const char* sql, const std::string& arg, Row row) {
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(db, sql, -1, &s, nullptr) != SQLITE_OK) return;
+  if (!arg.empty()) SQ(sqlite3_bind_text)(s, 1, arg.c_str(), -1, SQLITE_TRANSIENT);
+  while (SQ(sqlite3_step)(s) == SQLITE_ROW) row(s);
+  SQ(sqlite3_finalize)(s);
+}
+
+}  // namespace
+
+Shadow::~Shadow() {
+  if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
+}
+
+bool Shadow::Open(std::string* error) {
+  int rc = SQ(sqlite3_open_v2)(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                               nullptr);
+  if (rc != SQLITE_OK) {
+    *error = "litelift: cannot open the shadow catalog";
+    return false;
+  }
+  SQ(sqlite3_extended_result_codes)(db_, 1);
+  return true;
+}
+
+bool Shadow::Load(const std::vector<SchemaObject>& objects, std::string* error) {
+  Invalidate();
+  // Start from an empty schema: drop what is there (views and triggers go
+  // with their tables).
+  std::vector<std::string> drops;
+  Query(db_, "SELECT type, name FROM sqlite_master WHERE type IN ('table','view')"
+             " AND name NOT LIKE 'sqlite_%'", "",
+        [&](sqlite3_stmt* s) {
+          drops.push_back("DROP " + Text(s, 0) + " IF EXISTS \"" + Text(s, 1) + "\"");
+        });
+  for (const auto& d : drops) SQ(sqlite3_exec)(db_, d.c_str(), nullptr, nullptr, nullptr);
+  for (const SchemaObject& o : objects) {
+    if (o.sql.empty()) continue;  // automatic indexes come with their tables
+    char* err = nullptr;
+    if (SQ(sqlite3_exec)(db_, o.sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      *error = "litelift: the stored schema object " + o.name + " does not apply: " +
+               (err != nullptr ? err : "");
+      SQ(sqlite3_free)(err);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::map<std::string, SchemaObject> Shadow::Snapshot() const {
+  std::map<std::string, SchemaObject> out;
+  Query(db_, "SELECT type, name, tbl_name, sql FROM sqlite_master", "", [&](sqlite3_stmt* s) {
+    SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)};
+    out[Lower(o.name)] = o;
+  });
+  return out;
+}
+
+const sql::TableShape* Shadow::Table(std::string_view name) {
+  std::string key = Lower(name);
+  auto it = shapes_.find(key);
+  if (it != shapes_.end()) return it->second.get();
+  auto shape = std::make_unique<sql::TableShape>();
+  Query(db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = ?1", key,
+        [&](sqlite3_stmt* s) { shape->name = Text(s, 0); });
+  if (shape->name.empty()) return nullptr;
+  std::vector<std::pair<int, std::string>> pk;
+  std::string int_pk_type;
+  Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", shape->name,
+        [&](sqlite3_stmt* s) {
+          shape->columns.push_back(Text(s, 0));
+          int k = SQ(sqlite3_column_int)(s, 2);
+          if (k > 0) {
+            pk.emplace_back(k, Text(s, 0));
+            int_pk_type = Text(s, 1);
+          }
+        });
+  std::sort(pk.begin(), pk.end());
+  for (auto& [k, col] : pk) shape->primary_key.push_back(col);
+  // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is
+  // the rowid alias.
+  bool without_rowid = false;
+  Query(db_, "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1", shape->name,
+        [&](sqlite3_stmt*) { without_rowid = true; });
+  if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
+    shape->rowid_column = pk[0].second;
+  }
+  std::vector<std::string> unique_indexes;
+  Query(db_, "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin != 'pk'",
+        shape->name, [&](sqlite3_stmt* s) { unique_indexes.push_back(Text(s, 0)); });
+  for (const auto& index : unique_indexes) {
+    std::vector<std::string> cols;
+    Query(db_, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", index,
+          [&](sqlite3_stmt* s) { cols.push_back(Text(s, 0)); });
+    if (!cols.empty()) shape->unique_keys.push_back(cols);
+  }
+  return (shapes_[key] = std::move(shape)).get();
+}
+
+std::string Shadow::TableName(std::string_view server_name) {
+  const sql::TableShape* t = Table(server_name);
+  return t != nullptr ? t->name : std::string(server_name);
+}
+
+std::string Shadow::ColumnName(std::string_view server_table, std::string_view server_column) {
+  const sql::TableShape* t = Table(server_table);
+  if (t != nullptr) {
+    for (const auto& c : t->columns) {
+      if (Lower(c) == Lower(server_column)) return c;
+    }
+  }
+  return std::string(server_column);
+}
+
+}  // namespace litelift::compat

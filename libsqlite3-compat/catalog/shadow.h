@@ -1,0 +1,68 @@
+// The shadow catalog: a private in-memory SQLite database per routed
+// connection that holds the routed database's schema exactly as SQLite
+// would. PostgreSQL holds the data; the shadow answers everything SQLite
+// decides from the schema alone (statement boundaries, syntax and name
+// errors, column names and declared types, parameters, sqlite_master,
+// PRAGMA table_info, ...).
+
+#ifndef LITELIFT_COMPAT_CATALOG_SHADOW_H_
+#define LITELIFT_COMPAT_CATALOG_SHADOW_H_
+
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libsqlite3-compat/sql/translate.h"
+
+namespace litelift::compat {
+
+// One schema object as sqlite_master holds it.
+struct SchemaObject {
+  std::string type;  // table, index, view, trigger
+  std::string name;
+  std::string tbl_name;
+  std::string sql;   // empty for automatic indexes
+};
+
+class Shadow {
+ public:
+  Shadow() = default;
+  ~Shadow();
+  Shadow(const Shadow&) = delete;
+  Shadow& operator=(const Shadow&) = delete;
+
+  // Opens the in-memory database. False with *error on failure.
+  bool Open(std::string* error);
+
+  // Replaces the schema with objects (in creation order). False with *error
+  // when an object's SQL does not apply.
+  bool Load(const std::vector<SchemaObject>& objects, std::string* error);
+
+  sqlite3* db() const { return db_; }
+
+  // sqlite_master now, by lower-cased name.
+  std::map<std::string, SchemaObject> Snapshot() const;
+
+  // The shape of a table (case-insensitive name), or null. Valid until the
+  // schema changes (Invalidate()).
+  const sql::TableShape* Table(std::string_view name);
+
+  // Forgets cached shapes; call after any schema change.
+  void Invalidate() { shapes_.clear(); }
+
+  // The program's spelling of a table or column that the server reports
+  // in lower case; returns the argument when unknown.
+  std::string TableName(std::string_view server_name);
+  std::string ColumnName(std::string_view server_table, std::string_view server_column);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
+};
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_CATALOG_SHADOW_H_

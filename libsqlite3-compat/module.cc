@@ -1,0 +1,59 @@
+// liblitelift-pg.so's entry point: the shim calls litelift_pg_module_init
+// once, then open() for every routed database.
+
+#include <new>
+#include <string>
+
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/remote_tables.h"
+#include "router/log.h"
+
+namespace litelift::compat {
+
+const shim::ModuleHost* g_host = nullptr;
+
+namespace {
+
+int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int flags,
+         const char*) {
+  *db = nullptr;
+  auto* conn = new (std::nothrow) Connection();
+  if (conn == nullptr) return SQLITE_NOMEM;
+  std::string error;
+  int rc;
+  try {
+    rc = conn->Open(*route, filename, flags, &error);
+  } catch (const std::exception& e) {
+    rc = SQLITE_CANTOPEN;
+    error = std::string("litelift: ") + e.what();
+  }
+  if (rc != SQLITE_OK) {
+    LL_ERROR("open of {} failed: {}", filename != nullptr ? filename : "", error);
+    conn->Shutdown();
+    delete conn;
+    *db = g_host->new_failed_connection(rc, error.c_str());
+    return *db != nullptr ? rc : SQLITE_NOMEM;
+  }
+  conn->handle = g_host->allocate_handle(&ConnectionApi(), conn);
+  if (conn->handle == nullptr) {
+    conn->Shutdown();
+    delete conn;
+    return SQLITE_NOMEM;
+  }
+  *db = reinterpret_cast<sqlite3*>(conn->handle);
+  return SQLITE_OK;
+}
+
+const shim::ModuleEntry kEntry = {shim::kModuleAbiVersion, &Open};
+
+}  // namespace
+
+}  // namespace litelift::compat
+
+extern "C" __attribute__((visibility("default"))) const litelift::shim::ModuleEntry*
+litelift_pg_module_init(const litelift::shim::ModuleHost* host) {
+  if (host == nullptr || host->abi_version != litelift::shim::kModuleAbiVersion) return nullptr;
+  litelift::compat::g_host = host;
+  return &litelift::compat::kEntry;
+}

@@ -1,0 +1,358 @@
+#include "libsqlite3-compat/pg/connection.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/remote_tables.h"
+#include "libsqlite3-compat/server/install.h"
+#include "router/log.h"
+#include "shim/utf.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// What the authorizer saw while the shadow prepared a statement.
+struct Actions {
+  Connection* conn = nullptr;
+  bool ddl = false, txn = false, write = false, attach = false, server_read = false;
+  bool pragma = false, uses_connection_state = false;
+  std::string pragma_name;
+  bool pragma_sets = false;
+  std::string denied;
+};
+
+bool IsSchemaTable(std::string_view t) {
+  std::string l = Lower(t);
+  return l == "sqlite_master" || l == "sqlite_schema" || l == "sqlite_temp_master" ||
+         l == "sqlite_temp_schema" || l.rfind("pragma_", 0) == 0;
+}
+
+int Authorize(void* arg, int action, const char* a1, const char* a2, const char* db,
+              const char* trigger) {
+  auto* acts = static_cast<Actions*>(arg);
+  Connection* c = acts->conn;
+  if (c->authorizer != nullptr) {
+    int rc = c->authorizer(c->authorizer_arg, action, a1, a2, db, trigger);
+    if (rc != SQLITE_OK) return rc;
+  }
+  switch (action) {
+    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW: case SQLITE_DROP_INDEX: case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_VIEW: case SQLITE_ALTER_TABLE:
+    case SQLITE_CREATE_VTABLE: case SQLITE_DROP_VTABLE:
+      acts->ddl = true;
+      break;
+    case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW:
+    case SQLITE_DROP_TEMP_INDEX: case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_TRIGGER: case SQLITE_DROP_TEMP_VIEW:
+      acts->denied = "litelift: TEMP schema objects are not supported on the postgres route yet";
+      break;
+    case SQLITE_TRANSACTION: case SQLITE_SAVEPOINT:
+      acts->txn = true;
+      break;
+    case SQLITE_INSERT: case SQLITE_UPDATE: case SQLITE_DELETE:
+      if (a1 == nullptr || !IsSchemaTable(a1)) acts->write = true;
+      break;
+    case SQLITE_READ:
+      if (a1 != nullptr && !IsSchemaTable(a1)) acts->server_read = true;
+      break;
+    case SQLITE_PRAGMA:
+      acts->pragma = true;
+      acts->pragma_name = a1 != nullptr ? Lower(a1) : "";
+      acts->pragma_sets = a2 != nullptr;
+      break;
+    case SQLITE_FUNCTION:
+      if (a2 != nullptr) {
+        std::string f = Lower(a2);
+        if (f == "changes" || f == "total_changes" || f == "last_insert_rowid") {
+          acts->uses_connection_state = true;
+        }
+      }
+      break;
+    case SQLITE_ATTACH: case SQLITE_DETACH:
+      acts->attach = true;
+      break;
+    default:
+      break;
+  }
+  return SQLITE_OK;
+}
+
+std::string Text(const PGresult* r, int row, int col) {
+  return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+}
+
+}  // namespace
+
+int Connection::SQ_GetAutocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()); }
+
+NameMapper Connection::Names() {
+  NameMapper names;
+  names.table = [this](std::string_view t) { return shadow.TableName(t); };
+  names.column = [this](std::string_view t, std::string_view c) {
+    return shadow.ColumnName(t, c);
+  };
+  return names;
+}
+
+int Connection::SetError(int code, const std::string& message, int offset) {
+  err_code = code;
+  err_msg = message;
+  err_msg16.clear();
+  err_offset = offset;
+  return Masked(code);
+}
+
+void Connection::ClearError() { SetError(SQLITE_OK, "not an error"); }
+
+int Connection::SetErrorFromShadow(int rc) {
+  int code = SQ(sqlite3_extended_errcode)(shadow.db());
+  if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) code = rc;
+  return SetError(code, SQ(sqlite3_errmsg)(shadow.db()), SQ(sqlite3_error_offset)(shadow.db()));
+}
+
+int Connection::SetErrorFromServer(const PGresult* res) {
+  SqliteError e = MapPgError(ErrorOf(res, pg), Names());
+  LL_DEBUG("server error {} -> {} {}", ErrorOf(res, pg).sqlstate, e.code, e.message);
+  return SetError(e.code, e.message);
+}
+
+bool Connection::Run(const std::string& sql) {
+  TakeSession(nullptr);
+  PgResult res = Exec(pg, sql);
+  if (!Ok(res.get())) {
+    SetErrorFromServer(res.get());
+    return false;
+  }
+  return true;
+}
+
+void Connection::TakeSession(Statement* stmt) {
+  if (streaming != nullptr && streaming != stmt) {
+    streaming->Drain();
+    streaming = nullptr;
+  }
+}
+
+bool Connection::LoadCatalog(std::string* error) {
+  const char* params[1] = {schema.c_str()};
+  PgResult res(PQexecParams(pg,
+                            "SELECT type, name, tbl_name, sql FROM litelift.catalog "
+                            "WHERE db_schema = $1 ORDER BY seq",
+                            1, nullptr, params, nullptr, nullptr, 0));
+  if (!Ok(res.get())) {
+    *error = "litelift: cannot read the catalog: " + ErrorText(pg, res.get());
+    return false;
+  }
+  std::vector<SchemaObject> objects;
+  for (int i = 0; i < PQntuples(res.get()); ++i) {
+    objects.push_back({Text(res.get(), i, 0), Text(res.get(), i, 1), Text(res.get(), i, 2),
+                       Text(res.get(), i, 3)});
+  }
+  if (!shadow.Load(objects, error)) return false;
+  PgResult meta(PQexecParams(pg,
+                             "SELECT schema_version, user_version, application_id "
+                             "FROM litelift.databases WHERE db_schema = $1",
+                             1, nullptr, params, nullptr, nullptr, 0));
+  if (Ok(meta.get()) && PQntuples(meta.get()) == 1) {
+    schema_version = std::atoll(PQgetvalue(meta.get(), 0, 0));
+    std::string pragmas = "PRAGMA user_version = " + std::string(PQgetvalue(meta.get(), 0, 1)) +
+                          "; PRAGMA application_id = " + PQgetvalue(meta.get(), 0, 2);
+    SQ(sqlite3_exec)(shadow.db(), pragmas.c_str(), nullptr, nullptr, nullptr);
+  }
+  return true;
+}
+
+void Connection::CheckSchemaChanges() {
+  if (pg == nullptr || streaming != nullptr) return;
+  PQconsumeInput(pg);
+  bool reload = false;
+  while (PGnotify* n = PQnotifies(pg)) {
+    std::string payload = n->extra != nullptr ? n->extra : "";
+    size_t colon = payload.rfind(':');
+    if (payload.substr(0, colon) == schema &&
+        std::atoll(payload.c_str() + colon + 1) != schema_version) {
+      reload = true;
+    }
+    PQfreemem(n);
+  }
+  if (reload && Autocommit()) {
+    std::string error;
+    if (!LoadCatalog(&error)) LL_ERROR("{}", error);
+    for (Statement* s : statements) (void)s;  // prepared statements keep their plans
+  }
+}
+
+int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags,
+                     std::string* error) {
+  dsn = route.dsn;
+  filename = route.memory ? "" : route.canonical_path;
+  memory = route.memory != 0;
+  readonly = (flags & SQLITE_OPEN_READONLY) != 0;
+  pg = AcquireSession(dsn, error);
+  if (pg == nullptr) {
+    *error = "litelift: cannot connect to postgres: " + *error;
+    return SQLITE_CANTOPEN;
+  }
+  if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
+  schema = route.schema != nullptr && *route.schema ? route.schema
+           : memory                                 ? SchemaNameForMemory()
+                                                    : SchemaNameForPath(route.canonical_path);
+  const char* params[2] = {schema.c_str(), memory ? ":memory:" : route.canonical_path};
+  PgResult exists(PQexecParams(pg, "SELECT 1 FROM litelift.databases WHERE db_schema = $1", 1,
+                               nullptr, params, nullptr, nullptr, 0));
+  if (!Ok(exists.get())) {
+    *error = "litelift: " + ErrorText(pg, exists.get());
+    return SQLITE_CANTOPEN;
+  }
+  if (PQntuples(exists.get()) == 0) {
+    if (!(flags & SQLITE_OPEN_CREATE) || readonly) {
+      *error = "unable to open database file (litelift: no database " + schema +
+               " on the server; SQLITE_OPEN_CREATE creates it)";
+      return SQLITE_CANTOPEN;
+    }
+    std::string create = "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) +
+                         "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
+                         QuoteLiteral(schema) + ", " + QuoteLiteral(params[1]) +
+                         ") ON CONFLICT DO NOTHING; COMMIT";
+    PgResult res = Exec(pg, create);
+    if (!Ok(res.get())) {
+      *error = "litelift: cannot create the database schema " + schema + ": " +
+               ErrorText(pg, res.get());
+      Exec(pg, "ROLLBACK");
+      return SQLITE_CANTOPEN;
+    }
+  }
+  std::string setup = "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " +
+                      kSchemaChannel;
+  if (readonly) setup += "; SET default_transaction_read_only = on";
+  PgResult res = Exec(pg, setup);
+  if (!Ok(res.get())) {
+    *error = "litelift: " + ErrorText(pg, res.get());
+    return SQLITE_CANTOPEN;
+  }
+  if (!shadow.Open(error) || !LoadCatalog(error)) return SQLITE_CANTOPEN;
+  (void)name;
+  LL_INFO("opened {} as schema {}", filename.empty() ? ":memory:" : filename, schema);
+  return SQLITE_OK;
+}
+
+void Connection::Shutdown() {
+  if (pg != nullptr) {
+    TakeSession(nullptr);
+    if (memory) {
+      Exec(pg, "ROLLBACK");
+      Exec(pg, "DROP SCHEMA IF EXISTS " + QuoteIdent(schema) +
+                   " CASCADE; DELETE FROM litelift.databases WHERE db_schema = " +
+                   QuoteLiteral(schema));
+    }
+    ReleaseSession(dsn, pg);
+    pg = nullptr;
+  }
+}
+
+int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
+                        const char** tail) {
+  *out = nullptr;
+  if (sql == nullptr) return SetError(SQLITE_MISUSE, "bad parameter or other API misuse");
+  CheckSchemaChanges();
+  Actions acts;
+  acts.conn = this;
+  SQ(sqlite3_set_authorizer)(shadow.db(), &Authorize, &acts);
+  sqlite3_stmt* sh = nullptr;
+  int rc = SQ(sqlite3_prepare_v3)(shadow.db(), sql, nbytes, flags, &sh, tail);
+  SQ(sqlite3_set_authorizer)(shadow.db(), nullptr, nullptr);
+  if (rc != SQLITE_OK) return SetErrorFromShadow(rc);
+  ClearError();
+  if (sh == nullptr) return SQLITE_OK;  // only spaces or comments
+  auto fail = [&](const std::string& message) {
+    SQ(sqlite3_finalize)(sh);
+    return SetError(SQLITE_ERROR, message);
+  };
+  if (!acts.denied.empty()) return fail(acts.denied);
+  if (acts.attach) return fail("litelift: ATTACH and DETACH are not supported on the postgres route yet");
+
+  Statement::Kind kind;
+  if (acts.ddl) {
+    kind = Statement::Kind::kDdl;
+  } else if (acts.txn) {
+    kind = Statement::Kind::kTxn;
+  } else if (acts.pragma) {
+    kind = Statement::Kind::kShadow;
+  } else if (acts.write || acts.server_read || acts.uses_connection_state) {
+    kind = Statement::Kind::kServer;
+  } else {
+    kind = Statement::Kind::kShadow;  // schema reads and table-less SELECTs
+  }
+  if (acts.uses_connection_state && !acts.write && !acts.server_read) {
+    // changes(), last_insert_rowid(): the shadow's would be wrong; make
+    // its counters ours before it answers.
+    kind = Statement::Kind::kShadow;
+    SQ(sqlite3_set_last_insert_rowid)(shadow.db(), last_insert_rowid);
+  }
+  auto* stmt = new Statement(this, sh, kind);
+  if (acts.pragma) {
+    stmt->pragma = acts.pragma_name;
+    stmt->pragma_sets = acts.pragma_sets;
+    if (acts.pragma_name == "journal_mode") {
+      // A routed database is always as concurrent as WAL: say so.
+      sqlite3_stmt* answer = nullptr;
+      SQ(sqlite3_prepare_v2)(shadow.db(), "SELECT 'wal' AS journal_mode", -1, &answer, nullptr);
+      stmt->row = answer;
+    }
+  }
+  if (kind == Statement::Kind::kServer) {
+    sql::TranslateInput in;
+    std::string text = SQ(sqlite3_sql)(sh);
+    in.sql = text;
+    in.parameter_index = [sh](std::string_view name) {
+      return SQ(sqlite3_bind_parameter_index)(sh, std::string(name).c_str());
+    };
+    in.is_keyword = [](std::string_view w) {
+      return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
+    };
+    in.table = [this](std::string_view n) { return shadow.Table(n); };
+    stmt->translation = sql::TranslateStatement(in);
+    if (!stmt->translation.error.empty()) {
+      std::string message = stmt->translation.error;
+      stmt->shadow = nullptr;
+      delete stmt;
+      return fail(message);
+    }
+    LL_DEBUG("translated [{}] -> [{}]", text, stmt->translation.sql);
+  }
+  stmt->handle = g_host->allocate_handle(&StatementApi(), stmt);
+  if (stmt->handle == nullptr) {
+    delete stmt;
+    return SetError(SQLITE_NOMEM, "out of memory");
+  }
+  statements.push_back(stmt);
+  *out = reinterpret_cast<sqlite3_stmt*>(stmt->handle);
+  return SQLITE_OK;
+}
+
+int Connection::Finalize(Statement* stmt) {
+  int rc = stmt->last_rc;
+  if (streaming == stmt) {
+    stmt->Drain();
+    streaming = nullptr;
+  }
+  if (stmt->started && !stmt->done) stmt->Reset();
+  statements.erase(std::remove(statements.begin(), statements.end(), stmt), statements.end());
+  g_host->free_handle(stmt->handle);
+  delete stmt;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : Masked(rc);
+}
+
+}  // namespace litelift::compat

@@ -1,0 +1,168 @@
+// A routed connection and its statements: SQLite's C API served by a
+// PostgreSQL session plus the shadow catalog.
+//
+// Threading: every call on a connection or one of its statements holds the
+// connection's (recursive) mutex, as SQLite's serialized mode does.
+
+#ifndef LITELIFT_COMPAT_PG_CONNECTION_H_
+#define LITELIFT_COMPAT_PG_CONNECTION_H_
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "libsqlite3-compat/catalog/shadow.h"
+#include "libsqlite3-compat/pg/errors.h"
+#include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/sql/translate.h"
+#include "shim/module_api.h"
+
+namespace litelift::compat {
+
+class Connection;
+
+// A value bound to a statement parameter (owned copy).
+struct BoundValue {
+  int type = SQLITE_NULL;  // SQLite storage class
+  int64_t i = 0;
+  double d = 0;
+  std::string bytes;       // TEXT (UTF-8) or BLOB
+};
+
+class Statement {
+ public:
+  // What runs the statement.
+  enum class Kind {
+    kShadow,  // schema reads, PRAGMAs, table-less SELECTs: the shadow runs it
+    kServer,  // data: translated and run on the server
+    kTxn,     // BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: both
+    kDdl,     // schema changes: shadow first, then the server and its catalog
+  };
+
+  Statement(Connection* conn, sqlite3_stmt* shadow, Kind kind);
+  ~Statement();
+
+  Connection* conn;
+  sqlite3_stmt* shadow;        // names, types, parameters; runs non-server kinds
+  Kind kind;
+  sql::Translation translation;
+  std::vector<BoundValue> params;  // by SQLite index; [0] unused
+  shim::RemoteHandle* handle = nullptr;
+
+  // PRAGMA side effects (name lower-cased; empty when not a PRAGMA).
+  std::string pragma;
+  bool pragma_sets = false;
+
+  // Execution state.
+  bool started = false;
+  bool done = false;
+  bool in_savepoint = false;   // wrapped in SAVEPOINT litelift_stmt
+  bool streaming = false;      // results still arriving from the server
+  std::deque<PgResult> pending;  // results drained while another statement ran
+  sqlite3_stmt* row = nullptr;   // SELECT ?1..?N holding the current server row
+  bool row_active = false;
+  int last_rc = SQLITE_OK;
+
+  // The statement whose current row column_* reads.
+  sqlite3_stmt* Source() const { return row_active ? row : shadow; }
+
+  int Step();
+  int Reset();
+  void ClearRow();
+  // Reads every remaining result into `pending` (another statement needs
+  // the session).
+  void Drain();
+
+ private:
+  int StepServer();
+  int StartServer();
+  int NextServerRow();
+  int FinishServer(PGresult* final_result);
+  int StepTxn();
+  int StepDdl();
+  int StepShadow();
+  PgResult NextResult();
+};
+
+class Connection {
+ public:
+  std::recursive_mutex mu;
+  std::string dsn;
+  std::string schema;      // the database's schema on the server
+  std::string filename;    // as given to open, for sqlite3_db_filename
+  bool memory = false;     // private schema, dropped at close
+  bool readonly = false;
+  PGconn* pg = nullptr;
+  Shadow shadow;
+  shim::RemoteHandle* handle = nullptr;
+  std::vector<Statement*> statements;  // in creation order
+  Statement* streaming = nullptr;      // the statement whose rows are arriving
+  int64_t schema_version = 0;
+  bool zombie = false;                 // close_v2 with statements left
+
+  // SQLite's per-connection state.
+  int64_t last_insert_rowid = 0;
+  int64_t changes = 0;
+  int64_t total_changes = 0;
+  int err_code = SQLITE_OK;
+  std::string err_msg = "not an error";
+  std::u16string err_msg16;
+  int err_offset = -1;
+  bool extended_codes = false;
+  int busy_timeout_ms = 0;
+  int (*busy_handler)(void*, int) = nullptr;
+  void* busy_arg = nullptr;
+  int (*authorizer)(void*, int, const char*, const char*, const char*, const char*) = nullptr;
+  void* authorizer_arg = nullptr;
+  int (*commit_hook)(void*) = nullptr;
+  void* commit_arg = nullptr;
+  void (*rollback_hook)(void*) = nullptr;
+  void* rollback_arg = nullptr;
+  void (*update_hook)(void*, int, const char*, const char*, sqlite3_int64) = nullptr;
+  void* update_arg = nullptr;
+  int (*trace_cb)(unsigned, void*, void*, void*) = nullptr;
+  unsigned trace_mask = 0;
+  void* trace_arg = nullptr;
+
+  // Opens the routed database. Returns an SQLite code; on failure *error.
+  int Open(const shim::ModuleRoute& route, const char* filename, int flags,
+           std::string* error);
+  // Closes the server session (back to the pool) and the shadow.
+  void Shutdown();
+
+  int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
+              const char** tail);
+  int Finalize(Statement* stmt);
+
+  // SQLite's error state.
+  int SetError(int code, const std::string& message, int offset = -1);
+  int SetErrorFromShadow(int rc);
+  int SetErrorFromServer(const PGresult* res);
+  void ClearError();
+  int Masked(int rc) const { return extended_codes ? rc : (rc & 0xff); }
+
+  // Runs a statement of litelift's own on the session; false with the
+  // error recorded on failure.
+  bool Run(const std::string& sql);
+
+  // Reloads the shadow when another connection changed the schema.
+  void CheckSchemaChanges();
+  bool LoadCatalog(std::string* error);
+
+  // Gives the session to stmt: other statements' pending rows are drained.
+  void TakeSession(Statement* stmt);
+
+  bool Autocommit() { return SQ_GetAutocommit() != 0; }
+  int SQ_GetAutocommit();
+
+  NameMapper Names();
+};
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_PG_CONNECTION_H_

@@ -1,0 +1,147 @@
+#include "libsqlite3-compat/pg/errors.h"
+
+#include <sqlite3.h>
+
+#include <vector>
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Field(const PGresult* res, int code) {
+  const char* v = res != nullptr ? PQresultErrorField(res, code) : nullptr;
+  return v != nullptr ? v : "";
+}
+
+std::string Qualified(const PgError& e, const NameMapper& names, std::string_view column) {
+  std::string table = names.table ? names.table(e.table) : e.table;
+  std::string col = names.column ? names.column(e.table, column) : std::string(column);
+  return table + "." + col;
+}
+
+SqliteError Unique(const PgError& e, const NameMapper& names) {
+  std::vector<std::string> cols = KeyColumnsOfDetail(e.detail);
+  std::string list;
+  for (const auto& c : cols) list += (list.empty() ? "" : ", ") + Qualified(e, names, c);
+  bool pk = e.constraint.size() >= 5 &&
+            e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0;
+  return {pk ? SQLITE_CONSTRAINT_PRIMARYKEY : SQLITE_CONSTRAINT_UNIQUE,
+          "UNIQUE constraint failed: " + list};
+}
+
+SqliteError NotNull(const PgError& e, const NameMapper& names) {
+  return {SQLITE_CONSTRAINT_NOTNULL, "NOT NULL constraint failed: " + Qualified(e, names, e.column)};
+}
+
+SqliteError ForeignKey(const PgError&, const NameMapper&) {
+  return {SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed"};
+}
+
+SqliteError Check(const PgError& e, const NameMapper&) {
+  return {SQLITE_CONSTRAINT_CHECK, "CHECK constraint failed: " + e.constraint};
+}
+
+// "function foo(integer) does not exist" -> "no such function: foo"
+SqliteError NoSuchFunction(const PgError& e, const NameMapper&) {
+  std::string name = e.message;
+  const std::string prefix = "function ";
+  if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
+  size_t paren = name.find('(');
+  if (paren != std::string::npos) name.resize(paren);
+  size_t dot = name.rfind('.');
+  if (dot != std::string::npos) name.erase(0, dot + 1);
+  return {SQLITE_ERROR, "no such function: " + name};
+}
+
+SqliteError Fixed(int code, const char* message) { return {code, message}; }
+
+struct Rule {
+  const char* sqlstate;  // a full code, or a two-character class
+  std::function<SqliteError(const PgError&, const NameMapper&)> map;
+};
+
+// One row per SQLSTATE (or class) that SQLite has a code for. The first
+// matching row wins; a full code is listed before its class.
+const std::vector<Rule>& Rules() {
+  static const std::vector<Rule> rules = {
+      {"23505", Unique},
+      {"23502", NotNull},
+      {"23503", ForeignKey},
+      {"23514", Check},
+      {"23", [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_CONSTRAINT, "constraint failed: " + e.message};
+       }},
+      {"40001", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"40P01", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"55P03", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"57014", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_INTERRUPT, "interrupted"); }},
+      {"53100", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
+      {"53200", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_NOMEM, "out of memory"); }},
+      {"25006", [](const PgError&, const NameMapper&) {
+         return Fixed(SQLITE_READONLY, "attempt to write a readonly database");
+       }},
+      {"42501", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
+      {"42883", NoSuchFunction},
+      {"22003", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_ERROR, "integer overflow"); }},
+      {"22P02", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_MISMATCH, "datatype mismatch"); }},
+      {"08", [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_IOERR, "litelift: lost the connection to postgres: " + e.message};
+       }},
+      {"57P01", [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_IOERR, "litelift: lost the connection to postgres: " + e.message};
+       }},
+  };
+  return rules;
+}
+
+}  // namespace
+
+PgError ErrorOf(const PGresult* res, const PGconn* conn) {
+  PgError e;
+  e.sqlstate = Field(res, PG_DIAG_SQLSTATE);
+  e.message = Field(res, PG_DIAG_MESSAGE_PRIMARY);
+  e.detail = Field(res, PG_DIAG_MESSAGE_DETAIL);
+  e.table = Field(res, PG_DIAG_TABLE_NAME);
+  e.column = Field(res, PG_DIAG_COLUMN_NAME);
+  e.constraint = Field(res, PG_DIAG_CONSTRAINT_NAME);
+  if (e.message.empty() && conn != nullptr) {
+    e.message = PQerrorMessage(conn);
+    while (!e.message.empty() && (e.message.back() == '\n' || e.message.back() == ' ')) {
+      e.message.pop_back();
+    }
+  }
+  if (e.sqlstate.empty() && conn != nullptr && PQstatus(conn) != CONNECTION_OK) {
+    e.sqlstate = "08006";  // connection failure
+  }
+  return e;
+}
+
+SqliteError MapPgError(const PgError& error, const NameMapper& names) {
+  for (const Rule& rule : Rules()) {
+    std::string_view code(rule.sqlstate);
+    if (error.sqlstate.compare(0, code.size(), code) == 0) return rule.map(error, names);
+  }
+  return {SQLITE_ERROR, error.message.empty() ? "SQL logic error" : error.message};
+}
+
+std::vector<std::string> KeyColumnsOfDetail(std::string_view detail) {
+  std::vector<std::string> cols;
+  const std::string_view prefix = "Key (";
+  if (detail.substr(0, prefix.size()) != prefix) return cols;
+  size_t end = detail.find(")=(");
+  if (end == std::string_view::npos) return cols;
+  std::string_view list = detail.substr(prefix.size(), end - prefix.size());
+  while (!list.empty()) {
+    size_t comma = list.find(", ");
+    std::string_view item = list.substr(0, comma);
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      item = item.substr(1, item.size() - 2);
+    }
+    cols.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 2);
+  }
+  return cols;
+}
+
+}  // namespace litelift::compat

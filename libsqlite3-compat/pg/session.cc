@@ -1,0 +1,111 @@
+#include "libsqlite3-compat/pg/session.h"
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "router/log.h"
+
+namespace litelift::compat {
+
+namespace {
+
+constexpr size_t kMaxIdlePerDsn = 8;
+
+std::mutex g_mutex;
+std::map<std::string, std::vector<PGconn*>>* g_idle = nullptr;  // never destroyed
+
+std::string OneLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+PgResult Exec(PGconn* conn, const std::string& sql) {
+  PGresult* res = PQexec(conn, sql.c_str());
+  if (res == nullptr) res = PQmakeEmptyPGresult(conn, PGRES_FATAL_ERROR);
+  return PgResult(res);
+}
+
+bool Ok(const PGresult* res) {
+  ExecStatusType s = PQresultStatus(res);
+  return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
+}
+
+std::string ErrorText(const PGconn* conn, const PGresult* res) {
+  const char* text = res != nullptr ? PQresultErrorMessage(res) : nullptr;
+  if (text == nullptr || *text == '\0') text = conn != nullptr ? PQerrorMessage(conn) : "";
+  std::string out = OneLine(text);
+  if (out.rfind("ERROR:  ", 0) == 0) out.erase(0, 8);
+  return log::RedactDsn(out);
+}
+
+PGconn* AcquireSession(const std::string& dsn, std::string* error) {
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (g_idle != nullptr) {
+      auto& idle = (*g_idle)[dsn];
+      while (!idle.empty()) {
+        PGconn* conn = idle.back();
+        idle.pop_back();
+        if (PQstatus(conn) == CONNECTION_OK) return conn;
+        PQfinish(conn);
+      }
+    }
+  }
+  PGconn* conn = PQconnectdb(dsn.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    *error = ErrorText(conn);
+    if (conn != nullptr) PQfinish(conn);
+    return nullptr;
+  }
+  // SQLite's text is bytes in UTF-8; dates and numbers in one fixed form.
+  PgResult res = Exec(conn,
+                      "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD';"
+                      "SET extra_float_digits = 3; SET client_min_messages = warning");
+  if (!Ok(res.get())) {
+    *error = ErrorText(conn, res.get());
+    PQfinish(conn);
+    return nullptr;
+  }
+  LL_DEBUG("connected to {}", log::RedactDsn(dsn));
+  return conn;
+}
+
+void ReleaseSession(const std::string& dsn, PGconn* conn) {
+  if (conn == nullptr) return;
+  bool reusable = PQstatus(conn) == CONNECTION_OK;
+  if (reusable) {
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) reusable = Ok(Exec(conn, "ROLLBACK").get());
+    reusable = reusable && Ok(Exec(conn,
+                                   "DISCARD ALL; SET client_encoding = 'UTF8';"
+                                   "SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
+                                   "SET client_min_messages = warning")
+                                  .get());
+  }
+  if (reusable) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (g_idle == nullptr) g_idle = new std::map<std::string, std::vector<PGconn*>>();
+    auto& idle = (*g_idle)[dsn];
+    if (idle.size() < kMaxIdlePerDsn) {
+      idle.push_back(conn);
+      return;
+    }
+  }
+  PQfinish(conn);
+}
+
+int IdleSessionCount() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  int n = 0;
+  if (g_idle != nullptr) {
+    for (auto& [dsn, v] : *g_idle) n += static_cast<int>(v.size());
+  }
+  return n;
+}
+
+}  // namespace litelift::compat

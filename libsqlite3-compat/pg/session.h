@@ -1,0 +1,45 @@
+// Server sessions: libpq connections, owned results, and an in-process pool
+// of idle sessions so that opening and closing a routed database is cheap.
+
+#ifndef LITELIFT_COMPAT_PG_SESSION_H_
+#define LITELIFT_COMPAT_PG_SESSION_H_
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+
+namespace litelift::compat {
+
+struct PgResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// Runs sql (no parameters) and returns its result (never null: libpq's
+// out-of-memory result is turned into a fatal-error result).
+PgResult Exec(PGconn* conn, const std::string& sql);
+
+// True when res finished without error.
+bool Ok(const PGresult* res);
+
+// The connection's or result's error text, one line, password-free.
+std::string ErrorText(const PGconn* conn, const PGresult* res = nullptr);
+
+// Takes an idle session to dsn from the pool, or connects. Returns nullptr
+// with *error (libpq's reason, without the password) when the server cannot
+// be reached or refuses. Thread-safe.
+PGconn* AcquireSession(const std::string& dsn, std::string* error);
+
+// Gives a session back. It is reset first (transaction rolled back,
+// DISCARD ALL: settings, prepared statements, temporary tables, LISTENs),
+// so that the next user cannot tell it from a new one; a broken session, or
+// one the pool has no room for, is closed. Thread-safe.
+void ReleaseSession(const std::string& dsn, PGconn* conn);
+
+// Number of idle pooled sessions (tests).
+int IdleSessionCount();
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_PG_SESSION_H_

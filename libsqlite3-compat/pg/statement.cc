@@ -1,0 +1,460 @@
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "libsqlite3-compat/catalog/ddl.h"
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/values.h"
+#include "libsqlite3-compat/server/install.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
+#include "router/log.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<sql::Token> Words(const char* text) {
+  std::vector<sql::Token> out;
+  for (const auto& t : sql::Tokenize(text != nullptr ? text : "")) {
+    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) out.push_back(t);
+  }
+  return out;
+}
+
+constexpr const char* kStmtSavepoint = "litelift_stmt";
+
+}  // namespace
+
+Statement::Statement(Connection* c, sqlite3_stmt* s, Kind k) : conn(c), shadow(s), kind(k) {
+  params.resize(static_cast<size_t>(SQ(sqlite3_bind_parameter_count)(s)) + 1);
+}
+
+Statement::~Statement() {
+  if (row != nullptr) SQ(sqlite3_finalize)(row);
+  if (shadow != nullptr) SQ(sqlite3_finalize)(shadow);
+}
+
+void Statement::ClearRow() {
+  if (row != nullptr && kind == Kind::kServer) SQ(sqlite3_reset)(row);
+  row_active = false;
+}
+
+int Statement::Step() {
+  if (done) Reset();  // SQLite resets a finished statement on the next step
+  int rc = SQLITE_ERROR;
+  switch (kind) {
+    case Kind::kShadow: rc = StepShadow(); break;
+    case Kind::kTxn: rc = StepTxn(); break;
+    case Kind::kDdl: rc = StepDdl(); break;
+    case Kind::kServer: rc = StepServer(); break;
+  }
+  last_rc = rc;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    conn->SetError(rc, SQ(sqlite3_errstr)(rc));
+    if (rc == SQLITE_DONE) done = true;
+    return rc;
+  }
+  done = true;
+  return conn->Masked(conn->err_code);
+}
+
+int Statement::Reset() {
+  if (kind == Kind::kServer && started && !done) {
+    // Abandoned mid-result: read the rest, close the statement savepoint.
+    PgResult res;
+    PGresult* final_result = nullptr;
+    while ((res = NextResult())) {
+      if (PQresultStatus(res.get()) != PGRES_SINGLE_TUPLE) final_result = res.release();
+      if (final_result) break;
+    }
+    PgResult hold(final_result);
+    while (NextResult()) {
+    }
+    if (in_savepoint) {
+      conn->Run(std::string(Ok(final_result) ? "RELEASE SAVEPOINT " : "ROLLBACK TO SAVEPOINT ") +
+                kStmtSavepoint + (Ok(final_result) ? "" : std::string("; RELEASE SAVEPOINT ") + kStmtSavepoint));
+      in_savepoint = false;
+    }
+  }
+  pending.clear();
+  if (conn->streaming == this) conn->streaming = nullptr;
+  streaming = false;
+  ClearRow();
+  if (row != nullptr) SQ(sqlite3_reset)(row);
+  row_active = false;
+  SQ(sqlite3_reset)(shadow);
+  int rc = last_rc;
+  started = done = false;
+  last_rc = SQLITE_OK;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK ? SQLITE_OK : conn->Masked(rc);
+}
+
+// ---- shadow statements: schema reads, PRAGMAs, table-less SELECTs --------
+
+int Statement::StepShadow() {
+  sqlite3_stmt* s = row != nullptr ? row : shadow;  // row: a PRAGMA's fixed answer
+  int rc = SQ(sqlite3_step)(s);
+  row_active = row != nullptr;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return conn->SetErrorFromShadow(rc);
+  if (!started && pragma_sets) {
+    started = true;
+    auto value = [&](const char* pragma) {
+      sqlite3_stmt* q = nullptr;
+      sqlite3_int64 v = 0;
+      std::string sql = std::string("PRAGMA ") + pragma;
+      if (SQ(sqlite3_prepare_v2)(conn->shadow.db(), sql.c_str(), -1, &q, nullptr) == SQLITE_OK &&
+          SQ(sqlite3_step)(q) == SQLITE_ROW) {
+        v = SQ(sqlite3_column_int64)(q, 0);
+      }
+      SQ(sqlite3_finalize)(q);
+      return v;
+    };
+    if (pragma == "user_version" || pragma == "application_id") {
+      conn->TakeSession(nullptr);
+      if (!conn->Run("UPDATE litelift.databases SET " + pragma + " = " +
+                     std::to_string(value(pragma.c_str())) +
+                     " WHERE db_schema = " + QuoteLiteral(conn->schema))) {
+        return conn->err_code;
+      }
+    } else if (pragma == "foreign_keys") {
+      // PostgreSQL enforces foreign keys unless the session replicates.
+      bool on = value("foreign_keys") != 0;
+      conn->TakeSession(nullptr);
+      PgResult res = Exec(conn->pg, std::string("SET session_replication_role = ") +
+                                        (on ? "origin" : "replica"));
+      if (!Ok(res.get())) {
+        LL_WARN("foreign_keys={} cannot change enforcement on the server: {}", on,
+                ErrorText(conn->pg, res.get()));
+      }
+    } else if (pragma == "busy_timeout") {
+      conn->busy_timeout_ms = static_cast<int>(value("busy_timeout"));
+    }
+  }
+  started = true;
+  return rc;
+}
+
+// ---- transaction control ---------------------------------------------------
+
+int Statement::StepTxn() {
+  std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
+  bool was_autocommit = conn->Autocommit();
+  int rc = SQ(sqlite3_step)(shadow);
+  started = true;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return conn->SetErrorFromShadow(rc);
+  auto name_after = [&](size_t from) {
+    std::string storage;
+    for (size_t i = from; i < w.size(); ++i) {
+      if (sql::IsWord(w[i], "SAVEPOINT") || sql::IsWord(w[i], "TO") ||
+          sql::IsWord(w[i], "TRANSACTION")) {
+        continue;
+      }
+      return QuoteIdent(Lower(sql::NameText(w[i], &storage)));
+    }
+    return std::string();
+  };
+  std::string server;
+  if (sql::IsWord(w[0], "BEGIN")) {
+    server = "BEGIN";
+  } else if (sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END")) {
+    if (conn->commit_hook != nullptr && conn->commit_hook(conn->commit_arg) != 0) {
+      conn->Run("ROLLBACK");
+      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+      return conn->SetError(SQLITE_CONSTRAINT_COMMITHOOK, "constraint failed");
+    }
+    server = "COMMIT";
+  } else if (sql::IsWord(w[0], "ROLLBACK")) {
+    bool to = std::any_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
+    if (to) {
+      server = "ROLLBACK TO SAVEPOINT " + name_after(1);
+    } else {
+      server = "ROLLBACK";
+      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+    }
+  } else if (sql::IsWord(w[0], "SAVEPOINT")) {
+    server = (was_autocommit ? "BEGIN; SAVEPOINT " : "SAVEPOINT ") + name_after(1);
+  } else if (sql::IsWord(w[0], "RELEASE")) {
+    server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
+  }
+  if (!server.empty() && !conn->Run(server)) {
+    if (conn->Autocommit()) Exec(conn->pg, "ROLLBACK");
+    return conn->err_code;
+  }
+  return SQLITE_DONE;
+}
+
+// ---- schema changes --------------------------------------------------------
+
+int Statement::StepDdl() {
+  started = true;
+  Shadow& sh = conn->shadow;
+  sqlite3* sdb = sh.db();
+  std::map<std::string, SchemaObject> before = sh.Snapshot();
+  std::map<std::string, std::vector<ColumnInfo>> before_columns;
+  for (const auto& [key, o] : before) {
+    if (o.type == "table") before_columns[key] = ColumnsOf(sh, o.name);
+  }
+  SQ(sqlite3_exec)(sdb, "SAVEPOINT litelift_ddl", nullptr, nullptr, nullptr);
+  int rc = SQ(sqlite3_step)(shadow);
+  if (rc != SQLITE_DONE) {
+    conn->SetErrorFromShadow(rc);
+    SQ(sqlite3_exec)(sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+    return conn->err_code;
+  }
+  sh.Invalidate();
+  std::map<std::string, SchemaObject> after = sh.Snapshot();
+  std::vector<std::string> server;
+  std::string error;
+  std::vector<const SchemaObject*> dropped, created;
+  for (const auto& [key, o] : before) {
+    if (after.count(key) == 0) dropped.push_back(&o);
+  }
+  for (const auto& [key, o] : after) {
+    if (before.count(key) == 0) created.push_back(&o);
+  }
+  // ALTER TABLE ... RENAME TO: one table goes, one comes.
+  const SchemaObject* renamed_from = nullptr;
+  const SchemaObject* renamed_to = nullptr;
+  auto tables = [](const std::vector<const SchemaObject*>& v) {
+    std::vector<const SchemaObject*> t;
+    for (auto* o : v) if (o->type == "table") t.push_back(o);
+    return t;
+  };
+  if (tables(dropped).size() == 1 && tables(created).size() == 1 &&
+      sql::IsWord(Words(SQ(sqlite3_sql)(shadow))[0], "ALTER")) {
+    renamed_from = tables(dropped)[0];
+    renamed_to = tables(created)[0];
+  }
+  bool ok = true;
+  for (const SchemaObject* o : dropped) {
+    if (o == renamed_from || (renamed_from && Lower(o->tbl_name) == Lower(renamed_from->name))) continue;
+    DropStatements(*o, conn->schema, &server);
+  }
+  if (renamed_from != nullptr) {
+    ok = AlterStatements(sh, renamed_from->name, before_columns[Lower(renamed_from->name)],
+                         renamed_to->name, conn->schema, &server, &error);
+  }
+  // Tables first, then views and indexes (they refer to tables).
+  for (const char* type : {"table", "view", "index", "trigger"}) {
+    for (const SchemaObject* o : created) {
+      if (!ok || o->type != type || o == renamed_to) continue;
+      if (renamed_to && Lower(o->tbl_name) == Lower(renamed_to->name) && o->type == "index") continue;
+      ok = CreateStatements(sh, *o, conn->schema, &server, &error);
+    }
+  }
+  for (const auto& [key, o] : after) {
+    auto old = before.find(key);
+    if (!ok || old == before.end() || old->second.sql == o.sql || o.type != "table") continue;
+    ok = AlterStatements(sh, o.name, before_columns[key], o.name, conn->schema, &server, &error);
+  }
+  // The catalog: what the shadow holds now, for every other connection.
+  std::string s = QuoteLiteral(conn->schema);
+  for (const SchemaObject* o : dropped) {
+    server.push_back("DELETE FROM litelift.catalog WHERE db_schema = " + s +
+                     " AND name = " + QuoteLiteral(o->name));
+  }
+  for (const auto& [key, o] : after) {
+    auto old = before.find(key);
+    if (Lower(o.name).rfind("sqlite_", 0) == 0 && o.type != "index") continue;
+    if (old != before.end() && old->second.sql == o.sql && old->second.tbl_name == o.tbl_name) continue;
+    if (o.sql.empty()) continue;  // automatic indexes come with their table
+    server.push_back("INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" +
+                     s + ", " + QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) + ", " +
+                     QuoteLiteral(o.tbl_name) + ", " + QuoteLiteral(o.sql) +
+                     ") ON CONFLICT (db_schema, name) DO UPDATE SET type = excluded.type, "
+                     "tbl_name = excluded.tbl_name, sql = excluded.sql");
+  }
+  if (ok && !server.empty()) {
+    int64_t version = conn->schema_version + 1;
+    server.push_back("UPDATE litelift.databases SET schema_version = " + std::to_string(version) +
+                     " WHERE db_schema = " + s);
+    server.push_back(std::string("NOTIFY ") + kSchemaChannel + ", " +
+                     QuoteLiteral(conn->schema + ":" + std::to_string(version)));
+    std::string script = "SAVEPOINT litelift_ddl";
+    for (const auto& stmt : server) script += "; " + stmt;
+    script += "; RELEASE SAVEPOINT litelift_ddl";
+    // The shadow's own savepoint hides whether the program is inside a
+    // transaction; the server, which mirrors it, knows.
+    bool outer = PQtransactionStatus(conn->pg) != PQTRANS_IDLE;
+    if (!outer) script = "BEGIN; " + script + "; COMMIT";
+    conn->TakeSession(nullptr);
+    PgResult res = Exec(conn->pg, script);
+    if (!Ok(res.get())) {
+      conn->SetErrorFromServer(res.get());
+      conn->err_msg = "litelift: " + conn->err_msg;
+      Exec(conn->pg, outer ? "ROLLBACK TO SAVEPOINT litelift_ddl; RELEASE SAVEPOINT litelift_ddl"
+                           : "ROLLBACK");
+      ok = false;
+      error = conn->err_msg;
+    } else {
+      conn->schema_version = version;
+    }
+  }
+  if (!ok) {
+    SQ(sqlite3_exec)(sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+    sh.Invalidate();
+    return conn->SetError(SQLITE_ERROR, error);
+  }
+  SQ(sqlite3_exec)(sdb, "RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+  return SQLITE_DONE;
+}
+
+// ---- data: the server ------------------------------------------------------
+
+PgResult Statement::NextResult() {
+  if (!pending.empty()) {
+    PgResult r = std::move(pending.front());
+    pending.pop_front();
+    return r;
+  }
+  if (!streaming) return PgResult();
+  PGresult* r = PQgetResult(conn->pg);
+  if (r == nullptr) {
+    streaming = false;
+    if (conn->streaming == this) conn->streaming = nullptr;
+  }
+  return PgResult(r);
+}
+
+void Statement::Drain() {
+  while (streaming) {
+    PGresult* r = PQgetResult(conn->pg);
+    if (r == nullptr) {
+      streaming = false;
+      break;
+    }
+    pending.emplace_back(r);
+  }
+}
+
+int Statement::StartServer() {
+  conn->TakeSession(this);
+  started = true;
+  if (!conn->Autocommit()) {
+    if (!conn->Run(std::string("SAVEPOINT ") + kStmtSavepoint)) return conn->err_code;
+    in_savepoint = true;
+  }
+  int n = static_cast<int>(params.size()) - 1;
+  std::vector<Oid> types(static_cast<size_t>(std::max(n, 0)));
+  std::vector<const char*> values(types.size());
+  std::vector<int> lengths(types.size()), formats(types.size());
+  std::vector<std::string> text(types.size());
+  std::vector<bool> used(types.size() + 1, false);
+  for (int i : translation.parameters) {
+    if (i >= 1 && i <= n) used[static_cast<size_t>(i)] = true;
+  }
+  for (int i = 1; i <= n; ++i) {
+    const BoundValue& v = params[static_cast<size_t>(i)];
+    size_t k = static_cast<size_t>(i - 1);
+    switch (v.type) {
+      case SQLITE_INTEGER:
+        types[k] = 20;  // int8
+        text[k] = std::to_string(v.i);
+        values[k] = text[k].c_str();
+        break;
+      case SQLITE_FLOAT: {
+        types[k] = 701;  // float8
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", v.d);
+        text[k] = buf;
+        values[k] = text[k].c_str();
+        break;
+      }
+      case SQLITE_TEXT:
+        types[k] = used[static_cast<size_t>(i)] ? 0 : 25;  // the context decides
+        values[k] = v.bytes.c_str();
+        break;
+      case SQLITE_BLOB:
+        types[k] = 17;  // bytea, sent as bytes
+        values[k] = v.bytes.data();
+        lengths[k] = static_cast<int>(v.bytes.size());
+        formats[k] = 1;
+        break;
+      default:
+        types[k] = used[static_cast<size_t>(i)] ? 0 : 25;
+        values[k] = nullptr;
+    }
+  }
+  if (!PQsendQueryParams(conn->pg, translation.sql.c_str(), n, types.data(), values.data(),
+                         lengths.data(), formats.data(), 0)) {
+    return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " +
+                                            ErrorText(conn->pg));
+  }
+  PQsetSingleRowMode(conn->pg);
+  streaming = true;
+  conn->streaming = this;
+  return SQLITE_OK;
+}
+
+int Statement::FinishServer(PGresult* final_result) {
+  bool ok = Ok(final_result);
+  int rc = SQLITE_DONE;
+  if (!ok) rc = conn->SetErrorFromServer(final_result);
+  PgResult hold(final_result);
+  while (NextResult()) {
+  }
+  if (in_savepoint) {
+    std::string sp = kStmtSavepoint;
+    conn->Run(ok ? "RELEASE SAVEPOINT " + sp
+                 : "ROLLBACK TO SAVEPOINT " + sp + "; RELEASE SAVEPOINT " + sp);
+    in_savepoint = false;
+  }
+  if (!ok) return conn->err_code;
+  const char* tuples = PQcmdTuples(final_result);
+  std::string status = PQcmdStatus(final_result);
+  bool dml = status.rfind("INSERT", 0) == 0 || status.rfind("UPDATE", 0) == 0 ||
+             status.rfind("DELETE", 0) == 0;
+  if (dml && tuples != nullptr && *tuples != '\0') {
+    conn->changes = std::atoll(tuples);
+    conn->total_changes += conn->changes;
+  }
+  return rc;
+}
+
+int Statement::NextServerRow() {
+  for (;;) {
+    PgResult r = NextResult();
+    if (!r) return FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
+    ExecStatusType st = PQresultStatus(r.get());
+    if (st != PGRES_SINGLE_TUPLE) return FinishServer(r.release());
+    if (translation.returns_rowid) {
+      conn->last_insert_rowid = std::atoll(PQgetvalue(r.get(), 0, 0));
+      continue;  // the program asked for no rows
+    }
+    int ncol = PQnfields(r.get());
+    if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
+      if (row != nullptr) SQ(sqlite3_finalize)(row);
+      std::string select = "SELECT";
+      for (int i = 1; i <= ncol; ++i) select += (i > 1 ? ", ?" : " ?") + std::to_string(i);
+      if (ncol == 0) select = "SELECT 1 WHERE 0";
+      row = nullptr;
+      SQ(sqlite3_prepare_v2)(conn->shadow.db(), select.c_str(), -1, &row, nullptr);
+    }
+    SQ(sqlite3_reset)(row);
+    for (int c = 0; c < ncol; ++c) BindServerValue(row, c + 1, r.get(), 0, c);
+    if (SQ(sqlite3_step)(row) != SQLITE_ROW) {
+      return conn->SetError(SQLITE_ERROR, "litelift: cannot hold a row");
+    }
+    row_active = true;
+    return SQLITE_ROW;
+  }
+}
+
+int Statement::StepServer() {
+  if (!started) {
+    int rc = StartServer();
+    if (rc != SQLITE_OK) return rc;
+  }
+  row_active = false;
+  return NextServerRow();
+}
+
+}  // namespace litelift::compat

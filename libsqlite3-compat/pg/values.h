@@ -1,0 +1,37 @@
+// Server values as SQLite values: each column of a row is bound, with its
+// SQLite storage class, into a small "SELECT ?1, ?2, ..." statement on the
+// shadow database, so that every sqlite3_column_* conversion (text to
+// number, number to text, UTF-16, pointer lifetimes) is SQLite's own.
+
+#ifndef LITELIFT_COMPAT_PG_VALUES_H_
+#define LITELIFT_COMPAT_PG_VALUES_H_
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace litelift::compat {
+
+// Binds the value at (row, col) of res to parameter index of stmt, by the
+// column's type: integer types and bool -> INTEGER; numeric -> INTEGER when
+// integral and in range, else FLOAT; float types -> FLOAT; bytea -> BLOB;
+// timestamps -> TEXT in SQLite's format; everything else -> TEXT.
+int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col);
+
+// SQLite's text for a timestamp the server printed ("2024-01-02 03:04:05+00"
+// -> "2024-01-02 03:04:05").
+std::string SqliteTimestamp(std::string_view server_text);
+
+// Decodes bytea's hex output ("\x0aff" -> bytes); false when malformed.
+bool DecodeBytea(std::string_view text, std::string* out);
+
+// Parses numeric's text as SQLite would store it: *is_integer when it has
+// no fraction and fits in 64 bits.
+void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d);
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_PG_VALUES_H_

@@ -1,0 +1,809 @@
+// The C API of routed connections and their statements: each function takes
+// the connection's mutex and calls Connection/Statement, or the shadow
+// catalog where SQLite decides from the schema alone.
+
+#include <cstring>
+
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/remote_tables.h"
+#include "router/log.h"
+#include "shim/utf.h"
+
+namespace litelift::compat {
+
+namespace {
+
+Connection* C(sqlite3* db) {
+  return static_cast<Connection*>(reinterpret_cast<shim::RemoteHandle*>(db)->impl);
+}
+Statement* S(sqlite3_stmt* st) {
+  return static_cast<Statement*>(reinterpret_cast<shim::RemoteHandle*>(st)->impl);
+}
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+// Frees a connection whose last statement is gone (close_v2's zombie).
+void Destroy(Connection* c) {
+  c->Shutdown();
+  g_host->free_handle(c->handle);
+  delete c;
+}
+
+// ---- connection --------------------------------------------------------------
+
+int Close(sqlite3* db) {
+  Connection* c = C(db);
+  {
+    Lock lock(c->mu);
+    if (!c->statements.empty()) {
+      return c->SetError(SQLITE_BUSY,
+                         "unable to close due to unfinalized statements or unfinished backups");
+    }
+  }
+  Destroy(c);
+  return SQLITE_OK;
+}
+
+int CloseV2(sqlite3* db) {
+  Connection* c = C(db);
+  {
+    Lock lock(c->mu);
+    if (!c->statements.empty()) {
+      c->zombie = true;
+      return SQLITE_OK;
+    }
+  }
+  Destroy(c);
+  return SQLITE_OK;
+}
+
+int Errcode(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_code & 0xff; }
+int ExtendedErrcode(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_code; }
+const char* Errmsg(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_msg.c_str(); }
+const void* Errmsg16(sqlite3* db) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->err_msg16 = shim::Utf8ToUtf16(c->err_msg);
+  return c->err_msg16.c_str();
+}
+int ErrorOffset(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_offset; }
+
+int PrepareV3(sqlite3* db, const char* sql, int n, unsigned flags, sqlite3_stmt** out,
+              const char** tail) {
+  if (out == nullptr) return SQLITE_MISUSE;
+  Connection* c = C(db);
+  Lock l(c->mu);
+  return c->Prepare(sql, n, flags, out, tail);
+}
+int PrepareV2(sqlite3* db, const char* sql, int n, sqlite3_stmt** out, const char** tail) {
+  return PrepareV3(db, sql, n, 0, out, tail);
+}
+
+int Prepare16V3(sqlite3* db, const void* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
+                const void** tail) {
+  if (out == nullptr) return SQLITE_MISUSE;
+  *out = nullptr;
+  if (sql == nullptr) return SQLITE_MISUSE;
+  int units = 0;
+  const char16_t* wide = static_cast<const char16_t*>(sql);
+  while ((nbytes < 0 || units * 2 < nbytes) && wide[units] != 0) ++units;
+  std::string utf8 = shim::Utf16ToUtf8(sql, units * 2);
+  const char* tail8 = nullptr;
+  int rc = PrepareV3(db, utf8.c_str(), static_cast<int>(utf8.size()), flags, out, &tail8);
+  if (tail != nullptr) {
+    // The tail in UTF-16: as many units as the consumed UTF-8 text makes.
+    size_t used = tail8 != nullptr ? static_cast<size_t>(tail8 - utf8.c_str()) : utf8.size();
+    *tail = wide + shim::Utf8ToUtf16(std::string_view(utf8).substr(0, used)).size();
+  }
+  return rc;
+}
+int Prepare16V2(sqlite3* db, const void* sql, int n, sqlite3_stmt** out, const void** tail) {
+  return Prepare16V3(db, sql, n, 0, out, tail);
+}
+
+int StepApi(sqlite3_stmt* st);
+int FinalizeApi(sqlite3_stmt* st);
+int ColumnCount(sqlite3_stmt* st);
+const char* ColumnName(sqlite3_stmt* st, int i);
+const unsigned char* ColumnText(sqlite3_stmt* st, int i);
+int ColumnType(sqlite3_stmt* st, int i);
+
+// sqlite3_exec, as SQLite does it, over this connection's own statements.
+int ExecApi(sqlite3* db, const char* sql, int (*callback)(void*, int, char**, char**), void* arg,
+            char** errmsg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  if (errmsg != nullptr) *errmsg = nullptr;
+  if (sql == nullptr) sql = "";
+  int rc = SQLITE_OK;
+  const char* rest = sql;
+  std::vector<char*> values;
+  std::vector<char*> names;
+  while (rc == SQLITE_OK && rest[0] != '\0') {
+    sqlite3_stmt* st = nullptr;
+    const char* tail = nullptr;
+    rc = c->Prepare(rest, -1, 0, &st, &tail);
+    if (rc != SQLITE_OK) break;
+    if (st == nullptr) {
+      rest = tail;
+      continue;
+    }
+    int ncol = ColumnCount(st);
+    bool have_names = false;
+    for (;;) {
+      rc = StepApi(st);
+      if (rc == SQLITE_ROW && callback != nullptr) {
+        if (!have_names) {
+          names.assign(static_cast<size_t>(ncol), nullptr);
+          for (int i = 0; i < ncol; ++i) names[static_cast<size_t>(i)] = const_cast<char*>(ColumnName(st, i));
+          have_names = true;
+        }
+        values.assign(static_cast<size_t>(ncol), nullptr);
+        for (int i = 0; i < ncol; ++i) {
+          values[static_cast<size_t>(i)] = reinterpret_cast<char*>(const_cast<unsigned char*>(ColumnText(st, i)));
+        }
+        if (callback(arg, ncol, values.data(), names.data()) != 0) {
+          FinalizeApi(st);
+          rc = c->SetError(SQLITE_ABORT, "query aborted");
+          break;
+        }
+        continue;
+      }
+      if (rc != SQLITE_ROW) {
+        int frc = FinalizeApi(st);
+        rc = rc == SQLITE_DONE ? frc : rc;
+        rest = tail;
+        while (rest != nullptr && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')) ++rest;
+        break;
+      }
+    }
+    if (rc == SQLITE_ABORT) break;
+  }
+  if (rc != SQLITE_OK && errmsg != nullptr) {
+    *errmsg = SQ(sqlite3_mprintf)("%s", c->err_msg.c_str());
+  } else if (rc == SQLITE_OK) {
+    c->ClearError();
+  }
+  return c->Masked(rc);
+}
+
+// sqlite3_get_table, laid out exactly as sqlite3_free_table expects.
+struct TableResult {
+  std::vector<char*> cells;  // cells[0] is the count slot
+  int rows = 0, cols = 0;
+  bool failed = false;
+};
+int TableCallback(void* arg, int n, char** values, char** names) {
+  auto* t = static_cast<TableResult*>(arg);
+  auto copy = [](const char* s) -> char* {
+    if (s == nullptr) return nullptr;
+    size_t len = std::strlen(s);
+    char* out = static_cast<char*>(SQ(sqlite3_malloc64)(len + 1));
+    if (out != nullptr) std::memcpy(out, s, len + 1);
+    return out;
+  };
+  if (t->rows == 0) {
+    t->cols = n;
+    for (int i = 0; i < n; ++i) t->cells.push_back(copy(names[i]));
+  }
+  for (int i = 0; i < n; ++i) t->cells.push_back(copy(values[i]));
+  ++t->rows;
+  return 0;
+}
+int GetTable(sqlite3* db, const char* sql, char*** result, int* nrow, int* ncol, char** errmsg) {
+  if (result == nullptr) return SQLITE_MISUSE;
+  *result = nullptr;
+  if (nrow) *nrow = 0;
+  if (ncol) *ncol = 0;
+  TableResult t;
+  t.cells.push_back(nullptr);
+  int rc = ExecApi(db, sql, TableCallback, &t, errmsg);
+  auto** array = static_cast<char**>(SQ(sqlite3_malloc64)(sizeof(char*) * t.cells.size()));
+  if (array == nullptr) return SQLITE_NOMEM;
+  for (size_t i = 1; i < t.cells.size(); ++i) array[i] = t.cells[i];
+  array[0] = reinterpret_cast<char*>(static_cast<intptr_t>(t.cells.size()));
+  if (rc != SQLITE_OK) {
+    SQ(sqlite3_free_table)(array + 1);
+    return rc;
+  }
+  *result = array + 1;
+  if (nrow) *nrow = t.rows;
+  if (ncol) *ncol = t.cols;
+  return SQLITE_OK;
+}
+
+int Changes(sqlite3* db) { Lock l(C(db)->mu); return static_cast<int>(C(db)->changes); }
+sqlite3_int64 Changes64(sqlite3* db) { Lock l(C(db)->mu); return C(db)->changes; }
+int TotalChanges(sqlite3* db) { Lock l(C(db)->mu); return static_cast<int>(C(db)->total_changes); }
+sqlite3_int64 TotalChanges64(sqlite3* db) { Lock l(C(db)->mu); return C(db)->total_changes; }
+sqlite3_int64 LastInsertRowid(sqlite3* db) { Lock l(C(db)->mu); return C(db)->last_insert_rowid; }
+void SetLastInsertRowid(sqlite3* db, sqlite3_int64 v) { Lock l(C(db)->mu); C(db)->last_insert_rowid = v; }
+int GetAutocommit(sqlite3* db) { Lock l(C(db)->mu); return C(db)->Autocommit() ? 1 : 0; }
+int TxnState(sqlite3* db, const char* schema) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  if (schema != nullptr && std::strcmp(schema, "main") != 0) return -1;
+  return c->Autocommit() ? SQLITE_TXN_NONE : SQLITE_TXN_WRITE;
+}
+int BusyTimeout(sqlite3* db, int ms) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->busy_timeout_ms = ms > 0 ? ms : 0;
+  c->busy_handler = nullptr;
+  return SQ(sqlite3_busy_timeout)(c->shadow.db(), ms);
+}
+int BusyHandler(sqlite3* db, int (*fn)(void*, int), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->busy_handler = fn;
+  c->busy_arg = arg;
+  return SQLITE_OK;
+}
+void Interrupt(sqlite3* db) {
+  // No lock: another thread runs the query. PQcancel is thread-safe.
+  Connection* c = C(db);
+  PGconn* pg = c->pg;
+  if (pg == nullptr) return;
+  if (PGcancel* cancel = PQgetCancel(pg)) {
+    char err[256];
+    PQcancel(cancel, err, sizeof err);
+    PQfreeCancel(cancel);
+  }
+}
+const char* DbFilename(sqlite3* db, const char* name) {
+  Connection* c = C(db);
+  if (name == nullptr || std::strcmp(name, "main") == 0) return c->filename.c_str();
+  return nullptr;
+}
+int DbReadonly(sqlite3* db, const char* name) {
+  Connection* c = C(db);
+  if (name == nullptr || std::strcmp(name, "main") == 0) return c->readonly ? 1 : 0;
+  return -1;
+}
+const char* DbName(sqlite3* db, int n) { return SQ(sqlite3_db_name)(C(db)->shadow.db(), n); }
+int ExtendedResultCodes(sqlite3* db, int on) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->extended_codes = on != 0;
+  return SQLITE_OK;
+}
+sqlite3_stmt* NextStmt(sqlite3* db, sqlite3_stmt* after) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  if (c->statements.empty()) return nullptr;
+  if (after == nullptr) return reinterpret_cast<sqlite3_stmt*>(c->statements.front()->handle);
+  Statement* s = S(after);
+  for (size_t i = 0; i + 1 < c->statements.size(); ++i) {
+    if (c->statements[i] == s) return reinterpret_cast<sqlite3_stmt*>(c->statements[i + 1]->handle);
+  }
+  return nullptr;
+}
+int Limit(sqlite3* db, int id, int value) { return SQ(sqlite3_limit)(C(db)->shadow.db(), id, value); }
+int DbConfigVa(sqlite3* db, int op, va_list ap) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  sqlite3* sh = c->shadow.db();
+  if (op == SQLITE_DBCONFIG_MAINDBNAME) return SQLITE_OK;  // the name stays "main"
+  if (op == SQLITE_DBCONFIG_LOOKASIDE) return SQLITE_OK;
+  if (op > SQLITE_DBCONFIG_LOOKASIDE && op <= SQLITE_DBCONFIG_MAX) {
+    int on = va_arg(ap, int);
+    int* result = va_arg(ap, int*);
+    return SQ(sqlite3_db_config)(sh, op, on, result);
+  }
+  return SQLITE_ERROR;
+}
+int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
+                     void (*f)(sqlite3_context*, int, sqlite3_value**),
+                     void (*step)(sqlite3_context*, int, sqlite3_value**),
+                     void (*final)(sqlite3_context*), void (*destroy)(void*)) {
+  // Registered on the shadow: statements the shadow runs can call it; a
+  // query that needs it on the server fails with "no such function".
+  return SQ(sqlite3_create_function_v2)(C(db)->shadow.db(), name, n, enc, app, f, step, final,
+                                        destroy);
+}
+int CreateFunction(sqlite3* db, const char* name, int n, int enc, void* app,
+                   void (*f)(sqlite3_context*, int, sqlite3_value**),
+                   void (*step)(sqlite3_context*, int, sqlite3_value**),
+                   void (*final)(sqlite3_context*)) {
+  return SQ(sqlite3_create_function)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
+}
+int CreateFunction16(sqlite3* db, const void* name, int n, int enc, void* app,
+                     void (*f)(sqlite3_context*, int, sqlite3_value**),
+                     void (*step)(sqlite3_context*, int, sqlite3_value**),
+                     void (*final)(sqlite3_context*)) {
+  return SQ(sqlite3_create_function16)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
+}
+int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* app,
+                         void (*step)(sqlite3_context*, int, sqlite3_value**),
+                         void (*final)(sqlite3_context*), void (*value)(sqlite3_context*),
+                         void (*inverse)(sqlite3_context*, int, sqlite3_value**),
+                         void (*destroy)(void*)) {
+  return SQ(sqlite3_create_window_function)(C(db)->shadow.db(), name, n, enc, app, step, final,
+                                            value, inverse, destroy);
+}
+int CreateCollation(sqlite3* db, const char* name, int enc, void* arg,
+                    int (*cmp)(void*, int, const void*, int, const void*)) {
+  return SQ(sqlite3_create_collation)(C(db)->shadow.db(), name, enc, arg, cmp);
+}
+int CreateCollationV2(sqlite3* db, const char* name, int enc, void* arg,
+                      int (*cmp)(void*, int, const void*, int, const void*),
+                      void (*destroy)(void*)) {
+  return SQ(sqlite3_create_collation_v2)(C(db)->shadow.db(), name, enc, arg, cmp, destroy);
+}
+int CreateCollation16(sqlite3* db, const void* name, int enc, void* arg,
+                      int (*cmp)(void*, int, const void*, int, const void*)) {
+  return SQ(sqlite3_create_collation16)(C(db)->shadow.db(), name, enc, arg, cmp);
+}
+int SetAuthorizer(sqlite3* db, int (*fn)(void*, int, const char*, const char*, const char*, const char*),
+                  void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->authorizer = fn;
+  c->authorizer_arg = arg;
+  return SQLITE_OK;
+}
+void* CommitHook(sqlite3* db, int (*fn)(void*), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  void* old = c->commit_arg;
+  c->commit_hook = fn;
+  c->commit_arg = arg;
+  return old;
+}
+void* RollbackHook(sqlite3* db, void (*fn)(void*), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  void* old = c->rollback_arg;
+  c->rollback_hook = fn;
+  c->rollback_arg = arg;
+  return old;
+}
+void* UpdateHook(sqlite3* db, void (*fn)(void*, int, const char*, const char*, sqlite3_int64),
+                 void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  void* old = c->update_arg;
+  c->update_hook = fn;
+  c->update_arg = arg;
+  return old;
+}
+int TraceV2(sqlite3* db, unsigned mask, int (*fn)(unsigned, void*, void*, void*), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->trace_mask = fn != nullptr ? mask : 0;
+  c->trace_cb = fn;
+  c->trace_arg = arg;
+  return SQLITE_OK;
+}
+void ProgressHandler(sqlite3*, int, int (*)(void*), void*) {}
+int TableColumnMetadata(sqlite3* db, const char* dbname, const char* table, const char* column,
+                        const char** type, const char** coll, int* notnull, int* pk, int* autoinc) {
+  return SQ(sqlite3_table_column_metadata)(C(db)->shadow.db(), dbname, table, column, type, coll,
+                                           notnull, pk, autoinc);
+}
+int WalCheckpointV2(sqlite3*, const char*, int, int* log, int* ckpt) {
+  if (log) *log = 0;
+  if (ckpt) *ckpt = 0;
+  return SQLITE_OK;
+}
+int WalCheckpoint(sqlite3*, const char*) { return SQLITE_OK; }
+int WalAutocheckpoint(sqlite3*, int) { return SQLITE_OK; }
+void* WalHook(sqlite3*, int (*)(void*, sqlite3*, const char*, int), void*) { return nullptr; }
+int FileControl(sqlite3*, const char*, int, void*) { return SQLITE_NOTFOUND; }
+int DbCacheflush(sqlite3*) { return SQLITE_OK; }
+int DbReleaseMemory(sqlite3*) { return SQLITE_OK; }
+int DbStatus(sqlite3* db, int op, int* cur, int* hi, int reset) {
+  return SQ(sqlite3_db_status)(C(db)->shadow.db(), op, cur, hi, reset);
+}
+sqlite3_mutex* DbMutex(sqlite3*) { return nullptr; }
+int Unsupported(sqlite3* db, const char* call) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  LL_WARN("{} is not supported on the postgres route", call);
+  return c->SetError(SQLITE_ERROR, std::string("litelift: ") + call +
+                                       " is not supported on the postgres route");
+}
+int BlobOpen(sqlite3* db, const char*, const char*, const char*, sqlite3_int64, int,
+             sqlite3_blob** blob) {
+  if (blob != nullptr) *blob = nullptr;
+  return Unsupported(db, "sqlite3_blob_open");
+}
+sqlite3_backup* BackupInit(sqlite3* dest, const char*, sqlite3* src, const char*) {
+  sqlite3* routed = g_host->is_remote(dest) ? dest : src;
+  Unsupported(routed, "sqlite3_backup_init");
+  return nullptr;
+}
+int LoadExtension(sqlite3* db, const char*, const char*, char** err) {
+  if (err != nullptr) {
+    *err = SQ(sqlite3_mprintf)("litelift: sqlite3_load_extension is not supported on the postgres route");
+  }
+  return Unsupported(db, "sqlite3_load_extension");
+}
+int EnableLoadExtension(sqlite3*, int) { return SQLITE_OK; }
+unsigned char* Serialize(sqlite3* db, const char*, sqlite3_int64* size, unsigned int) {
+  if (size != nullptr) *size = -1;
+  Unsupported(db, "sqlite3_serialize");
+  return nullptr;
+}
+int Deserialize(sqlite3* db, const char*, unsigned char*, sqlite3_int64, sqlite3_int64, unsigned) {
+  return Unsupported(db, "sqlite3_deserialize");
+}
+int UnlockNotify(sqlite3*, void (*notify)(void**, int), void* arg) {
+  if (notify != nullptr) notify(&arg, 1);  // never blocked by another connection
+  return SQLITE_OK;
+}
+int SystemErrno(sqlite3*) { return 0; }
+
+// ---- statements --------------------------------------------------------------
+
+int StepApi(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (s->conn->trace_cb != nullptr && (s->conn->trace_mask & SQLITE_TRACE_STMT) && !s->started) {
+    const char* text = SQ(sqlite3_sql)(s->shadow);
+    s->conn->trace_cb(SQLITE_TRACE_STMT, s->conn->trace_arg, st, const_cast<char*>(text));
+  }
+  return s->Step();
+}
+int ResetApi(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  return s->Reset();
+}
+int FinalizeApi(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  Connection* c = s->conn;
+  int rc;
+  bool destroy;
+  {
+    Lock l(c->mu);
+    rc = c->Finalize(s);
+    destroy = c->zombie && c->statements.empty();
+  }
+  if (destroy) Destroy(c);
+  return rc;
+}
+int ClearBindings(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  for (auto& p : s->params) p = BoundValue();
+  return SQ(sqlite3_clear_bindings)(s->shadow);
+}
+
+// Binds on the shadow (range checks, expanded_sql) and keeps a copy.
+int Bind(Statement* s, int i, int rc_shadow, BoundValue v) {
+  if (rc_shadow != SQLITE_OK) {
+    return s->conn->SetError(SQ(sqlite3_extended_errcode)(s->conn->shadow.db()),
+                             SQ(sqlite3_errmsg)(s->conn->shadow.db()));
+  }
+  s->params[static_cast<size_t>(i)] = std::move(v);
+  return SQLITE_OK;
+}
+bool Running(Statement* s) {
+  if (!s->started) return false;
+  s->conn->SetError(SQLITE_MISUSE, "bad parameter or other API misuse");
+  return true;
+}
+void Dispose(void (*destroy)(void*), const void* p) {
+  if (destroy != SQLITE_STATIC && destroy != SQLITE_TRANSIENT && destroy != nullptr) {
+    destroy(const_cast<void*>(p));
+  }
+}
+
+int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*destroy)(void*),
+              int type) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) {
+    Dispose(destroy, p);
+    return SQLITE_MISUSE;
+  }
+  BoundValue v;
+  int rc;
+  if (p == nullptr) {
+    rc = SQ(sqlite3_bind_null)(s->shadow, i);
+  } else {
+    v.type = type;
+    v.bytes.assign(static_cast<const char*>(p), n);
+    rc = type == SQLITE_TEXT
+             ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT, SQLITE_UTF8)
+             : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT);
+  }
+  Dispose(destroy, p);
+  return Bind(s, i, rc, std::move(v));
+}
+int BindText(sqlite3_stmt* st, int i, const char* p, int n, void (*d)(void*)) {
+  size_t len = p == nullptr ? 0 : n < 0 ? std::strlen(p) : static_cast<size_t>(n);
+  if (p != nullptr && n >= 0) {
+    const void* nul = std::memchr(p, 0, len);  // SQLite stops at a NUL
+    if (nul != nullptr) len = static_cast<size_t>(static_cast<const char*>(nul) - p);
+  }
+  return BindBytes(st, i, p, len, d, SQLITE_TEXT);
+}
+int BindText64(sqlite3_stmt* st, int i, const char* p, sqlite3_uint64 n, void (*d)(void*),
+               unsigned char enc) {
+  if (enc != SQLITE_UTF8 && p != nullptr) {
+    std::string utf8 = shim::Utf16ToUtf8(p, static_cast<int>(n));
+    Dispose(d, p);
+    return BindBytes(st, i, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_TEXT);
+  }
+  return BindBytes(st, i, p, n, d, SQLITE_TEXT);
+}
+int BindText16(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
+  if (p == nullptr) return BindBytes(st, i, nullptr, 0, d, SQLITE_TEXT);
+  std::string utf8 = shim::Utf16ToUtf8(p, n);
+  Dispose(d, p);
+  return BindBytes(st, i, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_TEXT);
+}
+int BindBlob(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
+  return BindBytes(st, i, p, static_cast<sqlite3_uint64>(n < 0 ? 0 : n), d, SQLITE_BLOB);
+}
+int BindBlob64(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d)(void*)) {
+  return BindBytes(st, i, p, n, d, SQLITE_BLOB);
+}
+int BindZeroblob64(sqlite3_stmt* st, int i, sqlite3_uint64 n) {
+  std::string zeros(n, '\0');
+  return BindBytes(st, i, zeros.data(), n, SQLITE_TRANSIENT, SQLITE_BLOB);
+}
+int BindZeroblob(sqlite3_stmt* st, int i, int n) {
+  return BindZeroblob64(st, i, static_cast<sqlite3_uint64>(n < 0 ? 0 : n));
+}
+int BindInt64(sqlite3_stmt* st, int i, sqlite3_int64 x) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) return SQLITE_MISUSE;
+  BoundValue v;
+  v.type = SQLITE_INTEGER;
+  v.i = x;
+  return Bind(s, i, SQ(sqlite3_bind_int64)(s->shadow, i, x), v);
+}
+int BindInt(sqlite3_stmt* st, int i, int x) { return BindInt64(st, i, x); }
+int BindDouble(sqlite3_stmt* st, int i, double x) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) return SQLITE_MISUSE;
+  BoundValue v;
+  if (x != x) {  // SQLite binds NaN as NULL
+    return Bind(s, i, SQ(sqlite3_bind_null)(s->shadow, i), v);
+  }
+  v.type = SQLITE_FLOAT;
+  v.d = x;
+  return Bind(s, i, SQ(sqlite3_bind_double)(s->shadow, i, x), v);
+}
+int BindNull(sqlite3_stmt* st, int i) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) return SQLITE_MISUSE;
+  return Bind(s, i, SQ(sqlite3_bind_null)(s->shadow, i), BoundValue());
+}
+int BindPointer(sqlite3_stmt* st, int i, void* p, const char* type, void (*d)(void*)) {
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) {
+    if (d != nullptr) d(p);
+    return SQLITE_MISUSE;
+  }
+  // A pointer is NULL to SQL; the shadow keeps it for functions it runs.
+  return Bind(s, i, SQ(sqlite3_bind_pointer)(s->shadow, i, p, type, d), BoundValue());
+}
+int BindValue(sqlite3_stmt* st, int i, const sqlite3_value* value) {
+  auto* v = const_cast<sqlite3_value*>(value);
+  switch (SQ(sqlite3_value_type)(v)) {
+    case SQLITE_INTEGER: return BindInt64(st, i, SQ(sqlite3_value_int64)(v));
+    case SQLITE_FLOAT: return BindDouble(st, i, SQ(sqlite3_value_double)(v));
+    case SQLITE_TEXT:
+      return BindBytes(st, i, SQ(sqlite3_value_text)(v),
+                       static_cast<sqlite3_uint64>(SQ(sqlite3_value_bytes)(v)), SQLITE_TRANSIENT,
+                       SQLITE_TEXT);
+    case SQLITE_BLOB: {
+      const void* b = SQ(sqlite3_value_blob)(v);
+      int n = SQ(sqlite3_value_bytes)(v);
+      return BindBytes(st, i, b != nullptr ? b : "", static_cast<sqlite3_uint64>(n),
+                       SQLITE_TRANSIENT, SQLITE_BLOB);
+    }
+    default: return BindNull(st, i);
+  }
+}
+int BindParameterCount(sqlite3_stmt* st) { return SQ(sqlite3_bind_parameter_count)(S(st)->shadow); }
+const char* BindParameterName(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_bind_parameter_name)(S(st)->shadow, i);
+}
+int BindParameterIndex(sqlite3_stmt* st, const char* name) {
+  return SQ(sqlite3_bind_parameter_index)(S(st)->shadow, name);
+}
+
+// Names come from the statement the program prepared (a PRAGMA's fixed
+// answer has its own); values from the current row's holder.
+sqlite3_stmt* Names(Statement* s) {
+  return s->kind == Statement::Kind::kShadow && s->row != nullptr ? s->row : s->shadow;
+}
+int ColumnCount(sqlite3_stmt* st) { return SQ(sqlite3_column_count)(Names(S(st))); }
+const char* ColumnName(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_name)(Names(S(st)), i); }
+const void* ColumnName16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_name16)(Names(S(st)), i); }
+const char* ColumnDecltype(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_decltype)(Names(S(st)), i);
+}
+const void* ColumnDecltype16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_decltype16)(Names(S(st)), i);
+}
+const char* ColumnDatabaseName(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_database_name)(Names(S(st)), i);
+}
+const void* ColumnDatabaseName16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_database_name16)(Names(S(st)), i);
+}
+const char* ColumnTableName(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_table_name)(Names(S(st)), i);
+}
+const void* ColumnTableName16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_table_name16)(Names(S(st)), i);
+}
+const char* ColumnOriginName(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_origin_name)(Names(S(st)), i);
+}
+const void* ColumnOriginName16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_origin_name16)(Names(S(st)), i);
+}
+int ColumnType(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_type)(S(st)->Source(), i); }
+int ColumnInt(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_int)(S(st)->Source(), i); }
+sqlite3_int64 ColumnInt64(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_int64)(S(st)->Source(), i); }
+double ColumnDouble(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_double)(S(st)->Source(), i); }
+const unsigned char* ColumnText(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_text)(S(st)->Source(), i);
+}
+const void* ColumnText16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_text16)(S(st)->Source(), i); }
+const void* ColumnBlob(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_blob)(S(st)->Source(), i); }
+int ColumnBytes(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_bytes)(S(st)->Source(), i); }
+int ColumnBytes16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_bytes16)(S(st)->Source(), i); }
+sqlite3_value* ColumnValue(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_value)(S(st)->Source(), i); }
+int DataCount(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  if (s->kind == Statement::Kind::kServer) return s->row_active ? ColumnCount(st) : 0;
+  return SQ(sqlite3_data_count)(s->Source());
+}
+const char* Sql(sqlite3_stmt* st) { return SQ(sqlite3_sql)(S(st)->shadow); }
+char* ExpandedSql(sqlite3_stmt* st) { return SQ(sqlite3_expanded_sql)(S(st)->shadow); }
+int StmtReadonly(sqlite3_stmt* st) { return SQ(sqlite3_stmt_readonly)(S(st)->shadow); }
+int StmtBusy(sqlite3_stmt* st) { Statement* s = S(st); return s->started && !s->done ? 1 : 0; }
+int StmtIsexplain(sqlite3_stmt* st) { return SQ(sqlite3_stmt_isexplain)(S(st)->shadow); }
+int StmtStatus(sqlite3_stmt* st, int op, int reset) {
+  return SQ(sqlite3_stmt_status)(S(st)->shadow, op, reset);
+}
+sqlite3* DbHandle(sqlite3_stmt* st) { return reinterpret_cast<sqlite3*>(S(st)->conn->handle); }
+
+shim::RemoteApi MakeConnectionApi() {
+  shim::RemoteApi a = *g_host->default_api;
+  a.sqlite3_close = Close;
+  a.sqlite3_close_v2 = CloseV2;
+  a.sqlite3_errcode = Errcode;
+  a.sqlite3_extended_errcode = ExtendedErrcode;
+  a.sqlite3_errmsg = Errmsg;
+  a.sqlite3_errmsg16 = Errmsg16;
+  a.sqlite3_error_offset = ErrorOffset;
+  a.sqlite3_prepare = PrepareV2;
+  a.sqlite3_prepare_v2 = PrepareV2;
+  a.sqlite3_prepare_v3 = PrepareV3;
+  a.sqlite3_prepare16 = Prepare16V2;
+  a.sqlite3_prepare16_v2 = Prepare16V2;
+  a.sqlite3_prepare16_v3 = Prepare16V3;
+  a.sqlite3_exec = ExecApi;
+  a.sqlite3_get_table = GetTable;
+  a.sqlite3_changes = Changes;
+  a.sqlite3_changes64 = Changes64;
+  a.sqlite3_total_changes = TotalChanges;
+  a.sqlite3_total_changes64 = TotalChanges64;
+  a.sqlite3_last_insert_rowid = LastInsertRowid;
+  a.sqlite3_set_last_insert_rowid = SetLastInsertRowid;
+  a.sqlite3_get_autocommit = GetAutocommit;
+  a.sqlite3_txn_state = TxnState;
+  a.sqlite3_busy_timeout = BusyTimeout;
+  a.sqlite3_busy_handler = BusyHandler;
+  a.sqlite3_interrupt = Interrupt;
+  a.sqlite3_db_filename = DbFilename;
+  a.sqlite3_db_readonly = DbReadonly;
+  a.sqlite3_db_name = DbName;
+  a.sqlite3_extended_result_codes = ExtendedResultCodes;
+  a.sqlite3_next_stmt = NextStmt;
+  a.sqlite3_limit = Limit;
+  a.sqlite3_db_config_va = DbConfigVa;
+  a.sqlite3_create_function = CreateFunction;
+  a.sqlite3_create_function16 = CreateFunction16;
+  a.sqlite3_create_function_v2 = CreateFunctionV2;
+  a.sqlite3_create_window_function = CreateWindowFunction;
+  a.sqlite3_create_collation = CreateCollation;
+  a.sqlite3_create_collation_v2 = CreateCollationV2;
+  a.sqlite3_create_collation16 = CreateCollation16;
+  a.sqlite3_set_authorizer = SetAuthorizer;
+  a.sqlite3_commit_hook = CommitHook;
+  a.sqlite3_rollback_hook = RollbackHook;
+  a.sqlite3_update_hook = UpdateHook;
+  a.sqlite3_trace_v2 = TraceV2;
+  a.sqlite3_progress_handler = ProgressHandler;
+  a.sqlite3_table_column_metadata = TableColumnMetadata;
+  a.sqlite3_wal_checkpoint = WalCheckpoint;
+  a.sqlite3_wal_checkpoint_v2 = WalCheckpointV2;
+  a.sqlite3_wal_autocheckpoint = WalAutocheckpoint;
+  a.sqlite3_wal_hook = WalHook;
+  a.sqlite3_file_control = FileControl;
+  a.sqlite3_db_cacheflush = DbCacheflush;
+  a.sqlite3_db_release_memory = DbReleaseMemory;
+  a.sqlite3_db_status = DbStatus;
+  a.sqlite3_db_mutex = DbMutex;
+  a.sqlite3_blob_open = BlobOpen;
+  a.sqlite3_backup_init = BackupInit;
+  a.sqlite3_load_extension = LoadExtension;
+  a.sqlite3_enable_load_extension = EnableLoadExtension;
+  a.sqlite3_serialize = Serialize;
+  a.sqlite3_deserialize = Deserialize;
+  a.sqlite3_unlock_notify = UnlockNotify;
+  a.sqlite3_system_errno = SystemErrno;
+  return a;
+}
+
+shim::RemoteApi MakeStatementApi() {
+  shim::RemoteApi a = *g_host->default_api;
+  a.sqlite3_step = StepApi;
+  a.sqlite3_reset = ResetApi;
+  a.sqlite3_finalize = FinalizeApi;
+  a.sqlite3_clear_bindings = ClearBindings;
+  a.sqlite3_bind_blob = BindBlob;
+  a.sqlite3_bind_blob64 = BindBlob64;
+  a.sqlite3_bind_double = BindDouble;
+  a.sqlite3_bind_int = BindInt;
+  a.sqlite3_bind_int64 = BindInt64;
+  a.sqlite3_bind_null = BindNull;
+  a.sqlite3_bind_text = BindText;
+  a.sqlite3_bind_text16 = BindText16;
+  a.sqlite3_bind_text64 = BindText64;
+  a.sqlite3_bind_value = BindValue;
+  a.sqlite3_bind_pointer = BindPointer;
+  a.sqlite3_bind_zeroblob = BindZeroblob;
+  a.sqlite3_bind_zeroblob64 = BindZeroblob64;
+  a.sqlite3_bind_parameter_count = BindParameterCount;
+  a.sqlite3_bind_parameter_name = BindParameterName;
+  a.sqlite3_bind_parameter_index = BindParameterIndex;
+  a.sqlite3_column_count = ColumnCount;
+  a.sqlite3_column_name = ColumnName;
+  a.sqlite3_column_name16 = ColumnName16;
+  a.sqlite3_column_decltype = ColumnDecltype;
+  a.sqlite3_column_decltype16 = ColumnDecltype16;
+  a.sqlite3_column_database_name = ColumnDatabaseName;
+  a.sqlite3_column_database_name16 = ColumnDatabaseName16;
+  a.sqlite3_column_table_name = ColumnTableName;
+  a.sqlite3_column_table_name16 = ColumnTableName16;
+  a.sqlite3_column_origin_name = ColumnOriginName;
+  a.sqlite3_column_origin_name16 = ColumnOriginName16;
+  a.sqlite3_column_type = ColumnType;
+  a.sqlite3_column_int = ColumnInt;
+  a.sqlite3_column_int64 = ColumnInt64;
+  a.sqlite3_column_double = ColumnDouble;
+  a.sqlite3_column_text = ColumnText;
+  a.sqlite3_column_text16 = ColumnText16;
+  a.sqlite3_column_blob = ColumnBlob;
+  a.sqlite3_column_bytes = ColumnBytes;
+  a.sqlite3_column_bytes16 = ColumnBytes16;
+  a.sqlite3_column_value = ColumnValue;
+  a.sqlite3_data_count = DataCount;
+  a.sqlite3_sql = Sql;
+  a.sqlite3_expanded_sql = ExpandedSql;
+  a.sqlite3_stmt_readonly = StmtReadonly;
+  a.sqlite3_stmt_busy = StmtBusy;
+  a.sqlite3_stmt_isexplain = StmtIsexplain;
+  a.sqlite3_stmt_status = StmtStatus;
+  a.sqlite3_db_handle = DbHandle;
+  return a;
+}
+
+}  // namespace
+
+const shim::RemoteApi& ConnectionApi() {
+  static const shim::RemoteApi api = MakeConnectionApi();
+  return api;
+}
+
+const shim::RemoteApi& StatementApi() {
+  static const shim::RemoteApi api = MakeStatementApi();
+  return api;
+}
+
+}  // namespace litelift::compat

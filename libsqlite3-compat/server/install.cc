@@ -1,0 +1,86 @@
+#include "libsqlite3-compat/server/install.h"
+
+#include <mutex>
+#include <set>
+
+#include "libsqlite3-compat/pg/session.h"
+
+namespace litelift::compat {
+
+namespace {
+
+// Taken with pg_advisory_xact_lock while installing: "litelift" in ASCII.
+constexpr const char* kInstallLock = "SELECT pg_advisory_xact_lock(7595447217345193062)";
+
+// Version 1: catalog, per-database settings, SQLite functions.
+constexpr const char* kInstallV1 = R"SQL(
+CREATE SCHEMA IF NOT EXISTS litelift;
+CREATE TABLE IF NOT EXISTS litelift.meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS litelift.databases (
+  db_schema text PRIMARY KEY,
+  path text NOT NULL,
+  schema_version bigint NOT NULL DEFAULT 0,
+  user_version bigint NOT NULL DEFAULT 0,
+  application_id bigint NOT NULL DEFAULT 0,
+  created timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS litelift.catalog (
+  db_schema text NOT NULL REFERENCES litelift.databases ON DELETE CASCADE,
+  seq bigserial,
+  type text NOT NULL,
+  name text NOT NULL,
+  tbl_name text NOT NULL,
+  sql text,
+  PRIMARY KEY (db_schema, name));
+CREATE OR REPLACE FUNCTION litelift.typeof(anyelement) RETURNS text
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN $1 IS NULL THEN 'null'
+    WHEN pg_typeof($1) IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype,
+                           'boolean'::regtype) THEN 'integer'
+    WHEN pg_typeof($1) IN ('real'::regtype, 'double precision'::regtype) THEN 'real'
+    WHEN pg_typeof($1) = 'numeric'::regtype THEN
+      CASE WHEN $1::text ~ '^-?[0-9]+$' THEN 'integer' ELSE 'real' END
+    WHEN pg_typeof($1) = 'bytea'::regtype THEN 'blob'
+    ELSE 'text' END $$;
+CREATE OR REPLACE FUNCTION litelift.ifnull(anyelement, anyelement) RETURNS anyelement
+  LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1, $2) $$;
+INSERT INTO litelift.meta VALUES ('version', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+)SQL";
+
+std::mutex g_mutex;
+std::set<std::string>* g_checked = nullptr;  // DSNs verified by this process
+
+}  // namespace
+
+bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (g_checked != nullptr && g_checked->count(dsn) != 0) return true;
+  }
+  PgResult version = Exec(conn,
+                          "SELECT value::int FROM litelift.meta WHERE key = 'version'");
+  int installed = 0;
+  if (Ok(version.get()) && PQntuples(version.get()) == 1) {
+    installed = std::atoi(PQgetvalue(version.get(), 0, 0));
+  }
+  if (installed > kServerSchemaVersion) {
+    *error = "litelift: the server's litelift schema is version " + std::to_string(installed) +
+             ", newer than this litelift (" + std::to_string(kServerSchemaVersion) + ")";
+    return false;
+  }
+  if (installed < kServerSchemaVersion) {
+    std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallV1 + "COMMIT;";
+    PgResult res = Exec(conn, script);
+    if (!Ok(res.get())) {
+      *error = "litelift: cannot install the litelift schema: " + ErrorText(conn, res.get());
+      Exec(conn, "ROLLBACK");
+      return false;
+    }
+  }
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_checked == nullptr) g_checked = new std::set<std::string>();
+  g_checked->insert(dsn);
+  return true;
+}
+
+}  // namespace litelift::compat

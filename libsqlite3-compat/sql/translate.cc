@@ -1,0 +1,345 @@
+#include "libsqlite3-compat/sql/translate.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
+
+namespace litelift::compat::sql {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool Contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+// Tokens without spaces and comments.
+std::vector<Token> Significant(std::string_view sql) {
+  std::vector<Token> out;
+  for (const Token& t : Tokenize(sql)) {
+    if (t.type != TokenType::kSpace && t.type != TokenType::kComment) out.push_back(t);
+  }
+  return out;
+}
+
+bool IsOp(const Token& t, std::string_view op) {
+  return t.type == TokenType::kOperator && t.text == op;
+}
+
+// A server identifier for a SQLite name: names are case-insensitive in
+// SQLite, so the server holds them folded to lower case, always quoted.
+std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+
+std::string CastType(std::string_view word) {
+  std::string t = PgTypeForDeclared(word);
+  return t;
+}
+
+bool IsRowidAlias(std::string_view word) {
+  std::string w = Lower(word);
+  return w == "rowid" || w == "oid" || w == "_rowid_";
+}
+
+struct Context {
+  const TranslateInput& in;
+  std::vector<Token> tokens;
+  std::string error;
+  const TableShape* primary = nullptr;  // the statement's first table
+  int positional = 0;                   // count of bare ? seen
+  std::vector<int> parameters;          // indexes used
+};
+
+// Rewrites one token into out. i may advance past tokens it consumed.
+void EmitToken(Context& cx, size_t& i, std::string& out) {
+  const Token& t = cx.tokens[i];
+  auto next = [&](size_t k) -> const Token* {
+    return i + k < cx.tokens.size() ? &cx.tokens[i + k] : nullptr;
+  };
+  auto prev_is = [&](std::string_view kw) { return i > 0 && IsWord(cx.tokens[i - 1], kw); };
+  switch (t.type) {
+    case TokenType::kWord: {
+      // main.t / temp.t: the search path already points at the database.
+      if ((IsWord(t, "main") || IsWord(t, "temp")) && next(1) && IsOp(*next(1), ".")) {
+        ++i;  // skip the dot too
+        return;
+      }
+      const Token* n = next(1);
+      bool call = n != nullptr && IsOp(*n, "(") && !prev_is("INTO") && !prev_is("TABLE") &&
+                  !prev_is("UPDATE") && !prev_is("JOIN") && !prev_is("FROM");
+      if (call) {
+        out += Lower(t.text);
+        return;
+      }
+      if (IsRowidAlias(t.text) && cx.primary != nullptr && !cx.primary->rowid_column.empty()) {
+        bool is_column = std::any_of(cx.primary->columns.begin(), cx.primary->columns.end(),
+                                     [&](const std::string& c) { return Lower(c) == Lower(t.text); });
+        if (!is_column) {
+          out += Ident(cx.primary->rowid_column);
+          return;
+        }
+      }
+      if (IsWord(t, "LIKE")) {
+        out += "ILIKE";
+        return;
+      }
+      if (IsWord(t, "GLOB") || IsWord(t, "REGEXP") || IsWord(t, "MATCH")) {
+        cx.error = "litelift: " + Upper(t.text) + " is not supported on the postgres route yet";
+        return;
+      }
+      if (cx.in.is_keyword && cx.in.is_keyword(t.text)) {
+        out += t.text;
+        return;
+      }
+      out += Ident(t.text);
+      return;
+    }
+    case TokenType::kQuotedName: {
+      std::string storage;
+      out += Ident(NameText(t, &storage));
+      return;
+    }
+    case TokenType::kString:
+      out += t.text;
+      return;
+    case TokenType::kBlob: {
+      std::string_view hex = t.text.substr(2, t.text.size() - 3);
+      out += "'\\x" + std::string(hex) + "'::bytea";
+      return;
+    }
+    case TokenType::kNumber:
+      out += t.text;
+      return;
+    case TokenType::kVariable: {
+      int index = 0;
+      if (t.text == "?") {
+        index = ++cx.positional;
+      } else if (t.text[0] == '?') {
+        index = std::atoi(std::string(t.text.substr(1)).c_str());
+        cx.positional = std::max(cx.positional, index);
+      } else {
+        index = cx.in.parameter_index ? cx.in.parameter_index(t.text) : 0;
+      }
+      if (index <= 0) {
+        cx.error = "litelift: cannot number parameter " + std::string(t.text);
+        return;
+      }
+      out += "$" + std::to_string(index);
+      cx.parameters.push_back(index);
+      return;
+    }
+    case TokenType::kOperator:
+      if (t.text == "==") {
+        out += "=";
+      } else if (t.text == ";") {
+        // the statement's own terminator: dropped
+      } else {
+        out += t.text;
+      }
+      return;
+    default:
+      cx.error = "litelift: cannot translate the token " + std::string(t.text);
+      return;
+  }
+}
+
+// Emits tokens [from, to) separated by single spaces where needed.
+void EmitRange(Context& cx, size_t from, size_t to, std::string& out) {
+  for (size_t i = from; i < to && cx.error.empty(); ++i) {
+    if (!out.empty() && out.back() != ' ' && out.back() != '(' && !IsOp(cx.tokens[i], ")") &&
+        !IsOp(cx.tokens[i], ",") && !IsOp(cx.tokens[i], ".") && out.back() != '.' &&
+        !IsOp(cx.tokens[i], "(")) {
+      out += ' ';
+    } else if (IsOp(cx.tokens[i], "(") && !out.empty() && out.back() != ' ' &&
+               out.back() != '(' && i > 0 && cx.tokens[i - 1].type != TokenType::kWord) {
+      out += ' ';
+    }
+    EmitToken(cx, i, out);
+  }
+}
+
+// Finds the first top-level (depth 0) word kw at or after from.
+size_t FindTopLevel(const Context& cx, size_t from, std::string_view kw) {
+  int depth = 0;
+  for (size_t i = from; i < cx.tokens.size(); ++i) {
+    if (IsOp(cx.tokens[i], "(")) ++depth;
+    if (IsOp(cx.tokens[i], ")")) --depth;
+    if (depth == 0 && IsWord(cx.tokens[i], kw)) return i;
+  }
+  return cx.tokens.size();
+}
+
+std::string ColumnList(const std::vector<std::string>& cols) {
+  std::string out;
+  for (const auto& c : cols) out += (out.empty() ? "" : ", ") + Ident(c);
+  return out;
+}
+
+Translation TranslateInsert(Context& cx) {
+  Translation tr;
+  auto& tk = cx.tokens;
+  size_t i = 0;
+  std::string conflict;  // REPLACE, IGNORE, ABORT, FAIL, ROLLBACK or ""
+  if (IsWord(tk[0], "REPLACE")) {
+    conflict = "REPLACE";
+    i = 1;
+  } else {
+    i = 1;  // INSERT
+    if (i + 1 < tk.size() && IsWord(tk[i], "OR")) {
+      conflict = Upper(tk[i + 1].text);
+      i += 2;
+    }
+  }
+  if (i >= tk.size() || !IsWord(tk[i], "INTO")) {
+    tr.error = "litelift: cannot translate this INSERT";
+    return tr;
+  }
+  ++i;
+  // [schema .] table
+  if (i + 1 < tk.size() && IsOp(tk[i + 1], ".")) i += 2;
+  if (i >= tk.size()) {
+    tr.error = "litelift: INSERT without a table";
+    return tr;
+  }
+  std::string storage;
+  std::string table_name(NameText(tk[i], &storage));
+  const TableShape* shape = cx.in.table ? cx.in.table(table_name) : nullptr;
+  cx.primary = shape;
+  size_t after_table = i + 1;
+  std::vector<std::string> listed;
+  size_t j = after_table;
+  if (j < tk.size() && IsWord(tk[j], "AS")) j += 2;  // alias
+  if (j < tk.size() && IsOp(tk[j], "(")) {
+    for (size_t k = j + 1; k < tk.size() && !IsOp(tk[k], ")"); ++k) {
+      if (tk[k].type == TokenType::kWord || tk[k].type == TokenType::kQuotedName) {
+        listed.emplace_back(NameText(tk[k], &storage));
+      }
+    }
+  }
+  if (listed.empty() && shape != nullptr) listed = shape->columns;
+
+  size_t returning = FindTopLevel(cx, after_table, "RETURNING");
+  std::string out = "INSERT INTO ";
+  EmitRange(cx, i, returning, out);
+  if (conflict == "IGNORE") {
+    out += " ON CONFLICT DO NOTHING";
+  } else if (conflict == "REPLACE") {
+    if (shape == nullptr) {
+      tr.error = "litelift: INSERT OR REPLACE into an unknown table " + table_name;
+      return tr;
+    }
+    std::vector<std::string> key =
+        !shape->primary_key.empty() ? shape->primary_key
+        : !shape->unique_keys.empty() ? shape->unique_keys.front()
+                                      : std::vector<std::string>{};
+    if (!key.empty()) {
+      std::string sets;
+      for (const auto& c : shape->columns) {
+        bool in_key = std::any_of(key.begin(), key.end(),
+                                  [&](const std::string& k) { return Lower(k) == Lower(c); });
+        if (in_key) continue;
+        bool is_listed = std::any_of(listed.begin(), listed.end(),
+                                     [&](const std::string& l) { return Lower(l) == Lower(c); });
+        sets += (sets.empty() ? "" : ", ") + Ident(c) + " = " +
+                (is_listed ? "excluded." + Ident(c) : std::string("DEFAULT"));
+      }
+      out += " ON CONFLICT (" + ColumnList(key) + ") DO " +
+             (sets.empty() ? std::string("NOTHING") : "UPDATE SET " + sets);
+    }
+  }
+  if (returning < tk.size()) {
+    out += " ";
+    EmitRange(cx, returning, tk.size(), out);
+  } else if (shape != nullptr && !shape->rowid_column.empty()) {
+    out += " RETURNING " + Ident(shape->rowid_column);
+    tr.returns_rowid = true;
+  }
+  tr.sql = std::move(out);
+  tr.error = cx.error;
+  tr.parameters = cx.parameters;
+  return tr;
+}
+
+}  // namespace
+
+std::string PgTypeForDeclared(std::string_view declared_type) {
+  std::string t = Upper(declared_type);
+  if (Contains(t, "INT")) return "bigint";
+  if (Contains(t, "CHAR") || Contains(t, "CLOB") || Contains(t, "TEXT")) return "text";
+  if (Contains(t, "BLOB")) return "bytea";
+  if (t.empty()) return "text";
+  if (Contains(t, "REAL") || Contains(t, "FLOA") || Contains(t, "DOUB")) return "double precision";
+  if (Contains(t, "DATE") || Contains(t, "TIME")) return "text";
+  if (Contains(t, "BOOL")) return "bigint";
+  return "numeric";
+}
+
+Translation TranslateStatement(const TranslateInput& input) {
+  Context cx{input, Significant(input.sql)};
+  Translation tr;
+  if (cx.tokens.empty()) {
+    tr.error = "litelift: empty statement";
+    return tr;
+  }
+  const Token& first = cx.tokens[0];
+  if (IsWord(first, "INSERT") || IsWord(first, "REPLACE")) return TranslateInsert(cx);
+  // The first table after FROM or UPDATE or DELETE FROM names rowid aliases.
+  for (size_t i = 0; i + 1 < cx.tokens.size(); ++i) {
+    if (IsWord(cx.tokens[i], "FROM") || IsWord(cx.tokens[i], "UPDATE")) {
+      std::string storage;
+      size_t k = i + 1;
+      if (k + 2 < cx.tokens.size() && IsOp(cx.tokens[k + 1], ".")) k += 2;
+      if (cx.in.table) cx.primary = cx.in.table(NameText(cx.tokens[k], &storage));
+      break;
+    }
+  }
+  // CAST(x AS TYPE): the type is SQLite's; map it by affinity.
+  std::string out;
+  for (size_t i = 0; i < cx.tokens.size() && cx.error.empty(); ++i) {
+    if (IsWord(cx.tokens[i], "AS") && i > 0) {
+      // Inside CAST( ... AS type ): find whether we are in a CAST.
+      int depth = 0;
+      bool in_cast = false;
+      for (size_t k = i; k-- > 0;) {
+        if (IsOp(cx.tokens[k], ")")) ++depth;
+        if (IsOp(cx.tokens[k], "(")) {
+          if (depth == 0) {
+            in_cast = k > 0 && IsWord(cx.tokens[k - 1], "CAST");
+            break;
+          }
+          --depth;
+        }
+      }
+      if (in_cast) {
+        out += " AS ";
+        std::string type;
+        size_t k = i + 1;
+        for (; k < cx.tokens.size() && !IsOp(cx.tokens[k], ")"); ++k) {
+          type += (type.empty() ? "" : " ") + std::string(cx.tokens[k].text);
+        }
+        out += CastType(type);
+        i = k - 1;
+        continue;
+      }
+    }
+    EmitRange(cx, i, i + 1, out);
+  }
+  tr.sql = std::move(out);
+  tr.error = cx.error;
+  tr.parameters = cx.parameters;
+  return tr;
+}
+
+}  // namespace litelift::compat::sql

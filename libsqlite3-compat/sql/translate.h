@@ -1,0 +1,56 @@
+// The translator's seam: one SQLite statement in, PostgreSQL text out.
+//
+// This first version rewrites tokens (identifiers, parameters, literals,
+// INSERT's conflict clauses) using the table shapes the shadow catalog
+// knows; the full compiler (parser, AST, one rule per SQLite-ism) replaces
+// it behind the same function. What it cannot translate it reports, by
+// name, instead of sending wrong SQL.
+
+#ifndef LITELIFT_COMPAT_SQL_TRANSLATE_H_
+#define LITELIFT_COMPAT_SQL_TRANSLATE_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace litelift::compat::sql {
+
+// What the shadow catalog knows of one table.
+struct TableShape {
+  std::string name;                      // as created
+  std::vector<std::string> columns;      // in declared order
+  std::vector<std::string> primary_key;  // in key order
+  std::string rowid_column;              // the INTEGER PRIMARY KEY column, or ""
+  std::vector<std::vector<std::string>> unique_keys;  // other UNIQUE column sets
+};
+
+struct TranslateInput {
+  std::string_view sql;  // one statement, without its tail
+  // The parameter index SQLite gave a named parameter (":a" -> 1).
+  std::function<int(std::string_view)> parameter_index;
+  // Whether a word is an SQLite keyword (sqlite3_keyword_check).
+  std::function<bool(std::string_view)> is_keyword;
+  // The shape of a table, looked up case-insensitively; null when unknown.
+  std::function<const TableShape*(std::string_view)> table;
+};
+
+struct Translation {
+  std::string sql;             // PostgreSQL text; parameters are $<SQLite index>
+  bool returns_rowid = false;  // an INSERT that returns its rowids as its only column
+  std::vector<int> parameters; // the SQLite parameter indexes the text uses
+  std::string error;           // non-empty: not translatable; names the construct
+};
+
+Translation TranslateStatement(const TranslateInput& input);
+
+// The PostgreSQL type for a declared SQLite type, by SQLite's affinity
+// rules, chosen so that stored values keep their storage class:
+// INTEGER -> bigint, TEXT -> text, REAL -> double precision, BLOB -> bytea,
+// dates and times -> text (SQLite keeps them as text), BOOLEAN -> bigint,
+// other NUMERIC -> numeric, no type -> text.
+std::string PgTypeForDeclared(std::string_view declared_type);
+
+}  // namespace litelift::compat::sql
+
+#endif  // LITELIFT_COMPAT_SQL_TRANSLATE_H_

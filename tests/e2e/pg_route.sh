@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The postgres route end to end, against the throwaway server: the smoke
+# test on Python's sqlite3 under `litelift run`, the examples giving the
+# same output as on SQLite, routing and failure modes.
+source "$(dirname "$0")/lib.sh"
+[ -n "${LITELIFT_TEST_DSN:-}" ] || fail "LITELIFT_TEST_DSN is not set: run through scripts/test"
+cd "$WORK"
+run() { "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- "$@"; }
+
+out=$(run python3 "$SOURCE_DIR/tests/e2e/py/smoke.py" "$WORK/smoke.db" 2>&1)
+expect_eq "$out" "OK" "the smoke test passes on Python's sqlite3 under litelift run"
+[ ! -e smoke.db ] && pass "no local file is created" || fail "smoke.db was created locally"
+schema=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/smoke.db'")
+expect_contains "$schema" "smoke_" "the database lives in schema $schema"
+n=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT count(*) FROM \"$schema\".notes")
+expect_eq "$n" "2" "its rows are on the server"
+out=$(python3 "$SOURCE_DIR/tests/e2e/py/smoke.py" "$WORK/native.db" 2>&1)
+expect_eq "$out" "OK" "the same test passes on SQLite"
+
+# The example programs print the same on both routes.
+for i in 1 2; do
+  python3 "$SOURCE_DIR/examples/notes.py" local.db "note $i" > local.out
+  run python3 "$SOURCE_DIR/examples/notes.py" routed.db "note $i" > routed.out
+done
+cmp local.out routed.out || { diff local.out routed.out; fail "notes.py differs"; }
+pass "examples/notes.py prints the same on SQLite and PostgreSQL"
+for i in 1 2; do
+  "$NOTES_EXAMPLE" clocal.db "c $i" > clocal.out
+  LITELIFT_DSN=$LITELIFT_TEST_DSN LD_PRELOAD=$SANITIZER_RT "$NOTES_EXAMPLE" crouted.db "c $i" > crouted.out
+done
+cmp clocal.out crouted.out || { diff clocal.out crouted.out; fail "notes_example differs"; }
+pass "the linked C example prints the same on SQLite and PostgreSQL"
+
+# Two files with one name in different folders never share a schema.
+mkdir -p a b
+run python3 "$SOURCE_DIR/examples/notes.py" a/same.db "in a" > /dev/null
+out=$(run python3 "$SOURCE_DIR/examples/notes.py" b/same.db "in b")
+expect_not_contains "$out" "in a" "same file name, other folder: another database"
+
+# Without SQLITE_OPEN_CREATE a missing database cannot be opened.
+out=$(LITELIFT_DSN=$LITELIFT_TEST_DSN LD_PRELOAD=$PRELOAD "$OPEN_PROBE" "$WORK/missing.db" 2 || true)
+expect_contains "$out" "rc=14" "no CREATE flag: SQLITE_CANTOPEN"
+expect_contains "$out" "unable to open database file" "with SQLite's words"
+
+# An unreachable server is an error naming libpq's reason, never a local file.
+out=$(LITELIFT_DSN="postgresql://litelift:s3cret@127.0.0.1:1/nowhere" LD_PRELOAD=$PRELOAD "$OPEN_PROBE" "$WORK/down.db" || true)
+expect_contains "$out" "rc=14" "unreachable server: SQLITE_CANTOPEN"
+expect_contains "$out" "cannot connect to postgres" "says why"
+expect_contains "$out" "Connection refused" "with libpq's reason"
+expect_not_contains "$out" "s3cret" "without the password"
+[ ! -e down.db ] && pass "and no local file" || fail "down.db was created"
+
+# Unsetting the variable is the rollback: the local file is untouched.
+python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
+before=$(sha256sum back.db)
+run python3 "$SOURCE_DIR/examples/notes.py" back.db "remote" > /dev/null
+expect_eq "$(sha256sum back.db)" "$before" "the postgres route never touches the local file"
+done_testing
