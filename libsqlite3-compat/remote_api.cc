@@ -542,8 +542,13 @@ int BindBlob64(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*
   return BindBytes(st, i, p, n, d, SQLITE_BLOB);
 }
 int BindZeroblob64(sqlite3_stmt* st, int i, sqlite3_uint64 n) {
-  std::string zeros(n, '\0');
-  return BindBytes(st, i, zeros.data(), n, SQLITE_TRANSIENT, SQLITE_BLOB);
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  if (Running(s)) return SQLITE_MISUSE;
+  BoundValue v;
+  v.type = SQLITE_BLOB;
+  v.bytes.assign(n, '\0');
+  return Bind(s, i, SQ(sqlite3_bind_zeroblob64)(s->shadow, i, n), std::move(v));
 }
 int BindZeroblob(sqlite3_stmt* st, int i, int n) {
   return BindZeroblob64(st, i, static_cast<sqlite3_uint64>(n < 0 ? 0 : n));

@@ -165,7 +165,14 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   if (!shape->primary_key.empty()) {
     std::string cols;
     for (const auto& c : shape->primary_key) cols += (cols.empty() ? "" : ", ") + Ident(c);
-    parts.push_back("PRIMARY KEY (" + cols + ")");
+    if (shape->rowid_column.empty() && !shape->without_rowid) {
+      // In a rowid table a PRIMARY KEY other than the rowid may hold NULLs,
+      // as SQLite has always allowed: a UNIQUE constraint, named like a key
+      // so that violations report SQLITE_CONSTRAINT_PRIMARYKEY.
+      parts.push_back("CONSTRAINT " + QuoteIdent(Lower(o.name) + "_pkey") + " UNIQUE (" + cols + ")");
+    } else {
+      parts.push_back("PRIMARY KEY (" + cols + ")");
+    }
   }
   for (const auto& key : shape->unique_keys) {
     std::string cols;
@@ -212,6 +219,20 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
     RowidTrigger(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"), out);
   }
   return true;
+}
+
+// The SQL the shadow holds for a table.
+std::string TableSql(Shadow& shadow, const std::string& table) {
+  std::string sql;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
+                             &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    if (SQ(sqlite3_step)(s) == SQLITE_ROW) sql = Text(s, 0);
+    SQ(sqlite3_finalize)(s);
+  }
+  return sql;
 }
 
 bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schema,
@@ -383,6 +404,29 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
     table = Qualified(schema, new_name);
   }
   std::vector<ColumnInfo> after = ColumnsOf(shadow, new_name);
+  // The rowid trigger names its table and column: make it anew.
+  out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid\" ON " + table);
+  out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
+                 QuoteIdent(RowidFunctionName(old_name)) + "()");
+  if (Lower(old_name) != Lower(new_name)) {
+    out->push_back("DO $litelift$ BEGIN IF to_regclass(" +
+                   QuoteLiteral(QuoteIdent(schema) + ".\"sqlite_sequence\"") +
+                   ") IS NOT NULL THEN UPDATE " + QuoteIdent(schema) +
+                   ".\"sqlite_sequence\" SET name = " + QuoteLiteral(new_name) +
+                   " WHERE name = " + QuoteLiteral(old_name) + "; END IF; END $litelift$");
+  }
+  shadow.Invalidate();
+  const sql::TableShape* shape = shadow.Table(new_name);
+  std::vector<std::string> trigger;
+  if (shape != nullptr && !shape->rowid_column.empty()) {
+    RowidTrigger(schema, shape->name, shape->rowid_column,
+                 HasWord(TableSql(shadow, shape->name), "AUTOINCREMENT"), &trigger);
+  }
+  struct Append {
+    std::vector<std::string>* out;
+    std::vector<std::string> tail;
+    ~Append() { out->insert(out->end(), tail.begin(), tail.end()); }
+  } append{out, trigger};
   auto has = [](const std::vector<ColumnInfo>& cols, const std::string& name) {
     return std::any_of(cols.begin(), cols.end(),
                        [&](const ColumnInfo& c) { return Lower(c.name) == Lower(name); });

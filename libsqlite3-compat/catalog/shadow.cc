@@ -106,6 +106,7 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   bool without_rowid = false;
   Query(db_, "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1", shape->name,
         [&](sqlite3_stmt*) { without_rowid = true; });
+  shape->without_rowid = without_rowid;
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
     shape->rowid_column = pk[0].second;
   }

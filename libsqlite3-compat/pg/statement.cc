@@ -397,7 +397,11 @@ int Statement::StartServer() {
 int Statement::FinishServer(PGresult* final_result) {
   bool ok = Ok(final_result);
   int rc = SQLITE_DONE;
-  if (!ok) rc = conn->SetErrorFromServer(final_result);
+  if (!ok) {
+    rc = conn->SetErrorFromServer(final_result);
+    // A data change that fails changed nothing (sqlite3_changes() is 0).
+    if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
+  }
   PgResult hold(final_result);
   while (NextResult()) {
   }

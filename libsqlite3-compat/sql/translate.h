@@ -22,6 +22,7 @@ struct TableShape {
   std::vector<std::string> columns;      // in declared order
   std::vector<std::string> primary_key;  // in key order
   std::string rowid_column;              // the INTEGER PRIMARY KEY column, or ""
+  bool without_rowid = false;            // WITHOUT ROWID
   std::vector<std::vector<std::string>> unique_keys;  // other UNIQUE column sets
 };
 

@@ -1,0 +1,449 @@
+// Differential tests: the same scenario through the C API on the real
+// SQLite and on the postgres route, comparing every observable: return
+// codes, error messages, column names and declared types, storage classes
+// and values, last_insert_rowid and changes.
+//
+// Linked against liblitelift; LITELIFT_TEST_DSN names the server. Local
+// databases are :memory: (which stays local), routed ones are files.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string g_dir;
+
+// Runs one statement (all of it) and describes what the program would see.
+std::string Describe(sqlite3* db, const std::string& sql) {
+  std::string out;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+  if (rc != SQLITE_OK) {
+    return "prepare " + std::to_string(rc) + "/" + std::to_string(sqlite3_extended_errcode(db)) +
+           ": " + sqlite3_errmsg(db) + "\n";
+  }
+  if (st == nullptr) return "(empty)\n";
+  int n = sqlite3_column_count(st);
+  for (int i = 0; i < n; ++i) {
+    const char* d = sqlite3_column_decltype(st, i);
+    out += std::string(i ? ", " : "columns: ") + sqlite3_column_name(st, i) + " " + (d ? d : "-");
+  }
+  if (n) out += "\n";
+  out += std::string("readonly ") + std::to_string(sqlite3_stmt_readonly(st)) + "\n";
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int i = 0; i < n; ++i) {
+      int t = sqlite3_column_type(st, i);
+      out += i ? " | " : "row: ";
+      switch (t) {
+        case SQLITE_INTEGER: out += "int " + std::to_string(sqlite3_column_int64(st, i)); break;
+        case SQLITE_FLOAT: {
+          char buf[64];
+          snprintf(buf, sizeof buf, "real %.17g", sqlite3_column_double(st, i));
+          out += buf;
+          break;
+        }
+        case SQLITE_TEXT:
+          out += "text '" + std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))) + "'";
+          break;
+        case SQLITE_BLOB: {
+          out += "blob x'";
+          const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(st, i));
+          for (int k = 0; k < sqlite3_column_bytes(st, i); ++k) {
+            char h[3];
+            snprintf(h, sizeof h, "%02x", b[k]);
+            out += h;
+          }
+          out += "'";
+          break;
+        }
+        default: out += "null";
+      }
+    }
+    out += "\n";
+  }
+  if (rc != SQLITE_DONE) {
+    out += "step " + std::to_string(rc) + "/" + std::to_string(sqlite3_extended_errcode(db)) +
+           ": " + sqlite3_errmsg(db) + "\n";
+  }
+  out += "finalize " + std::to_string(sqlite3_finalize(st));
+  out += " changes " + std::to_string(sqlite3_changes(db));
+  out += " rowid " + std::to_string(sqlite3_last_insert_rowid(db));
+  out += " autocommit " + std::to_string(sqlite3_get_autocommit(db)) + "\n";
+  return out;
+}
+
+struct Pair {
+  sqlite3* local = nullptr;
+  sqlite3* routed = nullptr;
+  explicit Pair(const std::string& name) {
+    EXPECT_EQ(sqlite3_open(":memory:", &local), SQLITE_OK);
+    sqlite3_extended_result_codes(local, 1);
+    std::string path = g_dir + "/" + name + ".db";
+    EXPECT_EQ(sqlite3_open(path.c_str(), &routed), SQLITE_OK) << sqlite3_errmsg(routed);
+    sqlite3_extended_result_codes(routed, 1);
+  }
+  ~Pair() {
+    sqlite3_close(local);
+    sqlite3_close(routed);
+  }
+  // Runs script on both and expects the same. With implicit_rowid false,
+  // last_insert_rowid is left out: tables without an INTEGER PRIMARY KEY
+  // have no rowid on the server yet (docs/status.md).
+  void Same(const std::vector<std::string>& script, bool implicit_rowid = true) {
+    for (const auto& sql : script) {
+      std::string a = Describe(local, sql), b = Describe(routed, sql);
+      if (!implicit_rowid) {
+        a = a.substr(0, a.rfind(" rowid ")) + a.substr(a.rfind(" autocommit "));
+        b = b.substr(0, b.rfind(" rowid ")) + b.substr(b.rfind(" autocommit "));
+      }
+      EXPECT_EQ(b, a) << "statement: " << sql;
+    }
+  }
+};
+
+std::string Name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::string(info->test_suite_name()) + "_" + info->name();
+}
+
+TEST(Differential, TheRouteIsRemote) {
+  Pair p(Name());
+  // A routed database has no local file and answers as SQLite does.
+  std::string path = g_dir + "/" + Name() + ".db";
+  EXPECT_NE(access(path.c_str(), F_OK), 0) << "a local file was created";
+  EXPECT_STREQ(sqlite3_db_filename(p.routed, "main"), path.c_str());
+}
+
+TEST(Differential, CreateInsertSelectTypes) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, i INT, r REAL, s TEXT, b BLOB, n NUMERIC, d DATETIME, v VARCHAR(3))",
+      "INSERT INTO t (i, r, s, b, n, d, v) VALUES (1, 1.5, 'x', x'00ff', 12, '2024-01-02 03:04:05', 'longer than three')",
+      "INSERT INTO t (i, r, s, b, n) VALUES (-9223372036854775808, 1e300, 'h\xc3\xa9', x'', 1.25)",
+      "INSERT INTO t (i, r, s) VALUES (NULL, NULL, NULL)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT id, i + 1, r * 2, s || '!', length(s) FROM t WHERE id < 3 ORDER BY id",
+      "SELECT count(*), sum(i), max(s) FROM t",
+      "SELECT typeof(i), typeof(r), typeof(s), typeof(b), typeof(n) FROM t ORDER BY id",
+  });
+}
+
+TEST(Differential, RowidsLikeSqlite) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT)",
+      "INSERT INTO r (v) VALUES ('a')",
+      "INSERT INTO r (id, v) VALUES (10, 'b')",
+      "INSERT INTO r (v) VALUES ('c')",
+      "INSERT INTO r VALUES (NULL, 'd')",
+      "DELETE FROM r WHERE id = 12",
+      "INSERT INTO r (v) VALUES ('e')",
+      "INSERT INTO r (v) VALUES ('f'), ('g')",
+      "SELECT id, v FROM r ORDER BY id",
+      "SELECT rowid, v FROM r WHERE rowid > 10 ORDER BY rowid",
+      "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)",
+      "INSERT INTO a (v) VALUES ('x'), ('y'), ('z')",
+      "DELETE FROM a WHERE id = 3",
+      "INSERT INTO a (v) VALUES ('w')",
+      "INSERT INTO a (id, v) VALUES (100, 'explicit')",
+      "DELETE FROM a WHERE id = 100",
+      "INSERT INTO a (v) VALUES ('after')",
+      "SELECT id, v FROM a ORDER BY id",
+      "SELECT name, seq FROM sqlite_sequence",
+  });
+}
+
+TEST(Differential, ConflictClauses) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE files (path TEXT PRIMARY KEY, mtime REAL, size INT DEFAULT 7)",
+      "INSERT OR REPLACE INTO files VALUES ('/a', 1.5, 10)",
+      "INSERT OR REPLACE INTO files VALUES ('/a', 2.5, 20)",
+      "REPLACE INTO files (path, mtime) VALUES ('/a', 3.5)",
+      "INSERT OR IGNORE INTO files VALUES ('/a', 9.5, 90)",
+      "INSERT OR IGNORE INTO files VALUES ('/b', 1.0, 1)",
+      "SELECT * FROM files ORDER BY path",
+      "INSERT INTO files VALUES ('/a', 0, 0)",
+      "INSERT INTO files (path) VALUES (NULL)",
+  }, /*implicit_rowid=*/false);
+}
+
+TEST(Differential, ConstraintErrors) {
+  Pair p(Name());
+  p.Same({
+      "PRAGMA foreign_keys = ON",
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, pid INT REFERENCES parent(id), "
+      "qty INT, CONSTRAINT qty_positive CHECK (qty > 0))",
+      "INSERT INTO parent VALUES (1, 'a')",
+      "INSERT INTO parent VALUES (1, 'b')",
+      "INSERT INTO parent VALUES (2, 'a')",
+      "INSERT INTO parent (id) VALUES (3)",
+      "INSERT INTO child VALUES (1, 1, 5)",
+      "INSERT INTO child VALUES (2, 99, 5)",
+      "INSERT INTO child VALUES (3, 1, 0)",
+      "SELECT * FROM child",
+  });
+}
+
+TEST(Differential, SchemaErrorsComeFromSqlite) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE s (a INT)",
+      "SELECT nope FROM s",
+      "SELECT * FROM missing",
+      "SELEC 1",
+      "INSERT INTO s VALUES (1, 2)",
+      "CREATE TABLE s (b INT)",
+      "CREATE TABLE IF NOT EXISTS s (b INT)",
+      "DROP TABLE missing",
+      "DROP TABLE IF EXISTS missing",
+  });
+}
+
+TEST(Differential, TransactionsAndFailingStatements) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+      "BEGIN",
+      "INSERT INTO k (v) VALUES ('one')",
+      "INSERT INTO k (v) VALUES ('one')",  // fails alone
+      "INSERT INTO k (v) VALUES ('two')",
+      "COMMIT",
+      "SELECT * FROM k ORDER BY id",
+      "BEGIN IMMEDIATE TRANSACTION",
+      "DELETE FROM k",
+      "ROLLBACK",
+      "SELECT count(*) FROM k",
+      "SAVEPOINT outer_sp",
+      "INSERT INTO k (v) VALUES ('three')",
+      "SAVEPOINT inner_sp",
+      "INSERT INTO k (v) VALUES ('four')",
+      "ROLLBACK TO inner_sp",
+      "RELEASE outer_sp",
+      "SELECT v FROM k ORDER BY id",
+      "COMMIT",
+      "END",
+      "BEGIN",
+      "CREATE TABLE inside (x)",
+      "ROLLBACK",
+      "SELECT name FROM sqlite_master WHERE name = 'inside'",
+  });
+}
+
+TEST(Differential, SchemaPragmasAndMaster) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE m (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x', "
+      "created DATETIME DEFAULT CURRENT_TIMESTAMP, UNIQUE (name, created))",
+      "CREATE INDEX m_name ON m (name DESC)",
+      "CREATE VIEW mv AS SELECT id, name FROM m WHERE id > 0",
+      "CREATE VIEW mvv (ident) AS SELECT id FROM mv",
+      "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
+      "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY 1",
+      "PRAGMA table_info(m)",
+      "PRAGMA index_list(m)",
+      "PRAGMA index_info(m_name)",
+      "PRAGMA table_xinfo(m)",
+      "PRAGMA foreign_key_list(m)",
+      "SELECT * FROM pragma_table_info('m') WHERE pk = 1",
+      "INSERT INTO m (id) VALUES (1)",
+      "SELECT id, name, length(created) FROM m",
+      "SELECT * FROM mvv",
+      "PRAGMA user_version",
+      "PRAGMA user_version = 7",
+      "PRAGMA user_version",
+      "PRAGMA no_such_pragma",
+      "PRAGMA integrity_check",
+  });
+}
+
+TEST(Differential, AlterTableWithData) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE old_name (id INTEGER PRIMARY KEY, a TEXT)",
+      "INSERT INTO old_name (a) VALUES ('kept')",
+      "ALTER TABLE old_name ADD COLUMN b INT DEFAULT 5",
+      "ALTER TABLE old_name RENAME COLUMN a TO a2",
+      "ALTER TABLE old_name RENAME TO new_name",
+      "INSERT INTO new_name (a2) VALUES ('new')",
+      "SELECT * FROM new_name ORDER BY id",
+      "ALTER TABLE new_name DROP COLUMN b",
+      "SELECT * FROM new_name ORDER BY id",
+      "SELECT sql FROM sqlite_master WHERE name = 'new_name'",
+      "SELECT * FROM old_name",
+  });
+}
+
+TEST(Differential, TableLessSelectsAreSqlite) {
+  Pair p(Name());
+  p.Same({
+      "SELECT 1 + 1, 7 / 2, 7.0 / 2, 'a' || 'b', typeof(1.5), 10 % 3",
+      "SELECT CAST('12abc' AS INTEGER), 1 / 0, abs(-3), sqlite_version() = sqlite_version()",
+      "SELECT datetime('2024-01-02 03:04:05', '+1 day'), json_array(1, 'a')",
+  });
+}
+
+TEST(Differential, BindingsEveryType) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE b (id INTEGER PRIMARY KEY, i INT, r REAL, t TEXT, x BLOB, n INT)"});
+  for (sqlite3* db : {p.local, p.routed}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO b (i, r, t, x, n) VALUES (?1, :r, @t, $x, ?5)", -1, &st, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_parameter_count(st), 5);
+    EXPECT_STREQ(sqlite3_bind_parameter_name(st, 3), "@t");
+    EXPECT_EQ(sqlite3_bind_parameter_index(st, "$x"), 4);
+    EXPECT_EQ(sqlite3_bind_int64(st, 1, 1LL << 40), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_double(st, 2, 0.1), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_text(st, 3, "caf\xc3\xa9", -1, SQLITE_TRANSIENT), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_blob(st, 4, "\x00\x01", 2, SQLITE_STATIC), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_null(st, 5), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_int(st, 6, 1), SQLITE_RANGE);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+    EXPECT_EQ(sqlite3_bind_int(st, 1, 2), SQLITE_MISUSE);  // not reset
+    EXPECT_EQ(sqlite3_reset(st), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_text16(st, 3, u"wide", -1, SQLITE_TRANSIENT), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_zeroblob(st, 4, 3), SQLITE_OK);
+    EXPECT_EQ(sqlite3_bind_int(st, 5, 42), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+    char* expanded = sqlite3_expanded_sql(st);
+    EXPECT_STREQ(expanded,
+                 "INSERT INTO b (i, r, t, x, n) VALUES (1099511627776, 0.1, 'wide', zeroblob(3), 42)");
+    sqlite3_free(expanded);
+    EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+  }
+  p.Same({"SELECT * FROM b", "SELECT count(*) FROM b WHERE t = 'wide'"});
+}
+
+TEST(Differential, ColumnConversions) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)",
+          "INSERT INTO c VALUES ('42abc', 2.5, 7)"}, /*implicit_rowid=*/false);
+  for (sqlite3* db : {p.local, p.routed}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT t, r, i FROM c", -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 42);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "2.5");
+    EXPECT_EQ(sqlite3_column_double(st, 2), 7.0);
+    EXPECT_EQ(sqlite3_column_bytes16(st, 0), 10);
+    EXPECT_EQ(sqlite3_column_type(st, 0), SQLITE_TEXT);  // after conversion reads
+    sqlite3_value* v = sqlite3_column_value(st, 1);
+    EXPECT_EQ(sqlite3_value_type(v), SQLITE_FLOAT);
+    EXPECT_EQ(sqlite3_data_count(st), 3);
+    EXPECT_EQ(sqlite3_stmt_busy(st), 1);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+    EXPECT_EQ(sqlite3_data_count(st), 0);
+    EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+  }
+}
+
+TEST(Differential, ExecGetTableAndTails) {
+  Pair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE e (a, b); INSERT INTO e VALUES (1, 'x'); "
+                           "INSERT INTO e VALUES (2, NULL); -- done",
+                           nullptr, nullptr, &err),
+              SQLITE_OK)
+        << err;
+    char** table = nullptr;
+    int rows = 0, cols = 0;
+    ASSERT_EQ(sqlite3_get_table(db, "SELECT a, b FROM e ORDER BY a", &table, &rows, &cols, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(rows, 2);
+    EXPECT_EQ(cols, 2);
+    EXPECT_STREQ(table[0], "a");
+    EXPECT_STREQ(table[4], "2");
+    EXPECT_EQ(table[5], nullptr);
+    sqlite3_free_table(table);
+    EXPECT_EQ(sqlite3_exec(db, "SELECT * FROM e; SELECT nope FROM e", nullptr, nullptr, &err),
+              SQLITE_ERROR);
+    EXPECT_STREQ(err, "no such column: nope");
+    sqlite3_free(err);
+    const char* tail = nullptr;
+    sqlite3_stmt* st = nullptr;
+    const char* two = "SELECT 1; SELECT 2";
+    ASSERT_EQ(sqlite3_prepare_v2(db, two, -1, &st, &tail), SQLITE_OK);
+    EXPECT_EQ(tail, two + 9);
+    sqlite3_finalize(st);
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT 1; SELECT 2", 8, &st, &tail), SQLITE_OK);
+    EXPECT_STREQ(sqlite3_sql(st), "SELECT 1");
+    sqlite3_finalize(st);
+  }
+}
+
+// What the route does not do like SQLite yet (docs/status.md); enable a
+// test here when its gap is closed.
+TEST(Differential, DISABLED_KnownGaps) {
+  Pair p(Name());
+  p.Same({
+      // An untyped column keeps the storage class it was given.
+      "CREATE TABLE u (x)",
+      "INSERT INTO u VALUES (1), ('1'), (1.5), (x'01')",
+      "SELECT x, typeof(x) FROM u",
+      // A table without INTEGER PRIMARY KEY has a rowid.
+      "CREATE TABLE plain (v TEXT)",
+      "INSERT INTO plain VALUES ('a')",
+      "SELECT rowid, v FROM plain",
+      // Division by zero is NULL; LIKE is ASCII-case-insensitive only.
+      "SELECT v / 0, 'É' LIKE 'é' FROM plain",
+  });
+}
+
+TEST(Differential, CloseRules) {
+  std::string path = g_dir + "/close_rules.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT 1", -1, &st, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_close(db), SQLITE_BUSY);
+  EXPECT_STREQ(sqlite3_errmsg(db), "unable to close due to unfinalized statements or unfinished backups");
+  EXPECT_EQ(sqlite3_next_stmt(db, nullptr), st);
+  EXPECT_EQ(sqlite3_db_handle(st), db);
+  EXPECT_EQ(sqlite3_close_v2(db), SQLITE_OK);  // a zombie until the last finalize
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+}
+
+TEST(Differential, SchemaChangesReachOtherConnections) {
+  std::string path = g_dir + "/shared.db";
+  sqlite3 *a = nullptr, *b = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
+  EXPECT_EQ(Describe(b, "SELECT * FROM later").substr(0, 30), "prepare 1/1: no such table: la");
+  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE later (x INT); INSERT INTO later VALUES (5)", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  usleep(100 * 1000);  // the notification travels through the server
+  std::string seen = Describe(b, "SELECT x FROM later");
+  EXPECT_NE(seen.find("row: int 5"), std::string::npos) << seen;
+  sqlite3_close(a);
+  sqlite3_close(b);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  const char* dsn = std::getenv("LITELIFT_TEST_DSN");
+  if (dsn == nullptr || *dsn == '\0') {
+    std::fprintf(stderr, "LITELIFT_TEST_DSN is not set: run through scripts/test\n");
+    return 1;
+  }
+  setenv("LITELIFT_DSN", dsn, 1);  // before the first open: settings are read once
+  char dir[] = "/tmp/litelift-diff-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return 1;
+  g_dir = dir;
+  int rc = RUN_ALL_TESTS();
+  std::string cleanup = "rm -rf " + g_dir;
+  (void)std::system(cleanup.c_str());
+  return rc;
+}
