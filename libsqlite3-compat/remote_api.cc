@@ -375,7 +375,12 @@ int TraceV2(sqlite3* db, unsigned mask, int (*fn)(unsigned, void*, void*, void*)
   c->trace_arg = arg;
   return SQLITE_OK;
 }
-void ProgressHandler(sqlite3*, int, int (*)(void*), void*) {}
+void ProgressHandler(sqlite3* db, int n, int (*fn)(void*), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->progress = n > 0 ? fn : nullptr;
+  c->progress_arg = arg;
+}
 int TableColumnMetadata(sqlite3* db, const char* dbname, const char* table, const char* column,
                         const char** type, const char** coll, int* notnull, int* pk, int* autoinc) {
   return SQ(sqlite3_table_column_metadata)(C(db)->shadow.db(), dbname, table, column, type, coll,
@@ -443,6 +448,13 @@ int StepApi(sqlite3_stmt* st) {
     const char* text = SQ(sqlite3_sql)(s->shadow);
     s->conn->trace_cb(SQLITE_TRACE_STMT, s->conn->trace_arg, st, const_cast<char*>(text));
   }
+  // The progress handler runs once per step here (SQLite: every N opcodes);
+  // a non-zero answer interrupts, as in SQLite.
+  if (s->conn->progress != nullptr && s->conn->progress(s->conn->progress_arg) != 0) {
+    s->last_rc = SQLITE_INTERRUPT;
+    s->done = true;
+    return s->conn->SetError(SQLITE_INTERRUPT, "interrupted");
+  }
   return s->Step();
 }
 int ResetApi(sqlite3_stmt* st) {
@@ -477,6 +489,7 @@ int Bind(Statement* s, int i, int rc_shadow, BoundValue v) {
                              SQ(sqlite3_errmsg)(s->conn->shadow.db()));
   }
   s->params[static_cast<size_t>(i)] = std::move(v);
+  s->conn->err_code = SQLITE_OK;  // SQLite's binds clear the error code
   return SQLITE_OK;
 }
 bool Running(Statement* s) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <sys/stat.h>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
@@ -93,6 +94,37 @@ std::string Text(const PGresult* r, int row, int col) {
   return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
 }
 
+// A path as valid UTF-8 for the server: bytes that are not UTF-8 become \xNN.
+std::string PrintablePath(std::string_view path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = n > 0 && i + n <= path.size();
+    for (int k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(path[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(path.substr(i, static_cast<size_t>(n)));
+      i += static_cast<size_t>(n);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// SQLite cannot create a database in a directory that does not exist; nor
+// does the postgres route, so that a wrong path fails the same way.
+bool ParentExists(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+  struct stat st;
+  return stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 }  // namespace
 
 int Connection::SQ_GetAutocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()); }
@@ -161,6 +193,7 @@ bool Connection::LoadCatalog(std::string* error) {
                        Text(res.get(), i, 3)});
   }
   if (!shadow.Load(objects, error)) return false;
+  ++schema_generation;
   PgResult meta(PQexecParams(pg,
                              "SELECT schema_version, user_version, application_id "
                              "FROM litelift.databases WHERE db_schema = $1",
@@ -209,7 +242,8 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
   schema = route.schema != nullptr && *route.schema ? route.schema
            : memory                                 ? SchemaNameForMemory()
                                                     : SchemaNameForPath(route.canonical_path);
-  const char* params[2] = {schema.c_str(), memory ? ":memory:" : route.canonical_path};
+  std::string path = memory ? ":memory:" : PrintablePath(route.canonical_path);
+  const char* params[2] = {schema.c_str(), path.c_str()};
   PgResult exists(PQexecParams(pg, "SELECT 1 FROM litelift.databases WHERE db_schema = $1", 1,
                                nullptr, params, nullptr, nullptr, 0));
   if (!Ok(exists.get())) {
@@ -217,7 +251,7 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
     return SQLITE_CANTOPEN;
   }
   if (PQntuples(exists.get()) == 0) {
-    if (!(flags & SQLITE_OPEN_CREATE) || readonly) {
+    if (!(flags & SQLITE_OPEN_CREATE) || readonly || (!memory && !ParentExists(route.canonical_path))) {
       *error = "unable to open database file (litelift: no database " + schema +
                " on the server; SQLITE_OPEN_CREATE creates it)";
       return SQLITE_CANTOPEN;
@@ -243,12 +277,20 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
     return SQLITE_CANTOPEN;
   }
   if (!shadow.Open(error) || !LoadCatalog(error)) return SQLITE_CANTOPEN;
+  if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    *error = "litelift: cannot open the row holder";
+    return SQLITE_CANTOPEN;
+  }
   (void)name;
   LL_INFO("opened {} as schema {}", filename.empty() ? ":memory:" : filename, schema);
   return SQLITE_OK;
 }
 
 void Connection::Shutdown() {
+  if (rows_db != nullptr) {
+    SQ(sqlite3_close_v2)(rows_db);
+    rows_db = nullptr;
+  }
   if (pg != nullptr) {
     TakeSession(nullptr);
     if (memory) {
@@ -308,29 +350,20 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     if (acts.pragma_name == "journal_mode") {
       // A routed database is always as concurrent as WAL: say so.
       sqlite3_stmt* answer = nullptr;
-      SQ(sqlite3_prepare_v2)(shadow.db(), "SELECT 'wal' AS journal_mode", -1, &answer, nullptr);
+      SQ(sqlite3_prepare_v2)(rows_db, "SELECT 'wal' AS journal_mode", -1, &answer, nullptr);
       stmt->row = answer;
     }
   }
+  stmt->generation = schema_generation;
   if (kind == Statement::Kind::kServer) {
-    sql::TranslateInput in;
-    std::string text = SQ(sqlite3_sql)(sh);
-    in.sql = text;
-    in.parameter_index = [sh](std::string_view name) {
-      return SQ(sqlite3_bind_parameter_index)(sh, std::string(name).c_str());
-    };
-    in.is_keyword = [](std::string_view w) {
-      return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
-    };
-    in.table = [this](std::string_view n) { return shadow.Table(n); };
-    stmt->translation = sql::TranslateStatement(in);
+    stmt->translation = Translate(sh);
     if (!stmt->translation.error.empty()) {
       std::string message = stmt->translation.error;
       stmt->shadow = nullptr;
       delete stmt;
       return fail(message);
     }
-    LL_DEBUG("translated [{}] -> [{}]", text, stmt->translation.sql);
+    LL_DEBUG("translated [{}] -> [{}]", SQ(sqlite3_sql)(sh), stmt->translation.sql);
   }
   stmt->handle = g_host->allocate_handle(&StatementApi(), stmt);
   if (stmt->handle == nullptr) {
@@ -340,6 +373,20 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   statements.push_back(stmt);
   *out = reinterpret_cast<sqlite3_stmt*>(stmt->handle);
   return SQLITE_OK;
+}
+
+sql::Translation Connection::Translate(sqlite3_stmt* sh) {
+  sql::TranslateInput in;
+  std::string text = SQ(sqlite3_sql)(sh);
+  in.sql = text;
+  in.parameter_index = [sh](std::string_view name) {
+    return SQ(sqlite3_bind_parameter_index)(sh, std::string(name).c_str());
+  };
+  in.is_keyword = [](std::string_view w) {
+    return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
+  };
+  in.table = [this](std::string_view n) { return shadow.Table(n); };
+  return sql::TranslateStatement(in);
 }
 
 int Connection::Finalize(Statement* stmt) {

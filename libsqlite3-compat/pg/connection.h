@@ -67,6 +67,11 @@ class Statement {
   sqlite3_stmt* row = nullptr;   // SELECT ?1..?N holding the current server row
   bool row_active = false;
   int last_rc = SQLITE_OK;
+  int generation = 0;          // the schema generation it was prepared for
+
+  // Prepares the shadow statement and translation again after a schema
+  // change (SQLite's automatic re-prepare). Returns an SQLite code.
+  int Reprepare();
 
   // The statement whose current row column_* reads.
   sqlite3_stmt* Source() const { return row_active ? row : shadow; }
@@ -99,6 +104,8 @@ class Connection {
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
+  sqlite3* rows_db = nullptr;          // holds server rows (see values.h)
+  int schema_generation = 0;           // bumped by every schema change
   shim::RemoteHandle* handle = nullptr;
   std::vector<Statement*> statements;  // in creation order
   Statement* streaming = nullptr;      // the statement whose rows are arriving
@@ -125,6 +132,8 @@ class Connection {
   void* rollback_arg = nullptr;
   void (*update_hook)(void*, int, const char*, const char*, sqlite3_int64) = nullptr;
   void* update_arg = nullptr;
+  int (*progress)(void*) = nullptr;
+  void* progress_arg = nullptr;
   int (*trace_cb)(unsigned, void*, void*, void*) = nullptr;
   unsigned trace_mask = 0;
   void* trace_arg = nullptr;
@@ -138,6 +147,8 @@ class Connection {
   int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
               const char** tail);
   int Finalize(Statement* stmt);
+  // The server text for a shadow statement (kServer).
+  sql::Translation Translate(sqlite3_stmt* shadow_stmt);
 
   // SQLite's error state.
   int SetError(int code, const std::string& message, int offset = -1);

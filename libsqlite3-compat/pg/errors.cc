@@ -45,7 +45,8 @@ SqliteError Check(const PgError& e, const NameMapper&) {
 SqliteError NoSuchFunction(const PgError& e, const NameMapper&) {
   std::string name = e.message;
   const std::string prefix = "function ";
-  if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
+  if (name.rfind(prefix, 0) != 0) return {SQLITE_ERROR, e.message};  // an operator
+  name.erase(0, prefix.size());
   size_t paren = name.find('(');
   if (paren != std::string::npos) name.resize(paren);
   size_t dot = name.rfind('.');

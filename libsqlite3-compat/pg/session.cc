@@ -23,6 +23,12 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// Server notices (WARNING: there is no transaction in progress, ...) go to
+// litelift's log, never to the program's stderr.
+void OnNotice(void*, const char* message) {
+  LL_DEBUG("server notice: {}", OneLine(message != nullptr ? message : ""));
+}
+
 }  // namespace
 
 PgResult Exec(PGconn* conn, const std::string& sql) {
@@ -63,6 +69,7 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
     if (conn != nullptr) PQfinish(conn);
     return nullptr;
   }
+  PQsetNoticeProcessor(conn, &OnNotice, nullptr);
   // SQLite's text is bytes in UTF-8; dates and numbers in one fixed form.
   PgResult res = Exec(conn,
                       "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD';"

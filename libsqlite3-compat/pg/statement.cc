@@ -94,7 +94,11 @@ int Statement::Reset() {
   int rc = last_rc;
   started = done = false;
   last_rc = SQLITE_OK;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK ? SQLITE_OK : conn->Masked(rc);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK) {
+    conn->ClearError();  // as SQLite: a reset statement leaves no error
+    return SQLITE_OK;
+  }
+  return conn->Masked(rc);
 }
 
 // ---- shadow statements: schema reads, PRAGMAs, table-less SELECTs --------
@@ -210,6 +214,7 @@ int Statement::StepDdl() {
     return conn->err_code;
   }
   sh.Invalidate();
+  ++conn->schema_generation;
   std::map<std::string, SchemaObject> after = sh.Snapshot();
   std::vector<std::string> server;
   std::string error;
@@ -440,7 +445,7 @@ int Statement::NextServerRow() {
       for (int i = 1; i <= ncol; ++i) select += (i > 1 ? ", ?" : " ?") + std::to_string(i);
       if (ncol == 0) select = "SELECT 1 WHERE 0";
       row = nullptr;
-      SQ(sqlite3_prepare_v2)(conn->shadow.db(), select.c_str(), -1, &row, nullptr);
+      SQ(sqlite3_prepare_v2)(conn->rows_db, select.c_str(), -1, &row, nullptr);
     }
     SQ(sqlite3_reset)(row);
     for (int c = 0; c < ncol; ++c) BindServerValue(row, c + 1, r.get(), 0, c);
@@ -452,7 +457,42 @@ int Statement::NextServerRow() {
   }
 }
 
+int Statement::Reprepare() {
+  sqlite3_stmt* fresh = nullptr;
+  int rc = SQ(sqlite3_prepare_v3)(conn->shadow.db(), SQ(sqlite3_sql)(shadow), -1, 0, &fresh, nullptr);
+  if (rc != SQLITE_OK) return conn->SetErrorFromShadow(rc);
+  for (size_t i = 1; i < params.size(); ++i) {
+    const BoundValue& v = params[i];
+    int k = static_cast<int>(i);
+    switch (v.type) {
+      case SQLITE_INTEGER: SQ(sqlite3_bind_int64)(fresh, k, v.i); break;
+      case SQLITE_FLOAT: SQ(sqlite3_bind_double)(fresh, k, v.d); break;
+      case SQLITE_TEXT:
+        SQ(sqlite3_bind_text64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      case SQLITE_BLOB:
+        SQ(sqlite3_bind_blob64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
+        break;
+      default: break;
+    }
+  }
+  sql::Translation tr = conn->Translate(fresh);
+  if (!tr.error.empty()) {
+    SQ(sqlite3_finalize)(fresh);
+    return conn->SetError(SQLITE_ERROR, tr.error);
+  }
+  SQ(sqlite3_finalize)(shadow);
+  shadow = fresh;
+  translation = std::move(tr);
+  generation = conn->schema_generation;
+  return SQLITE_OK;
+}
+
 int Statement::StepServer() {
+  if (!started && generation != conn->schema_generation) {
+    int rc = Reprepare();
+    if (rc != SQLITE_OK) return rc;
+  }
   if (!started) {
     int rc = StartServer();
     if (rc != SQLITE_OK) return rc;

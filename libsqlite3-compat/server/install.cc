@@ -12,8 +12,9 @@ namespace {
 // Taken with pg_advisory_xact_lock while installing: "litelift" in ASCII.
 constexpr const char* kInstallLock = "SELECT pg_advisory_xact_lock(7595447217345193062)";
 
-// Version 1: catalog, per-database settings, SQLite functions.
-constexpr const char* kInstallV1 = R"SQL(
+// Everything litelift keeps on the server, idempotent: catalog,
+// per-database settings, functions with SQLite's semantics.
+constexpr const char* kInstallScript = R"SQL(
 CREATE SCHEMA IF NOT EXISTS litelift;
 CREATE TABLE IF NOT EXISTS litelift.meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS litelift.databases (
@@ -43,8 +44,18 @@ CREATE OR REPLACE FUNCTION litelift.typeof(anyelement) RETURNS text
     ELSE 'text' END $$;
 CREATE OR REPLACE FUNCTION litelift.ifnull(anyelement, anyelement) RETURNS anyelement
   LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1, $2) $$;
-INSERT INTO litelift.meta VALUES ('version', '1')
-  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+CREATE OR REPLACE FUNCTION litelift.zeroblob(bigint) RETURNS bytea
+  LANGUAGE sql IMMUTABLE AS $$ SELECT decode(repeat('00', greatest($1, 0)::int), 'hex') $$;
+CREATE OR REPLACE FUNCTION litelift.hex(bytea) RETURNS text
+  LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode($1, 'hex')) $$;
+CREATE OR REPLACE FUNCTION litelift.hex(text) RETURNS text
+  LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
+CREATE OR REPLACE FUNCTION litelift.quote(anyelement) RETURNS text
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN $1 IS NULL THEN 'NULL'
+    WHEN pg_typeof($1) = 'bytea'::regtype THEN 'X''' || upper(encode($1::text::bytea, 'hex')) || ''''
+    WHEN litelift.typeof($1) IN ('integer', 'real') THEN $1::text
+    ELSE quote_literal($1::text) END $$;
 )SQL";
 
 std::mutex g_mutex;
@@ -69,7 +80,11 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     return false;
   }
   if (installed < kServerSchemaVersion) {
-    std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallV1 + "COMMIT;";
+    // The script is idempotent: it brings any older version up to date.
+    std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
+                         "INSERT INTO litelift.meta VALUES ('version', '" +
+                         std::to_string(kServerSchemaVersion) +
+                         "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";
     PgResult res = Exec(conn, script);
     if (!Ok(res.get())) {
       *error = "litelift: cannot install the litelift schema: " + ErrorText(conn, res.get());

@@ -91,6 +91,15 @@ void EmitToken(Context& cx, size_t& i, std::string& out) {
           return;
         }
       }
+      if (IsWord(t, "CURRENT_TIMESTAMP") || IsWord(t, "CURRENT_DATE") ||
+          IsWord(t, "CURRENT_TIME")) {
+        // SQLite's text, in UTC.
+        const char* format = IsWord(t, "CURRENT_TIMESTAMP") ? "YYYY-MM-DD HH24:MI:SS"
+                             : IsWord(t, "CURRENT_DATE")    ? "YYYY-MM-DD"
+                                                            : "HH24:MI:SS";
+        out += std::string("to_char(timezone('UTC', now()), '") + format + "')";
+        return;
+      }
       if (IsWord(t, "LIKE")) {
         out += "ILIKE";
         return;
