@@ -399,7 +399,11 @@ int Connection::Finalize(Statement* stmt) {
   statements.erase(std::remove(statements.begin(), statements.end(), stmt), statements.end());
   g_host->free_handle(stmt->handle);
   delete stmt;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : Masked(rc);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK) {
+    ClearError();  // as SQLite: finalizing a statement that ran well leaves no error
+    return SQLITE_OK;
+  }
+  return Masked(rc);
 }
 
 }  // namespace litelift::compat

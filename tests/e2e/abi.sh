@@ -2,7 +2,7 @@
 # liblitelift.so exports exactly the public ABI of the system libsqlite3:
 # the same functions and data symbols, and nothing else.
 source "$(dirname "$0")/lib.sh"
-SYSTEM_LIB=${SYSTEM_LIB:-$(ldconfig -p | awk '/libsqlite3\.so\.0 .*x86-64/ {print $NF; exit}')}
+SYSTEM_LIB=${SYSTEM_LIB:-$(ldconfig -p | awk '/libsqlite3\.so\.0 .*x86-64/ && !found {print $NF; found = 1}')}
 [ -n "$SYSTEM_LIB" ] || SYSTEM_LIB=/lib/x86_64-linux-gnu/libsqlite3.so.0
 public='^sqlite3(_|session_|changeset_|changegroup_|rebaser_)'
 # name + whether it is a function (T) or data (anything else)
