@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/parking.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "router/log.h"
 
@@ -18,6 +19,19 @@ namespace {
 int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int flags,
          const char*) {
   *db = nullptr;
+  if (!route->memory) {
+    Connection* parked = Unpark(route->dsn, Connection::SchemaFor(*route),
+                                (flags & SQLITE_OPEN_READONLY) != 0);
+    if (parked != nullptr) {
+      parked->handle = g_host->allocate_handle(&ConnectionApi(), parked);
+      if (parked->handle != nullptr) {
+        *db = reinterpret_cast<sqlite3*>(parked->handle);
+        return SQLITE_OK;
+      }
+      parked->Shutdown();
+      delete parked;
+    }
+  }
   auto* conn = new (std::nothrow) Connection();
   if (conn == nullptr) return SQLITE_NOMEM;
   std::string error;

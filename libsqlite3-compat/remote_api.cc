@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/parking.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "router/log.h"
 #include "shim/utf.h"
@@ -22,10 +23,13 @@ Statement* S(sqlite3_stmt* st) {
 }
 using Lock = std::lock_guard<std::recursive_mutex>;
 
-// Frees a connection whose last statement is gone (close_v2's zombie).
+// Ends a connection whose last statement is gone: its handle is freed, and
+// the connection is parked for the next open of its database, or shut down.
 void Destroy(Connection* c) {
-  c->Shutdown();
   g_host->free_handle(c->handle);
+  c->handle = nullptr;
+  if (Park(c)) return;
+  c->Shutdown();
   delete c;
 }
 
@@ -278,11 +282,15 @@ sqlite3_stmt* NextStmt(sqlite3* db, sqlite3_stmt* after) {
   }
   return nullptr;
 }
-int Limit(sqlite3* db, int id, int value) { return SQ(sqlite3_limit)(C(db)->shadow.db(), id, value); }
+int Limit(sqlite3* db, int id, int value) {
+  if (value >= 0) C(db)->shadow_dirty = true;
+  return SQ(sqlite3_limit)(C(db)->shadow.db(), id, value);
+}
 int DbConfigVa(sqlite3* db, int op, va_list ap) {
   Connection* c = C(db);
   Lock l(c->mu);
   sqlite3* sh = c->shadow.db();
+  c->shadow_dirty = true;
   if (op == SQLITE_DBCONFIG_MAINDBNAME) return SQLITE_OK;  // the name stays "main"
   if (op == SQLITE_DBCONFIG_LOOKASIDE) return SQLITE_OK;
   if (op > SQLITE_DBCONFIG_LOOKASIDE && op <= SQLITE_DBCONFIG_MAX) {
@@ -298,6 +306,7 @@ int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
                      void (*final)(sqlite3_context*), void (*destroy)(void*)) {
   // Registered on the shadow: statements the shadow runs can call it; a
   // query that needs it on the server fails with "no such function".
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_function_v2)(C(db)->shadow.db(), name, n, enc, app, f, step, final,
                                         destroy);
 }
@@ -305,12 +314,14 @@ int CreateFunction(sqlite3* db, const char* name, int n, int enc, void* app,
                    void (*f)(sqlite3_context*, int, sqlite3_value**),
                    void (*step)(sqlite3_context*, int, sqlite3_value**),
                    void (*final)(sqlite3_context*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_function)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
 }
 int CreateFunction16(sqlite3* db, const void* name, int n, int enc, void* app,
                      void (*f)(sqlite3_context*, int, sqlite3_value**),
                      void (*step)(sqlite3_context*, int, sqlite3_value**),
                      void (*final)(sqlite3_context*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_function16)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
 }
 int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* app,
@@ -318,20 +329,24 @@ int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* ap
                          void (*final)(sqlite3_context*), void (*value)(sqlite3_context*),
                          void (*inverse)(sqlite3_context*, int, sqlite3_value**),
                          void (*destroy)(void*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_window_function)(C(db)->shadow.db(), name, n, enc, app, step, final,
                                             value, inverse, destroy);
 }
 int CreateCollation(sqlite3* db, const char* name, int enc, void* arg,
                     int (*cmp)(void*, int, const void*, int, const void*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_collation)(C(db)->shadow.db(), name, enc, arg, cmp);
 }
 int CreateCollationV2(sqlite3* db, const char* name, int enc, void* arg,
                       int (*cmp)(void*, int, const void*, int, const void*),
                       void (*destroy)(void*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_collation_v2)(C(db)->shadow.db(), name, enc, arg, cmp, destroy);
 }
 int CreateCollation16(sqlite3* db, const void* name, int enc, void* arg,
                       int (*cmp)(void*, int, const void*, int, const void*)) {
+  C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_collation16)(C(db)->shadow.db(), name, enc, arg, cmp);
 }
 int SetAuthorizer(sqlite3* db, int (*fn)(void*, int, const char*, const char*, const char*, const char*),

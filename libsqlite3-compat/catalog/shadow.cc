@@ -32,8 +32,12 @@ void Query(sqlite3* db, const char* sql, const std::string& arg, Row row) {
 
 }  // namespace
 
-Shadow::~Shadow() {
+Shadow::~Shadow() { Close(); }
+
+void Shadow::Close() {
   if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
+  db_ = nullptr;
+  Invalidate();
 }
 
 bool Shadow::Open(std::string* error) {

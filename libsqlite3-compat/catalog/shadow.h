@@ -36,6 +36,8 @@ class Shadow {
 
   // Opens the in-memory database. False with *error on failure.
   bool Open(std::string* error);
+  // Closes the database (Open() may follow).
+  void Close();
 
   // Replaces the schema with objects (in creation order). False with *error
   // when an object's SQL does not apply.

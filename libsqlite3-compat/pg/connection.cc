@@ -177,31 +177,35 @@ void Connection::TakeSession(Statement* stmt) {
   }
 }
 
+// The catalog and settings of one database, in one query.
+std::string CatalogQuery(const std::string& schema) {
+  return "SELECT d.schema_version, d.user_version, d.application_id, c.type, c.name, "
+         "c.tbl_name, c.sql FROM litelift.databases d LEFT JOIN litelift.catalog c "
+         "USING (db_schema) WHERE d.db_schema = " +
+         QuoteLiteral(schema) + " ORDER BY c.seq";
+}
+
 bool Connection::LoadCatalog(std::string* error) {
-  const char* params[1] = {schema.c_str()};
-  PgResult res(PQexecParams(pg,
-                            "SELECT type, name, tbl_name, sql FROM litelift.catalog "
-                            "WHERE db_schema = $1 ORDER BY seq",
-                            1, nullptr, params, nullptr, nullptr, 0));
+  PgResult res = Exec(pg, CatalogQuery(schema));
   if (!Ok(res.get())) {
     *error = "litelift: cannot read the catalog: " + ErrorText(pg, res.get());
     return false;
   }
+  return LoadCatalogFrom(res.get(), error);
+}
+
+bool Connection::LoadCatalogFrom(const PGresult* res, std::string* error) {
   std::vector<SchemaObject> objects;
-  for (int i = 0; i < PQntuples(res.get()); ++i) {
-    objects.push_back({Text(res.get(), i, 0), Text(res.get(), i, 1), Text(res.get(), i, 2),
-                       Text(res.get(), i, 3)});
+  for (int i = 0; i < PQntuples(res); ++i) {
+    if (PQgetisnull(res, i, 4)) continue;  // a database without objects
+    objects.push_back({Text(res, i, 3), Text(res, i, 4), Text(res, i, 5), Text(res, i, 6)});
   }
   if (!shadow.Load(objects, error)) return false;
   ++schema_generation;
-  PgResult meta(PQexecParams(pg,
-                             "SELECT schema_version, user_version, application_id "
-                             "FROM litelift.databases WHERE db_schema = $1",
-                             1, nullptr, params, nullptr, nullptr, 0));
-  if (Ok(meta.get()) && PQntuples(meta.get()) == 1) {
-    schema_version = std::atoll(PQgetvalue(meta.get(), 0, 0));
-    std::string pragmas = "PRAGMA user_version = " + std::string(PQgetvalue(meta.get(), 0, 1)) +
-                          "; PRAGMA application_id = " + PQgetvalue(meta.get(), 0, 2);
+  if (PQntuples(res) > 0) {
+    schema_version = std::atoll(PQgetvalue(res, 0, 0));
+    std::string pragmas = "PRAGMA user_version = " + std::string(PQgetvalue(res, 0, 1)) +
+                          "; PRAGMA application_id = " + PQgetvalue(res, 0, 2);
     SQ(sqlite3_exec)(shadow.db(), pragmas.c_str(), nullptr, nullptr, nullptr);
   }
   return true;
@@ -239,26 +243,28 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
     return SQLITE_CANTOPEN;
   }
   if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
-  schema = route.schema != nullptr && *route.schema ? route.schema
-           : memory                                 ? SchemaNameForMemory()
-                                                    : SchemaNameForPath(route.canonical_path);
+  schema = SchemaFor(route);
   std::string path = memory ? ":memory:" : PrintablePath(route.canonical_path);
-  const char* params[2] = {schema.c_str(), path.c_str()};
-  PgResult exists(PQexecParams(pg, "SELECT 1 FROM litelift.databases WHERE db_schema = $1", 1,
-                               nullptr, params, nullptr, nullptr, 0));
-  if (!Ok(exists.get())) {
-    *error = "litelift: " + ErrorText(pg, exists.get());
+  // One round trip: the session's settings and the database's catalog.
+  std::string setup = "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " +
+                      kSchemaChannel + "; ";
+  if (readonly) setup += "SET default_transaction_read_only = on; ";
+  PgResult catalog = Exec(pg, setup + CatalogQuery(schema));
+  if (!Ok(catalog.get())) {
+    *error = "litelift: " + ErrorText(pg, catalog.get());
     return SQLITE_CANTOPEN;
   }
-  if (PQntuples(exists.get()) == 0) {
-    if (!(flags & SQLITE_OPEN_CREATE) || readonly || (!memory && !ParentExists(route.canonical_path))) {
+  if (!shadow.Open(error)) return SQLITE_CANTOPEN;
+  if (PQntuples(catalog.get()) == 0) {
+    if (!(flags & SQLITE_OPEN_CREATE) || readonly ||
+        (!memory && !ParentExists(route.canonical_path))) {
       *error = "unable to open database file (litelift: no database " + schema +
                " on the server; SQLITE_OPEN_CREATE creates it)";
       return SQLITE_CANTOPEN;
     }
     std::string create = "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) +
                          "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
-                         QuoteLiteral(schema) + ", " + QuoteLiteral(params[1]) +
+                         QuoteLiteral(schema) + ", " + QuoteLiteral(path) +
                          ") ON CONFLICT DO NOTHING; COMMIT";
     PgResult res = Exec(pg, create);
     if (!Ok(res.get())) {
@@ -267,16 +273,9 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
       Exec(pg, "ROLLBACK");
       return SQLITE_CANTOPEN;
     }
-  }
-  std::string setup = "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " +
-                      kSchemaChannel;
-  if (readonly) setup += "; SET default_transaction_read_only = on";
-  PgResult res = Exec(pg, setup);
-  if (!Ok(res.get())) {
-    *error = "litelift: " + ErrorText(pg, res.get());
+  } else if (!LoadCatalogFrom(catalog.get(), error)) {
     return SQLITE_CANTOPEN;
   }
-  if (!shadow.Open(error) || !LoadCatalog(error)) return SQLITE_CANTOPEN;
   if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     *error = "litelift: cannot open the row holder";
     return SQLITE_CANTOPEN;
@@ -284,6 +283,53 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
   (void)name;
   LL_INFO("opened {} as schema {}", filename.empty() ? ":memory:" : filename, schema);
   return SQLITE_OK;
+}
+
+std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
+  if (route.schema != nullptr && *route.schema) return route.schema;
+  if (route.memory) return SchemaNameForMemory();
+  return SchemaNameForPath(route.canonical_path);
+}
+
+bool Connection::ResetForReuse() {
+  if (memory || pg == nullptr || PQstatus(pg) != CONNECTION_OK || !statements.empty()) return false;
+  TakeSession(nullptr);
+  if (!Autocommit()) {
+    // Closing with an open transaction rolls it back, as in SQLite.
+    SQ(sqlite3_exec)(shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!Ok(Exec(pg, "ROLLBACK").get())) return false;
+  }
+  if (PQtransactionStatus(pg) != PQTRANS_IDLE) return false;
+  if (fk_role_changed) {
+    if (!Ok(Exec(pg, "RESET session_replication_role").get())) return false;
+    SQ(sqlite3_exec)(shadow.db(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
+    fk_role_changed = false;
+  }
+  SQ(sqlite3_busy_timeout)(shadow.db(), 0);
+  last_insert_rowid = changes = total_changes = 0;
+  ClearError();
+  extended_codes = false;
+  busy_timeout_ms = 0;
+  busy_handler = nullptr;
+  authorizer = nullptr;
+  commit_hook = nullptr;
+  rollback_hook = nullptr;
+  update_hook = nullptr;
+  progress = nullptr;
+  trace_cb = nullptr;
+  trace_mask = 0;
+  zombie = false;
+  streaming = nullptr;
+  handle = nullptr;
+  if (shadow_dirty) {
+    // The program registered functions or changed settings on the shadow:
+    // start from a new one.
+    std::string error;
+    shadow.Close();
+    if (!shadow.Open(&error) || !LoadCatalog(&error)) return false;
+    shadow_dirty = false;
+  }
+  return true;
 }
 
 void Connection::Shutdown() {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -106,11 +107,17 @@ class Connection {
   Shadow shadow;
   sqlite3* rows_db = nullptr;          // holds server rows (see values.h)
   int schema_generation = 0;           // bumped by every schema change
+  // Server-side prepared statements of this session, by text and parameter
+  // types; dropped when the schema changes.
+  std::map<std::string, std::string> prepared;
+  int prepared_generation = 0;
   shim::RemoteHandle* handle = nullptr;
   std::vector<Statement*> statements;  // in creation order
   Statement* streaming = nullptr;      // the statement whose rows are arriving
   int64_t schema_version = 0;
   bool zombie = false;                 // close_v2 with statements left
+  bool shadow_dirty = false;           // the program changed the shadow (functions, ...)
+  bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
 
   // SQLite's per-connection state.
   int64_t last_insert_rowid = 0;
@@ -144,6 +151,14 @@ class Connection {
   // Closes the server session (back to the pool) and the shadow.
   void Shutdown();
 
+  // The schema a route's database lives in.
+  static std::string SchemaFor(const shim::ModuleRoute& route);
+
+  // Makes a closed connection look new again for its next open (parking.cc):
+  // no transaction, statements, counters, hooks or settings of its last user.
+  // False when it cannot be reused.
+  bool ResetForReuse();
+
   int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
               const char** tail);
   int Finalize(Statement* stmt);
@@ -164,6 +179,9 @@ class Connection {
   // Reloads the shadow when another connection changed the schema.
   void CheckSchemaChanges();
   bool LoadCatalog(std::string* error);
+  // Loads the shadow from a result of (schema_version, user_version,
+  // application_id, type, name, tbl_name, sql) rows.
+  bool LoadCatalogFrom(const PGresult* res, std::string* error);
 
   // Gives the session to stmt: other statements' pending rows are drained.
   void TakeSession(Statement* stmt);

@@ -12,6 +12,11 @@ namespace {
 
 constexpr size_t kMaxIdlePerDsn = 8;
 
+// SQLite's text is bytes in UTF-8; dates and numbers in one fixed form.
+constexpr const char* kSessionSettings =
+    "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
+    "SET extra_float_digits = 3; SET client_min_messages = warning";
+
 std::mutex g_mutex;
 std::map<std::string, std::vector<PGconn*>>* g_idle = nullptr;  // never destroyed
 
@@ -70,10 +75,7 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
     return nullptr;
   }
   PQsetNoticeProcessor(conn, &OnNotice, nullptr);
-  // SQLite's text is bytes in UTF-8; dates and numbers in one fixed form.
-  PgResult res = Exec(conn,
-                      "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD';"
-                      "SET extra_float_digits = 3; SET client_min_messages = warning");
+  PgResult res = Exec(conn, kSessionSettings);
   if (!Ok(res.get())) {
     *error = ErrorText(conn, res.get());
     PQfinish(conn);
@@ -88,11 +90,14 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
   bool reusable = PQstatus(conn) == CONNECTION_OK;
   if (reusable) {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) reusable = Ok(Exec(conn, "ROLLBACK").get());
-    reusable = reusable && Ok(Exec(conn,
-                                   "DISCARD ALL; SET client_encoding = 'UTF8';"
-                                   "SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
-                                   "SET client_min_messages = warning")
-                                  .get());
+    // DISCARD ALL, step by step so that it shares one round trip with the
+    // settings (DISCARD ALL itself refuses a multi-statement string).
+    reusable = reusable &&
+               Ok(Exec(conn, std::string("CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
+                                         "SELECT pg_advisory_unlock_all(); DISCARD PLANS; "
+                                         "DISCARD TEMP; DISCARD SEQUENCES; ") +
+                                 kSessionSettings)
+                      .get());
   }
   if (reusable) {
     std::lock_guard<std::mutex> lock(g_mutex);

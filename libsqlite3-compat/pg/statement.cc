@@ -129,6 +129,7 @@ int Statement::StepShadow() {
         return conn->err_code;
       }
     } else if (pragma == "foreign_keys") {
+      conn->fk_role_changed = true;
       // PostgreSQL enforces foreign keys unless the session replicates.
       bool on = value("foreign_keys") != 0;
       conn->TakeSession(nullptr);
@@ -140,6 +141,8 @@ int Statement::StepShadow() {
       }
     } else if (pragma == "busy_timeout") {
       conn->busy_timeout_ms = static_cast<int>(value("busy_timeout"));
+    } else if (pragma != "journal_mode") {
+      conn->shadow_dirty = true;  // a setting the next user must not inherit
     }
   }
   started = true;
@@ -388,8 +391,32 @@ int Statement::StartServer() {
         values[k] = nullptr;
     }
   }
-  if (!PQsendQueryParams(conn->pg, translation.sql.c_str(), n, types.data(), values.data(),
-                         lengths.data(), formats.data(), 0)) {
+  // Prepared on the server once per session and parameter types, lazily.
+  if (conn->prepared_generation != conn->schema_generation) {
+    if (!conn->prepared.empty()) conn->Run("DEALLOCATE ALL");
+    conn->prepared.clear();
+    conn->prepared_generation = conn->schema_generation;
+  }
+  std::string key = translation.sql;
+  key.push_back('\x1f');
+  for (Oid t : types) key += std::to_string(t) + ",";
+  auto it = conn->prepared.find(key);
+  if (it == conn->prepared.end()) {
+    std::string name = "litelift_" + std::to_string(conn->prepared.size() + 1);
+    PgResult res(PQprepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data()));
+    if (!Ok(res.get())) {
+      int rc = conn->SetErrorFromServer(res.get());
+      if (in_savepoint) {
+        conn->Run(std::string("ROLLBACK TO SAVEPOINT ") + kStmtSavepoint + "; RELEASE SAVEPOINT " +
+                  kStmtSavepoint);
+        in_savepoint = false;
+      }
+      return rc;
+    }
+    it = conn->prepared.emplace(key, name).first;
+  }
+  if (!PQsendQueryPrepared(conn->pg, it->second.c_str(), n, values.data(), lengths.data(),
+                           formats.data(), 0)) {
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " +
                                             ErrorText(conn->pg));
   }

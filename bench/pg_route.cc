@@ -1,0 +1,161 @@
+// The postgres route against raw libpq on the same server, in one run:
+// a point select by primary key, a single-row insert (prepared once,
+// executed in a loop: PQexecPrepared for libpq), and a warm open+close of a
+// routed database. Prints medians of repeated rounds and the ratios.
+//
+//   bench_pg_route [--dsn DSN] [--rounds N] [--iters N]   (DSN: LITELIFT_TEST_DSN)
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Microseconds per call of fn over iters calls.
+double Time(int iters, const std::function<void(int)>& fn) {
+  auto start = Clock::now();
+  for (int i = 0; i < iters; ++i) fn(i);
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count() / iters;
+}
+
+void Check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "bench: %s failed\n", what);
+    std::exit(1);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* dsn = std::getenv("LITELIFT_TEST_DSN");
+  int rounds = 7, iters = 2000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--dsn") == 0) dsn = argv[i + 1];
+    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--iters") == 0) iters = std::atoi(argv[i + 1]);
+  }
+  if (dsn == nullptr || *dsn == '\0') {
+    std::fprintf(stderr, "bench: set LITELIFT_TEST_DSN or pass --dsn\n");
+    return 2;
+  }
+  setenv("LITELIFT_DSN", dsn, 1);
+  char dir[] = "/tmp/litelift-bench-XXXXXX";
+  Check(mkdtemp(dir) != nullptr, "mkdtemp");
+  std::string path = std::string(dir) + "/bench.db";
+
+  // The routed database and its table.
+  sqlite3* db = nullptr;
+  Check(sqlite3_open(path.c_str(), &db) == SQLITE_OK, "open");
+  Check(sqlite3_exec(db,
+                     "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT);"
+                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+                     "SELECT i FROM n",
+                     nullptr, nullptr, nullptr) == SQLITE_OK,
+        "create");
+  sqlite3_stmt* fill = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO kv (v) VALUES (?)", -1, &fill, nullptr);
+  sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+  for (int i = 0; i < 1000; ++i) {
+    std::string v = "value " + std::to_string(i);
+    sqlite3_bind_text(fill, 1, v.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(fill);
+    sqlite3_reset(fill);
+  }
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_finalize(fill);
+
+  // Raw libpq on the same table.
+  PGconn* pg = PQconnectdb(dsn);
+  Check(PQstatus(pg) == CONNECTION_OK, "PQconnectdb");
+  PGresult* r = PQexec(pg, ("SELECT db_schema FROM litelift.databases WHERE path = '" + path + "'").c_str());
+  Check(PQntuples(r) == 1, "find schema");
+  std::string schema = PQgetvalue(r, 0, 0);
+  PQclear(r);
+  std::string table = "\"" + schema + "\".\"kv\"";
+  PQclear(PQprepare(pg, "sel", ("SELECT \"v\" FROM " + table + " WHERE \"id\" = $1").c_str(), 1, nullptr));
+  PQclear(PQprepare(pg, "ins", ("INSERT INTO " + table + " (\"v\") VALUES ($1) RETURNING \"id\"").c_str(), 1, nullptr));
+
+  sqlite3_stmt* sel = nullptr;
+  sqlite3_stmt* ins = nullptr;
+  Check(sqlite3_prepare_v2(db, "SELECT v FROM kv WHERE id = ?", -1, &sel, nullptr) == SQLITE_OK, "prepare select");
+  Check(sqlite3_prepare_v2(db, "INSERT INTO kv (v) VALUES (?)", -1, &ins, nullptr) == SQLITE_OK, "prepare insert");
+
+  size_t sink = 0;
+  auto lite_select = [&](int i) {
+    sqlite3_bind_int(sel, 1, 1 + i % 1000);
+    if (sqlite3_step(sel) == SQLITE_ROW) sink += sqlite3_column_bytes(sel, 0);
+    sqlite3_reset(sel);
+  };
+  auto pq_select = [&](int i) {
+    std::string id = std::to_string(1 + i % 1000);
+    const char* values[1] = {id.c_str()};
+    PGresult* res = PQexecPrepared(pg, "sel", 1, values, nullptr, nullptr, 0);
+    if (PQntuples(res) == 1) sink += static_cast<size_t>(PQgetlength(res, 0, 0));
+    PQclear(res);
+  };
+  auto lite_insert = [&](int) {
+    sqlite3_bind_text(ins, 1, "inserted", -1, SQLITE_STATIC);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+    sink += static_cast<size_t>(sqlite3_last_insert_rowid(db));
+  };
+  auto pq_insert = [&](int) {
+    const char* values[1] = {"inserted"};
+    PGresult* res = PQexecPrepared(pg, "ins", 1, values, nullptr, nullptr, 0);
+    if (PQntuples(res) == 1) sink += static_cast<size_t>(std::atoll(PQgetvalue(res, 0, 0)));
+    PQclear(res);
+  };
+  auto open_close = [&](int) {
+    sqlite3* other = nullptr;
+    sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite3_close(other);
+  };
+  auto pq_connect = [&](int) { PQfinish(PQconnectdb(dsn)); };
+
+  // Warm up every path once.
+  lite_select(0), pq_select(0), lite_insert(0), pq_insert(0), open_close(0);
+  struct Row {
+    const char* name;
+    std::vector<double> ours, base;
+  } rows[] = {{"point select by primary key", {}, {}},
+              {"single-row insert", {}, {}},
+              {"open+close (warm) vs PQconnectdb+PQfinish", {}, {}}};
+  for (int round = 0; round < rounds; ++round) {
+    rows[0].ours.push_back(Time(iters, lite_select));
+    rows[0].base.push_back(Time(iters, pq_select));
+    rows[1].ours.push_back(Time(iters / 2, lite_insert));
+    rows[1].base.push_back(Time(iters / 2, pq_insert));
+    rows[2].ours.push_back(Time(iters / 10, open_close));
+    rows[2].base.push_back(Time(std::max(iters / 100, 5), pq_connect));
+  }
+  std::printf("postgres route vs raw libpq, %d rounds (medians, microseconds per operation)\n", rounds);
+  std::printf("%-45s %10s %10s %8s\n", "operation", "litelift", "libpq", "ratio");
+  for (const Row& row : rows) {
+    double a = Median(row.ours), b = Median(row.base);
+    std::printf("%-45s %10.1f %10.1f %8.2f\n", row.name, a, b, a / b);
+  }
+  sqlite3_finalize(sel);
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  PQfinish(pg);
+  std::string rm = std::string("rm -rf ") + dir;
+  (void)std::system(rm.c_str());
+  return sink == 42 ? 1 : 0;
+}
