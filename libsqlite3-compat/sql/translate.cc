@@ -59,6 +59,7 @@ struct Context {
   std::string error;
   const TableShape* primary = nullptr;  // the statement's first table
   int positional = 0;                   // count of bare ? seen
+  bool last_call = false;               // the last word emitted names a function
   std::vector<int> parameters;          // indexes used
 };
 
@@ -79,10 +80,13 @@ void EmitToken(Context& cx, size_t& i, std::string& out) {
       const Token* n = next(1);
       bool call = n != nullptr && IsOp(*n, "(") && !prev_is("INTO") && !prev_is("TABLE") &&
                   !prev_is("UPDATE") && !prev_is("JOIN") && !prev_is("FROM");
-      if (call) {
+      bool keyword = cx.in.is_keyword && cx.in.is_keyword(t.text);
+      if (call && !keyword) {
         out += Lower(t.text);
+        cx.last_call = true;
         return;
       }
+      if (call) cx.last_call = true;  // CAST(, VALUES(, REPLACE( ...
       if (IsRowidAlias(t.text) && cx.primary != nullptr && !cx.primary->rowid_column.empty()) {
         bool is_column = std::any_of(cx.primary->columns.begin(), cx.primary->columns.end(),
                                      [&](const std::string& c) { return Lower(c) == Lower(t.text); });
@@ -108,7 +112,7 @@ void EmitToken(Context& cx, size_t& i, std::string& out) {
         cx.error = "litelift: " + Upper(t.text) + " is not supported on the postgres route yet";
         return;
       }
-      if (cx.in.is_keyword && cx.in.is_keyword(t.text)) {
+      if (keyword) {
         out += t.text;
         return;
       }
@@ -164,19 +168,21 @@ void EmitToken(Context& cx, size_t& i, std::string& out) {
   }
 }
 
-// Emits tokens [from, to) separated by single spaces where needed.
+// Emits token i (advancing i past tokens it consumed), preceded by a space
+// unless punctuation makes one needless.
+void EmitOne(Context& cx, size_t& i, std::string& out) {
+  const Token& t = cx.tokens[i];
+  bool tight_after = !out.empty() && (out.back() == '(' || out.back() == '.' || out.back() == ' ');
+  bool tight_before = IsOp(t, ")") || IsOp(t, ",") || IsOp(t, ".") || IsOp(t, ";") ||
+                      (IsOp(t, "(") && cx.last_call);
+  if (!out.empty() && !tight_after && !tight_before) out += ' ';
+  cx.last_call = false;
+  EmitToken(cx, i, out);
+}
+
+// Emits tokens [from, to).
 void EmitRange(Context& cx, size_t from, size_t to, std::string& out) {
-  for (size_t i = from; i < to && cx.error.empty(); ++i) {
-    if (!out.empty() && out.back() != ' ' && out.back() != '(' && !IsOp(cx.tokens[i], ")") &&
-        !IsOp(cx.tokens[i], ",") && !IsOp(cx.tokens[i], ".") && out.back() != '.' &&
-        !IsOp(cx.tokens[i], "(")) {
-      out += ' ';
-    } else if (IsOp(cx.tokens[i], "(") && !out.empty() && out.back() != ' ' &&
-               out.back() != '(' && i > 0 && cx.tokens[i - 1].type != TokenType::kWord) {
-      out += ' ';
-    }
-    EmitToken(cx, i, out);
-  }
+  for (size_t i = from; i < to && cx.error.empty(); ++i) EmitOne(cx, i, out);
 }
 
 // Finds the first top-level (depth 0) word kw at or after from.
@@ -343,7 +349,7 @@ Translation TranslateStatement(const TranslateInput& input) {
         continue;
       }
     }
-    EmitRange(cx, i, i + 1, out);
+    EmitOne(cx, i, out);
   }
   tr.sql = std::move(out);
   tr.error = cx.error;

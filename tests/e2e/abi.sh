@@ -24,4 +24,15 @@ needed=$(readelf -d "$LITELIFT_LIB" | awk '/NEEDED/ {print $5}' | tr -d '[]' | t
 expect_not_contains "$needed" "libpq" "libpq is not loaded with the shim"
 expect_not_contains "$needed" "libspdlog" "spdlog is compiled in"
 expect_not_contains "$needed" "libsqlite3" "libsqlite3 is found at run time"
+# The postgres module exports its entry point only, and brings libpq.
+PG_MODULE="$(dirname "$LITELIFT_LIB")/liblitelift-pg.so"
+[ -f "$PG_MODULE" ] || fail "no $PG_MODULE beside the shim"
+exports=$(nm -D --defined-only "$PG_MODULE" | awk '{print $3}' | tr '\n' ' ')
+expect_eq "$exports" "litelift_pg_module_init " "the module exports litelift_pg_module_init only"
+expect_contains "$(readelf -d "$PG_MODULE")" "libpq.so" "the module links libpq"
+# A process that never routes never loads libpq.
+maps=$(LD_PRELOAD="$PRELOAD" LITELIFT_DSN=postgresql://h/db "$OPEN_PROBE" :memory: 6 "SELECT 1" >/dev/null; \
+       LD_PRELOAD="$PRELOAD" python3 -c 'import sqlite3; sqlite3.connect(":memory:").execute("select 1"); print(open("/proc/self/maps").read())')
+expect_not_contains "$maps" "libpq" "no route, no libpq in the process"
+expect_contains "$maps" "liblitelift.so" "(the shim was loaded)"
 done_testing
