@@ -85,9 +85,18 @@ bool ParseRule(const toml::value& table, const std::string& file,
       ok = StringValue(v, key, file, &rule->dsn, error);
     } else if (key == "schema") {
       ok = StringValue(v, key, file, &rule->schema, error);
+    } else if (key == "concurrency") {
+      std::string c;
+      ok = StringValue(v, key, file, &c, error);
+      if (ok && c != "sqlite" && c != "native") {
+        *error = At(file, v.location().line()) + "concurrency = \"" + c +
+                 "\" is not a concurrency (use \"sqlite\" or \"native\")";
+        ok = false;
+      }
+      rule->native_concurrency = c == "native";
     } else {
       *error = At(file, v.location().line()) + "unknown key '" + key +
-               "' in [[route]] (known: match, backend, dsn, schema)";
+               "' in [[route]] (known: match, backend, dsn, schema, concurrency)";
       ok = false;
     }
     if (!ok) return false;
@@ -123,6 +132,15 @@ void ParseConfig(std::string_view text, const std::string& file_name,
     } else if (key == "dsn") {
       if (!StringValue(v, key, file_name, &settings->dsn, &error)) return;
       settings->dsn_origin = file_name + ":" + std::to_string(v.location().line());
+    } else if (key == "concurrency") {
+      std::string c;
+      if (!StringValue(v, key, file_name, &c, &error)) return;
+      if (c != "sqlite" && c != "native") {
+        error = At(file_name, v.location().line()) + "concurrency = \"" + c +
+                "\" is not a concurrency (use \"sqlite\" or \"native\")";
+        return;
+      }
+      settings->native_concurrency = c == "native";
     } else if (key == "route_memory") {
       if (!v.is_boolean()) {
         error = At(file_name, v.location().line()) + "route_memory must be true or false";
@@ -146,7 +164,7 @@ void ParseConfig(std::string_view text, const std::string& file_name,
       }
     } else {
       error = At(file_name, v.location().line()) + "unknown key '" + key +
-              "' (known: backend, dsn, route_memory, [[route]])";
+              "' (known: backend, dsn, route_memory, concurrency, [[route]])";
       return;
     }
   }

@@ -155,6 +155,15 @@ Settings LoadSettings(const GetEnv& getenv) {
     s.forced_backend = b;
   }
   s.route_memory = IsTrue(getenv("LITELIFT_ROUTE_MEMORY"));
+  if (const char* c = getenv("LITELIFT_CONCURRENCY"); c != nullptr && *c != '\0') {
+    std::string_view v(c);
+    if (v != "sqlite" && v != "native") {
+      s.error = std::string("litelift: LITELIFT_CONCURRENCY=") + c +
+                " is not a concurrency (use sqlite or native)";
+      return s;
+    }
+    s.native_concurrency = v == "native";
+  }
   if (const char* config = getenv("LITELIFT_CONFIG");
       config != nullptr && *config != '\0') {
     s.config_path = config;
@@ -211,6 +220,7 @@ bool Decide(const Settings& settings, const char* filename, int flags,
                                                   : Backend::kPostgres);
     route->dsn = rule->dsn.empty() ? settings.dsn : rule->dsn;
     route->schema = rule->schema;
+    route->native_concurrency = rule->native_concurrency.value_or(settings.native_concurrency);
   } else if (route->memory && !settings.route_memory) {
     route->origin = "in-memory database";
     route->backend = Backend::kSqlite;
@@ -218,6 +228,7 @@ bool Decide(const Settings& settings, const char* filename, int flags,
     route->origin = settings.forced_backend ? "LITELIFT_BACKEND" : settings.dsn_origin;
     route->backend = Backend::kPostgres;
     route->dsn = settings.dsn;
+    route->native_concurrency = settings.native_concurrency;
   } else {
     route->origin = "default";
     route->backend = Backend::kSqlite;

@@ -27,6 +27,9 @@ struct Route {
   bool memory = false; // the database is :memory:, "" or a memory URI
   std::string canonical_path;  // absolute path of a file database
   std::string origin;  // what decided: "LITELIFT_DSN", "config.toml:12", ...
+  // true: PostgreSQL's row-level concurrency; false (default): SQLite's,
+  // one writer at a time per database.
+  bool native_concurrency = false;
 };
 
 // One [[route]] table of the config file.
@@ -35,6 +38,7 @@ struct RouteRule {
   std::optional<Backend> backend;
   std::string dsn;
   std::string schema;
+  std::optional<bool> native_concurrency;
   int line = 0;
 };
 
@@ -44,6 +48,7 @@ struct Settings {
   std::string dsn;                        // LITELIFT_DSN or the file's dsn
   std::string dsn_origin;
   bool route_memory = false;              // LITELIFT_ROUTE_MEMORY=1
+  bool native_concurrency = false;        // LITELIFT_CONCURRENCY=native
   std::string config_path;
   std::vector<RouteRule> rules;
   std::string error;  // non-empty: every open fails with this message

@@ -16,7 +16,7 @@
 namespace litelift::shim {
 
 // Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
-constexpr std::uint32_t kModuleAbiVersion = 2;
+constexpr std::uint32_t kModuleAbiVersion = 3;
 
 // Only C types cross this boundary: the shim carries its own (hidden) C++
 // runtime, and the module may use another.
@@ -28,6 +28,7 @@ struct ModuleRoute {
   const char* canonical_path;  // absolute path of a file database, or ""
   int memory;                  // :memory:, "" or a memory URI
   const char* origin;          // what decided the route, for messages
+  int native_concurrency;      // PostgreSQL's row locks instead of one writer
 };
 
 // What the shim lends the module.

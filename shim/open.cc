@@ -34,7 +34,7 @@ int OpenRemote(const router::Route& route, const char* filename, sqlite3** db,
   if (module == nullptr) return FailOpen(db, SQLITE_CANTOPEN, error);
   const ModuleRoute c_route = {route.dsn.c_str(), route.schema.c_str(),
                                route.canonical_path.c_str(), route.memory ? 1 : 0,
-                               route.origin.c_str()};
+                               route.origin.c_str(), route.native_concurrency ? 1 : 0};
   return module->open(&c_route, filename, db, flags, vfs);
 }
 

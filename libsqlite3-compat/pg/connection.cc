@@ -237,6 +237,7 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
   filename = route.memory ? "" : route.canonical_path;
   memory = route.memory != 0;
   readonly = (flags & SQLITE_OPEN_READONLY) != 0;
+  native_concurrency = route.native_concurrency != 0;
   pg = AcquireSession(dsn, error);
   if (pg == nullptr) {
     *error = "litelift: cannot connect to postgres: " + *error;
@@ -285,6 +286,16 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
   return SQLITE_OK;
 }
 
+std::string Connection::WriteLockSql() const {
+  // One advisory lock per database: 'll' in the high half, the schema's
+  // hash in the low half.
+  long long key = (0x6c6cLL << 32) | Fnv1a32(schema);
+  // The uncontended case stays in SQL; only a wait runs the function.
+  std::string k = std::to_string(key);
+  return "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k + ") THEN true ELSE litelift.write_lock(" +
+         k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL END";
+}
+
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
   if (route.schema != nullptr && *route.schema) return route.schema;
   if (route.memory) return SchemaNameForMemory();
@@ -319,6 +330,7 @@ bool Connection::ResetForReuse() {
   trace_cb = nullptr;
   trace_mask = 0;
   zombie = false;
+  holds_write_lock = false;
   streaming = nullptr;
   handle = nullptr;
   if (shadow_dirty) {

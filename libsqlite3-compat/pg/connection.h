@@ -62,7 +62,12 @@ class Statement {
   // Execution state.
   bool started = false;
   bool done = false;
-  bool in_savepoint = false;   // wrapped in SAVEPOINT litelift_stmt
+  enum class Wrap { kNone, kTransaction, kSavepoint };
+  Wrap wrap = Wrap::kNone;     // what the statement runs inside
+  bool pipeline_open = false;  // results after the statement not yet read
+  int post_commands = 0;       // commands pipelined after the statement
+  PgResult post_error;         // the first of them that failed
+  bool took_lock = false;      // the statement took the write lock
   bool streaming = false;      // results still arriving from the server
   std::deque<PgResult> pending;  // results drained while another statement ran
   sqlite3_stmt* row = nullptr;   // SELECT ?1..?N holding the current server row
@@ -89,6 +94,8 @@ class Statement {
   int StartServer();
   int NextServerRow();
   int FinishServer(PGresult* final_result);
+  void FinishPipeline();
+  void Unwrap(bool failed);
   int StepTxn();
   int StepDdl();
   int StepShadow();
@@ -118,6 +125,8 @@ class Connection {
   bool zombie = false;                 // close_v2 with statements left
   bool shadow_dirty = false;           // the program changed the shadow (functions, ...)
   bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
+  bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
+  bool holds_write_lock = false;       // this transaction is the database's writer
 
   // SQLite's per-connection state.
   int64_t last_insert_rowid = 0;
@@ -190,6 +199,12 @@ class Connection {
   int SQ_GetAutocommit();
 
   NameMapper Names();
+
+  // Writers to one database are serialised, as in SQLite: the first write
+  // of a transaction takes the database's lock, waiting up to the busy
+  // timeout, then fails with SQLITE_BUSY "database is locked".
+  bool NeedsWriteLock() const { return !native_concurrency && !holds_write_lock; }
+  std::string WriteLockSql() const;
 };
 
 }  // namespace litelift::compat

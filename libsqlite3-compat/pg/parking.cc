@@ -15,8 +15,8 @@ std::mutex g_mutex;
 std::map<std::string, std::vector<Connection*>>* g_parked = nullptr;  // never destroyed
 size_t g_count = 0;
 
-std::string Key(const std::string& dsn, const std::string& schema, bool readonly) {
-  return dsn + '\0' + schema + (readonly ? "\0r" : "\0w");
+std::string Key(const std::string& dsn, const std::string& schema, bool readonly, bool native) {
+  return dsn + '\0' + schema + (readonly ? "\0r" : "\0w") + (native ? "n" : "s");
 }
 
 }  // namespace
@@ -25,19 +25,20 @@ bool Park(Connection* conn) {
   if (!conn->ResetForReuse()) return false;
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_parked == nullptr) g_parked = new std::map<std::string, std::vector<Connection*>>();
-  auto& slot = (*g_parked)[Key(conn->dsn, conn->schema, conn->readonly)];
+  auto& slot = (*g_parked)[Key(conn->dsn, conn->schema, conn->readonly, conn->native_concurrency)];
   if (slot.size() >= kPerDatabase || g_count >= kTotal) return false;
   slot.push_back(conn);
   ++g_count;
   return true;
 }
 
-Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly) {
+Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly,
+                   bool native) {
   Connection* conn = nullptr;
   {
     std::lock_guard<std::mutex> lock(g_mutex);
     if (g_parked == nullptr) return nullptr;
-    auto it = g_parked->find(Key(dsn, schema, readonly));
+    auto it = g_parked->find(Key(dsn, schema, readonly, native));
     if (it == g_parked->end() || it->second.empty()) return nullptr;
     conn = it->second.back();
     it->second.pop_back();

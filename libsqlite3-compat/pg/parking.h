@@ -16,9 +16,11 @@ namespace litelift::compat {
 // cannot be reused; the caller then shuts it down and deletes it.
 bool Park(Connection* conn);
 
-// A parked connection to schema on dsn (opened read-only or not), ready as
+// A parked connection to schema on dsn (with the same read-only and
+// concurrency choices), ready as
 // if new; nullptr when none. Thread-safe.
-Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly);
+Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly,
+                   bool native_concurrency);
 
 }  // namespace litelift::compat
 

@@ -68,21 +68,14 @@ int Statement::Step() {
 
 int Statement::Reset() {
   if (kind == Kind::kServer && started && !done) {
-    // Abandoned mid-result: read the rest, close the statement savepoint.
-    PgResult res;
-    PGresult* final_result = nullptr;
-    while ((res = NextResult())) {
-      if (PQresultStatus(res.get()) != PGRES_SINGLE_TUPLE) final_result = res.release();
-      if (final_result) break;
+    // Abandoned mid-result: read the rest (it completes the statement).
+    for (PgResult r; (r = NextResult());) {
+      if (PQresultStatus(r.get()) != PGRES_SINGLE_TUPLE) {
+        FinishServer(r.release());
+        break;
+      }
     }
-    PgResult hold(final_result);
-    while (NextResult()) {
-    }
-    if (in_savepoint) {
-      conn->Run(std::string(Ok(final_result) ? "RELEASE SAVEPOINT " : "ROLLBACK TO SAVEPOINT ") +
-                kStmtSavepoint + (Ok(final_result) ? "" : std::string("; RELEASE SAVEPOINT ") + kStmtSavepoint));
-      in_savepoint = false;
-    }
+    FinishPipeline();
   }
   pending.clear();
   if (conn->streaming == this) conn->streaming = nullptr;
@@ -169,8 +162,11 @@ int Statement::StepTxn() {
     return std::string();
   };
   std::string server;
+  bool immediate = false;
   if (sql::IsWord(w[0], "BEGIN")) {
     server = "BEGIN";
+    // BEGIN IMMEDIATE and EXCLUSIVE take the write lock at once.
+    immediate = w.size() > 1 && (sql::IsWord(w[1], "IMMEDIATE") || sql::IsWord(w[1], "EXCLUSIVE"));
   } else if (sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END")) {
     if (conn->commit_hook != nullptr && conn->commit_hook(conn->commit_arg) != 0) {
       conn->Run("ROLLBACK");
@@ -194,6 +190,18 @@ int Statement::StepTxn() {
   if (!server.empty() && !conn->Run(server)) {
     if (conn->Autocommit()) Exec(conn->pg, "ROLLBACK");
     return conn->err_code;
+  }
+  if (conn->Autocommit()) conn->holds_write_lock = false;  // the transaction ended
+  if (immediate && conn->NeedsWriteLock()) {
+    if (!conn->Run(conn->WriteLockSql())) {
+      // As SQLite: a BEGIN IMMEDIATE that gets SQLITE_BUSY starts nothing.
+      int code = conn->err_code;
+      std::string message = conn->err_msg;
+      Exec(conn->pg, "ROLLBACK");
+      SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      return conn->SetError(code, message);
+    }
+    conn->holds_write_lock = true;
   }
   return SQLITE_DONE;
 }
@@ -287,6 +295,7 @@ int Statement::StepDdl() {
     server.push_back(std::string("NOTIFY ") + kSchemaChannel + ", " +
                      QuoteLiteral(conn->schema + ":" + std::to_string(version)));
     std::string script = "SAVEPOINT litelift_ddl";
+    if (conn->NeedsWriteLock()) script += "; " + conn->WriteLockSql();
     for (const auto& stmt : server) script += "; " + stmt;
     script += "; RELEASE SAVEPOINT litelift_ddl";
     // The shadow's own savepoint hides whether the program is inside a
@@ -304,6 +313,7 @@ int Statement::StepDdl() {
       error = conn->err_msg;
     } else {
       conn->schema_version = version;
+      if (outer && !conn->native_concurrency) conn->holds_write_lock = true;
     }
   }
   if (!ok) {
@@ -316,6 +326,14 @@ int Statement::StepDdl() {
 }
 
 // ---- data: the server ------------------------------------------------------
+//
+// A data statement runs alone when the program is in autocommit mode and
+// it reads. Otherwise it is pipelined (one round trip) with what keeps
+// SQLite's semantics:
+//   autocommit write:   BEGIN; write lock; statement; COMMIT
+//   in a transaction:   SAVEPOINT; [write lock]; statement; RELEASE
+// so that writers to one database are serialised (SQLITE_BUSY after the
+// busy timeout) and a failing statement inside a transaction fails alone.
 
 PgResult Statement::NextResult() {
   if (!pending.empty()) {
@@ -341,14 +359,58 @@ void Statement::Drain() {
     }
     pending.emplace_back(r);
   }
+  if (conn->streaming == this) conn->streaming = nullptr;
+  FinishPipeline();
+}
+
+// Reads one pipelined command's result (and the NULL that ends it).
+static PgResult ReadCommand(PGconn* pg) {
+  PGresult* r = PQgetResult(pg);
+  if (r != nullptr && PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+    while (PGresult* extra = PQgetResult(pg)) PQclear(extra);
+  }
+  return PgResult(r);
+}
+
+void Statement::FinishPipeline() {
+  if (!pipeline_open) return;
+  pipeline_open = false;
+  for (int i = 0; i < post_commands; ++i) {
+    PgResult r = ReadCommand(conn->pg);
+    if (!Ok(r.get()) && post_error == nullptr && PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) {
+      post_error.reset(r.release());
+    }
+  }
+  for (;;) {  // up to the sync point
+    PGresult* r = PQgetResult(conn->pg);
+    if (r == nullptr) continue;
+    bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  PQexitPipelineMode(conn->pg);
+}
+
+// Undoes the wrapping after a failure: the statement's savepoint, or the
+// transaction that autocommit mode opened for it.
+void Statement::Unwrap(bool failed) {
+  std::string sp = kStmtSavepoint;
+  if (wrap == Wrap::kTransaction && (failed || PQtransactionStatus(conn->pg) != PQTRANS_IDLE)) {
+    Exec(conn->pg, "ROLLBACK");
+  } else if (wrap == Wrap::kSavepoint && failed) {
+    Exec(conn->pg, "ROLLBACK TO SAVEPOINT " + sp + "; RELEASE SAVEPOINT " + sp);
+  }
+  wrap = Wrap::kNone;
 }
 
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
-  if (!conn->Autocommit()) {
-    if (!conn->Run(std::string("SAVEPOINT ") + kStmtSavepoint)) return conn->err_code;
-    in_savepoint = true;
+  post_error.reset();
+  if (conn->prepared_generation != conn->schema_generation) {
+    if (!conn->prepared.empty()) conn->Run("DEALLOCATE ALL");
+    conn->prepared.clear();
+    conn->prepared_generation = conn->schema_generation;
   }
   int n = static_cast<int>(params.size()) - 1;
   std::vector<Oid> types(static_cast<size_t>(std::max(n, 0)));
@@ -391,59 +453,103 @@ int Statement::StartServer() {
         values[k] = nullptr;
     }
   }
-  // Prepared on the server once per session and parameter types, lazily.
-  if (conn->prepared_generation != conn->schema_generation) {
-    if (!conn->prepared.empty()) conn->Run("DEALLOCATE ALL");
-    conn->prepared.clear();
-    conn->prepared_generation = conn->schema_generation;
-  }
   std::string key = translation.sql;
   key.push_back('\x1f');
   for (Oid t : types) key += std::to_string(t) + ",";
   auto it = conn->prepared.find(key);
-  if (it == conn->prepared.end()) {
-    std::string name = "litelift_" + std::to_string(conn->prepared.size() + 1);
-    PgResult res(PQprepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data()));
-    if (!Ok(res.get())) {
-      int rc = conn->SetErrorFromServer(res.get());
-      if (in_savepoint) {
-        conn->Run(std::string("ROLLBACK TO SAVEPOINT ") + kStmtSavepoint + "; RELEASE SAVEPOINT " +
-                  kStmtSavepoint);
-        in_savepoint = false;
-      }
-      return rc;
+  std::string name = it != conn->prepared.end()
+                         ? it->second
+                         : "litelift_" + std::to_string(conn->prepared.size() + 1);
+
+  bool write = !SQ(sqlite3_stmt_readonly)(shadow);
+  bool lock = write && conn->NeedsWriteLock();
+  std::vector<std::string> pre, post;
+  if (conn->Autocommit()) {
+    if (lock) {
+      wrap = Wrap::kTransaction;
+      pre = {"BEGIN", conn->WriteLockSql()};
+      post = {"COMMIT"};
+    } else {
+      wrap = Wrap::kNone;
     }
-    it = conn->prepared.emplace(key, name).first;
+  } else {
+    wrap = Wrap::kSavepoint;
+    pre = {std::string("SAVEPOINT ") + kStmtSavepoint};
+    if (lock) pre.push_back(conn->WriteLockSql());
+    post = {std::string("RELEASE SAVEPOINT ") + kStmtSavepoint};
   }
-  if (!PQsendQueryPrepared(conn->pg, it->second.c_str(), n, values.data(), lengths.data(),
-                           formats.data(), 0)) {
+  bool pipelined = !pre.empty() || it == conn->prepared.end();
+  if (pipelined && !PQenterPipelineMode(conn->pg)) {
+    return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(conn->pg));
+  }
+  bool sent = true;
+  for (const auto& cmd : pre) {
+    sent = sent && PQsendQueryParams(conn->pg, cmd.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  bool preparing = it == conn->prepared.end();
+  if (preparing) {
+    sent = sent && PQsendPrepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data());
+  }
+  sent = sent && PQsendQueryPrepared(conn->pg, name.c_str(), n, values.data(), lengths.data(),
+                                     formats.data(), 0);
+  for (const auto& cmd : post) {
+    sent = sent && PQsendQueryParams(conn->pg, cmd.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  if (pipelined) sent = sent && PQpipelineSync(conn->pg);
+  if (!sent) {
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " +
                                             ErrorText(conn->pg));
   }
-  PQsetSingleRowMode(conn->pg);
+  pipeline_open = pipelined;
+  post_commands = static_cast<int>(post.size());
+  // What comes before the statement: a failure there (the write lock's
+  // timeout) is the statement's failure.
+  int before = static_cast<int>(pre.size()) + (preparing ? 1 : 0);
+  PgResult failure;
+  for (int i = 0; i < before; ++i) {
+    PgResult r = ReadCommand(conn->pg);
+    if (!Ok(r.get()) && !failure) failure = std::move(r);
+  }
+  if (preparing && !failure) conn->prepared.emplace(key, name);
+  if (failure) {
+    // The statement itself was skipped; read it and the rest.
+    PgResult skipped = ReadCommand(conn->pg);
+    FinishPipeline();
+    Unwrap(/*failed=*/true);
+    int rc = conn->SetErrorFromServer(failure.get());
+    if (write) conn->changes = 0;
+    return rc;
+  }
+  if (pipelined) {
+    PQsetSingleRowMode(conn->pg);  // applies to the statement, now at the head
+  } else {
+    PQsetSingleRowMode(conn->pg);
+  }
+  took_lock = lock;
   streaming = true;
   conn->streaming = this;
   return SQLITE_OK;
 }
 
 int Statement::FinishServer(PGresult* final_result) {
-  bool ok = Ok(final_result);
-  int rc = SQLITE_DONE;
-  if (!ok) {
-    rc = conn->SetErrorFromServer(final_result);
-    // A data change that fails changed nothing (sqlite3_changes() is 0).
-    if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
-  }
   PgResult hold(final_result);
+  bool ok = Ok(final_result);
   while (NextResult()) {
   }
-  if (in_savepoint) {
-    std::string sp = kStmtSavepoint;
-    conn->Run(ok ? "RELEASE SAVEPOINT " + sp
-                 : "ROLLBACK TO SAVEPOINT " + sp + "; RELEASE SAVEPOINT " + sp);
-    in_savepoint = false;
+  if (conn->streaming == this) conn->streaming = nullptr;
+  FinishPipeline();
+  if (ok && post_error) {
+    ok = false;  // COMMIT or RELEASE failed (a deferred constraint, ...)
+    final_result = post_error.get();
   }
-  if (!ok) return conn->err_code;
+  Unwrap(!ok);
+  if (!ok) {
+    int rc = conn->SetErrorFromServer(final_result);
+    // A data change that fails changed nothing (sqlite3_changes() is 0).
+    if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
+    return rc;
+  }
+  if (took_lock && !conn->Autocommit()) conn->holds_write_lock = true;
   const char* tuples = PQcmdTuples(final_result);
   std::string status = PQcmdStatus(final_result);
   bool dml = status.rfind("INSERT", 0) == 0 || status.rfind("UPDATE", 0) == 0 ||
@@ -452,7 +558,7 @@ int Statement::FinishServer(PGresult* final_result) {
     conn->changes = std::atoll(tuples);
     conn->total_changes += conn->changes;
   }
-  return rc;
+  return SQLITE_DONE;
 }
 
 int Statement::NextServerRow() {
@@ -522,6 +628,12 @@ int Statement::StepServer() {
   }
   if (!started) {
     int rc = StartServer();
+    // SQLITE_BUSY: the busy handler decides whether to try again.
+    for (int tries = 0; (rc & 0xff) == SQLITE_BUSY && conn->busy_handler != nullptr &&
+                        conn->busy_handler(conn->busy_arg, tries) != 0;
+         ++tries) {
+      rc = StartServer();
+    }
     if (rc != SQLITE_OK) return rc;
   }
   row_active = false;

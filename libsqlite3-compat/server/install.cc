@@ -44,6 +44,23 @@ CREATE OR REPLACE FUNCTION litelift.typeof(anyelement) RETURNS text
     ELSE 'text' END $$;
 CREATE OR REPLACE FUNCTION litelift.ifnull(anyelement, anyelement) RETURNS anyelement
   LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1, $2) $$;
+CREATE OR REPLACE FUNCTION litelift.write_lock(key bigint, timeout_ms int) RETURNS void
+  LANGUAGE plpgsql AS $$
+BEGIN
+  -- SQLite's busy timeout: wait up to timeout_ms, then "database is locked".
+  IF pg_try_advisory_xact_lock(key) THEN RETURN; END IF;
+  IF timeout_ms > 0 THEN
+    PERFORM set_config('lock_timeout', timeout_ms || 'ms', true);
+    BEGIN
+      PERFORM pg_advisory_xact_lock(key);
+      PERFORM set_config('lock_timeout', '0', true);
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      NULL;
+    END;
+  END IF;
+  RAISE EXCEPTION 'database is locked' USING ERRCODE = '55P03';
+END $$;
 CREATE OR REPLACE FUNCTION litelift.zeroblob(bigint) RETURNS bytea
   LANGUAGE sql IMMUTABLE AS $$ SELECT decode(repeat('00', greatest($1, 0)::int), 'hex') $$;
 CREATE OR REPLACE FUNCTION litelift.hex(bytea) RETURNS text

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -425,6 +426,76 @@ TEST(Differential, SchemaChangesReachOtherConnections) {
   usleep(100 * 1000);  // the notification travels through the server
   std::string seen = Describe(b, "SELECT x FROM later");
   EXPECT_NE(seen.find("row: int 5"), std::string::npos) << seen;
+  sqlite3_close(a);
+  sqlite3_close(b);
+}
+
+// SQLite's concurrency: one writer per database at a time, readers never
+// blocked, a writer that cannot get in waits up to the busy timeout and
+// then gets SQLITE_BUSY "database is locked", and its transaction goes on.
+TEST(Concurrency, WritersAreSerialisedLikeSqlite) {
+  std::string path = g_dir + "/writers.db";
+  sqlite3 *a = nullptr, *b = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT)", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(a, "BEGIN IMMEDIATE; INSERT INTO w (v) VALUES ('a')", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  // b, no busy timeout: fails at once.
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_STREQ(sqlite3_errmsg(b), "database is locked");
+  // Readers are not blocked (and see committed data only).
+  EXPECT_NE(Describe(b, "SELECT count(*) FROM w").find("row: int 0"), std::string::npos);
+  // With a busy timeout b waits that long, then fails.
+  sqlite3_busy_timeout(b, 300);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(250));
+  // BEGIN IMMEDIATE on b fails the same way and leaves no transaction.
+  sqlite3_busy_timeout(b, 0);
+  EXPECT_EQ(sqlite3_exec(b, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_get_autocommit(b), 1);
+  // A transaction on b that meets the lock keeps going.
+  ASSERT_EQ(sqlite3_exec(b, "BEGIN", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_get_autocommit(b), 0);
+  ASSERT_EQ(sqlite3_exec(a, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Now b gets in, within its own transaction.
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b'); COMMIT", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  std::string rows = Describe(a, "SELECT v FROM w ORDER BY id");
+  EXPECT_NE(rows.find("row: text 'a'\nrow: text 'b'\n"), std::string::npos) << rows;
+  sqlite3_close(a);
+  sqlite3_close(b);
+}
+
+// The busy handler decides whether to try again, as in SQLite.
+TEST(Concurrency, BusyHandlerIsAsked) {
+  std::string path = g_dir + "/handler.db";
+  sqlite3 *a = nullptr, *b = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE h (x INT); BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  struct State {
+    int calls = 0;
+    sqlite3* holder;
+  } state{0, a};
+  sqlite3_busy_handler(
+      b,
+      [](void* p, int n) {
+        auto* st = static_cast<State*>(p);
+        ++st->calls;
+        if (n == 2) sqlite3_exec(st->holder, "COMMIT", nullptr, nullptr, nullptr);
+        return 1;  // try again
+      },
+      &state);
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO h VALUES (1)", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(state.calls, 3);
   sqlite3_close(a);
   sqlite3_close(b);
 }

@@ -47,6 +47,8 @@ TEST(ParseConfig, ErrorsNameTheLine) {
       {"\n\n[[route]]\nschema = \"a\"\n", "app.toml:", "needs a match"},
       {"[[route]]\nmatch = \"/x\"\nbackend = \"oracle\"\n", "app.toml:3: ", "not a backend"},
       {"[[route]]\nmatch = \"/x\"\nfoo = 1\n", "app.toml:3: ", "unknown key 'foo'"},
+      {"[[route]]\nmatch = \"/x\"\nconcurrency = \"fast\"\n", "app.toml:3: ", "not a concurrency"},
+      {"concurrency = \"fast\"\n", "app.toml:1: ", "not a concurrency"},
       {"dsn = \"x\"\n\ndsn = = \n", "app.toml:3: ", ""},
       {"dsn = \"unterminated\n", "app.toml:1: ", ""},
   };

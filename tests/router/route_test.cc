@@ -85,6 +85,14 @@ TEST(LoadSettings, BadBackendIsAnError) {
   EXPECT_EQ(error, s.error);
 }
 
+TEST(LoadSettings, Concurrency) {
+  EXPECT_TRUE(Load({{"LITELIFT_CONCURRENCY", "native"}}).native_concurrency);
+  EXPECT_FALSE(Load({{"LITELIFT_CONCURRENCY", "sqlite"}}).native_concurrency);
+  EXPECT_FALSE(Load({}).native_concurrency);
+  EXPECT_NE(Load({{"LITELIFT_CONCURRENCY", "fast"}}).error.find("LITELIFT_CONCURRENCY=fast"),
+            std::string::npos);
+}
+
 TEST(LoadSettings, MissingConfigFileIsAnError) {
   Settings s = Load({{"LITELIFT_CONFIG", "/nonexistent/litelift.toml"}});
   EXPECT_NE(s.error.find("/nonexistent/litelift.toml"), std::string::npos);
@@ -135,8 +143,18 @@ TEST(Decide, RulesFirstMatchWins) {
   Settings s;
   s.dsn = "postgresql://default";
   s.config_path = "c.toml";
-  s.rules.push_back({"/srv/cache/*", Backend::kSqlite, "", "", 3});
-  s.rules.push_back({"/srv/*.db", std::nullopt, "postgresql://other", "app", 7});
+  RouteRule cache;
+  cache.match = "/srv/cache/*";
+  cache.backend = Backend::kSqlite;
+  cache.line = 3;
+  RouteRule srv;
+  srv.match = "/srv/*.db";
+  srv.dsn = "postgresql://other";
+  srv.schema = "app";
+  srv.native_concurrency = true;
+  srv.line = 7;
+  s.rules.push_back(cache);
+  s.rules.push_back(srv);
   Route r;
   std::string error;
   ASSERT_TRUE(Decide(s, "/srv/cache/c.db", kRw, &r, &error));
@@ -147,6 +165,7 @@ TEST(Decide, RulesFirstMatchWins) {
   EXPECT_EQ(r.dsn, "postgresql://other");
   EXPECT_EQ(r.schema, "app");
   EXPECT_EQ(r.canonical_path, "/srv/main.db");
+  EXPECT_TRUE(r.native_concurrency);
   ASSERT_TRUE(Decide(s, "/elsewhere/x.db", kRw, &r, &error));
   EXPECT_EQ(r.backend, Backend::kPostgres);
   EXPECT_EQ(r.dsn, "postgresql://default");
