@@ -433,8 +433,9 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   return SQLITE_OK;
 }
 
-sql::Translation Connection::Translate(sqlite3_stmt* sh) {
+sql::Translation Connection::Translate(sqlite3_stmt* sh, bool return_rowids) {
   sql::TranslateInput in;
+  in.return_rowids = return_rowids;
   std::string text = SQ(sqlite3_sql)(sh);
   in.sql = text;
   in.parameter_index = [sh](std::string_view name) {

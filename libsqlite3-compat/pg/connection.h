@@ -52,6 +52,8 @@ class Statement {
   sqlite3_stmt* shadow;        // names, types, parameters; runs non-server kinds
   Kind kind;
   sql::Translation translation;
+  sql::Translation hooked;     // UPDATE/DELETE returning rowids, made when a hook wants them
+  const sql::Translation* running = &translation;  // the one executing
   std::vector<BoundValue> params;  // by SQLite index; [0] unused
   shim::RemoteHandle* handle = nullptr;
 
@@ -172,7 +174,7 @@ class Connection {
               const char** tail);
   int Finalize(Statement* stmt);
   // The server text for a shadow statement (kServer).
-  sql::Translation Translate(sqlite3_stmt* shadow_stmt);
+  sql::Translation Translate(sqlite3_stmt* shadow_stmt, bool return_rowids = false);
 
   // SQLite's error state.
   int SetError(int code, const std::string& message, int offset = -1);

@@ -406,6 +406,13 @@ void Statement::Unwrap(bool failed) {
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
+  running = &translation;
+  if (conn->update_hook != nullptr &&
+      (translation.op == SQLITE_UPDATE || translation.op == SQLITE_DELETE)) {
+    if (hooked.sql.empty()) hooked = conn->Translate(shadow, /*return_rowids=*/true);
+    if (hooked.error.empty()) running = &hooked;
+  }
+  const sql::Translation& translation = *running;
   post_error.reset();
   if (conn->prepared_generation != conn->schema_generation) {
     if (!conn->prepared.empty()) conn->Run("DEALLOCATE ALL");
@@ -567,8 +574,12 @@ int Statement::NextServerRow() {
     if (!r) return FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
     ExecStatusType st = PQresultStatus(r.get());
     if (st != PGRES_SINGLE_TUPLE) return FinishServer(r.release());
-    if (translation.returns_rowid) {
-      conn->last_insert_rowid = std::atoll(PQgetvalue(r.get(), 0, 0));
+    if (running->returns_rowid) {
+      sqlite3_int64 rowid = std::atoll(PQgetvalue(r.get(), 0, 0));
+      if (running->op == SQLITE_INSERT) conn->last_insert_rowid = rowid;
+      if (conn->update_hook != nullptr) {
+        conn->update_hook(conn->update_arg, running->op, "main", running->table.c_str(), rowid);
+      }
       continue;  // the program asked for no rows
     }
     int ncol = PQnfields(r.get());
@@ -617,6 +628,7 @@ int Statement::Reprepare() {
   SQ(sqlite3_finalize)(shadow);
   shadow = fresh;
   translation = std::move(tr);
+  hooked = sql::Translation();
   generation = conn->schema_generation;
   return SQLITE_OK;
 }

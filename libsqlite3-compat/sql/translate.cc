@@ -6,6 +6,8 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 
+#include <sqlite3.h>
+
 namespace litelift::compat::sql {
 
 namespace {
@@ -281,6 +283,8 @@ Translation TranslateInsert(Context& cx) {
     out += " RETURNING " + Ident(shape->rowid_column);
     tr.returns_rowid = true;
   }
+  tr.op = SQLITE_INSERT;
+  if (shape != nullptr) tr.table = shape->name;
   tr.sql = std::move(out);
   tr.error = cx.error;
   tr.parameters = cx.parameters;
@@ -350,6 +354,17 @@ Translation TranslateStatement(const TranslateInput& input) {
       }
     }
     EmitOne(cx, i, out);
+  }
+  // UPDATE and DELETE: which table, and its rowids when asked.
+  bool update = IsWord(first, "UPDATE"), del = IsWord(first, "DELETE");
+  if ((update || del) && cx.primary != nullptr) {
+    tr.op = update ? SQLITE_UPDATE : SQLITE_DELETE;
+    tr.table = cx.primary->name;
+    if (input.return_rowids && !cx.primary->rowid_column.empty() &&
+        FindTopLevel(cx, 0, "RETURNING") == cx.tokens.size()) {
+      out += " RETURNING " + Ident(cx.primary->rowid_column);
+      tr.returns_rowid = true;
+    }
   }
   tr.sql = std::move(out);
   tr.error = cx.error;

@@ -34,12 +34,16 @@ struct TranslateInput {
   std::function<bool(std::string_view)> is_keyword;
   // The shape of a table, looked up case-insensitively; null when unknown.
   std::function<const TableShape*(std::string_view)> table;
+  // UPDATE and DELETE return the rowids they change (for sqlite3_update_hook).
+  bool return_rowids = false;
 };
 
 struct Translation {
   std::string sql;             // PostgreSQL text; parameters are $<SQLite index>
   bool returns_rowid = false;  // an INSERT that returns its rowids as its only column
   std::vector<int> parameters; // the SQLite parameter indexes the text uses
+  int op = 0;                  // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
+  std::string table;           // the table it changes, as created
   std::string error;           // non-empty: not translatable; names the construct
 };
 
