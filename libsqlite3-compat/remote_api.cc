@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/blob.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/parking.h"
 #include "libsqlite3-compat/remote_tables.h"
@@ -423,10 +424,12 @@ int Unsupported(sqlite3* db, const char* call) {
   return c->SetError(SQLITE_ERROR, std::string("litelift: ") + call +
                                        " is not supported on the postgres route");
 }
-int BlobOpen(sqlite3* db, const char*, const char*, const char*, sqlite3_int64, int,
-             sqlite3_blob** blob) {
-  if (blob != nullptr) *blob = nullptr;
-  return Unsupported(db, "sqlite3_blob_open");
+int BlobOpen(sqlite3* db, const char* dbname, const char* table, const char* column,
+             sqlite3_int64 rowid, int flags, sqlite3_blob** blob) {
+  if (blob == nullptr) return SQLITE_MISUSE;
+  Connection* c = C(db);
+  Lock l(c->mu);
+  return OpenBlob(c, dbname, table, column, rowid, flags, blob);
 }
 sqlite3_backup* BackupInit(sqlite3* dest, const char*, sqlite3* src, const char*) {
   sqlite3* routed = g_host->is_remote(dest) ? dest : src;

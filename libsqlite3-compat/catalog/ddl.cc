@@ -162,10 +162,13 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
     if (c.has_default) def += " DEFAULT " + DefaultExpression(c.default_sql);
     parts.push_back(def);
   }
+  if (shape->hidden_rowid) {
+    parts.push_back(QuoteIdent(kHiddenRowidColumn) + " bigint NOT NULL UNIQUE");
+  }
   if (!shape->primary_key.empty()) {
     std::string cols;
     for (const auto& c : shape->primary_key) cols += (cols.empty() ? "" : ", ") + Ident(c);
-    if (shape->rowid_column.empty() && !shape->without_rowid) {
+    if (shape->hidden_rowid) {
       // In a rowid table a PRIMARY KEY other than the rowid may hold NULLs,
       // as SQLite has always allowed: a UNIQUE constraint, named like a key
       // so that violations report SQLITE_CONSTRAINT_PRIMARYKEY.

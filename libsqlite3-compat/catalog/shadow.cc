@@ -113,6 +113,9 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   shape->without_rowid = without_rowid;
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
     shape->rowid_column = pk[0].second;
+  } else if (!without_rowid) {
+    shape->rowid_column = kHiddenRowidColumn;
+    shape->hidden_rowid = true;
   }
   std::vector<std::string> unique_indexes;
   Query(db_, "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin != 'pk'",

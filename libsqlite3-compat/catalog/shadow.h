@@ -19,6 +19,10 @@
 
 namespace litelift::compat {
 
+// The server column that holds the rowid of a table without INTEGER
+// PRIMARY KEY.
+constexpr const char* kHiddenRowidColumn = "litelift_rowid";
+
 // One schema object as sqlite_master holds it.
 struct SchemaObject {
   std::string type;  // table, index, view, trigger

@@ -1,6 +1,7 @@
 #include "libsqlite3-compat/sql/translate.h"
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -58,6 +59,7 @@ bool IsRowidAlias(std::string_view word) {
 struct Context {
   const TranslateInput& in;
   std::vector<Token> tokens;
+  std::deque<std::string> made;  // text of tokens the translator adds
   std::string error;
   const TableShape* primary = nullptr;  // the statement's first table
   int positional = 0;                   // count of bare ? seen
@@ -204,6 +206,124 @@ std::string ColumnList(const std::vector<std::string>& cols) {
   return out;
 }
 
+bool IsClauseEnd(const Token& t) {
+  for (const char* kw : {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION",
+                         "INTERSECT", "EXCEPT", "RETURNING", "ON", "USING"}) {
+    if (IsWord(t, kw)) return true;
+  }
+  return IsOp(t, ")") || IsOp(t, ";");
+}
+
+Token Made(Context& cx, TokenType type, std::string text) {
+  cx.made.push_back(std::move(text));
+  return Token{type, 0, cx.made.back()};
+}
+
+// SELECT * and t.* name every column the program created; tables whose
+// rowid the server keeps in a column of its own would show it, so their
+// stars are spelled out (for FROM clauses of plain tables; others keep *).
+void ExpandStars(Context& cx) {
+  auto& tk = cx.tokens;
+  for (size_t sel = 0; sel < tk.size(); ++sel) {
+    if (!IsWord(tk[sel], "SELECT")) continue;
+    // The FROM of this SELECT, at its depth.
+    int depth = 0;
+    size_t from = tk.size();
+    for (size_t i = sel + 1; i < tk.size(); ++i) {
+      if (IsOp(tk[i], "(")) ++depth;
+      if (IsOp(tk[i], ")")) {
+        if (--depth < 0) break;
+      }
+      if (depth == 0 && IsWord(tk[i], "FROM")) {
+        from = i;
+        break;
+      }
+    }
+    if (from == tk.size()) continue;
+    // Its tables: name [AS] [alias], separated by commas and JOINs.
+    struct Item {
+      const TableShape* shape;
+      std::string qualifier;
+    };
+    std::vector<Item> items;
+    bool simple = true, hidden = false;
+    size_t i = from + 1;
+    while (i < tk.size() && simple) {
+      if (IsClauseEnd(tk[i])) break;
+      if (IsOp(tk[i], ",") || IsWord(tk[i], "JOIN") || IsWord(tk[i], "LEFT") ||
+          IsWord(tk[i], "INNER") || IsWord(tk[i], "CROSS") || IsWord(tk[i], "OUTER")) {
+        ++i;
+        continue;
+      }
+      if (IsWord(tk[i], "NATURAL") || IsOp(tk[i], "(")) {
+        simple = false;
+        break;
+      }
+      if (tk[i].type != TokenType::kWord && tk[i].type != TokenType::kQuotedName) {
+        simple = false;
+        break;
+      }
+      if (i + 2 < tk.size() && IsOp(tk[i + 1], ".")) i += 2;  // schema.table
+      std::string storage;
+      std::string name(NameText(tk[i], &storage));
+      const TableShape* shape = cx.in.table ? cx.in.table(name) : nullptr;
+      if (shape == nullptr) {
+        simple = false;
+        break;
+      }
+      std::string qualifier = name;
+      ++i;
+      if (i < tk.size() && IsWord(tk[i], "AS")) ++i;
+      if (i < tk.size() && (tk[i].type == TokenType::kWord || tk[i].type == TokenType::kQuotedName) &&
+          !IsClauseEnd(tk[i]) && !IsWord(tk[i], "JOIN") && !IsWord(tk[i], "LEFT") &&
+          !IsWord(tk[i], "INNER") && !IsWord(tk[i], "CROSS") && !IsWord(tk[i], "NATURAL") &&
+          !IsWord(tk[i], "INDEXED") && !IsWord(tk[i], "NOT")) {
+        qualifier = std::string(NameText(tk[i], &storage));
+        ++i;
+      }
+      hidden = hidden || shape->hidden_rowid;
+      items.push_back({shape, qualifier});
+      // ON <expr> / USING (...) end at the next join or clause end.
+    }
+    // Skip ON conditions: a USING changes what * means; leave those alone.
+    for (size_t k = from; k < tk.size() && !IsWord(tk[k], "WHERE"); ++k) {
+      if (IsWord(tk[k], "USING")) simple = false;
+    }
+    if (!simple || !hidden || items.empty()) continue;
+    // The stars of the select list: * or q.* at this SELECT's depth.
+    std::vector<Token> out(tk.begin(), tk.begin() + static_cast<long>(sel) + 1);
+    depth = 0;
+    for (size_t k = sel + 1; k < from; ++k) {
+      if (IsOp(tk[k], "(")) ++depth;
+      if (IsOp(tk[k], ")")) --depth;
+      bool bare = depth == 0 && IsOp(tk[k], "*") &&
+                  (IsWord(tk[k - 1], "SELECT") || IsWord(tk[k - 1], "DISTINCT") ||
+                   IsWord(tk[k - 1], "ALL") || IsOp(tk[k - 1], ","));
+      bool qualified = depth == 0 && IsOp(tk[k], "*") && k >= sel + 3 && IsOp(tk[k - 1], ".");
+      if (!bare && !qualified) {
+        out.push_back(tk[k]);
+        continue;
+      }
+      std::string storage;
+      std::string only = qualified ? std::string(NameText(tk[k - 2], &storage)) : "";
+      if (qualified) out.resize(out.size() - 2);  // drop "q ."
+      bool first = true;
+      for (const Item& item : items) {
+        if (qualified && Lower(item.qualifier) != Lower(only)) continue;
+        for (const std::string& col : item.shape->columns) {
+          if (!first) out.push_back(Made(cx, TokenType::kOperator, ","));
+          first = false;
+          out.push_back(Made(cx, TokenType::kQuotedName, QuoteIdent(item.qualifier)));
+          out.push_back(Made(cx, TokenType::kOperator, "."));
+          out.push_back(Made(cx, TokenType::kQuotedName, QuoteIdent(col)));
+        }
+      }
+    }
+    out.insert(out.end(), tk.begin() + static_cast<long>(from), tk.end());
+    tk = std::move(out);
+  }
+}
+
 Translation TranslateInsert(Context& cx) {
   Translation tr;
   auto& tk = cx.tokens;
@@ -245,11 +365,21 @@ Translation TranslateInsert(Context& cx) {
       }
     }
   }
+  bool explicit_columns = !listed.empty();
   if (listed.empty() && shape != nullptr) listed = shape->columns;
 
   size_t returning = FindTopLevel(cx, after_table, "RETURNING");
   std::string out = "INSERT INTO ";
-  EmitRange(cx, i, returning, out);
+  if (!explicit_columns && shape != nullptr && shape->hidden_rowid && j < tk.size() &&
+      !IsWord(tk[j], "DEFAULT")) {
+    // INSERT INTO t VALUES (...) names the program's columns, never the
+    // server's rowid column.
+    EmitRange(cx, i, j, out);
+    out += " (" + ColumnList(shape->columns) + ")";
+    EmitRange(cx, j, returning, out);
+  } else {
+    EmitRange(cx, i, returning, out);
+  }
   if (conflict == "IGNORE") {
     out += " ON CONFLICT DO NOTHING";
   } else if (conflict == "REPLACE") {
@@ -271,6 +401,11 @@ Translation TranslateInsert(Context& cx) {
                                      [&](const std::string& l) { return Lower(l) == Lower(c); });
         sets += (sets.empty() ? "" : ", ") + Ident(c) + " = " +
                 (is_listed ? "excluded." + Ident(c) : std::string("DEFAULT"));
+      }
+      if (shape->hidden_rowid) {
+        // REPLACE deletes the old row and inserts a new one: a new rowid.
+        sets += (sets.empty() ? "" : ", ") + Ident(shape->rowid_column) + " = (SELECT max(" +
+                Ident(shape->rowid_column) + ") + 1 FROM " + Ident(shape->name) + ")";
       }
       out += " ON CONFLICT (" + ColumnList(key) + ") DO " +
              (sets.empty() ? std::string("NOTHING") : "UPDATE SET " + sets);
@@ -312,6 +447,7 @@ Translation TranslateStatement(const TranslateInput& input) {
     tr.error = "litelift: empty statement";
     return tr;
   }
+  ExpandStars(cx);
   const Token& first = cx.tokens[0];
   if (IsWord(first, "INSERT") || IsWord(first, "REPLACE")) return TranslateInsert(cx);
   // The first table after FROM or UPDATE or DELETE FROM names rowid aliases.

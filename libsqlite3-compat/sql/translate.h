@@ -23,6 +23,9 @@ struct TableShape {
   std::vector<std::string> primary_key;  // in key order
   std::string rowid_column;              // the INTEGER PRIMARY KEY column, or ""
   bool without_rowid = false;            // WITHOUT ROWID
+  // No INTEGER PRIMARY KEY: the server keeps the rowid in a column of its
+  // own (rowid_column), which SELECT * and INSERT without columns skip.
+  bool hidden_rowid = false;
   std::vector<std::vector<std::string>> unique_keys;  // other UNIQUE column sets
 };
 

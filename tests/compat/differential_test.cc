@@ -173,7 +173,7 @@ TEST(Differential, ConflictClauses) {
       "SELECT * FROM files ORDER BY path",
       "INSERT INTO files VALUES ('/a', 0, 0)",
       "INSERT INTO files (path) VALUES (NULL)",
-  }, /*implicit_rowid=*/false);
+  });
 }
 
 TEST(Differential, ConstraintErrors) {
@@ -327,7 +327,7 @@ TEST(Differential, BindingsEveryType) {
 TEST(Differential, ColumnConversions) {
   Pair p(Name());
   p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)",
-          "INSERT INTO c VALUES ('42abc', 2.5, 7)"}, /*implicit_rowid=*/false);
+          "INSERT INTO c VALUES ('42abc', 2.5, 7)"});
   for (sqlite3* db : {p.local, p.routed}) {
     sqlite3_stmt* st = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT t, r, i FROM c", -1, &st, nullptr), SQLITE_OK);
@@ -417,12 +417,37 @@ TEST(Differential, DISABLED_KnownGaps) {
       "CREATE TABLE u (x)",
       "INSERT INTO u VALUES (1), ('1'), (1.5), (x'01')",
       "SELECT x, typeof(x) FROM u",
-      // A table without INTEGER PRIMARY KEY has a rowid.
+      // Division by zero is NULL; LIKE is ASCII-case-insensitive only.
       "CREATE TABLE plain (v TEXT)",
       "INSERT INTO plain VALUES ('a')",
-      "SELECT rowid, v FROM plain",
-      // Division by zero is NULL; LIKE is ASCII-case-insensitive only.
       "SELECT v / 0, 'É' LIKE 'é' FROM plain",
+  });
+}
+
+// Tables without INTEGER PRIMARY KEY have rowids too, numbered as SQLite
+// numbers them, invisible to SELECT * and to INSERT without columns.
+TEST(Differential, ImplicitRowids) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE plain (a TEXT, b INT)",
+      "INSERT INTO plain VALUES ('x', 1)",
+      "INSERT INTO plain (b, a) VALUES (2, 'y'), (3, 'z')",
+      "INSERT INTO plain (rowid, a, b) VALUES (10, 'w', 4)",
+      "INSERT INTO plain VALUES ('v', 5)",
+      "SELECT * FROM plain ORDER BY rowid",
+      "SELECT rowid, oid, _rowid_, a FROM plain WHERE rowid > 2 ORDER BY 1",
+      "SELECT p.* FROM plain AS p WHERE p.b = 2",
+      "SELECT plain.*, plain.rowid FROM plain ORDER BY rowid DESC LIMIT 1",
+      "ALTER TABLE plain ADD COLUMN c TEXT DEFAULT 'new'",
+      "INSERT INTO plain VALUES ('u', 6, 'given')",
+      "SELECT * FROM plain ORDER BY rowid",
+      "DELETE FROM plain WHERE rowid = 11",
+      "INSERT INTO plain (a) VALUES ('t')",
+      "SELECT rowid, a FROM plain ORDER BY rowid",
+      "CREATE TABLE other (k INT, a TEXT)",
+      "INSERT INTO other VALUES (1, 'x')",
+      "SELECT * FROM plain, other WHERE plain.a = other.a",
+      "SELECT * FROM plain JOIN other ON plain.a = other.a",
   });
 }
 
