@@ -391,6 +391,23 @@ int TraceV2(sqlite3* db, unsigned mask, int (*fn)(unsigned, void*, void*, void*)
   c->trace_arg = arg;
   return SQLITE_OK;
 }
+void* Trace(sqlite3* db, void (*fn)(void*, const char*), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  void* old = c->legacy_trace_arg;
+  c->legacy_trace = fn;
+  c->legacy_trace_arg = arg;
+  return old;
+}
+void* Profile(sqlite3* db, void (*fn)(void*, const char*, sqlite3_uint64), void* arg) {
+  Connection* c = C(db);
+  Lock l(c->mu);
+  void* old = c->profile_arg;
+  c->profile = fn;
+  c->profile_arg = arg;
+  c->legacy_trace = nullptr;  // as SQLite: a profile callback ends the legacy trace
+  return old;
+}
 void ProgressHandler(sqlite3* db, int n, int (*fn)(void*), void* arg) {
   Connection* c = C(db);
   Lock l(c->mu);
@@ -462,6 +479,12 @@ int SystemErrno(sqlite3*) { return 0; }
 int StepApi(sqlite3_stmt* st) {
   Statement* s = S(st);
   Lock l(s->conn->mu);
+  if (!s->started) {
+    s->began = std::chrono::steady_clock::now();
+    if (s->conn->legacy_trace != nullptr) {
+      s->conn->legacy_trace(s->conn->legacy_trace_arg, SQ(sqlite3_sql)(s->shadow));
+    }
+  }
   if (s->conn->trace_cb != nullptr && (s->conn->trace_mask & SQLITE_TRACE_STMT) && !s->started) {
     const char* text = SQ(sqlite3_sql)(s->shadow);
     s->conn->trace_cb(SQLITE_TRACE_STMT, s->conn->trace_arg, st, const_cast<char*>(text));
@@ -473,7 +496,15 @@ int StepApi(sqlite3_stmt* st) {
     s->done = true;
     return s->conn->SetError(SQLITE_INTERRUPT, "interrupted");
   }
-  return s->Step();
+  int rc = s->Step();
+  if (rc != SQLITE_ROW && s->conn->profile != nullptr) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - s->began)
+                  .count();
+    s->conn->profile(s->conn->profile_arg, SQ(sqlite3_sql)(s->shadow),
+                     static_cast<sqlite3_uint64>(ns));
+  }
+  return rc;
 }
 int ResetApi(sqlite3_stmt* st) {
   Statement* s = S(st);
@@ -755,6 +786,8 @@ shim::RemoteApi MakeConnectionApi() {
   a.sqlite3_update_hook = UpdateHook;
   a.sqlite3_trace_v2 = TraceV2;
   a.sqlite3_progress_handler = ProgressHandler;
+  a.sqlite3_trace = Trace;
+  a.sqlite3_profile = Profile;
   a.sqlite3_table_column_metadata = TableColumnMetadata;
   a.sqlite3_wal_checkpoint = WalCheckpoint;
   a.sqlite3_wal_checkpoint_v2 = WalCheckpointV2;

@@ -107,6 +107,16 @@ std::string Normalise(const std::string& path) {
 
 }  // namespace
 
+int FlagsWithUriMode(const char* filename, int flags) {
+  if (filename == nullptr || !IsUri(filename)) return flags;
+  std::string mode = UriParameter(filename, "mode");
+  constexpr int kAccess = SQLITE_OPEN_READONLY | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (mode == "ro") return (flags & ~kAccess) | SQLITE_OPEN_READONLY;
+  if (mode == "rw") return (flags & ~kAccess) | SQLITE_OPEN_READWRITE;
+  if (mode == "rwc") return (flags & ~kAccess) | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  return flags;
+}
+
 bool IsMemoryDatabase(const char* filename, int flags) {
   if (filename == nullptr || *filename == '\0') return true;
   if (flags & SQLITE_OPEN_MEMORY) return true;

@@ -75,6 +75,10 @@ void ParseConfig(std::string_view text, const std::string& file_name,
 bool Decide(const Settings& settings, const char* filename, int flags,
             Route* route, std::string* error);
 
+// The open flags a "file:" URI's mode= parameter implies (ro, rw, rwc), as
+// SQLite applies them; flags unchanged for other names.
+int FlagsWithUriMode(const char* filename, int flags);
+
 // Whether filename opens an in-memory or temporary database.
 bool IsMemoryDatabase(const char* filename, int flags);
 

@@ -35,7 +35,7 @@ int OpenRemote(const router::Route& route, const char* filename, sqlite3** db,
   const ModuleRoute c_route = {route.dsn.c_str(), route.schema.c_str(),
                                route.canonical_path.c_str(), route.memory ? 1 : 0,
                                route.origin.c_str(), route.native_concurrency ? 1 : 0};
-  return module->open(&c_route, filename, db, flags, vfs);
+  return module->open(&c_route, filename, db, router::FlagsWithUriMode(filename, flags), vfs);
 }
 
 bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs,

@@ -238,6 +238,11 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
   memory = route.memory != 0;
   readonly = (flags & SQLITE_OPEN_READONLY) != 0;
   native_concurrency = route.native_concurrency != 0;
+  struct stat st;
+  if (!memory && stat(route.canonical_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    *error = "unable to open database file";  // SQLite cannot open a directory either
+    return SQLITE_CANTOPEN;
+  }
   pg = AcquireSession(dsn, error);
   if (pg == nullptr) {
     *error = "litelift: cannot connect to postgres: " + *error;
@@ -327,6 +332,8 @@ bool Connection::ResetForReuse() {
   rollback_hook = nullptr;
   update_hook = nullptr;
   progress = nullptr;
+  legacy_trace = nullptr;
+  profile = nullptr;
   trace_cb = nullptr;
   trace_mask = 0;
   zombie = false;

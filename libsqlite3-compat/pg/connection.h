@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -70,6 +71,8 @@ class Statement {
   int post_commands = 0;       // commands pipelined after the statement
   PgResult post_error;         // the first of them that failed
   bool took_lock = false;      // the statement took the write lock
+  bool commit_pending = false; // autocommit wrap left for the commit hook to decide
+  std::chrono::steady_clock::time_point began;  // for the profile callback
   bool streaming = false;      // results still arriving from the server
   std::deque<PgResult> pending;  // results drained while another statement ran
   sqlite3_stmt* row = nullptr;   // SELECT ?1..?N holding the current server row
@@ -152,6 +155,10 @@ class Connection {
   void* update_arg = nullptr;
   int (*progress)(void*) = nullptr;
   void* progress_arg = nullptr;
+  void (*legacy_trace)(void*, const char*) = nullptr;
+  void* legacy_trace_arg = nullptr;
+  void (*profile)(void*, const char*, sqlite3_uint64) = nullptr;
+  void* profile_arg = nullptr;
   int (*trace_cb)(unsigned, void*, void*, void*) = nullptr;
   unsigned trace_mask = 0;
   void* trace_arg = nullptr;

@@ -16,7 +16,12 @@ std::map<std::string, std::vector<Connection*>>* g_parked = nullptr;  // never d
 size_t g_count = 0;
 
 std::string Key(const std::string& dsn, const std::string& schema, bool readonly, bool native) {
-  return dsn + '\0' + schema + (readonly ? "\0r" : "\0w") + (native ? "n" : "s");
+  std::string key = dsn;
+  key += '\n';
+  key += schema;
+  key += readonly ? "\nr" : "\nw";
+  key += native ? 'n' : 's';
+  return key;
 }
 
 }  // namespace

@@ -471,11 +471,18 @@ int Statement::StartServer() {
   bool write = !SQ(sqlite3_stmt_readonly)(shadow);
   bool lock = write && conn->NeedsWriteLock();
   std::vector<std::string> pre, post;
+  commit_pending = false;
   if (conn->Autocommit()) {
-    if (lock) {
+    if (lock || (write && conn->commit_hook != nullptr)) {
       wrap = Wrap::kTransaction;
-      pre = {"BEGIN", conn->WriteLockSql()};
-      post = {"COMMIT"};
+      pre = {"BEGIN"};
+      if (lock) pre.push_back(conn->WriteLockSql());
+      // A commit hook may veto the commit: leave it for after the statement.
+      if (conn->commit_hook != nullptr) {
+        commit_pending = true;
+      } else {
+        post = {"COMMIT"};
+      }
     } else {
       wrap = Wrap::kNone;
     }
@@ -548,6 +555,22 @@ int Statement::FinishServer(PGresult* final_result) {
   if (ok && post_error) {
     ok = false;  // COMMIT or RELEASE failed (a deferred constraint, ...)
     final_result = post_error.get();
+  }
+  if (ok && commit_pending) {
+    commit_pending = false;
+    if (conn->commit_hook(conn->commit_arg) != 0) {
+      Exec(conn->pg, "ROLLBACK");
+      wrap = Wrap::kNone;
+      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+      conn->changes = 0;
+      return conn->SetError(SQLITE_CONSTRAINT_COMMITHOOK, "constraint failed");
+    }
+    PgResult commit = Exec(conn->pg, "COMMIT");
+    if (!Ok(commit.get())) {
+      wrap = Wrap::kNone;
+      return conn->SetErrorFromServer(commit.get());
+    }
+    wrap = Wrap::kNone;
   }
   Unwrap(!ok);
   if (!ok) {

@@ -408,6 +408,62 @@ TEST(Differential, UpdateHookPerRow) {
   EXPECT_EQ(events[1].size(), 7u);
 }
 
+// Commit and rollback hooks, trace and profile, as SQLite calls them.
+TEST(Differential, CommitHookTraceProfile) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE h (id INTEGER PRIMARY KEY, v TEXT)"});
+  struct Seen {
+    int commits = 0, rollbacks = 0, profiles = 0;
+    bool veto = false;
+    std::vector<std::string> traced;
+  } seen[2];
+  sqlite3* dbs[2] = {p.local, p.routed};
+  for (int k = 0; k < 2; ++k) {
+    sqlite3_commit_hook(dbs[k], [](void* a) {
+      auto* s = static_cast<Seen*>(a);
+      ++s->commits;
+      return s->veto ? 1 : 0;
+    }, &seen[k]);
+    sqlite3_rollback_hook(dbs[k], [](void* a) { ++static_cast<Seen*>(a)->rollbacks; }, &seen[k]);
+    sqlite3_trace(dbs[k], [](void* a, const char* sql) {
+      static_cast<Seen*>(a)->traced.push_back(sql);
+    }, &seen[k]);
+    sqlite3_profile(dbs[k], [](void* a, const char*, sqlite3_uint64) {
+      ++static_cast<Seen*>(a)->profiles;
+    }, &seen[k]);
+  }
+  p.Same({"INSERT INTO h (v) VALUES ('kept')", "BEGIN", "INSERT INTO h (v) VALUES ('two')",
+          "COMMIT"});
+  seen[0].veto = seen[1].veto = true;
+  p.Same({"INSERT INTO h (v) VALUES ('vetoed')", "SELECT v FROM h ORDER BY id"});
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_EQ(seen[k].commits, 3) << k;
+    EXPECT_EQ(seen[k].rollbacks, 1) << k;
+    EXPECT_GE(seen[k].profiles, 6) << k;
+  }
+  EXPECT_EQ(seen[1].traced, seen[0].traced);
+}
+
+// URIs with mode=ro open read-only; a directory is not a database.
+TEST(Differential, UriModesAndDirectories) {
+  std::string path = g_dir + "/uri.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE u (x INT)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  std::string uri = "file:" + path + "?mode=ro";
+  ASSERT_EQ(sqlite3_open_v2(uri.c_str(), &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_db_readonly(db, "main"), 1);
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO u VALUES (1)", nullptr, nullptr, nullptr), SQLITE_READONLY);
+  EXPECT_STREQ(sqlite3_errmsg(db), "attempt to write a readonly database");
+  sqlite3_close(db);
+  EXPECT_EQ(sqlite3_open(g_dir.c_str(), &db), SQLITE_CANTOPEN);
+  EXPECT_STREQ(sqlite3_errmsg(db), "unable to open database file");
+  sqlite3_close(db);
+}
+
 // What the route does not do like SQLite yet (docs/status.md); enable a
 // test here when its gap is closed.
 TEST(Differential, DISABLED_KnownGaps) {
@@ -571,7 +627,7 @@ TEST(Streaming, LargeResultsKeepMemoryBounded) {
   ASSERT_EQ(sqlite3_exec(db,
                          "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT);"
                          "INSERT INTO big (pad) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
-                         "SELECT i + 1 FROM n WHERE i < 300000) SELECT "
+                         "SELECT i + 1 FROM n WHERE i < 600000) SELECT "
                          "'0123456789012345678901234567890123456789012345678901234567890123456789"
                          "0123456789012345678901234567890123456789' FROM n",
                          nullptr, nullptr, nullptr),
@@ -586,10 +642,15 @@ TEST(Streaming, LargeResultsKeepMemoryBounded) {
     bytes += sqlite3_column_bytes(st, 1);
   }
   EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
-  EXPECT_EQ(rows, 300000);
+  EXPECT_EQ(rows, 600000);
   long grown = MaxRssKb() - before;
-  // The result is ~40 MB of text; streaming keeps the peak far below it.
-  EXPECT_LT(grown, 8 * 1024) << "peak memory grew by " << grown << " kB for " << bytes << " bytes";
+  // The result is ~66 MB of text; streaming keeps the peak far below it.
+#if defined(__SANITIZE_ADDRESS__)
+  const long bound = 40 * 1024;  // plus AddressSanitizer's quarantine (scripts/test: 16 MB)
+#else
+  const long bound = 8 * 1024;
+#endif
+  EXPECT_LT(grown, bound) << "peak memory grew by " << grown << " kB for " << bytes << " bytes";
   sqlite3_close(db);
 }
 
