@@ -1,4 +1,5 @@
 #include "libsqlite3-compat/catalog/ddl.h"
+#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,12 +12,6 @@
 namespace litelift::compat {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
 
@@ -72,10 +67,7 @@ std::string GroupText(const std::vector<sql::Token>& tokens, std::string_view sq
 // SQLite names an unnamed one in its message), expression}.
 std::vector<std::pair<std::string, std::string>> Checks(const std::string& create_sql) {
   std::vector<std::pair<std::string, std::string>> out;
-  std::vector<sql::Token> tokens;
-  for (const auto& t : sql::Tokenize(create_sql)) {
-    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
-  }
+  std::vector<sql::Token> tokens = sql::SignificantTokens(create_sql);
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (!sql::IsWord(tokens[i], "CHECK")) continue;
     if (tokens[i + 1].text != "(") continue;
@@ -260,10 +252,7 @@ bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schem
     return false;
   }
   std::string where;
-  std::vector<sql::Token> tokens;
-  for (const auto& t : sql::Tokenize(o.sql)) {
-    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
-  }
+  std::vector<sql::Token> tokens = sql::SignificantTokens(o.sql);
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (sql::IsWord(tokens[i], "WHERE")) {
       std::string pg;
@@ -282,10 +271,7 @@ bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schem
 
 bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                 std::vector<std::string>* out, std::string* error) {
-  std::vector<sql::Token> tokens;
-  for (const auto& t : sql::Tokenize(o.sql)) {
-    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) tokens.push_back(t);
-  }
+  std::vector<sql::Token> tokens = sql::SignificantTokens(o.sql);
   // CREATE [TEMP] VIEW [IF NOT EXISTS] [schema.]name [(cols)] AS select
   size_t i = 0;
   while (i < tokens.size() && !sql::IsWord(tokens[i], "VIEW")) ++i;

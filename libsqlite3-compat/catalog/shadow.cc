@@ -1,4 +1,5 @@
 #include "libsqlite3-compat/catalog/shadow.h"
+#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,12 +9,6 @@
 namespace litelift::compat {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Text(sqlite3_stmt* s, int col) {
   const unsigned char* t = SQ(sqlite3_column_text)(s, col);

@@ -1,4 +1,5 @@
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,12 +16,6 @@
 namespace litelift::compat {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // What the authorizer saw while the shadow prepared a statement.
 struct Actions {

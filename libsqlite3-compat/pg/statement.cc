@@ -3,6 +3,7 @@
 #include <map>
 
 #include "libsqlite3-compat/catalog/ddl.h"
+#include "libsqlite3-compat/text.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
@@ -15,18 +16,8 @@ namespace litelift::compat {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::vector<sql::Token> Words(const char* text) {
-  std::vector<sql::Token> out;
-  for (const auto& t : sql::Tokenize(text != nullptr ? text : "")) {
-    if (t.type != sql::TokenType::kSpace && t.type != sql::TokenType::kComment) out.push_back(t);
-  }
-  return out;
+  return sql::SignificantTokens(text != nullptr ? text : "");
 }
 
 constexpr const char* kStmtSavepoint = "litelift_stmt";

@@ -145,6 +145,14 @@ std::vector<Token> Tokenize(std::string_view sql) {
   return tokens;
 }
 
+std::vector<Token> SignificantTokens(std::string_view sql) {
+  std::vector<Token> out;
+  for (const Token& t : Tokenize(sql)) {
+    if (t.type != TokenType::kSpace && t.type != TokenType::kComment) out.push_back(t);
+  }
+  return out;
+}
+
 std::string_view NameText(const Token& token, std::string* storage) {
   if (token.type != TokenType::kQuotedName) return token.text;
   char open = token.text.front();

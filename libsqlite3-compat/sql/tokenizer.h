@@ -31,6 +31,9 @@ struct Token {
 // Splits sql into tokens; concatenating their texts gives sql back.
 std::vector<Token> Tokenize(std::string_view sql);
 
+// The tokens of sql without spaces and comments.
+std::vector<Token> SignificantTokens(std::string_view sql);
+
 // The name a kQuotedName or kWord token denotes ("a""b" -> a"b, [x] -> x).
 std::string_view NameText(const Token& token, std::string* storage);
 

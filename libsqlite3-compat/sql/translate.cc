@@ -1,4 +1,5 @@
 #include "libsqlite3-compat/sql/translate.h"
+#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <deque>
@@ -13,29 +14,8 @@ namespace litelift::compat::sql {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool Contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
-}
-
-// Tokens without spaces and comments.
-std::vector<Token> Significant(std::string_view sql) {
-  std::vector<Token> out;
-  for (const Token& t : Tokenize(sql)) {
-    if (t.type != TokenType::kSpace && t.type != TokenType::kComment) out.push_back(t);
-  }
-  return out;
 }
 
 bool IsOp(const Token& t, std::string_view op) {
@@ -441,7 +421,7 @@ std::string PgTypeForDeclared(std::string_view declared_type) {
 }
 
 Translation TranslateStatement(const TranslateInput& input) {
-  Context cx{input, Significant(input.sql)};
+  Context cx{input, SignificantTokens(input.sql)};
   Translation tr;
   if (cx.tokens.empty()) {
     tr.error = "litelift: empty statement";
