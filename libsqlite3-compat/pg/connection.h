@@ -122,6 +122,7 @@ class Connection {
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
   std::map<std::string, std::string> prepared;
+  int prepared_count = 0;              // names them: litelift_<n>
   int prepared_generation = 0;
   shim::RemoteHandle* handle = nullptr;
   std::vector<Statement*> statements;  // in creation order

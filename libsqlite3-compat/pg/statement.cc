@@ -457,7 +457,7 @@ int Statement::StartServer() {
   auto it = conn->prepared.find(key);
   std::string name = it != conn->prepared.end()
                          ? it->second
-                         : "litelift_" + std::to_string(conn->prepared.size() + 1);
+                         : "litelift_" + std::to_string(++conn->prepared_count);
 
   bool write = !SQ(sqlite3_stmt_readonly)(shadow);
   bool lock = write && conn->NeedsWriteLock();
@@ -487,29 +487,46 @@ int Statement::StartServer() {
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
     return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(conn->pg));
   }
+  // The wrapping commands are prepared once per session too, first in the
+  // pipeline, where nothing before them can fail.
   bool sent = true;
-  for (const auto& cmd : pre) {
-    sent = sent && PQsendQueryParams(conn->pg, cmd.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  int pre_results = 0, post_results = 0;
+  auto wrap_name = [this](const std::string& cmd) -> std::string& {
+    std::string k = cmd;
+    k.push_back('\x1f');
+    return conn->prepared[k];
+  };
+  for (const auto* list : {&pre, &post}) {
+    for (const auto& cmd : *list) {
+      std::string& wname = wrap_name(cmd);
+      if (!wname.empty()) continue;
+      wname = "litelift_" + std::to_string(++conn->prepared_count);
+      sent = sent && PQsendPrepare(conn->pg, wname.c_str(), cmd.c_str(), 0, nullptr);
+      ++pre_results;
+    }
   }
+  auto send = [&](const std::string& cmd, int* results) {
+    ++*results;
+    return PQsendQueryPrepared(conn->pg, wrap_name(cmd).c_str(), 0, nullptr, nullptr, nullptr, 0) != 0;
+  };
+  for (const auto& cmd : pre) sent = sent && send(cmd, &pre_results);
   bool preparing = it == conn->prepared.end();
   if (preparing) {
     sent = sent && PQsendPrepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data());
   }
   sent = sent && PQsendQueryPrepared(conn->pg, name.c_str(), n, values.data(), lengths.data(),
                                      formats.data(), 0);
-  for (const auto& cmd : post) {
-    sent = sent && PQsendQueryParams(conn->pg, cmd.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
-  }
+  for (const auto& cmd : post) sent = sent && send(cmd, &post_results);
   if (pipelined) sent = sent && PQpipelineSync(conn->pg);
   if (!sent) {
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " +
                                             ErrorText(conn->pg));
   }
   pipeline_open = pipelined;
-  post_commands = static_cast<int>(post.size());
+  post_commands = post_results;
   // What comes before the statement: a failure there (the write lock's
   // timeout) is the statement's failure.
-  int before = static_cast<int>(pre.size()) + (preparing ? 1 : 0);
+  int before = pre_results + (preparing ? 1 : 0);
   PgResult failure;
   for (int i = 0; i < before; ++i) {
     PgResult r = ReadCommand(conn->pg);
