@@ -65,7 +65,7 @@ class Statement {
   // Execution state.
   bool started = false;
   bool done = false;
-  enum class Wrap { kNone, kTransaction, kSavepoint };
+  enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint };
   Wrap wrap = Wrap::kNone;     // what the statement runs inside
   bool pipeline_open = false;  // results after the statement not yet read
   int post_commands = 0;       // commands pipelined after the statement

@@ -464,16 +464,18 @@ int Statement::StartServer() {
   std::vector<std::string> pre, post;
   commit_pending = false;
   if (conn->Autocommit()) {
-    if (lock || (write && conn->commit_hook != nullptr)) {
+    if (write && conn->commit_hook != nullptr) {
+      // A commit hook may veto the commit: an explicit transaction, committed
+      // after the statement once the hook agrees.
       wrap = Wrap::kTransaction;
       pre = {"BEGIN"};
       if (lock) pre.push_back(conn->WriteLockSql());
-      // A commit hook may veto the commit: leave it for after the statement.
-      if (conn->commit_hook != nullptr) {
-        commit_pending = true;
-      } else {
-        post = {"COMMIT"};
-      }
+      commit_pending = true;
+    } else if (lock) {
+      // The pipeline's implicit transaction (it commits at the sync point)
+      // holds the lock for exactly the statement.
+      wrap = Wrap::kImplicit;
+      pre = {conn->WriteLockSql()};
     } else {
       wrap = Wrap::kNone;
     }
