@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -606,6 +607,54 @@ TEST(Concurrency, BusyHandlerIsAsked) {
   EXPECT_EQ(state.calls, 3);
   sqlite3_close(a);
   sqlite3_close(b);
+}
+
+// Serialized mode: connections on many threads, and one connection shared
+// by several, as SQLite allows.
+TEST(Threads, ManyWritersAndASharedConnection) {
+  std::string path = g_dir + "/threads.db";
+  sqlite3* setup = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &setup), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(setup, "CREATE TABLE t (id INTEGER PRIMARY KEY, who INT)", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      sqlite3* db = nullptr;
+      if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) ++failures;
+      sqlite3_busy_timeout(db, 10000);
+      sqlite3_stmt* ins = nullptr;
+      sqlite3_prepare_v2(db, "INSERT INTO t (who) VALUES (?)", -1, &ins, nullptr);
+      for (int i = 0; i < 100; ++i) {
+        sqlite3_bind_int(ins, 1, w);
+        if (sqlite3_step(ins) != SQLITE_DONE) ++failures;
+        sqlite3_reset(ins);
+      }
+      sqlite3_finalize(ins);
+      sqlite3_close(db);
+    });
+  }
+  // Two more threads share the setup connection for reads.
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(setup, "SELECT count(*) FROM t", -1, &st, nullptr) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_ROW) {
+          ++failures;
+        }
+        sqlite3_finalize(st);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_NE(Describe(setup, "SELECT count(*), count(DISTINCT who), max(id) FROM t")
+                .find("row: int 400 | int 4 | int 400"),
+            std::string::npos);
+  sqlite3_close(setup);
 }
 
 long MaxRssKb() {
