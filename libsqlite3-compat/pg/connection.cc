@@ -120,6 +120,29 @@ bool ParentExists(const std::string& path) {
   return stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// Whether a statement returns at most one row, by SQLite's own plan for
+// it: a lookup of one rowid or one primary key, with nothing joined. Such
+// results are read whole (cheaper than row by row); others stream.
+bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
+  if (!SQ(sqlite3_stmt_readonly)(stmt)) return false;
+  std::string sql = std::string("EXPLAIN QUERY PLAN ") + SQ(sqlite3_sql)(stmt);
+  sqlite3_stmt* plan = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow, sql.c_str(), -1, &plan, nullptr) != SQLITE_OK) return false;
+  int lines = 0;
+  bool lookup = false;
+  while (SQ(sqlite3_step)(plan) == SQLITE_ROW) {
+    ++lines;
+    const char* d = reinterpret_cast<const char*>(SQ(sqlite3_column_text)(plan, 3));
+    std::string detail = d != nullptr ? d : "";
+    lookup = detail.rfind("SEARCH ", 0) == 0 &&
+             (detail.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos ||
+              (detail.find("USING PRIMARY KEY (") != std::string::npos &&
+               detail.find('>') == std::string::npos && detail.find('<') == std::string::npos));
+  }
+  SQ(sqlite3_finalize)(plan);
+  return lines == 1 && lookup;
+}
+
 }  // namespace
 
 int Connection::SQ_GetAutocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()); }
@@ -416,6 +439,7 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   }
   stmt->generation = schema_generation;
   if (kind == Statement::Kind::kServer) {
+    stmt->single_row_result = AtMostOneRow(shadow.db(), sh);
     stmt->translation = Translate(sh);
     if (!stmt->translation.error.empty()) {
       std::string message = stmt->translation.error;

@@ -70,6 +70,8 @@ class Statement {
   bool pipeline_open = false;  // results after the statement not yet read
   int post_commands = 0;       // commands pipelined after the statement
   PgResult post_error;         // the first of them that failed
+  PgResult whole_result_;      // a result read whole (single_row_result)
+  int whole_row_ = 0;          // the next of its rows
   bool took_lock = false;      // the statement took the write lock
   bool commit_pending = false; // autocommit wrap left for the commit hook to decide
   std::chrono::steady_clock::time_point began;  // for the profile callback
@@ -79,6 +81,7 @@ class Statement {
   bool row_active = false;
   int last_rc = SQLITE_OK;
   int generation = 0;          // the schema generation it was prepared for
+  bool single_row_result = false;  // at most one row: read whole, not row by row
 
   // Prepares the shadow statement and translation again after a schema
   // change (SQLite's automatic re-prepare). Returns an SQLite code.

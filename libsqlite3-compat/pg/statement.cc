@@ -58,7 +58,9 @@ int Statement::Step() {
 }
 
 int Statement::Reset() {
-  if (kind == Kind::kServer && started && !done) {
+  if (kind == Kind::kServer && started && !done && whole_result_) {
+    FinishServer(whole_result_.release());
+  } else if (kind == Kind::kServer && started && !done) {
     // Abandoned mid-result: read the rest (it completes the statement).
     for (PgResult r; (r = NextResult());) {
       if (PQresultStatus(r.get()) != PGRES_SINGLE_TUPLE) {
@@ -69,6 +71,7 @@ int Statement::Reset() {
     FinishPipeline();
   }
   pending.clear();
+  whole_result_.reset();
   if (conn->streaming == this) conn->streaming = nullptr;
   streaming = false;
   ClearRow();
@@ -544,11 +547,9 @@ int Statement::StartServer() {
     if (write) conn->changes = 0;
     return rc;
   }
-  if (pipelined) {
-    PQsetSingleRowMode(conn->pg);  // applies to the statement, now at the head
-  } else {
-    PQsetSingleRowMode(conn->pg);
-  }
+  // Row by row, so that large results stream in bounded memory (in a
+  // pipeline it applies to the statement, now at the head of the queue).
+  if (!single_row_result) PQsetSingleRowMode(conn->pg);
   took_lock = lock;
   streaming = true;
   conn->streaming = this;
@@ -603,19 +604,34 @@ int Statement::FinishServer(PGresult* final_result) {
 
 int Statement::NextServerRow() {
   for (;;) {
-    PgResult r = NextResult();
-    if (!r) return FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
-    ExecStatusType st = PQresultStatus(r.get());
-    if (st != PGRES_SINGLE_TUPLE) return FinishServer(r.release());
+    PgResult r;
+    if (whole_result_ && whole_row_ < PQntuples(whole_result_.get())) {
+      // A result read whole: hand out its rows one by one.
+      r.reset(nullptr);
+    } else if (whole_result_) {
+      return FinishServer(whole_result_.release());
+    } else {
+      r = NextResult();
+      if (!r) return FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
+      ExecStatusType st = PQresultStatus(r.get());
+      if (st == PGRES_TUPLES_OK && PQntuples(r.get()) > 0) {
+        whole_result_ = std::move(r);
+        whole_row_ = 0;
+        continue;
+      }
+      if (st != PGRES_SINGLE_TUPLE) return FinishServer(r.release());
+    }
+    const PGresult* res = r ? r.get() : whole_result_.get();
+    int at = r ? 0 : whole_row_++;
     if (running->returns_rowid) {
-      sqlite3_int64 rowid = std::atoll(PQgetvalue(r.get(), 0, 0));
+      sqlite3_int64 rowid = std::atoll(PQgetvalue(res, at, 0));
       if (running->op == SQLITE_INSERT) conn->last_insert_rowid = rowid;
       if (conn->update_hook != nullptr) {
         conn->update_hook(conn->update_arg, running->op, "main", running->table.c_str(), rowid);
       }
       continue;  // the program asked for no rows
     }
-    int ncol = PQnfields(r.get());
+    int ncol = PQnfields(res);
     if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
       if (row != nullptr) SQ(sqlite3_finalize)(row);
       std::string select = "SELECT";
@@ -625,7 +641,7 @@ int Statement::NextServerRow() {
       SQ(sqlite3_prepare_v2)(conn->rows_db, select.c_str(), -1, &row, nullptr);
     }
     SQ(sqlite3_reset)(row);
-    for (int c = 0; c < ncol; ++c) BindServerValue(row, c + 1, r.get(), 0, c);
+    for (int c = 0; c < ncol; ++c) BindServerValue(row, c + 1, res, at, c);
     if (SQ(sqlite3_step)(row) != SQLITE_ROW) {
       return conn->SetError(SQLITE_ERROR, "litelift: cannot hold a row");
     }
