@@ -228,7 +228,7 @@ int TxnState(sqlite3* db, const char* schema) {
   Connection* c = C(db);
   Lock l(c->mu);
   if (schema != nullptr && std::strcmp(schema, "main") != 0) return -1;
-  return c->Autocommit() ? SQLITE_TXN_NONE : SQLITE_TXN_WRITE;
+  return c->Autocommit() ? SQLITE_TXN_NONE : c->txn_level;
 }
 int BusyTimeout(sqlite3* db, int ms) {
   Connection* c = C(db);

@@ -356,6 +356,7 @@ bool Connection::ResetForReuse() {
   trace_mask = 0;
   zombie = false;
   holds_write_lock = false;
+  txn_level = SQLITE_TXN_NONE;
   streaming = nullptr;
   handle = nullptr;
   if (shadow_dirty) {

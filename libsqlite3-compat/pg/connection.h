@@ -136,6 +136,7 @@ class Connection {
   bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
   bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
   bool holds_write_lock = false;       // this transaction is the database's writer
+  int txn_level = SQLITE_TXN_NONE;     // what the open transaction has done (txn_state)
 
   // SQLite's per-connection state.
   int64_t last_insert_rowid = 0;

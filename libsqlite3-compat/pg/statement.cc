@@ -185,7 +185,10 @@ int Statement::StepTxn() {
     if (conn->Autocommit()) Exec(conn->pg, "ROLLBACK");
     return conn->err_code;
   }
-  if (conn->Autocommit()) conn->holds_write_lock = false;  // the transaction ended
+  if (conn->Autocommit()) {  // the transaction ended
+    conn->holds_write_lock = false;
+    conn->txn_level = SQLITE_TXN_NONE;
+  }
   if (immediate && conn->NeedsWriteLock()) {
     if (!conn->Run(conn->WriteLockSql())) {
       // As SQLite: a BEGIN IMMEDIATE that gets SQLITE_BUSY starts nothing.
@@ -196,6 +199,7 @@ int Statement::StepTxn() {
       return conn->SetError(code, message);
     }
     conn->holds_write_lock = true;
+    conn->txn_level = SQLITE_TXN_WRITE;
   }
   return SQLITE_DONE;
 }
@@ -308,6 +312,7 @@ int Statement::StepDdl() {
     } else {
       conn->schema_version = version;
       if (outer && !conn->native_concurrency) conn->holds_write_lock = true;
+      if (outer) conn->txn_level = SQLITE_TXN_WRITE;
     }
   }
   if (!ok) {
@@ -591,6 +596,10 @@ int Statement::FinishServer(PGresult* final_result) {
     return rc;
   }
   if (took_lock && !conn->Autocommit()) conn->holds_write_lock = true;
+  if (!conn->Autocommit()) {
+    int level = SQ(sqlite3_stmt_readonly)(shadow) ? SQLITE_TXN_READ : SQLITE_TXN_WRITE;
+    conn->txn_level = std::max(conn->txn_level, level);
+  }
   const char* tuples = PQcmdTuples(final_result);
   std::string status = PQcmdStatus(final_result);
   bool dml = status.rfind("INSERT", 0) == 0 || status.rfind("UPDATE", 0) == 0 ||

@@ -445,6 +445,30 @@ TEST(Differential, CommitHookTraceProfile) {
   EXPECT_EQ(seen[1].traced, seen[0].traced);
 }
 
+// sqlite3_txn_state follows what the open transaction has done.
+TEST(Differential, TxnState) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE s (x INT)"});
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::vector<int> states;
+    auto step = [&](const char* sql) {
+      sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+      states.push_back(sqlite3_txn_state(db, "main"));
+    };
+    step("BEGIN");
+    step("SELECT count(*) FROM s");
+    step("INSERT INTO s VALUES (1)");
+    step("SELECT count(*) FROM s");
+    step("COMMIT");
+    step("BEGIN IMMEDIATE");
+    step("ROLLBACK");
+    EXPECT_EQ(states, (std::vector<int>{SQLITE_TXN_NONE, SQLITE_TXN_READ, SQLITE_TXN_WRITE,
+                                         SQLITE_TXN_WRITE, SQLITE_TXN_NONE, SQLITE_TXN_WRITE,
+                                         SQLITE_TXN_NONE}))
+        << (db == p.local ? "local" : "routed");
+  }
+}
+
 // URIs with mode=ro open read-only; a directory is not a database.
 TEST(Differential, UriModesAndDirectories) {
   std::string path = g_dir + "/uri.db";
