@@ -556,8 +556,12 @@ TEST(Differential, SchemaChangesReachOtherConnections) {
   ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE later (x INT); INSERT INTO later VALUES (5)", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
-  usleep(100 * 1000);  // the notification travels through the server
-  std::string seen = Describe(b, "SELECT x FROM later");
+  // The notification travels through the server: allow it a moment.
+  std::string seen;
+  for (int i = 0; i < 100 && seen.find("row: int 5") == std::string::npos; ++i) {
+    usleep(50 * 1000);
+    seen = Describe(b, "SELECT x FROM later");
+  }
   EXPECT_NE(seen.find("row: int 5"), std::string::npos) << seen;
   sqlite3_close(a);
   sqlite3_close(b);
@@ -735,9 +739,14 @@ TEST(Interrupt, CancelsTheRunningQuery) {
   ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x INTEGER PRIMARY KEY); INSERT INTO t VALUES (0)",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
-  std::thread canceller([db] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    sqlite3_interrupt(db);
+  std::atomic<bool> finished{false};
+  std::thread canceller([db, &finished] {
+    // Until the query has stopped: an interrupt that arrives before the
+    // query reached the server cancels nothing.
+    while (!finished) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (!finished) sqlite3_interrupt(db);
+    }
   });
   auto start = std::chrono::steady_clock::now();
   // A query that runs for minutes on the server.
@@ -745,6 +754,7 @@ TEST(Interrupt, CancelsTheRunningQuery) {
                         "SELECT count(*) FROM t, (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
                         "SELECT i + 1 FROM n WHERE i < 1000000000) SELECT i FROM n) AS big",
                         nullptr, nullptr, nullptr);
+  finished = true;
   canceller.join();
   EXPECT_EQ(rc, SQLITE_INTERRUPT);
   EXPECT_STREQ(sqlite3_errmsg(db), "interrupted");
