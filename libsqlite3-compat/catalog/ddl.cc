@@ -28,12 +28,12 @@ bool IsKeyword(std::string_view w) {
   return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
 }
 
-// Translates one SQLite expression to the server's form.
-bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
+// Translates a parameterless statement of the schema (a view's SELECT, an
+// expression's SELECT) to the server's form.
+bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* out,
                          std::string* error) {
   sql::TranslateInput in;
-  std::string select = "SELECT " + expr;
-  in.sql = select;
+  in.sql = text;
   in.is_keyword = IsKeyword;
   in.table = [&shadow](std::string_view n) { return shadow.Table(n); };
   sql::Translation tr = sql::TranslateStatement(in);
@@ -41,7 +41,15 @@ bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* o
     *error = tr.error;
     return false;
   }
-  *out = tr.sql.substr(std::string("SELECT ").size());
+  *out = std::move(tr.sql);
+  return true;
+}
+
+// Translates one SQLite expression to the server's form.
+bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
+                         std::string* error) {
+  if (!TranslateSchemaText(shadow, "SELECT " + expr, out, error)) return false;
+  out->erase(0, std::string("SELECT ").size());
   return true;
 }
 
@@ -295,18 +303,12 @@ bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema
     *error = "litelift: cannot read the view " + o.name;
     return false;
   }
-  sql::TranslateInput in;
-  std::string select = o.sql.substr(tokens[i].offset + 2);
-  in.sql = select;
-  in.is_keyword = IsKeyword;
-  in.table = [&shadow](std::string_view n) { return shadow.Table(n); };
-  sql::Translation tr = sql::TranslateStatement(in);
-  if (!tr.error.empty()) {
-    *error = tr.error;
+  std::string select;
+  if (!TranslateSchemaText(shadow, o.sql.substr(tokens[i].offset + 2), &select, error)) {
     return false;
   }
   out->push_back("CREATE VIEW " + Qualified(schema, o.name) +
-                 (columns.empty() ? "" : " (" + columns + ")") + " AS " + tr.sql);
+                 (columns.empty() ? "" : " (" + columns + ")") + " AS " + select);
   return true;
 }
 
