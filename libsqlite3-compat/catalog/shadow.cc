@@ -92,6 +92,7 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", shape->name,
         [&](sqlite3_stmt* s) {
           shape->columns.push_back(Text(s, 0));
+          shape->types.push_back(Text(s, 1));
           int k = SQ(sqlite3_column_int)(s, 2);
           if (k > 0) {
             pk.emplace_back(k, Text(s, 0));

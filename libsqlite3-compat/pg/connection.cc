@@ -229,6 +229,26 @@ bool Connection::LoadCatalogFrom(const PGresult* res, std::string* error) {
   return true;
 }
 
+bool Connection::SchemaMayBeStale() {
+  std::string message = SQ(sqlite3_errmsg)(shadow.db());
+  bool missing = message.rfind("no such table", 0) == 0 || message.rfind("no such column", 0) == 0 ||
+                 message.rfind("no such index", 0) == 0 || message.rfind("no such view", 0) == 0;
+  if (!missing || pg == nullptr || streaming != nullptr || !Autocommit()) return false;
+  const char* params[1] = {schema.c_str()};
+  PgResult res(PQexecParams(pg, "SELECT schema_version FROM litelift.databases WHERE db_schema = $1",
+                            1, nullptr, params, nullptr, nullptr, 0));
+  if (!Ok(res.get()) || PQntuples(res.get()) != 1 ||
+      std::atoll(PQgetvalue(res.get(), 0, 0)) == schema_version) {
+    return false;
+  }
+  std::string error;
+  if (!LoadCatalog(&error)) {
+    LL_ERROR("{}", error);
+    return false;
+  }
+  return true;
+}
+
 void Connection::CheckSchemaChanges() {
   if (pg == nullptr || streaming != nullptr) return;
   PQconsumeInput(pg);
@@ -398,6 +418,13 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   SQ(sqlite3_set_authorizer)(shadow.db(), &Authorize, &acts);
   sqlite3_stmt* sh = nullptr;
   int rc = SQ(sqlite3_prepare_v3)(shadow.db(), sql, nbytes, flags, &sh, tail);
+  if (rc != SQLITE_OK && SchemaMayBeStale()) {
+    // Another connection's schema change may not have been announced yet:
+    // SQLite would see it already, so ask the server before failing.
+    acts = Actions();
+    acts.conn = this;
+    rc = SQ(sqlite3_prepare_v3)(shadow.db(), sql, nbytes, flags, &sh, tail);
+  }
   SQ(sqlite3_set_authorizer)(shadow.db(), nullptr, nullptr);
   if (rc != SQLITE_OK) return SetErrorFromShadow(rc);
   ClearError();

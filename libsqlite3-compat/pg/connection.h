@@ -201,6 +201,9 @@ class Connection {
 
   // Reloads the shadow when another connection changed the schema.
   void CheckSchemaChanges();
+  // After a "no such table/column" from the shadow: whether the server's
+  // schema is newer (then it is loaded, and preparing again may succeed).
+  bool SchemaMayBeStale();
   bool LoadCatalog(std::string* error);
   // Loads the shadow from a result of (schema_version, user_version,
   // application_id, type, name, tbl_name, sql) rows.

@@ -493,7 +493,7 @@ int Statement::StartServer() {
     if (lock) pre.push_back(conn->WriteLockSql());
     post = {std::string("RELEASE SAVEPOINT ") + kStmtSavepoint};
   }
-  bool pipelined = !pre.empty() || it == conn->prepared.end();
+  bool pipelined = !pre.empty() || it == conn->prepared.end() || !translation.pre_sql.empty();
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
     return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(conn->pg));
   }
@@ -520,6 +520,26 @@ int Statement::StartServer() {
     return PQsendQueryPrepared(conn->pg, wrap_name(cmd).c_str(), 0, nullptr, nullptr, nullptr, 0) != 0;
   };
   for (const auto& cmd : pre) sent = sent && send(cmd, &pre_results);
+  // A statement that must run first with the same parameters (REPLACE's
+  // deletes); prepared like the statement, its changes are not counted.
+  std::string pre_key, pre_name;
+  bool pre_preparing = false;
+  if (!translation.pre_sql.empty()) {
+    pre_key = translation.pre_sql;
+    pre_key.push_back('\x1f');
+    for (Oid t : types) pre_key += std::to_string(t) + ",";
+    auto p = conn->prepared.find(pre_key);
+    pre_preparing = p == conn->prepared.end();
+    pre_name = pre_preparing ? "litelift_" + std::to_string(++conn->prepared_count) : p->second;
+    if (pre_preparing) {
+      sent = sent && PQsendPrepare(conn->pg, pre_name.c_str(), translation.pre_sql.c_str(), n,
+                                   types.data());
+      ++pre_results;
+    }
+    sent = sent && PQsendQueryPrepared(conn->pg, pre_name.c_str(), n, values.data(),
+                                       lengths.data(), formats.data(), 0);
+    ++pre_results;
+  }
   bool preparing = it == conn->prepared.end();
   if (preparing) {
     sent = sent && PQsendPrepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data());
@@ -543,6 +563,7 @@ int Statement::StartServer() {
     if (!Ok(r.get()) && !failure) failure = std::move(r);
   }
   if (preparing && !failure) conn->prepared.emplace(key, name);
+  if (pre_preparing && !failure) conn->prepared.emplace(pre_key, pre_name);
   if (failure) {
     // The statement itself was skipped; read it and the rest.
     PgResult skipped = ReadCommand(conn->pg);

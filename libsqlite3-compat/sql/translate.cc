@@ -304,6 +304,58 @@ void ExpandStars(Context& cx) {
   }
 }
 
+// The PRIMARY KEY and UNIQUE column sets of shape whose columns are all
+// given by the INSERT (a key not given takes fresh values: no conflict).
+std::vector<std::vector<std::string>> UsableKeys(const TableShape& shape,
+                                                 const std::vector<std::string>& listed) {
+  std::vector<std::vector<std::string>> keys, usable;
+  if (!shape.primary_key.empty()) keys.push_back(shape.primary_key);
+  keys.insert(keys.end(), shape.unique_keys.begin(), shape.unique_keys.end());
+  for (const auto& key : keys) {
+    bool given = std::all_of(key.begin(), key.end(), [&](const std::string& col) {
+      return std::any_of(listed.begin(), listed.end(),
+                         [&](const std::string& l) { return Lower(l) == Lower(col); });
+    });
+    if (given) usable.push_back(key);
+  }
+  return usable;
+}
+
+// INSERT OR REPLACE as SQLite does it: first delete every row that the new
+// rows conflict with on any PRIMARY KEY or UNIQUE constraint, then insert.
+// Returns that DELETE ("" when no constraint can conflict); the new rows
+// are the statement's own VALUES or SELECT, with the same parameters.
+std::string ReplaceDeletes(Context& cx, const TableShape& shape,
+                           const std::vector<std::string>& listed, size_t source_start,
+                           size_t source_end) {
+  std::string where;
+  for (const auto& key : UsableKeys(shape, listed)) {
+    std::string left, right;
+    for (const auto& col : key) {
+      std::string type = "text";
+      for (size_t k = 0; k < shape.columns.size(); ++k) {
+        if (Lower(shape.columns[k]) == Lower(col) && k < shape.types.size()) {
+          type = PgTypeForDeclared(shape.types[k]);
+        }
+      }
+      left += (left.empty() ? "" : ", ") + Ident(shape.name) + "." + Ident(col);
+      right += (right.empty() ? "" : ", ") + std::string("litelift_new.") + Ident(col) + "::" + type;
+    }
+    where += (where.empty() ? "" : " OR ") + ("(" + left + ") = (" + right + ")");
+  }
+  if (where.empty() || source_start >= source_end || IsWord(cx.tokens[source_start], "DEFAULT")) {
+    return "";
+  }
+  int positional = cx.positional;
+  std::vector<int> parameters = cx.parameters;
+  std::string source;
+  EmitRange(cx, source_start, source_end, source);
+  cx.positional = positional;  // the INSERT numbers them again, the same way
+  cx.parameters = parameters;
+  return "DELETE FROM " + Ident(shape.name) + " USING (" + source + ") AS litelift_new (" +
+         ColumnList(listed) + ") WHERE " + where;
+}
+
 Translation TranslateInsert(Context& cx) {
   Translation tr;
   auto& tk = cx.tokens;
@@ -347,8 +399,26 @@ Translation TranslateInsert(Context& cx) {
   }
   bool explicit_columns = !listed.empty();
   if (listed.empty() && shape != nullptr) listed = shape->columns;
+  // Where the rows come from: VALUES ... or SELECT ..., after the columns.
+  size_t source_start = j;
+  if (j < tk.size() && IsOp(tk[j], "(")) {
+    for (size_t k = j + 1; k < tk.size(); ++k) {
+      if (IsOp(tk[k], ")")) {
+        source_start = k + 1;
+        break;
+      }
+    }
+  }
 
   size_t returning = FindTopLevel(cx, after_table, "RETURNING");
+  // REPLACE on one key is an upsert on it; on several keys the rows that
+  // conflict on any of them are deleted first (emitted first: its
+  // parameters are numbered as the statement's own).
+  bool replace_by_delete = conflict == "REPLACE" && shape != nullptr &&
+                           UsableKeys(*shape, listed).size() > 1;
+  if (replace_by_delete) {
+    tr.pre_sql = ReplaceDeletes(cx, *shape, listed, source_start, returning);
+  }
   std::string out = "INSERT INTO ";
   if (!explicit_columns && shape != nullptr && shape->hidden_rowid && j < tk.size() &&
       !IsWord(tk[j], "DEFAULT")) {
@@ -362,15 +432,13 @@ Translation TranslateInsert(Context& cx) {
   }
   if (conflict == "IGNORE") {
     out += " ON CONFLICT DO NOTHING";
-  } else if (conflict == "REPLACE") {
+  } else if (conflict == "REPLACE" && !replace_by_delete) {
     if (shape == nullptr) {
       tr.error = "litelift: INSERT OR REPLACE into an unknown table " + table_name;
       return tr;
     }
-    std::vector<std::string> key =
-        !shape->primary_key.empty() ? shape->primary_key
-        : !shape->unique_keys.empty() ? shape->unique_keys.front()
-                                      : std::vector<std::string>{};
+    std::vector<std::vector<std::string>> keys = UsableKeys(*shape, listed);
+    std::vector<std::string> key = !keys.empty() ? keys.front() : std::vector<std::string>{};
     if (!key.empty()) {
       std::string sets;
       for (const auto& c : shape->columns) {
@@ -379,8 +447,12 @@ Translation TranslateInsert(Context& cx) {
         if (in_key) continue;
         bool is_listed = std::any_of(listed.begin(), listed.end(),
                                      [&](const std::string& l) { return Lower(l) == Lower(c); });
-        sets += (sets.empty() ? "" : ", ") + Ident(c) + " = " +
-                (is_listed ? "excluded." + Ident(c) : std::string("DEFAULT"));
+        std::string value = is_listed ? "excluded." + Ident(c) : std::string("DEFAULT");
+        if (!is_listed && Lower(c) == Lower(shape->rowid_column)) {
+          // The new row gets the next rowid, as SQLite's delete-and-insert.
+          value = "(SELECT max(" + Ident(c) + ") + 1 FROM " + Ident(shape->name) + ")";
+        }
+        sets += (sets.empty() ? "" : ", ") + Ident(c) + " = " + value;
       }
       if (shape->hidden_rowid) {
         // REPLACE deletes the old row and inserts a new one: a new rowid.

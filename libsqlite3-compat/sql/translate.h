@@ -20,6 +20,7 @@ namespace litelift::compat::sql {
 struct TableShape {
   std::string name;                      // as created
   std::vector<std::string> columns;      // in declared order
+  std::vector<std::string> types;        // their declared types
   std::vector<std::string> primary_key;  // in key order
   std::string rowid_column;              // the INTEGER PRIMARY KEY column, or ""
   bool without_rowid = false;            // WITHOUT ROWID
@@ -47,6 +48,9 @@ struct Translation {
   std::vector<int> parameters; // the SQLite parameter indexes the text uses
   int op = 0;                  // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
   std::string table;           // the table it changes, as created
+  // A statement to run first, in the same transaction, with the same
+  // parameters (REPLACE deletes the rows it conflicts with), or "".
+  std::string pre_sql;
   std::string error;           // non-empty: not translatable; names the construct
 };
 

@@ -17,8 +17,11 @@ const std::set<std::string> kKeywords = {"SELECT", "FROM", "WHERE", "INSERT", "I
                                          "DEFAULT", "LIKE", "GLOB", "IS", "JOIN", "ON"};
 
 Translation T(const std::string& sql) {
-  static TableShape files{"Files", {"path", "mtime", "size"}, {"path"}, "", false, {}};
-  static TableShape notes{"notes", {"id", "body"}, {"id"}, "id", false, {}};
+  static TableShape files{"Files", {"path", "mtime", "size"}, {"TEXT", "REAL", "INT"}, {"path"},
+                          "litelift_rowid", false, true, {}};
+  static TableShape notes{"notes", {"id", "body"}, {"INTEGER", "TEXT"}, {"id"}, "id", false,
+                          false, {{"body"}}};
+  static TableShape kv{"kv", {"k", "v"}, {"TEXT", "TEXT"}, {"k"}, "", true, false, {}};
   TranslateInput in;
   in.sql = sql;
   in.parameter_index = [](std::string_view n) { return n == ":a" ? 1 : n == "@b" ? 2 : 0; };
@@ -30,7 +33,7 @@ Translation T(const std::string& sql) {
   in.table = [](std::string_view n) -> const TableShape* {
     std::string l(n);
     for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return l == "files" ? &files : l == "notes" ? &notes : nullptr;
+    return l == "files" ? &files : l == "notes" ? &notes : l == "kv" ? &kv : nullptr;
   };
   return TranslateStatement(in);
 }
@@ -56,13 +59,17 @@ TEST(Translate, Pairs) {
       {"INSERT INTO notes (body) VALUES (?)",
        "INSERT INTO \"notes\" (\"body\") VALUES($1) RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" VALUES($1, $2, $3) ON CONFLICT DO NOTHING"},
+       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES($1, $2, $3) ON CONFLICT DO "
+       "NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" VALUES($1, $2, $3) ON CONFLICT (\"path\") DO UPDATE SET "
-       "\"mtime\" = excluded.\"mtime\", \"size\" = excluded.\"size\""},
+       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES($1, $2, $3) ON CONFLICT "
+       "(\"path\") DO UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = excluded.\"size\", "
+       "\"litelift_rowid\" = (SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING "
+       "\"litelift_rowid\""},
       {"REPLACE INTO files (path, mtime) VALUES (?, ?)",
        "INSERT INTO \"files\" (\"path\", \"mtime\") VALUES($1, $2) ON CONFLICT (\"path\") DO "
-       "UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT"},
+       "UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, \"litelift_rowid\" = "
+       "(SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
       {"INSERT INTO notes (body) VALUES('x') RETURNING id",
        "INSERT INTO \"notes\" (\"body\") VALUES('x') RETURNING \"id\""},
   };
@@ -73,6 +80,25 @@ TEST(Translate, Pairs) {
   }
 }
 
+// REPLACE first deletes the rows the new ones conflict with, on every key.
+TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
+  Translation tr = T("INSERT OR REPLACE INTO notes (id, body) VALUES (?, ?), (?, 'x')");
+  EXPECT_EQ(tr.pre_sql,
+            "DELETE FROM \"notes\" USING (VALUES($1, $2), ($3, 'x')) AS litelift_new (\"id\", "
+            "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
+            "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
+  EXPECT_EQ(tr.sql,
+            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES($1, $2), ($3, 'x') RETURNING \"id\"");
+  // A key whose columns are not given cannot conflict (it takes fresh
+  // values): one key left, an upsert on it.
+  Translation one = T("REPLACE INTO notes (body) VALUES (?)");
+  EXPECT_EQ(one.pre_sql, "");
+  EXPECT_EQ(one.sql,
+            "INSERT INTO \"notes\" (\"body\") VALUES($1) ON CONFLICT (\"body\") DO UPDATE SET \"id\" "
+            "= (SELECT max(\"id\") + 1 FROM \"notes\") RETURNING \"id\"");
+  EXPECT_EQ(T("INSERT INTO notes (body) VALUES (?)").pre_sql, "");
+}
+
 TEST(Translate, ReportsWhatItCannotDo) {
   EXPECT_NE(T("SELECT a FROM t WHERE a GLOB 'x*'").error.find("GLOB"), std::string::npos);
   EXPECT_NE(T("SELECT a FROM t WHERE a REGEXP 'x'").error.find("REGEXP"), std::string::npos);
@@ -81,7 +107,8 @@ TEST(Translate, ReportsWhatItCannotDo) {
 TEST(Translate, ReturnsRowidOnlyWhenAsked) {
   EXPECT_TRUE(T("INSERT INTO notes (body) VALUES (1)").returns_rowid);
   EXPECT_FALSE(T("INSERT INTO notes (body) VALUES (1) RETURNING id").returns_rowid);
-  EXPECT_FALSE(T("INSERT INTO files VALUES (1, 2, 3)").returns_rowid);
+  EXPECT_TRUE(T("INSERT INTO files VALUES (1, 2, 3)").returns_rowid);  // its hidden rowid
+  EXPECT_FALSE(T("INSERT INTO kv VALUES (1, 2)").returns_rowid);        // WITHOUT ROWID
 }
 
 TEST(PgTypeForDeclared, Affinity) {
