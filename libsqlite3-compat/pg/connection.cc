@@ -360,25 +360,7 @@ bool Connection::ResetForReuse() {
     fk_role_changed = false;
   }
   SQ(sqlite3_busy_timeout)(shadow.db(), 0);
-  last_insert_rowid = changes = total_changes = 0;
-  ClearError();
-  extended_codes = false;
-  busy_timeout_ms = 0;
-  busy_handler = nullptr;
-  authorizer = nullptr;
-  commit_hook = nullptr;
-  rollback_hook = nullptr;
-  update_hook = nullptr;
-  progress = nullptr;
-  legacy_trace = nullptr;
-  profile = nullptr;
-  trace_cb = nullptr;
-  trace_mask = 0;
-  zombie = false;
-  holds_write_lock = false;
-  txn_level = SQLITE_TXN_NONE;
-  streaming = nullptr;
-  handle = nullptr;
+  static_cast<ConnectionState&>(*this) = ConnectionState();  // as a new connection
   if (shadow_dirty) {
     // The program registered functions or changed settings on the shadow:
     // start from a new one.

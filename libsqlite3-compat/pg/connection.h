@@ -110,35 +110,15 @@ class Statement {
   PgResult NextResult();
 };
 
-class Connection {
- public:
-  std::recursive_mutex mu;
-  std::string dsn;
-  std::string schema;      // the database's schema on the server
-  std::string filename;    // as given to open, for sqlite3_db_filename
-  bool memory = false;     // private schema, dropped at close
-  bool readonly = false;
-  PGconn* pg = nullptr;
-  Shadow shadow;
-  sqlite3* rows_db = nullptr;          // holds server rows (see values.h)
-  int schema_generation = 0;           // bumped by every schema change
-  // Server-side prepared statements of this session, by text and parameter
-  // types; dropped when the schema changes.
-  std::map<std::string, std::string> prepared;
-  int prepared_count = 0;              // names them: litelift_<n>
-  int prepared_generation = 0;
+// What one user of a connection can see or set through the C API (and
+// what a connection must not carry over to its next user when reused):
+// SQLite's per-connection state, with its values for a new connection.
+struct ConnectionState {
   shim::RemoteHandle* handle = nullptr;
-  std::vector<Statement*> statements;  // in creation order
   Statement* streaming = nullptr;      // the statement whose rows are arriving
-  int64_t schema_version = 0;
-  bool zombie = false;                 // close_v2 with statements left
-  bool shadow_dirty = false;           // the program changed the shadow (functions, ...)
-  bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
-  bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
-  bool holds_write_lock = false;       // this transaction is the database's writer
   int txn_level = SQLITE_TXN_NONE;     // what the open transaction has done (txn_state)
-
-  // SQLite's per-connection state.
+  bool holds_write_lock = false;       // this transaction is the database's writer
+  bool zombie = false;                 // close_v2 with statements left
   int64_t last_insert_rowid = 0;
   int64_t changes = 0;
   int64_t total_changes = 0;
@@ -167,6 +147,31 @@ class Connection {
   int (*trace_cb)(unsigned, void*, void*, void*) = nullptr;
   unsigned trace_mask = 0;
   void* trace_arg = nullptr;
+
+};
+
+class Connection : public ConnectionState {
+ public:
+  std::recursive_mutex mu;
+  std::string dsn;
+  std::string schema;      // the database's schema on the server
+  std::string filename;    // as given to open, for sqlite3_db_filename
+  bool memory = false;     // private schema, dropped at close
+  bool readonly = false;
+  PGconn* pg = nullptr;
+  Shadow shadow;
+  sqlite3* rows_db = nullptr;          // holds server rows (see values.h)
+  int schema_generation = 0;           // bumped by every schema change
+  // Server-side prepared statements of this session, by text and parameter
+  // types; dropped when the schema changes.
+  std::map<std::string, std::string> prepared;
+  int prepared_count = 0;              // names them: litelift_<n>
+  int prepared_generation = 0;
+  std::vector<Statement*> statements;  // in creation order
+  int64_t schema_version = 0;
+  bool shadow_dirty = false;           // the program changed the shadow (functions, ...)
+  bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
+  bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
 
   // Opens the routed database. Returns an SQLite code; on failure *error.
   int Open(const shim::ModuleRoute& route, const char* filename, int flags,

@@ -556,6 +556,40 @@ TEST(Differential, ImplicitRowids) {
   });
 }
 
+// A closed connection is reused for the next open of its database (warm
+// open), and its next user sees a new connection: no counters, hooks,
+// settings or transaction of the last one.
+TEST(Differential, ReusedConnectionsLookNew) {
+  std::string path = g_dir + "/reuse.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 1234);
+  int commits = 0;
+  sqlite3_commit_hook(db, [](void* p) { ++*static_cast<int*>(p); return 0; }, &commits);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "PRAGMA foreign_keys = ON; CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT "
+                         "UNIQUE); INSERT INTO r (v) VALUES ('a'); BEGIN; INSERT INTO r (v) VALUES ('b')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_last_insert_rowid(db), 2);
+  EXPECT_EQ(sqlite3_close(db), SQLITE_OK);  // rolls the open transaction back
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_last_insert_rowid(db), 0);
+  EXPECT_EQ(sqlite3_changes(db), 0);
+  EXPECT_EQ(sqlite3_total_changes(db), 0);
+  EXPECT_EQ(sqlite3_get_autocommit(db), 1);
+  EXPECT_NE(Describe(db, "PRAGMA foreign_keys").find("row: int 0"), std::string::npos);
+  EXPECT_NE(Describe(db, "SELECT v FROM r").find("row: text 'a'\nfinalize"), std::string::npos);
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO r (v) VALUES ('a')", nullptr, nullptr, nullptr),
+            SQLITE_CONSTRAINT);  // extended codes are off again
+  EXPECT_EQ(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
+  commits = 0;
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO r (v) VALUES ('c')", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(commits, 0);  // the last user's hook is gone
+  sqlite3_close(db);
+}
+
 TEST(Differential, CloseRules) {
   std::string path = g_dir + "/close_rules.db";
   sqlite3* db = nullptr;
