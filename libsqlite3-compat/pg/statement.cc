@@ -612,6 +612,17 @@ int Statement::FinishServer(PGresult* final_result) {
   Unwrap(!ok);
   if (!ok) {
     int rc = conn->SetErrorFromServer(final_result);
+    if (running->rollback_on_constraint && (rc & 0xff) == SQLITE_CONSTRAINT && !conn->Autocommit()) {
+      // OR ROLLBACK: the whole transaction goes, on both sides.
+      int code = conn->err_code;
+      std::string message = conn->err_msg;
+      Exec(conn->pg, "ROLLBACK");
+      SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      conn->holds_write_lock = false;
+      conn->txn_level = SQLITE_TXN_NONE;
+      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+      rc = conn->SetError(code, message);
+    }
     // A data change that fails changed nothing (sqlite3_changes() is 0).
     if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
     return rc;

@@ -430,6 +430,7 @@ Translation TranslateInsert(Context& cx) {
   } else {
     EmitRange(cx, i, returning, out);
   }
+  tr.rollback_on_constraint = conflict == "ROLLBACK";
   if (conflict == "IGNORE") {
     out += " ON CONFLICT DO NOTHING";
   } else if (conflict == "REPLACE" && !replace_by_delete) {
@@ -500,8 +501,20 @@ Translation TranslateStatement(const TranslateInput& input) {
     return tr;
   }
   ExpandStars(cx);
+  if (IsWord(cx.tokens[0], "INSERT") || IsWord(cx.tokens[0], "REPLACE")) return TranslateInsert(cx);
+  // UPDATE OR <conflict>: ABORT and FAIL are PostgreSQL's own behaviour for a
+  // single statement, ROLLBACK ends the transaction; the others need rows
+  // handled one by one, which is not done yet.
+  if (IsWord(cx.tokens[0], "UPDATE") && cx.tokens.size() > 2 && IsWord(cx.tokens[1], "OR")) {
+    std::string conflict = Upper(cx.tokens[2].text);
+    if (conflict == "REPLACE" || conflict == "IGNORE") {
+      tr.error = "litelift: UPDATE OR " + conflict + " is not supported on the postgres route yet";
+      return tr;
+    }
+    tr.rollback_on_constraint = conflict == "ROLLBACK";
+    cx.tokens.erase(cx.tokens.begin() + 1, cx.tokens.begin() + 3);
+  }
   const Token& first = cx.tokens[0];
-  if (IsWord(first, "INSERT") || IsWord(first, "REPLACE")) return TranslateInsert(cx);
   // The first table after FROM or UPDATE or DELETE FROM names rowid aliases.
   for (size_t i = 0; i + 1 < cx.tokens.size(); ++i) {
     if (IsWord(cx.tokens[i], "FROM") || IsWord(cx.tokens[i], "UPDATE")) {

@@ -51,6 +51,8 @@ struct Translation {
   // A statement to run first, in the same transaction, with the same
   // parameters (REPLACE deletes the rows it conflicts with), or "".
   std::string pre_sql;
+  // OR ROLLBACK: a constraint failure rolls the whole transaction back.
+  bool rollback_on_constraint = false;
   std::string error;           // non-empty: not translatable; names the construct
 };
 

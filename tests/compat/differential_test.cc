@@ -201,6 +201,28 @@ TEST(Differential, ReplaceOnEveryKey) {
   });
 }
 
+// OR ROLLBACK ends the transaction on a constraint failure; OR ABORT and
+// OR FAIL fail the statement.
+TEST(Differential, OrRollbackAndAbort) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE o (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+      "INSERT INTO o (v) VALUES ('a')",
+      "BEGIN",
+      "INSERT INTO o (v) VALUES ('b')",
+      "INSERT OR ROLLBACK INTO o (v) VALUES ('a')",
+      "SELECT v FROM o ORDER BY id",
+      "BEGIN",
+      "INSERT INTO o (v) VALUES ('c')",
+      "INSERT OR ABORT INTO o (v) VALUES ('a')",
+      "UPDATE OR ROLLBACK o SET v = 'a' WHERE v = 'c'",
+      "SELECT v FROM o ORDER BY id",
+      "INSERT OR FAIL INTO o (v) VALUES ('a')",
+      "UPDATE OR ABORT o SET v = 'z' WHERE v = 'a'",
+      "SELECT v FROM o ORDER BY id",
+  });
+}
+
 TEST(Differential, ConstraintErrors) {
   Pair p(Name());
   p.Same({
