@@ -50,24 +50,23 @@ std::string SchemaNameForMemory() {
   return name;
 }
 
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
+namespace {
+
+// text between two quote characters, each one inside doubled.
+std::string Enclose(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out.push_back(quote);
     out.push_back(c);
   }
-  out.push_back('"');
+  out.push_back(quote);
   return out;
 }
 
-std::string QuoteLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
+}  // namespace
+
+std::string QuoteIdent(std::string_view name) { return Enclose(name, '"'); }
+
+std::string QuoteLiteral(std::string_view text) { return Enclose(text, '\''); }
 
 }  // namespace litelift::compat

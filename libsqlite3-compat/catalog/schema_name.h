@@ -24,7 +24,8 @@ unsigned Fnv1a32(std::string_view text);
 // text as a PostgreSQL identifier: always quoted, quotes doubled.
 std::string QuoteIdent(std::string_view name);
 
-// text as a PostgreSQL string literal: quotes doubled, E'' when needed.
+// text as a PostgreSQL string literal: quotes doubled (sessions run with
+// standard_conforming_strings on, so backslashes are plain characters).
 std::string QuoteLiteral(std::string_view text);
 
 }  // namespace litelift::compat

@@ -26,15 +26,6 @@ Blob* B(sqlite3_blob* b) {
 }
 using Lock = std::lock_guard<std::recursive_mutex>;
 
-std::string Quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 // Runs one statement of ours on the connection with an integer parameter
 // (and optionally a value); for a SELECT, *value gets the first column.
 int RunOwn(Connection* c, const std::string& sql, sqlite3_int64 rowid, const Blob* write_from,
@@ -75,7 +66,7 @@ int Load(Blob* b, sqlite3_int64 rowid) {
   int type = 0;
   std::string value;
   sqlite3_int64 changes = c->changes, total = c->total_changes;
-  int rc = RunOwn(c, "SELECT " + Quoted(b->column) + " FROM " + Quoted(b->table) +
+  int rc = RunOwn(c, "SELECT " + QuoteIdent(b->column) + " FROM " + QuoteIdent(b->table) +
                          " WHERE rowid = ?",
                   rowid, nullptr, &type, &value);
   c->changes = changes;
@@ -125,7 +116,7 @@ int Write(sqlite3_blob* blob, const void* in, int n, int offset) {
   std::string before = b->bytes;
   std::memcpy(&b->bytes[static_cast<size_t>(offset)], in, static_cast<size_t>(n));
   sqlite3_int64 changes = c->changes, total = c->total_changes;
-  int rc = RunOwn(c, "UPDATE " + Quoted(b->table) + " SET " + Quoted(b->column) +
+  int rc = RunOwn(c, "UPDATE " + QuoteIdent(b->table) + " SET " + QuoteIdent(b->column) +
                          " = ? WHERE rowid = ?",
                   b->rowid, b, nullptr, nullptr);
   c->changes = changes;

@@ -15,7 +15,8 @@ constexpr size_t kMaxIdlePerDsn = 8;
 // SQLite's text is bytes in UTF-8; dates and numbers in one fixed form.
 constexpr const char* kSessionSettings =
     "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
-    "SET extra_float_digits = 3; SET client_min_messages = warning";
+    "SET extra_float_digits = 3; SET client_min_messages = warning; "
+    "SET standard_conforming_strings = on";
 
 std::mutex g_mutex;
 std::map<std::string, std::vector<PGconn*>>* g_idle = nullptr;  // never destroyed
