@@ -38,7 +38,7 @@ int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int
   std::string error;
   int rc;
   try {
-    rc = conn->Open(*route, filename, flags, &error);
+    rc = conn->Open(*route, flags, &error);
   } catch (const std::exception& e) {
     rc = SQLITE_CANTOPEN;
     error = std::string("litelift: ") + e.what();

@@ -145,7 +145,7 @@ bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
 
 }  // namespace
 
-int Connection::SQ_GetAutocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()); }
+bool Connection::Autocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()) != 0; }
 
 NameMapper Connection::Names() {
   NameMapper names;
@@ -265,12 +265,10 @@ void Connection::CheckSchemaChanges() {
   if (reload && Autocommit()) {
     std::string error;
     if (!LoadCatalog(&error)) LL_ERROR("{}", error);
-    for (Statement* s : statements) (void)s;  // prepared statements keep their plans
   }
 }
 
-int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags,
-                     std::string* error) {
+int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* error) {
   dsn = route.dsn;
   filename = route.memory ? "" : route.canonical_path;
   memory = route.memory != 0;
@@ -324,7 +322,6 @@ int Connection::Open(const shim::ModuleRoute& route, const char* name, int flags
     *error = "litelift: cannot open the row holder";
     return SQLITE_CANTOPEN;
   }
-  (void)name;
   LL_INFO("opened {} as schema {}", filename.empty() ? ":memory:" : filename, schema);
   return SQLITE_OK;
 }

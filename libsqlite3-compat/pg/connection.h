@@ -174,8 +174,7 @@ class Connection : public ConnectionState {
   bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
 
   // Opens the routed database. Returns an SQLite code; on failure *error.
-  int Open(const shim::ModuleRoute& route, const char* filename, int flags,
-           std::string* error);
+  int Open(const shim::ModuleRoute& route, int flags, std::string* error);
   // Closes the server session (back to the pool) and the shadow.
   void Shutdown();
 
@@ -217,8 +216,9 @@ class Connection : public ConnectionState {
   // Gives the session to stmt: other statements' pending rows are drained.
   void TakeSession(Statement* stmt);
 
-  bool Autocommit() { return SQ_GetAutocommit() != 0; }
-  int SQ_GetAutocommit();
+  // Whether the program is outside a transaction (the shadow mirrors every
+  // BEGIN/COMMIT/ROLLBACK/SAVEPOINT, so SQLite's own answer is the truth).
+  bool Autocommit();
 
   NameMapper Names();
 

@@ -112,13 +112,5 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
   PQfinish(conn);
 }
 
-int IdleSessionCount() {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  int n = 0;
-  if (g_idle != nullptr) {
-    for (auto& [dsn, v] : *g_idle) n += static_cast<int>(v.size());
-  }
-  return n;
-}
 
 }  // namespace litelift::compat

@@ -37,9 +37,6 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error);
 // one the pool has no room for, is closed. Thread-safe.
 void ReleaseSession(const std::string& dsn, PGconn* conn);
 
-// Number of idle pooled sessions (tests).
-int IdleSessionCount();
-
 }  // namespace litelift::compat
 
 #endif  // LITELIFT_COMPAT_PG_SESSION_H_

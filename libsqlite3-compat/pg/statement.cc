@@ -329,7 +329,9 @@ int Statement::StepDdl() {
 // A data statement runs alone when the program is in autocommit mode and
 // it reads. Otherwise it is pipelined (one round trip) with what keeps
 // SQLite's semantics:
-//   autocommit write:   BEGIN; write lock; statement; COMMIT
+//   autocommit write:   write lock; statement (the pipeline's implicit
+//                       transaction; BEGIN ... COMMIT when a commit hook
+//                       must decide)
 //   in a transaction:   SAVEPOINT; [write lock]; statement; RELEASE
 // so that writers to one database are serialised (SQLITE_BUSY after the
 // busy timeout) and a failing statement inside a transaction fails alone.
