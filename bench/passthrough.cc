@@ -22,7 +22,6 @@
 #include <cstring>
 #include <string>
 #include <vector>
-#include <cstdio>
 
 namespace {
 
@@ -60,8 +59,8 @@ double Workload(int iters, long* calls_out) {
   long calls = 0;
   auto start = std::chrono::steady_clock::now();
   MeasuredLoop(s, iters, &calls);
-  auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
-                .count();
+  auto ns =
+      std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
   sqlite3_finalize(s);
   sqlite3_close(db);
   *calls_out = calls;
@@ -74,10 +73,11 @@ double CallgrindChild(const char* self, bool preload, int iters) {
   int fd = mkstemp(out);
   if (fd < 0) return -1;
   close(fd);
-  std::string cmd = std::string(preload ? "env LD_PRELOAD=" LITELIFT_LIB " " : "env -u LD_PRELOAD ") +
-                    "valgrind --tool=callgrind --callgrind-out-file=" + out +
-                    " --toggle-collect='*MeasuredLoop*' " + self + " --child " +
-                    std::to_string(iters) + " > /dev/null 2>&1";
+  std::string cmd =
+      std::string(preload ? "env LD_PRELOAD=" LITELIFT_LIB " " : "env -u LD_PRELOAD ") +
+      "valgrind --tool=callgrind --callgrind-out-file=" + out +
+      " --toggle-collect='*MeasuredLoop*' " + self + " --child " + std::to_string(iters) +
+      " > /dev/null 2>&1";
   int rc = std::system(cmd.c_str());
   std::string read = std::string("grep -m1 '^summary:' ") + out + " | awk '{print $2}'";
   FILE* p = popen(read.c_str(), "r");
@@ -161,8 +161,7 @@ int main(int argc, char** argv) {
     std::printf("rep %d: native %.2f ns/call, litelift %.2f ns/call\n", r + 1, a, b);
   }
   double mn = Median(native), ms = Median(shim);
-  std::printf("passthrough: %ld calls per run, %d runs each\n", static_cast<long>(iters) * 9,
-              reps);
+  std::printf("passthrough: %ld calls per run, %d runs each\n", static_cast<long>(iters) * 9, reps);
   std::printf("median native   %.2f ns/call\n", mn);
   std::printf("median litelift %.2f ns/call\n", ms);
   double r = Median(ratios);

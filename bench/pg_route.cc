@@ -63,12 +63,13 @@ int main(int argc, char** argv) {
   // The routed database and its table.
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db) == SQLITE_OK, "open");
-  Check(sqlite3_exec(db,
-                     "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT);"
-                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
-                     "SELECT i FROM n",
-                     nullptr, nullptr, nullptr) == SQLITE_OK,
-        "create");
+  Check(
+      sqlite3_exec(db,
+                   "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT);"
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+                   "SELECT i FROM n",
+                   nullptr, nullptr, nullptr) == SQLITE_OK,
+      "create");
   sqlite3_stmt* fill = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO kv (v) VALUES (?)", -1, &fill, nullptr);
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
@@ -84,18 +85,24 @@ int main(int argc, char** argv) {
   // Raw libpq on the same table.
   PGconn* pg = PQconnectdb(dsn);
   Check(PQstatus(pg) == CONNECTION_OK, "PQconnectdb");
-  PGresult* r = PQexec(pg, ("SELECT db_schema FROM litelift.databases WHERE path = '" + path + "'").c_str());
+  PGresult* r =
+      PQexec(pg, ("SELECT db_schema FROM litelift.databases WHERE path = '" + path + "'").c_str());
   Check(PQntuples(r) == 1, "find schema");
   std::string schema = PQgetvalue(r, 0, 0);
   PQclear(r);
   std::string table = "\"" + schema + "\".\"kv\"";
-  PQclear(PQprepare(pg, "sel", ("SELECT \"v\" FROM " + table + " WHERE \"id\" = $1").c_str(), 1, nullptr));
-  PQclear(PQprepare(pg, "ins", ("INSERT INTO " + table + " (\"v\") VALUES ($1) RETURNING \"id\"").c_str(), 1, nullptr));
+  PQclear(PQprepare(pg, "sel", ("SELECT \"v\" FROM " + table + " WHERE \"id\" = $1").c_str(), 1,
+                    nullptr));
+  PQclear(PQprepare(pg, "ins",
+                    ("INSERT INTO " + table + " (\"v\") VALUES ($1) RETURNING \"id\"").c_str(), 1,
+                    nullptr));
 
   sqlite3_stmt* sel = nullptr;
   sqlite3_stmt* ins = nullptr;
-  Check(sqlite3_prepare_v2(db, "SELECT v FROM kv WHERE id = ?", -1, &sel, nullptr) == SQLITE_OK, "prepare select");
-  Check(sqlite3_prepare_v2(db, "INSERT INTO kv (v) VALUES (?)", -1, &ins, nullptr) == SQLITE_OK, "prepare insert");
+  Check(sqlite3_prepare_v2(db, "SELECT v FROM kv WHERE id = ?", -1, &sel, nullptr) == SQLITE_OK,
+        "prepare select");
+  Check(sqlite3_prepare_v2(db, "INSERT INTO kv (v) VALUES (?)", -1, &ins, nullptr) == SQLITE_OK,
+        "prepare insert");
 
   size_t sink = 0;
   auto lite_select = [&](int i) {
@@ -163,7 +170,8 @@ int main(int argc, char** argv) {
     rows[2].ours.push_back(Time(iters / 10, open_close));
     rows[2].base.push_back(Time(std::max(iters / 100, 5), pq_connect));
   }
-  std::printf("postgres route vs raw libpq, %d rounds (medians, microseconds per operation)\n", rounds);
+  std::printf("postgres route vs raw libpq, %d rounds (medians, microseconds per operation)\n",
+              rounds);
   std::printf("%-45s %10s %10s %8s\n", "operation", "litelift", "libpq", "ratio");
   for (const Row& row : rows) {
     double a = Median(row.ours), b = Median(row.base);

@@ -38,7 +38,8 @@ double Batch(const char* program, bool preload, int batch) {
     waitpid(pid, &status, 0);
   }
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-             .count() / batch;
+             .count() /
+         batch;
 }
 
 double Median(std::vector<double> v) {

@@ -42,8 +42,7 @@ int PatchObject(dl_phdr_info* info, Search* search) {
   const ElfW(Dyn)* dynamic = nullptr;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) {
-      dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr +
-                                                   info->dlpi_phdr[i].p_vaddr);
+      dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
     }
   }
   if (dynamic == nullptr) return 0;
@@ -55,11 +54,21 @@ int PatchObject(dl_phdr_info* info, Search* search) {
   bool rela = false;
   for (const ElfW(Dyn)* d = dynamic; d->d_tag != DT_NULL; ++d) {
     switch (d->d_tag) {
-      case DT_JMPREL: jmprel = DynPointer<const ElfW(Rela)>(d->d_un.d_ptr, base); break;
-      case DT_PLTRELSZ: jmprel_size = d->d_un.d_val; break;
-      case DT_SYMTAB: symtab = DynPointer<const ElfW(Sym)>(d->d_un.d_ptr, base); break;
-      case DT_STRTAB: strtab = DynPointer<const char>(d->d_un.d_ptr, base); break;
-      case DT_PLTREL: rela = d->d_un.d_val == DT_RELA; break;
+      case DT_JMPREL:
+        jmprel = DynPointer<const ElfW(Rela)>(d->d_un.d_ptr, base);
+        break;
+      case DT_PLTRELSZ:
+        jmprel_size = d->d_un.d_val;
+        break;
+      case DT_SYMTAB:
+        symtab = DynPointer<const ElfW(Sym)>(d->d_un.d_ptr, base);
+        break;
+      case DT_STRTAB:
+        strtab = DynPointer<const char>(d->d_un.d_ptr, base);
+        break;
+      case DT_PLTREL:
+        rela = d->d_un.d_val == DT_RELA;
+        break;
     }
   }
   if (jmprel == nullptr || symtab == nullptr || strtab == nullptr || !rela) return 0;

@@ -1,7 +1,5 @@
 #include "engine/sqlite_api.h"
 
-#include "engine/direct_bind.h"
-
 #include <dlfcn.h>
 
 #include <cstdio>
@@ -10,13 +8,13 @@
 #include <mutex>
 #include <type_traits>
 
+#include "engine/direct_bind.h"
+
 namespace litelift::engine {
 
 // The generated signatures must be exactly those of the system sqlite3.h.
-#define LL_CHECK(name)                                                   \
-  static_assert(std::is_same_v<decltype(&::name),                        \
-                               decltype(Api::name)::value_type>,         \
-                #name);
+#define LL_CHECK(name) \
+  static_assert(std::is_same_v<decltype(&::name), decltype(Api::name)::value_type>, #name);
 #define LL_HANDLE_FN(R, name, params, args, handles) LL_CHECK(name)
 #define LL_PLAIN_FN(R, name, params, args) LL_CHECK(name)
 #define LL_SPECIAL_FN(R, name, params) LL_CHECK(name)
@@ -38,8 +36,7 @@ char g_library_path[4096];
 void ReportMissing(const char* name) {
   static std::atomic<int> reported{0};
   if (reported.fetch_add(1) < 8) {
-    std::fprintf(stderr, "litelift: %s is not provided by the system libsqlite3\n",
-                 name);
+    std::fprintf(stderr, "litelift: %s is not provided by the system libsqlite3\n", name);
   }
 }
 
@@ -109,10 +106,10 @@ void* InternalTarget(const char* name) {
 #define LL_HANDLE_FN(R, fn, params, args, handles) LL_TARGET(fn)
 #define LL_PLAIN_FN(R, fn, params, args) LL_TARGET(fn)
 #define LL_SPECIAL_FN(R, fn, params)
-#define LL_TARGET(fn)                                                       \
-  if (std::strcmp(name, #fn) == 0) {                                        \
-    auto p = internal::g_api.fn.load(std::memory_order_acquire);            \
-    return p == &Missing_##fn ? nullptr : reinterpret_cast<void*>(p);       \
+#define LL_TARGET(fn)                                                 \
+  if (std::strcmp(name, #fn) == 0) {                                  \
+    auto p = internal::g_api.fn.load(std::memory_order_acquire);      \
+    return p == &Missing_##fn ? nullptr : reinterpret_cast<void*>(p); \
   }
 #include "shim/generated/sqlite3_api.inc"
 #undef LL_HANDLE_FN
@@ -127,8 +124,8 @@ bool IsOurselves(void* handle) {
   Dl_info self{}, found{};
   void* probe = handle != nullptr ? dlsym(handle, "sqlite3_libversion_number") : nullptr;
   return probe != nullptr && dladdr(reinterpret_cast<void*>(&IsOurselves), &self) != 0 &&
-         dladdr(probe, &found) != 0 && self.dli_fname != nullptr &&
-         found.dli_fname != nullptr && std::strcmp(self.dli_fname, found.dli_fname) == 0;
+         dladdr(probe, &found) != 0 && self.dli_fname != nullptr && found.dli_fname != nullptr &&
+         std::strcmp(self.dli_fname, found.dli_fname) == 0;
 }
 
 void ResolveAll() {
@@ -136,8 +133,7 @@ void ResolveAll() {
   if (IsOurselves(handle)) handle = nullptr;
   g_available = handle != nullptr;
   if (!g_available) {
-    std::fprintf(stderr, "litelift: cannot load the system libsqlite3: %s\n",
-                 dlerror());
+    std::fprintf(stderr, "litelift: cannot load the system libsqlite3: %s\n", dlerror());
   } else {
     Dl_info info{};
     void* probe = dlsym(handle, "sqlite3_libversion_number");
@@ -148,13 +144,12 @@ void ResolveAll() {
   auto lookup = [handle](const char* name) -> void* {
     return handle != nullptr ? dlsym(handle, name) : nullptr;
   };
-#define LL_SET(name)                                                         \
-  if (void* fn = lookup(#name)) {                                            \
-    internal::g_api.name.store(                                              \
-        reinterpret_cast<decltype(internal::g_api.name)::value_type>(fn),    \
-        std::memory_order_release);                                          \
-  } else {                                                                   \
-    internal::g_api.name.store(&Missing_##name, std::memory_order_release);  \
+#define LL_SET(name)                                                                             \
+  if (void* fn = lookup(#name)) {                                                                \
+    internal::g_api.name.store(reinterpret_cast<decltype(internal::g_api.name)::value_type>(fn), \
+                               std::memory_order_release);                                       \
+  } else {                                                                                       \
+    internal::g_api.name.store(&Missing_##name, std::memory_order_release);                      \
   }
 #define LL_HANDLE_FN(R, name, params, args, handles) LL_SET(name)
 #define LL_PLAIN_FN(R, name, params, args) LL_SET(name)
@@ -165,9 +160,8 @@ void ResolveAll() {
 #undef LL_SPECIAL_FN
 #undef LL_SET
   if (g_available && std::getenv("LITELIFT_NO_DIRECT_BIND") == nullptr) {
-    g_direct_slots = BindInternalCallsDirectly(g_library_path, [](const char* name) {
-      return InternalTarget(name);
-    });
+    g_direct_slots = BindInternalCallsDirectly(
+        g_library_path, [](const char* name) { return InternalTarget(name); });
   }
 }
 

@@ -36,8 +36,7 @@ extern Api g_api;
 // one load and an indirect jump. A symbol the system library lacks, or a
 // missing library, resolves to a fallback that logs the call and returns an
 // SQLite error (SQLITE_ERROR, NULL, 0 or nothing, by return type).
-#define LL_REAL(name) \
-  (::litelift::engine::internal::g_api.name.load(std::memory_order_relaxed))
+#define LL_REAL(name) (::litelift::engine::internal::g_api.name.load(std::memory_order_relaxed))
 
 // The same, for the special entries (variadic functions and the opens),
 // which have no lazy stub: resolves first (a cheap check once resolved).

@@ -20,9 +20,9 @@ int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int
          const char*) {
   *db = nullptr;
   if (!route->memory) {
-    Connection* parked = Unpark(route->dsn, Connection::SchemaFor(*route),
-                                (flags & SQLITE_OPEN_READONLY) != 0,
-                                route->native_concurrency != 0);
+    Connection* parked =
+        Unpark(route->dsn, Connection::SchemaFor(*route), (flags & SQLITE_OPEN_READONLY) != 0,
+               route->native_concurrency != 0);
     if (parked != nullptr) {
       parked->handle = g_host->allocate_handle(&ConnectionApi(), parked);
       if (parked->handle != nullptr) {

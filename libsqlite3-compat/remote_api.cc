@@ -62,16 +62,28 @@ int CloseV2(sqlite3* db) {
   return SQLITE_OK;
 }
 
-int Errcode(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_code & 0xff; }
-int ExtendedErrcode(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_code; }
-const char* Errmsg(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_msg.c_str(); }
+int Errcode(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->err_code & 0xff;
+}
+int ExtendedErrcode(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->err_code;
+}
+const char* Errmsg(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->err_msg.c_str();
+}
 const void* Errmsg16(sqlite3* db) {
   Connection* c = C(db);
   Lock l(c->mu);
   c->err_msg16 = shim::Utf8ToUtf16(c->err_msg);
   return c->err_msg16.c_str();
 }
-int ErrorOffset(sqlite3* db) { Lock l(C(db)->mu); return C(db)->err_offset; }
+int ErrorOffset(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->err_offset;
+}
 
 int PrepareV3(sqlite3* db, const char* sql, int n, unsigned flags, sqlite3_stmt** out,
               const char** tail) {
@@ -140,12 +152,14 @@ int ExecApi(sqlite3* db, const char* sql, int (*callback)(void*, int, char**, ch
       if (rc == SQLITE_ROW && callback != nullptr) {
         if (!have_names) {
           names.assign(static_cast<size_t>(ncol), nullptr);
-          for (int i = 0; i < ncol; ++i) names[static_cast<size_t>(i)] = const_cast<char*>(ColumnName(st, i));
+          for (int i = 0; i < ncol; ++i)
+            names[static_cast<size_t>(i)] = const_cast<char*>(ColumnName(st, i));
           have_names = true;
         }
         values.assign(static_cast<size_t>(ncol), nullptr);
         for (int i = 0; i < ncol; ++i) {
-          values[static_cast<size_t>(i)] = reinterpret_cast<char*>(const_cast<unsigned char*>(ColumnText(st, i)));
+          values[static_cast<size_t>(i)] =
+              reinterpret_cast<char*>(const_cast<unsigned char*>(ColumnText(st, i)));
         }
         if (callback(arg, ncol, values.data(), names.data()) != 0) {
           FinalizeApi(st);
@@ -158,7 +172,8 @@ int ExecApi(sqlite3* db, const char* sql, int (*callback)(void*, int, char**, ch
         int frc = FinalizeApi(st);
         rc = rc == SQLITE_DONE ? frc : rc;
         rest = tail;
-        while (rest != nullptr && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')) ++rest;
+        while (rest != nullptr && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r'))
+          ++rest;
         break;
       }
     }
@@ -217,13 +232,34 @@ int GetTable(sqlite3* db, const char* sql, char*** result, int* nrow, int* ncol,
   return SQLITE_OK;
 }
 
-int Changes(sqlite3* db) { Lock l(C(db)->mu); return static_cast<int>(C(db)->changes); }
-sqlite3_int64 Changes64(sqlite3* db) { Lock l(C(db)->mu); return C(db)->changes; }
-int TotalChanges(sqlite3* db) { Lock l(C(db)->mu); return static_cast<int>(C(db)->total_changes); }
-sqlite3_int64 TotalChanges64(sqlite3* db) { Lock l(C(db)->mu); return C(db)->total_changes; }
-sqlite3_int64 LastInsertRowid(sqlite3* db) { Lock l(C(db)->mu); return C(db)->last_insert_rowid; }
-void SetLastInsertRowid(sqlite3* db, sqlite3_int64 v) { Lock l(C(db)->mu); C(db)->last_insert_rowid = v; }
-int GetAutocommit(sqlite3* db) { Lock l(C(db)->mu); return C(db)->Autocommit() ? 1 : 0; }
+int Changes(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return static_cast<int>(C(db)->changes);
+}
+sqlite3_int64 Changes64(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->changes;
+}
+int TotalChanges(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return static_cast<int>(C(db)->total_changes);
+}
+sqlite3_int64 TotalChanges64(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->total_changes;
+}
+sqlite3_int64 LastInsertRowid(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->last_insert_rowid;
+}
+void SetLastInsertRowid(sqlite3* db, sqlite3_int64 v) {
+  Lock l(C(db)->mu);
+  C(db)->last_insert_rowid = v;
+}
+int GetAutocommit(sqlite3* db) {
+  Lock l(C(db)->mu);
+  return C(db)->Autocommit() ? 1 : 0;
+}
 int TxnState(sqlite3* db, const char* schema) {
   Connection* c = C(db);
   Lock l(c->mu);
@@ -350,7 +386,8 @@ int CreateCollation16(sqlite3* db, const void* name, int enc, void* arg,
   C(db)->shadow_dirty = true;
   return SQ(sqlite3_create_collation16)(C(db)->shadow.db(), name, enc, arg, cmp);
 }
-int SetAuthorizer(sqlite3* db, int (*fn)(void*, int, const char*, const char*, const char*, const char*),
+int SetAuthorizer(sqlite3* db,
+                  int (*fn)(void*, int, const char*, const char*, const char*, const char*),
                   void* arg) {
   Connection* c = C(db);
   Lock l(c->mu);
@@ -438,8 +475,8 @@ int Unsupported(sqlite3* db, const char* call) {
   Connection* c = C(db);
   Lock l(c->mu);
   LL_WARN("{} is not supported on the postgres route", call);
-  return c->SetError(SQLITE_ERROR, std::string("litelift: ") + call +
-                                       " is not supported on the postgres route");
+  return c->SetError(SQLITE_ERROR,
+                     std::string("litelift: ") + call + " is not supported on the postgres route");
 }
 int BlobOpen(sqlite3* db, const char* dbname, const char* table, const char* column,
              sqlite3_int64 rowid, int flags, sqlite3_blob** blob) {
@@ -455,7 +492,8 @@ sqlite3_backup* BackupInit(sqlite3* dest, const char*, sqlite3* src, const char*
 }
 int LoadExtension(sqlite3* db, const char*, const char*, char** err) {
   if (err != nullptr) {
-    *err = SQ(sqlite3_mprintf)("litelift: sqlite3_load_extension is not supported on the postgres route");
+    *err = SQ(sqlite3_mprintf)(
+        "litelift: sqlite3_load_extension is not supported on the postgres route");
   }
   return Unsupported(db, "sqlite3_load_extension");
 }
@@ -568,7 +606,8 @@ int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d
     v.type = type;
     v.bytes.assign(static_cast<const char*>(p), n);
     rc = type == SQLITE_TEXT
-             ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT, SQLITE_UTF8)
+             ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT,
+                                       SQLITE_UTF8)
              : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT);
   }
   Dispose(destroy, p);
@@ -656,8 +695,10 @@ int BindPointer(sqlite3_stmt* st, int i, void* p, const char* type, void (*d)(vo
 int BindValue(sqlite3_stmt* st, int i, const sqlite3_value* value) {
   auto* v = const_cast<sqlite3_value*>(value);
   switch (SQ(sqlite3_value_type)(v)) {
-    case SQLITE_INTEGER: return BindInt64(st, i, SQ(sqlite3_value_int64)(v));
-    case SQLITE_FLOAT: return BindDouble(st, i, SQ(sqlite3_value_double)(v));
+    case SQLITE_INTEGER:
+      return BindInt64(st, i, SQ(sqlite3_value_int64)(v));
+    case SQLITE_FLOAT:
+      return BindDouble(st, i, SQ(sqlite3_value_double)(v));
     case SQLITE_TEXT:
       return BindBytes(st, i, SQ(sqlite3_value_text)(v),
                        static_cast<sqlite3_uint64>(SQ(sqlite3_value_bytes)(v)), SQLITE_TRANSIENT,
@@ -668,7 +709,8 @@ int BindValue(sqlite3_stmt* st, int i, const sqlite3_value* value) {
       return BindBytes(st, i, b != nullptr ? b : "", static_cast<sqlite3_uint64>(n),
                        SQLITE_TRANSIENT, SQLITE_BLOB);
     }
-    default: return BindNull(st, i);
+    default:
+      return BindNull(st, i);
   }
 }
 int BindParameterCount(sqlite3_stmt* st) { return SQ(sqlite3_bind_parameter_count)(S(st)->shadow); }
@@ -686,7 +728,9 @@ sqlite3_stmt* Names(Statement* s) {
 }
 int ColumnCount(sqlite3_stmt* st) { return SQ(sqlite3_column_count)(Names(S(st))); }
 const char* ColumnName(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_name)(Names(S(st)), i); }
-const void* ColumnName16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_name16)(Names(S(st)), i); }
+const void* ColumnName16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_name16)(Names(S(st)), i);
+}
 const char* ColumnDecltype(sqlite3_stmt* st, int i) {
   return SQ(sqlite3_column_decltype)(Names(S(st)), i);
 }
@@ -713,16 +757,28 @@ const void* ColumnOriginName16(sqlite3_stmt* st, int i) {
 }
 int ColumnType(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_type)(S(st)->Source(), i); }
 int ColumnInt(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_int)(S(st)->Source(), i); }
-sqlite3_int64 ColumnInt64(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_int64)(S(st)->Source(), i); }
-double ColumnDouble(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_double)(S(st)->Source(), i); }
+sqlite3_int64 ColumnInt64(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_int64)(S(st)->Source(), i);
+}
+double ColumnDouble(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_double)(S(st)->Source(), i);
+}
 const unsigned char* ColumnText(sqlite3_stmt* st, int i) {
   return SQ(sqlite3_column_text)(S(st)->Source(), i);
 }
-const void* ColumnText16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_text16)(S(st)->Source(), i); }
-const void* ColumnBlob(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_blob)(S(st)->Source(), i); }
+const void* ColumnText16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_text16)(S(st)->Source(), i);
+}
+const void* ColumnBlob(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_blob)(S(st)->Source(), i);
+}
 int ColumnBytes(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_bytes)(S(st)->Source(), i); }
-int ColumnBytes16(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_bytes16)(S(st)->Source(), i); }
-sqlite3_value* ColumnValue(sqlite3_stmt* st, int i) { return SQ(sqlite3_column_value)(S(st)->Source(), i); }
+int ColumnBytes16(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_bytes16)(S(st)->Source(), i);
+}
+sqlite3_value* ColumnValue(sqlite3_stmt* st, int i) {
+  return SQ(sqlite3_column_value)(S(st)->Source(), i);
+}
 int DataCount(sqlite3_stmt* st) {
   Statement* s = S(st);
   if (s->kind == Statement::Kind::kServer) return s->row_active ? ColumnCount(st) : 0;
@@ -731,7 +787,10 @@ int DataCount(sqlite3_stmt* st) {
 const char* Sql(sqlite3_stmt* st) { return SQ(sqlite3_sql)(S(st)->shadow); }
 char* ExpandedSql(sqlite3_stmt* st) { return SQ(sqlite3_expanded_sql)(S(st)->shadow); }
 int StmtReadonly(sqlite3_stmt* st) { return SQ(sqlite3_stmt_readonly)(S(st)->shadow); }
-int StmtBusy(sqlite3_stmt* st) { Statement* s = S(st); return s->started && !s->done ? 1 : 0; }
+int StmtBusy(sqlite3_stmt* st) {
+  Statement* s = S(st);
+  return s->started && !s->done ? 1 : 0;
+}
 int StmtIsexplain(sqlite3_stmt* st) { return SQ(sqlite3_stmt_isexplain)(S(st)->shadow); }
 int StmtStatus(sqlite3_stmt* st, int op, int reset) {
   return SQ(sqlite3_stmt_status)(S(st)->shadow, op, reset);

@@ -39,8 +39,8 @@ std::string Summary(const std::string& what) {
   return first;
 }
 
-bool ParseBackendValue(const toml::value& v, const std::string& file,
-                       Backend* backend, std::string* error) {
+bool ParseBackendValue(const toml::value& v, const std::string& file, Backend* backend,
+                       std::string* error) {
   if (!v.is_string()) {
     *error = At(file, v.location().line()) + "backend must be a string";
     return false;
@@ -58,8 +58,8 @@ bool ParseBackendValue(const toml::value& v, const std::string& file,
   return true;
 }
 
-bool StringValue(const toml::value& v, const std::string& key,
-                 const std::string& file, std::string* out, std::string* error) {
+bool StringValue(const toml::value& v, const std::string& key, const std::string& file,
+                 std::string* out, std::string* error) {
   if (!v.is_string()) {
     *error = At(file, v.location().line()) + key + " must be a string";
     return false;
@@ -68,8 +68,8 @@ bool StringValue(const toml::value& v, const std::string& key,
   return true;
 }
 
-bool ParseRule(const toml::value& table, const std::string& file,
-               RouteRule* rule, std::string* error) {
+bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rule,
+               std::string* error) {
   rule->line = static_cast<int>(table.location().line());
   bool has_match = false;
   for (const auto& [key, v] : table.as_table()) {
@@ -110,8 +110,7 @@ bool ParseRule(const toml::value& table, const std::string& file,
 
 }  // namespace
 
-void ParseConfig(std::string_view text, const std::string& file_name,
-                 Settings* settings) {
+void ParseConfig(std::string_view text, const std::string& file_name, Settings* settings) {
   toml::value root;
   try {
     std::istringstream in{std::string(text)};

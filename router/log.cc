@@ -3,10 +3,10 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
-#include <cstdlib>
-#include <cstdio>
-#include <mutex>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 
 namespace litelift::log {
 
@@ -58,9 +58,9 @@ bool ParseLevel(std::string_view text, spdlog::level::level_enum* level) {
     std::string_view name;
     spdlog::level::level_enum level;
   } kLevels[] = {
-      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
-      {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
-      {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
+      {"trace", spdlog::level::trace},       {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},         {"warn", spdlog::level::warn},
+      {"warning", spdlog::level::warn},      {"error", spdlog::level::err},
       {"critical", spdlog::level::critical}, {"off", spdlog::level::off},
   };
   for (const auto& entry : kLevels) {
@@ -116,8 +116,7 @@ void RedactPasswordParameters(std::string* dsn) {
       }
       if (value_end < dsn->size()) ++value_end;
     } else {
-      while (value_end < dsn->size() && (*dsn)[value_end] != ' ' &&
-             (*dsn)[value_end] != '&') {
+      while (value_end < dsn->size() && (*dsn)[value_end] != ' ' && (*dsn)[value_end] != '&') {
         ++value_end;
       }
     }

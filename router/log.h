@@ -29,11 +29,11 @@ std::string RedactDsn(std::string_view dsn);
 
 // Logs at the given level when logging is on; the arguments are not evaluated
 // otherwise.
-#define LL_LOG(level, ...)                                       \
-  do {                                                           \
-    if (::spdlog::logger* ll_logger_ = ::litelift::log::Get();   \
-        ll_logger_ != nullptr && ll_logger_->should_log(level))  \
-      ll_logger_->log(level, __VA_ARGS__);                       \
+#define LL_LOG(level, ...)                                      \
+  do {                                                          \
+    if (::spdlog::logger* ll_logger_ = ::litelift::log::Get();  \
+        ll_logger_ != nullptr && ll_logger_->should_log(level)) \
+      ll_logger_->log(level, __VA_ARGS__);                      \
   } while (0)
 
 #define LL_DEBUG(...) LL_LOG(::spdlog::level::debug, __VA_ARGS__)

@@ -52,8 +52,8 @@ std::string UriPath(std::string_view uri) {
   if (end != std::string_view::npos) rest = rest.substr(0, end);
   std::string out;
   for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() &&
-        HexValue(rest[i + 1]) >= 0 && HexValue(rest[i + 2]) >= 0) {
+    if (rest[i] == '%' && i + 2 < rest.size() && HexValue(rest[i + 1]) >= 0 &&
+        HexValue(rest[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(rest[i + 1]) * 16 + HexValue(rest[i + 2])));
       i += 2;
     } else {
@@ -83,9 +83,7 @@ std::string UriParameter(std::string_view uri, std::string_view key) {
   return "";
 }
 
-bool IsUri(const char* filename) {
-  return std::string_view(filename).substr(0, 5) == "file:";
-}
+bool IsUri(const char* filename) { return std::string_view(filename).substr(0, 5) == "file:"; }
 
 // Collapses "." and ".." and repeated slashes of an absolute path.
 std::string Normalise(const std::string& path) {
@@ -124,15 +122,13 @@ bool IsMemoryDatabase(const char* filename, int flags) {
   if (name == ":memory:") return true;
   if (IsUri(filename)) {
     std::string path = UriPath(name);
-    return path.empty() || path == ":memory:" ||
-           UriParameter(name, "mode") == "memory";
+    return path.empty() || path == ":memory:" || UriParameter(name, "mode") == "memory";
   }
   return false;
 }
 
 std::string CanonicalPath(std::string_view filename) {
-  std::string path = filename.substr(0, 5) == "file:" ? UriPath(filename)
-                                                      : std::string(filename);
+  std::string path = filename.substr(0, 5) == "file:" ? UriPath(filename) : std::string(filename);
   if (path.empty() || path[0] != '/') {
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd) != nullptr) path = std::string(cwd) + "/" + path;
@@ -154,8 +150,7 @@ void ParseConfigFile(const std::string& path, Settings* settings);  // config.cc
 
 Settings LoadSettings(const GetEnv& getenv) {
   Settings s;
-  if (const char* backend = getenv("LITELIFT_BACKEND");
-      backend != nullptr && *backend != '\0') {
+  if (const char* backend = getenv("LITELIFT_BACKEND"); backend != nullptr && *backend != '\0') {
     Backend b;
     if (!ParseBackend(backend, &b)) {
       s.error = std::string("litelift: LITELIFT_BACKEND=") + backend +
@@ -174,8 +169,7 @@ Settings LoadSettings(const GetEnv& getenv) {
     }
     s.native_concurrency = v == "native";
   }
-  if (const char* config = getenv("LITELIFT_CONFIG");
-      config != nullptr && *config != '\0') {
+  if (const char* config = getenv("LITELIFT_CONFIG"); config != nullptr && *config != '\0') {
     s.config_path = config;
     ParseConfigFile(config, &s);
     if (!s.error.empty()) return s;
@@ -196,8 +190,8 @@ const Settings& ProcessSettings() {
   return *settings;
 }
 
-bool Decide(const Settings& settings, const char* filename, int flags,
-            Route* route, std::string* error) {
+bool Decide(const Settings& settings, const char* filename, int flags, Route* route,
+            std::string* error) {
   *route = Route();
   if (!settings.error.empty()) {
     *error = settings.error;
@@ -226,8 +220,7 @@ bool Decide(const Settings& settings, const char* filename, int flags,
   if (rule != nullptr) {
     route->origin = settings.config_path + ":" + std::to_string(rule->line);
     route->backend = rule->backend.value_or(
-        settings.dsn.empty() && rule->dsn.empty() ? Backend::kSqlite
-                                                  : Backend::kPostgres);
+        settings.dsn.empty() && rule->dsn.empty() ? Backend::kSqlite : Backend::kPostgres);
     route->dsn = rule->dsn.empty() ? settings.dsn : rule->dsn;
     route->schema = rule->schema;
     route->native_concurrency = rule->native_concurrency.value_or(settings.native_concurrency);

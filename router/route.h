@@ -22,11 +22,11 @@ enum class Backend { kSqlite, kPostgres };
 // Where one database goes.
 struct Route {
   Backend backend = Backend::kSqlite;
-  std::string dsn;     // libpq connection string (postgres only)
-  std::string schema;  // explicit schema name, or "" for the derived one
-  bool memory = false; // the database is :memory:, "" or a memory URI
+  std::string dsn;             // libpq connection string (postgres only)
+  std::string schema;          // explicit schema name, or "" for the derived one
+  bool memory = false;         // the database is :memory:, "" or a memory URI
   std::string canonical_path;  // absolute path of a file database
-  std::string origin;  // what decided: "LITELIFT_DSN", "config.toml:12", ...
+  std::string origin;          // what decided: "LITELIFT_DSN", "config.toml:12", ...
   // true: PostgreSQL's row-level concurrency; false (default): SQLite's,
   // one writer at a time per database.
   bool native_concurrency = false;
@@ -47,8 +47,8 @@ struct Settings {
   std::optional<Backend> forced_backend;  // LITELIFT_BACKEND
   std::string dsn;                        // LITELIFT_DSN or the file's dsn
   std::string dsn_origin;
-  bool route_memory = false;              // LITELIFT_ROUTE_MEMORY=1
-  bool native_concurrency = false;        // LITELIFT_CONCURRENCY=native
+  bool route_memory = false;        // LITELIFT_ROUTE_MEMORY=1
+  bool native_concurrency = false;  // LITELIFT_CONCURRENCY=native
   std::string config_path;
   std::vector<RouteRule> rules;
   std::string error;  // non-empty: every open fails with this message
@@ -66,14 +66,13 @@ const Settings& ProcessSettings();
 
 // Parses a config file's text into settings (file name used in messages).
 // Leaves settings->error set, naming the line, on the first problem.
-void ParseConfig(std::string_view text, const std::string& file_name,
-                 Settings* settings);
+void ParseConfig(std::string_view text, const std::string& file_name, Settings* settings);
 
 // Decides where the database named by filename (as given to sqlite3_open_v2,
 // with its flags) goes. Returns false with *error set when it cannot be
 // decided (bad settings, a postgres route without a DSN).
-bool Decide(const Settings& settings, const char* filename, int flags,
-            Route* route, std::string* error);
+bool Decide(const Settings& settings, const char* filename, int flags, Route* route,
+            std::string* error);
 
 // The open flags a "file:" URI's mode= parameter implies (ro, rw, rwc), as
 // SQLite applies them; flags unchanged for other names.

@@ -9,12 +9,12 @@
 #include "shim/export.h"
 #include "shim/handle_arena.h"
 
-#define LL_HANDLE_FN(R, name, params, args, handles)             \
-  extern "C" LL_EXPORT R name params {                           \
-    if (LL_UNLIKELY(::litelift::shim::AnyRemote handles)) {      \
-      return ::litelift::shim::RemoteFor handles.name args;      \
-    }                                                            \
-    return LL_REAL(name) args;                                   \
+#define LL_HANDLE_FN(R, name, params, args, handles)        \
+  extern "C" LL_EXPORT R name params {                      \
+    if (LL_UNLIKELY(::litelift::shim::AnyRemote handles)) { \
+      return ::litelift::shim::RemoteFor handles.name args; \
+    }                                                       \
+    return LL_REAL(name) args;                              \
   }
 #define LL_PLAIN_FN(R, name, params, args) \
   extern "C" LL_EXPORT R name params { return LL_REAL(name) args; }

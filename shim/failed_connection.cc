@@ -36,8 +36,8 @@ int Prepare(sqlite3*, const char*, int, sqlite3_stmt** stmt, const char** tail) 
   if (tail != nullptr) *tail = nullptr;
   return SQLITE_MISUSE;
 }
-int PrepareV3(sqlite3* db, const char* sql, int n, unsigned int,
-              sqlite3_stmt** stmt, const char** tail) {
+int PrepareV3(sqlite3* db, const char* sql, int n, unsigned int, sqlite3_stmt** stmt,
+              const char** tail) {
   return Prepare(db, sql, n, stmt, tail);
 }
 int Prepare16(sqlite3*, const void*, int, sqlite3_stmt** stmt, const void** tail) {
@@ -45,8 +45,8 @@ int Prepare16(sqlite3*, const void*, int, sqlite3_stmt** stmt, const void** tail
   if (tail != nullptr) *tail = nullptr;
   return SQLITE_MISUSE;
 }
-int Prepare16V3(sqlite3* db, const void* sql, int n, unsigned int,
-                sqlite3_stmt** stmt, const void** tail) {
+int Prepare16V3(sqlite3* db, const void* sql, int n, unsigned int, sqlite3_stmt** stmt,
+                const void** tail) {
   return Prepare16(db, sql, n, stmt, tail);
 }
 

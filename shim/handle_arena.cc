@@ -24,8 +24,7 @@ bool ReserveLocked() {
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) return false;
   g_slots = static_cast<RemoteHandle*>(base);
-  internal::g_arena_base.store(reinterpret_cast<std::uintptr_t>(base),
-                               std::memory_order_release);
+  internal::g_arena_base.store(reinterpret_cast<std::uintptr_t>(base), std::memory_order_release);
   return true;
 }
 

@@ -48,8 +48,8 @@ struct ModuleEntry {
   // Opens filename on route with sqlite3_open_v2's contract: returns an
   // SQLite code and, unless out of memory, sets *db to a handle (a failed
   // connection when the code is not SQLITE_OK).
-  int (*open)(const ModuleRoute* route, const char* filename, sqlite3** db,
-              int flags, const char* vfs);
+  int (*open)(const ModuleRoute* route, const char* filename, sqlite3** db, int flags,
+              const char* vfs);
 };
 
 // The module's one exported symbol.

@@ -27,37 +27,34 @@ int FailOpen(sqlite3** db, int code, const std::string& message) {
 }
 
 // Opens a database that the router sent to postgres.
-int OpenRemote(const router::Route& route, const char* filename, sqlite3** db,
-               int flags, const char* vfs) {
+int OpenRemote(const router::Route& route, const char* filename, sqlite3** db, int flags,
+               const char* vfs) {
   std::string error;
   const ModuleEntry* module = PgModule(&error);
   if (module == nullptr) return FailOpen(db, SQLITE_CANTOPEN, error);
-  const ModuleRoute c_route = {route.dsn.c_str(), route.schema.c_str(),
-                               route.canonical_path.c_str(), route.memory ? 1 : 0,
-                               route.origin.c_str(), route.native_concurrency ? 1 : 0};
+  const ModuleRoute c_route = {
+      route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
+      route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0};
   return module->open(&c_route, filename, db, router::FlagsWithUriMode(filename, flags), vfs);
 }
 
-bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs,
-           int* rc) {
+bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs, int* rc) {
   router::Route route;
   std::string error;
-  if (!router::Decide(router::ProcessSettings(), utf8_name, flags, &route,
-                      &error)) {
+  if (!router::Decide(router::ProcessSettings(), utf8_name, flags, &route, &error)) {
     *rc = FailOpen(db, SQLITE_CANTOPEN, error);
     return true;
   }
   if (route.backend == router::Backend::kSqlite) return false;
-  LL_INFO("{} routes to postgres ({})", utf8_name != nullptr ? utf8_name : "",
-          route.origin);
+  LL_INFO("{} routes to postgres ({})", utf8_name != nullptr ? utf8_name : "", route.origin);
   *rc = OpenRemote(route, utf8_name, db, flags, vfs);
   return true;
 }
 
 // Decides the route; returns false when the database stays local. Otherwise
 // the open has been done (or has failed) and *rc is its result.
-bool RoutedElsewhere(const char* utf8_name, sqlite3** db, int flags,
-                     const char* vfs, int* rc) noexcept {
+bool RoutedElsewhere(const char* utf8_name, sqlite3** db, int flags, const char* vfs,
+                     int* rc) noexcept {
   try {
     return Route(utf8_name, db, flags, vfs, rc);
   } catch (...) {  // only std::bad_alloc can get here
@@ -74,8 +71,7 @@ namespace shim = litelift::shim;
 
 extern "C" {
 
-LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags,
-                              const char* vfs) {
+LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags, const char* vfs) {
   if (db == nullptr) return SQLITE_MISUSE;
   int rc;
   if (shim::RoutedElsewhere(filename, db, flags, vfs, &rc)) return rc;
@@ -85,8 +81,7 @@ LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags,
 LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
   if (db == nullptr) return SQLITE_MISUSE;
   int rc;
-  if (shim::RoutedElsewhere(filename, db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
+  if (shim::RoutedElsewhere(filename, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
                             &rc)) {
     return rc;
   }
@@ -95,11 +90,9 @@ LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
 
 LL_EXPORT int sqlite3_open16(const void* filename, sqlite3** db) {
   if (db == nullptr) return SQLITE_MISUSE;
-  std::string name =
-      filename != nullptr ? shim::Utf16ToUtf8(filename, -1) : std::string();
+  std::string name = filename != nullptr ? shim::Utf16ToUtf8(filename, -1) : std::string();
   int rc;
-  if (shim::RoutedElsewhere(name.c_str(), db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
+  if (shim::RoutedElsewhere(name.c_str(), db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr,
                             &rc)) {
     return rc;
   }

@@ -24,8 +24,7 @@ std::string ModulePath() {
     return path;
   }
   Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&ModulePath), &info) != 0 &&
-      info.dli_fname != nullptr) {
+  if (dladdr(reinterpret_cast<void*>(&ModulePath), &info) != 0 && info.dli_fname != nullptr) {
     std::string self(info.dli_fname);
     size_t slash = self.rfind('/');
     if (slash != std::string::npos) {
@@ -44,8 +43,8 @@ sqlite3* NewFailedConnectionC(int code, const char* message) {
 void Load() {
   engine::Resolve();
   static const ModuleHost host = {
-      kModuleAbiVersion, &engine::internal::g_api, &AllocateHandle, &FreeHandle,
-      &DefaultRemoteApi(), &NewFailedConnectionC, &IsRemoteHandle,
+      kModuleAbiVersion,   &engine::internal::g_api, &AllocateHandle, &FreeHandle,
+      &DefaultRemoteApi(), &NewFailedConnectionC,    &IsRemoteHandle,
   };
   std::string path = ModulePath();
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -59,8 +58,7 @@ void Load() {
   auto init = reinterpret_cast<ModuleInitFn>(dlsym(handle, kModuleInitSymbol));
   const ModuleEntry* entry = init != nullptr ? init(&host) : nullptr;
   if (entry == nullptr || entry->abi_version != kModuleAbiVersion) {
-    g_error = "litelift: " + path +
-              " does not match this liblitelift.so (rebuild both together)";
+    g_error = "litelift: " + path + " does not match this liblitelift.so (rebuild both together)";
     LL_ERROR("{}", g_error);
     return;
   }

@@ -66,8 +66,7 @@ std::string Utf16ToUtf8(const void* in, int nbytes) {
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     char32_t cp = p[i];
-    if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && p[i + 1] >= 0xDC00 &&
-        p[i + 1] < 0xE000) {
+    if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && p[i + 1] >= 0xDC00 && p[i + 1] < 0xE000) {
       cp = 0x10000 + ((cp - 0xD800) << 10) + (p[i + 1] - 0xDC00);
       ++i;
     } else if (cp >= 0xD800 && cp < 0xE000) {

@@ -35,16 +35,21 @@ int ForwardArgs(Fn fn, std::string_view kinds, va_list ap, Prefix... prefix) {
     int b = va_arg(ap, int);
     return fn(prefix..., a, b);
   }
-  if (kinds == "pp" || kinds == "hp" || kinds == "ip" || kinds == "ih" ||
-      kinds == "hi") {
+  if (kinds == "pp" || kinds == "hp" || kinds == "ip" || kinds == "ih" || kinds == "hi") {
     // int and pointer arguments travel in the same registers/slots only when
     // read with their own types, so read each by kind.
     void* pa = nullptr;
     int ia = 0;
-    if (kinds[0] == 'i') ia = va_arg(ap, int); else pa = va_arg(ap, void*);
+    if (kinds[0] == 'i')
+      ia = va_arg(ap, int);
+    else
+      pa = va_arg(ap, void*);
     void* pb = nullptr;
     int ib = 0;
-    if (kinds[1] == 'i') ib = va_arg(ap, int); else pb = va_arg(ap, void*);
+    if (kinds[1] == 'i')
+      ib = va_arg(ap, int);
+    else
+      pb = va_arg(ap, void*);
     if ((kinds[0] == 'h' && IsRemote(pa)) || (kinds[1] == 'h' && IsRemote(pb))) {
       return SQLITE_MISUSE;
     }
@@ -89,22 +94,32 @@ int ForwardArgs(Fn fn, std::string_view kinds, va_list ap, Prefix... prefix) {
 // sqlite3_config() options and their argument kinds (sqlite3.h, 3.40).
 std::string_view ConfigArgs(int op) {
   switch (op) {
-    case SQLITE_CONFIG_MALLOC: case SQLITE_CONFIG_GETMALLOC:
-    case SQLITE_CONFIG_MUTEX: case SQLITE_CONFIG_GETMUTEX:
-    case SQLITE_CONFIG_PCACHE: case SQLITE_CONFIG_GETPCACHE:
-    case SQLITE_CONFIG_PCACHE2: case SQLITE_CONFIG_GETPCACHE2:
+    case SQLITE_CONFIG_MALLOC:
+    case SQLITE_CONFIG_GETMALLOC:
+    case SQLITE_CONFIG_MUTEX:
+    case SQLITE_CONFIG_GETMUTEX:
+    case SQLITE_CONFIG_PCACHE:
+    case SQLITE_CONFIG_GETPCACHE:
+    case SQLITE_CONFIG_PCACHE2:
+    case SQLITE_CONFIG_GETPCACHE2:
     case SQLITE_CONFIG_PCACHE_HDRSZ:
       return "p";
-    case SQLITE_CONFIG_PAGECACHE: case SQLITE_CONFIG_HEAP:
+    case SQLITE_CONFIG_PAGECACHE:
+    case SQLITE_CONFIG_HEAP:
       return "pii";
-    case SQLITE_CONFIG_MEMSTATUS: case SQLITE_CONFIG_URI:
-    case SQLITE_CONFIG_COVERING_INDEX_SCAN: case SQLITE_CONFIG_WIN32_HEAPSIZE:
-    case SQLITE_CONFIG_PMASZ: case SQLITE_CONFIG_STMTJRNL_SPILL:
-    case SQLITE_CONFIG_SMALL_MALLOC: case SQLITE_CONFIG_SORTERREF_SIZE:
+    case SQLITE_CONFIG_MEMSTATUS:
+    case SQLITE_CONFIG_URI:
+    case SQLITE_CONFIG_COVERING_INDEX_SCAN:
+    case SQLITE_CONFIG_WIN32_HEAPSIZE:
+    case SQLITE_CONFIG_PMASZ:
+    case SQLITE_CONFIG_STMTJRNL_SPILL:
+    case SQLITE_CONFIG_SMALL_MALLOC:
+    case SQLITE_CONFIG_SORTERREF_SIZE:
       return "i";
     case SQLITE_CONFIG_LOOKASIDE:
       return "ii";
-    case SQLITE_CONFIG_LOG: case SQLITE_CONFIG_SQLLOG:
+    case SQLITE_CONFIG_LOG:
+    case SQLITE_CONFIG_SQLLOG:
       return "pp";
     case SQLITE_CONFIG_MMAP_SIZE:
       return "ll";
@@ -127,26 +142,43 @@ std::string_view DbConfigArgs(int op) {
 // sqlite3_test_control() options and their argument kinds (sqlite3.c, 3.40).
 std::string_view TestControlArgs(int op) {
   switch (op) {
-    case SQLITE_TESTCTRL_BITVEC_TEST: return "ip";
-    case SQLITE_TESTCTRL_FAULT_INSTALL: return "p";
-    case SQLITE_TESTCTRL_BENIGN_MALLOC_HOOKS: return "pp";
-    case SQLITE_TESTCTRL_PENDING_BYTE: case SQLITE_TESTCTRL_ASSERT:
-    case SQLITE_TESTCTRL_ALWAYS: case SQLITE_TESTCTRL_LOCALTIME_FAULT:
-    case SQLITE_TESTCTRL_ONCE_RESET_THRESHOLD: case SQLITE_TESTCTRL_NEVER_CORRUPT:
+    case SQLITE_TESTCTRL_BITVEC_TEST:
+      return "ip";
+    case SQLITE_TESTCTRL_FAULT_INSTALL:
+      return "p";
+    case SQLITE_TESTCTRL_BENIGN_MALLOC_HOOKS:
+      return "pp";
+    case SQLITE_TESTCTRL_PENDING_BYTE:
+    case SQLITE_TESTCTRL_ASSERT:
+    case SQLITE_TESTCTRL_ALWAYS:
+    case SQLITE_TESTCTRL_LOCALTIME_FAULT:
+    case SQLITE_TESTCTRL_ONCE_RESET_THRESHOLD:
+    case SQLITE_TESTCTRL_NEVER_CORRUPT:
     case SQLITE_TESTCTRL_EXTRA_SCHEMA_CHECKS:
       return "i";
-    case SQLITE_TESTCTRL_OPTIMIZATIONS: case SQLITE_TESTCTRL_SORTER_MMAP:
+    case SQLITE_TESTCTRL_OPTIMIZATIONS:
+    case SQLITE_TESTCTRL_SORTER_MMAP:
       return "hi";
-    case SQLITE_TESTCTRL_INTERNAL_FUNCTIONS: case SQLITE_TESTCTRL_RESULT_INTREAL:
+    case SQLITE_TESTCTRL_INTERNAL_FUNCTIONS:
+    case SQLITE_TESTCTRL_RESULT_INTREAL:
       return "h";
-    case SQLITE_TESTCTRL_VDBE_COVERAGE: return "pp";
-    case SQLITE_TESTCTRL_IMPOSTER: return "hpii";
-    case SQLITE_TESTCTRL_PARSER_COVERAGE: return "p";
-    case SQLITE_TESTCTRL_PRNG_SEED: return "ih";
-    case SQLITE_TESTCTRL_SEEK_COUNT: return "hp";
-    case SQLITE_TESTCTRL_TRACEFLAGS: case SQLITE_TESTCTRL_TUNE: return "ip";
-    case SQLITE_TESTCTRL_LOGEST: return "dppp";
-    default: return "";
+    case SQLITE_TESTCTRL_VDBE_COVERAGE:
+      return "pp";
+    case SQLITE_TESTCTRL_IMPOSTER:
+      return "hpii";
+    case SQLITE_TESTCTRL_PARSER_COVERAGE:
+      return "p";
+    case SQLITE_TESTCTRL_PRNG_SEED:
+      return "ih";
+    case SQLITE_TESTCTRL_SEEK_COUNT:
+      return "hp";
+    case SQLITE_TESTCTRL_TRACEFLAGS:
+    case SQLITE_TESTCTRL_TUNE:
+      return "ip";
+    case SQLITE_TESTCTRL_LOGEST:
+      return "dppp";
+    default:
+      return "";
   }
 }
 
@@ -172,8 +204,7 @@ LL_EXPORT int sqlite3_db_config(sqlite3* db, int op, ...) {
   if (LL_UNLIKELY(shim::IsRemote(db))) {
     rc = shim::RemoteFor(db).sqlite3_db_config_va(db, op, ap);
   } else {
-    rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_db_config), shim::DbConfigArgs(op), ap,
-                           db, op);
+    rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_db_config), shim::DbConfigArgs(op), ap, db, op);
   }
   va_end(ap);
   return rc;
@@ -187,8 +218,7 @@ LL_EXPORT int sqlite3_vtab_config(sqlite3* db, int op, ...) {
   va_list ap;
   va_start(ap, op);
   int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_vtab_config),
-                             op == SQLITE_VTAB_CONSTRAINT_SUPPORT ? "i" : "", ap,
-                             db, op);
+                             op == SQLITE_VTAB_CONSTRAINT_SUPPORT ? "i" : "", ap, db, op);
   va_end(ap);
   return rc;
 }
@@ -196,8 +226,8 @@ LL_EXPORT int sqlite3_vtab_config(sqlite3* db, int op, ...) {
 LL_EXPORT int sqlite3_test_control(int op, ...) {
   va_list ap;
   va_start(ap, op);
-  int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_test_control),
-                             shim::TestControlArgs(op), ap, op);
+  int rc =
+      shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_test_control), shim::TestControlArgs(op), ap, op);
   va_end(ap);
   return rc;
 }

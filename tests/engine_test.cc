@@ -1,17 +1,16 @@
-#include "engine/sqlite_api.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
+
+#include "engine/sqlite_api.h"
 
 namespace litelift::engine {
 namespace {
 
 TEST(Engine, ResolvesTheSystemLibrary) {
   ASSERT_TRUE(Available());
-  EXPECT_NE(std::string(LibraryPath()).find("libsqlite3.so"), std::string::npos)
-      << LibraryPath();
+  EXPECT_NE(std::string(LibraryPath()).find("libsqlite3.so"), std::string::npos) << LibraryPath();
   EXPECT_STREQ(LL_REAL(sqlite3_libversion)(), SQLITE_VERSION);
   EXPECT_EQ(LL_REAL(sqlite3_libversion_number)(), SQLITE_VERSION_NUMBER);
 }
@@ -28,8 +27,7 @@ TEST(Engine, WorksAfterDirectBinding) {
   ASSERT_GE(DirectlyBoundSlots(), 1);
   sqlite3* db = nullptr;
   ASSERT_EQ(LL_REAL_SPECIAL(sqlite3_open_v2)(":memory:", &db,
-                                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                             nullptr),
+                                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
             SQLITE_OK);
   char* err = nullptr;
   ASSERT_EQ(LL_REAL(sqlite3_exec)(db,
@@ -40,8 +38,8 @@ TEST(Engine, WorksAfterDirectBinding) {
       << err;
   char** table = nullptr;
   int rows = 0, cols = 0;
-  ASSERT_EQ(LL_REAL(sqlite3_get_table)(db, "SELECT group_concat(x, ';') FROM t", &table,
-                                       &rows, &cols, nullptr),
+  ASSERT_EQ(LL_REAL(sqlite3_get_table)(db, "SELECT group_concat(x, ';') FROM t", &table, &rows,
+                                       &cols, nullptr),
             SQLITE_OK);
   ASSERT_EQ(rows, 1);
   EXPECT_STREQ(table[1], "00042;ABC;[1,2]");

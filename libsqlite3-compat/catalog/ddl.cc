@@ -1,5 +1,4 @@
 #include "libsqlite3-compat/catalog/ddl.h"
-#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +7,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
+#include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
 
@@ -172,7 +172,8 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
       // In a rowid table a PRIMARY KEY other than the rowid may hold NULLs,
       // as SQLite has always allowed: a UNIQUE constraint, named like a key
       // so that violations report SQLITE_CONSTRAINT_PRIMARYKEY.
-      parts.push_back("CONSTRAINT " + QuoteIdent(Lower(o.name) + "_pkey") + " UNIQUE (" + cols + ")");
+      parts.push_back("CONSTRAINT " + QuoteIdent(Lower(o.name) + "_pkey") + " UNIQUE (" + cols +
+                      ")");
     } else {
       parts.push_back("PRIMARY KEY (" + cols + ")");
     }
@@ -271,9 +272,9 @@ bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schem
       break;
     }
   }
-  out->push_back(std::string("CREATE ") + (HasWord(o.sql, "UNIQUE") ? "UNIQUE " : "") +
-                 "INDEX " + Ident(o.name) + " ON " + Qualified(schema, o.tbl_name) + " (" + cols +
-                 ")" + where);
+  out->push_back(std::string("CREATE ") + (HasWord(o.sql, "UNIQUE") ? "UNIQUE " : "") + "INDEX " +
+                 Ident(o.name) + " ON " + Qualified(schema, o.tbl_name) + " (" + cols + ")" +
+                 where);
   return true;
 }
 
@@ -387,8 +388,7 @@ void DropStatements(const SchemaObject& object, const std::string& schema,
 
 bool AlterStatements(Shadow& shadow, const std::string& old_name,
                      const std::vector<ColumnInfo>& before, const std::string& new_name,
-                     const std::string& schema, std::vector<std::string>* out,
-                     std::string* error) {
+                     const std::string& schema, std::vector<std::string>* out, std::string* error) {
   std::string table = Qualified(schema, old_name);
   if (Lower(old_name) != Lower(new_name)) {
     out->push_back("ALTER TABLE " + table + " RENAME TO " + Ident(new_name));

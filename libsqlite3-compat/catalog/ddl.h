@@ -36,8 +36,7 @@ void DropStatements(const SchemaObject& object, const std::string& schema,
 // RENAME COLUMN, ADD COLUMN, DROP COLUMN). False with *error otherwise.
 bool AlterStatements(Shadow& shadow, const std::string& old_name,
                      const std::vector<ColumnInfo>& before, const std::string& new_name,
-                     const std::string& schema, std::vector<std::string>* out,
-                     std::string* error);
+                     const std::string& schema, std::vector<std::string>* out, std::string* error);
 
 // A column default (PRAGMA table_info's dflt_value) as a server expression.
 std::string DefaultExpression(const std::string& sqlite_default);

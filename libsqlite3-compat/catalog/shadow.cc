@@ -1,10 +1,10 @@
 #include "libsqlite3-compat/catalog/shadow.h"
-#include "libsqlite3-compat/text.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
 
@@ -36,8 +36,8 @@ void Shadow::Close() {
 }
 
 bool Shadow::Open(std::string* error) {
-  int rc = SQ(sqlite3_open_v2)(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                               nullptr);
+  int rc =
+      SQ(sqlite3_open_v2)(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     *error = "litelift: cannot open the shadow catalog";
     return false;
@@ -51,9 +51,10 @@ bool Shadow::Load(const std::vector<SchemaObject>& objects, std::string* error) 
   // Start from an empty schema: drop what is there (views and triggers go
   // with their tables).
   std::vector<std::string> drops;
-  Query(db_, "SELECT type, name FROM sqlite_master WHERE type IN ('table','view')"
-             " AND name NOT LIKE 'sqlite_%'", "",
-        [&](sqlite3_stmt* s) {
+  Query(db_,
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table','view')"
+        " AND name NOT LIKE 'sqlite_%'",
+        "", [&](sqlite3_stmt* s) {
           drops.push_back("DROP " + Text(s, 0) + " IF EXISTS \"" + Text(s, 1) + "\"");
         });
   for (const auto& d : drops) SQ(sqlite3_exec)(db_, d.c_str(), nullptr, nullptr, nullptr);
@@ -61,8 +62,8 @@ bool Shadow::Load(const std::vector<SchemaObject>& objects, std::string* error) 
     if (o.sql.empty()) continue;  // automatic indexes come with their tables
     char* err = nullptr;
     if (SQ(sqlite3_exec)(db_, o.sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      *error = "litelift: the stored schema object " + o.name + " does not apply: " +
-               (err != nullptr ? err : "");
+      *error = "litelift: the stored schema object " + o.name +
+               " does not apply: " + (err != nullptr ? err : "");
       SQ(sqlite3_free)(err);
       return false;
     }
@@ -89,16 +90,15 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   if (shape->name.empty()) return nullptr;
   std::vector<std::pair<int, std::string>> pk;
   std::string int_pk_type;
-  Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", shape->name,
-        [&](sqlite3_stmt* s) {
-          shape->columns.push_back(Text(s, 0));
-          shape->types.push_back(Text(s, 1));
-          int k = SQ(sqlite3_column_int)(s, 2);
-          if (k > 0) {
-            pk.emplace_back(k, Text(s, 0));
-            int_pk_type = Text(s, 1);
-          }
-        });
+  Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", shape->name, [&](sqlite3_stmt* s) {
+    shape->columns.push_back(Text(s, 0));
+    shape->types.push_back(Text(s, 1));
+    int k = SQ(sqlite3_column_int)(s, 2);
+    if (k > 0) {
+      pk.emplace_back(k, Text(s, 0));
+      int_pk_type = Text(s, 1);
+    }
+  });
   std::sort(pk.begin(), pk.end());
   for (auto& [k, col] : pk) shape->primary_key.push_back(col);
   // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is

@@ -28,7 +28,7 @@ struct SchemaObject {
   std::string type;  // table, index, view, trigger
   std::string name;
   std::string tbl_name;
-  std::string sql;   // empty for automatic indexes
+  std::string sql;  // empty for automatic indexes
 };
 
 class Shadow {

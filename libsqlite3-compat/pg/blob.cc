@@ -16,7 +16,7 @@ struct Blob {
   std::string table, column;
   sqlite3_int64 rowid = 0;
   bool writable = false;
-  bool text = false;      // the value is TEXT (else BLOB)
+  bool text = false;  // the value is TEXT (else BLOB)
   std::string bytes;
   shim::RemoteHandle* handle = nullptr;
 };
@@ -66,9 +66,9 @@ int Load(Blob* b, sqlite3_int64 rowid) {
   int type = 0;
   std::string value;
   sqlite3_int64 changes = c->changes, total = c->total_changes;
-  int rc = RunOwn(c, "SELECT " + QuoteIdent(b->column) + " FROM " + QuoteIdent(b->table) +
-                         " WHERE rowid = ?",
-                  rowid, nullptr, &type, &value);
+  int rc = RunOwn(
+      c, "SELECT " + QuoteIdent(b->column) + " FROM " + QuoteIdent(b->table) + " WHERE rowid = ?",
+      rowid, nullptr, &type, &value);
   c->changes = changes;
   c->total_changes = total;
   if (rc != SQLITE_OK) return rc;
@@ -116,9 +116,10 @@ int Write(sqlite3_blob* blob, const void* in, int n, int offset) {
   std::string before = b->bytes;
   std::memcpy(&b->bytes[static_cast<size_t>(offset)], in, static_cast<size_t>(n));
   sqlite3_int64 changes = c->changes, total = c->total_changes;
-  int rc = RunOwn(c, "UPDATE " + QuoteIdent(b->table) + " SET " + QuoteIdent(b->column) +
-                         " = ? WHERE rowid = ?",
-                  b->rowid, b, nullptr, nullptr);
+  int rc = RunOwn(
+      c,
+      "UPDATE " + QuoteIdent(b->table) + " SET " + QuoteIdent(b->column) + " = ? WHERE rowid = ?",
+      b->rowid, b, nullptr, nullptr);
   c->changes = changes;
   c->total_changes = total;
   if (rc != SQLITE_OK) b->bytes = before;

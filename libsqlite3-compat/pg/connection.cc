@@ -1,15 +1,16 @@
 #include "libsqlite3-compat/pg/connection.h"
-#include "libsqlite3-compat/text.h"
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "libsqlite3-compat/server/install.h"
+#include "libsqlite3-compat/text.h"
 #include "router/log.h"
 #include "shim/utf.h"
 
@@ -42,22 +43,36 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
     if (rc != SQLITE_OK) return rc;
   }
   switch (action) {
-    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
-    case SQLITE_CREATE_VIEW: case SQLITE_DROP_INDEX: case SQLITE_DROP_TABLE:
-    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_VIEW: case SQLITE_ALTER_TABLE:
-    case SQLITE_CREATE_VTABLE: case SQLITE_DROP_VTABLE:
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_ALTER_TABLE:
+    case SQLITE_CREATE_VTABLE:
+    case SQLITE_DROP_VTABLE:
       acts->ddl = true;
       break;
-    case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
-    case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW:
-    case SQLITE_DROP_TEMP_INDEX: case SQLITE_DROP_TEMP_TABLE:
-    case SQLITE_DROP_TEMP_TRIGGER: case SQLITE_DROP_TEMP_VIEW:
+    case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_CREATE_TEMP_VIEW:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_TEMP_VIEW:
       acts->denied = "litelift: TEMP schema objects are not supported on the postgres route yet";
       break;
-    case SQLITE_TRANSACTION: case SQLITE_SAVEPOINT:
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
       acts->txn = true;
       break;
-    case SQLITE_INSERT: case SQLITE_UPDATE: case SQLITE_DELETE:
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
       if (a1 == nullptr || !IsSchemaTable(a1)) acts->write = true;
       break;
     case SQLITE_READ:
@@ -76,7 +91,8 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
         }
       }
       break;
-    case SQLITE_ATTACH: case SQLITE_DETACH:
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
       acts->attach = true;
       break;
     default:
@@ -95,7 +111,11 @@ std::string PrintablePath(std::string_view path) {
   size_t i = 0;
   while (i < path.size()) {
     unsigned char c = static_cast<unsigned char>(path[i]);
-    int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    int n = c < 0x80             ? 1
+            : (c & 0xE0) == 0xC0 ? 2
+            : (c & 0xF0) == 0xE0 ? 3
+            : (c & 0xF8) == 0xF0 ? 4
+                                 : 0;
     bool ok = n > 0 && i + n <= path.size();
     for (int k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(path[i + k]) & 0xC0) == 0x80;
     if (ok) {
@@ -150,9 +170,7 @@ bool Connection::Autocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()) !
 NameMapper Connection::Names() {
   NameMapper names;
   names.table = [this](std::string_view t) { return shadow.TableName(t); };
-  names.column = [this](std::string_view t, std::string_view c) {
-    return shadow.ColumnName(t, c);
-  };
+  names.column = [this](std::string_view t, std::string_view c) { return shadow.ColumnName(t, c); };
   return names;
 }
 
@@ -231,12 +249,14 @@ bool Connection::LoadCatalogFrom(const PGresult* res, std::string* error) {
 
 bool Connection::SchemaMayBeStale() {
   std::string message = SQ(sqlite3_errmsg)(shadow.db());
-  bool missing = message.rfind("no such table", 0) == 0 || message.rfind("no such column", 0) == 0 ||
+  bool missing = message.rfind("no such table", 0) == 0 ||
+                 message.rfind("no such column", 0) == 0 ||
                  message.rfind("no such index", 0) == 0 || message.rfind("no such view", 0) == 0;
   if (!missing || pg == nullptr || streaming != nullptr || !Autocommit()) return false;
   const char* params[1] = {schema.c_str()};
-  PgResult res(PQexecParams(pg, "SELECT schema_version FROM litelift.databases WHERE db_schema = $1",
-                            1, nullptr, params, nullptr, nullptr, 0));
+  PgResult res(PQexecParams(pg,
+                            "SELECT schema_version FROM litelift.databases WHERE db_schema = $1", 1,
+                            nullptr, params, nullptr, nullptr, 0));
   if (!Ok(res.get()) || PQntuples(res.get()) != 1 ||
       std::atoll(PQgetvalue(res.get(), 0, 0)) == schema_version) {
     return false;
@@ -288,8 +308,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   schema = SchemaFor(route);
   std::string path = memory ? ":memory:" : PrintablePath(route.canonical_path);
   // One round trip: the session's settings and the database's catalog.
-  std::string setup = "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " +
-                      kSchemaChannel + "; ";
+  std::string setup =
+      "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " + kSchemaChannel + "; ";
   if (readonly) setup += "SET default_transaction_read_only = on; ";
   PgResult catalog = Exec(pg, setup + CatalogQuery(schema));
   if (!Ok(catalog.get())) {
@@ -310,8 +330,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
                          ") ON CONFLICT DO NOTHING; COMMIT";
     PgResult res = Exec(pg, create);
     if (!Ok(res.get())) {
-      *error = "litelift: cannot create the database schema " + schema + ": " +
-               ErrorText(pg, res.get());
+      *error =
+          "litelift: cannot create the database schema " + schema + ": " + ErrorText(pg, res.get());
       Exec(pg, "ROLLBACK");
       return SQLITE_CANTOPEN;
     }
@@ -332,8 +352,9 @@ std::string Connection::WriteLockSql() const {
   long long key = (0x6c6cLL << 32) | Fnv1a32(schema);
   // The uncontended case stays in SQL; only a wait runs the function.
   std::string k = std::to_string(key);
-  return "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k + ") THEN true ELSE litelift.write_lock(" +
-         k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL END";
+  return "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k +
+         ") THEN true ELSE litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) +
+         ") IS NULL END";
 }
 
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
@@ -413,7 +434,8 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     return SetError(SQLITE_ERROR, message);
   };
   if (!acts.denied.empty()) return fail(acts.denied);
-  if (acts.attach) return fail("litelift: ATTACH and DETACH are not supported on the postgres route yet");
+  if (acts.attach)
+    return fail("litelift: ATTACH and DETACH are not supported on the postgres route yet");
 
   Statement::Kind kind;
   if (acts.ddl) {

@@ -33,7 +33,7 @@ struct BoundValue {
   int type = SQLITE_NULL;  // SQLite storage class
   int64_t i = 0;
   double d = 0;
-  std::string bytes;       // TEXT (UTF-8) or BLOB
+  std::string bytes;  // TEXT (UTF-8) or BLOB
 };
 
 class Statement {
@@ -50,12 +50,12 @@ class Statement {
   ~Statement();
 
   Connection* conn;
-  sqlite3_stmt* shadow;        // names, types, parameters; runs non-server kinds
+  sqlite3_stmt* shadow;  // names, types, parameters; runs non-server kinds
   Kind kind;
   sql::Translation translation;
-  sql::Translation hooked;     // UPDATE/DELETE returning rowids, made when a hook wants them
+  sql::Translation hooked;  // UPDATE/DELETE returning rowids, made when a hook wants them
   const sql::Translation* running = &translation;  // the one executing
-  std::vector<BoundValue> params;  // by SQLite index; [0] unused
+  std::vector<BoundValue> params;                  // by SQLite index; [0] unused
   shim::RemoteHandle* handle = nullptr;
 
   // PRAGMA side effects (name lower-cased; empty when not a PRAGMA).
@@ -66,21 +66,21 @@ class Statement {
   bool started = false;
   bool done = false;
   enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint };
-  Wrap wrap = Wrap::kNone;     // what the statement runs inside
-  bool pipeline_open = false;  // results after the statement not yet read
-  int post_commands = 0;       // commands pipelined after the statement
-  PgResult post_error;         // the first of them that failed
-  PgResult whole_result_;      // a result read whole (single_row_result)
-  int whole_row_ = 0;          // the next of its rows
-  bool took_lock = false;      // the statement took the write lock
-  bool commit_pending = false; // autocommit wrap left for the commit hook to decide
+  Wrap wrap = Wrap::kNone;      // what the statement runs inside
+  bool pipeline_open = false;   // results after the statement not yet read
+  int post_commands = 0;        // commands pipelined after the statement
+  PgResult post_error;          // the first of them that failed
+  PgResult whole_result_;       // a result read whole (single_row_result)
+  int whole_row_ = 0;           // the next of its rows
+  bool took_lock = false;       // the statement took the write lock
+  bool commit_pending = false;  // autocommit wrap left for the commit hook to decide
   std::chrono::steady_clock::time_point began;  // for the profile callback
-  bool streaming = false;      // results still arriving from the server
-  std::deque<PgResult> pending;  // results drained while another statement ran
-  sqlite3_stmt* row = nullptr;   // SELECT ?1..?N holding the current server row
+  bool streaming = false;                       // results still arriving from the server
+  std::deque<PgResult> pending;                 // results drained while another statement ran
+  sqlite3_stmt* row = nullptr;                  // SELECT ?1..?N holding the current server row
   bool row_active = false;
   int last_rc = SQLITE_OK;
-  int generation = 0;          // the schema generation it was prepared for
+  int generation = 0;              // the schema generation it was prepared for
   bool single_row_result = false;  // at most one row: read whole, not row by row
 
   // Prepares the shadow statement and translation again after a schema
@@ -115,10 +115,10 @@ class Statement {
 // SQLite's per-connection state, with its values for a new connection.
 struct ConnectionState {
   shim::RemoteHandle* handle = nullptr;
-  Statement* streaming = nullptr;      // the statement whose rows are arriving
-  int txn_level = SQLITE_TXN_NONE;     // what the open transaction has done (txn_state)
-  bool holds_write_lock = false;       // this transaction is the database's writer
-  bool zombie = false;                 // close_v2 with statements left
+  Statement* streaming = nullptr;   // the statement whose rows are arriving
+  int txn_level = SQLITE_TXN_NONE;  // what the open transaction has done (txn_state)
+  bool holds_write_lock = false;    // this transaction is the database's writer
+  bool zombie = false;              // close_v2 with statements left
   int64_t last_insert_rowid = 0;
   int64_t changes = 0;
   int64_t total_changes = 0;
@@ -147,31 +147,30 @@ struct ConnectionState {
   int (*trace_cb)(unsigned, void*, void*, void*) = nullptr;
   unsigned trace_mask = 0;
   void* trace_arg = nullptr;
-
 };
 
 class Connection : public ConnectionState {
  public:
   std::recursive_mutex mu;
   std::string dsn;
-  std::string schema;      // the database's schema on the server
-  std::string filename;    // as given to open, for sqlite3_db_filename
-  bool memory = false;     // private schema, dropped at close
+  std::string schema;    // the database's schema on the server
+  std::string filename;  // as given to open, for sqlite3_db_filename
+  bool memory = false;   // private schema, dropped at close
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
-  sqlite3* rows_db = nullptr;          // holds server rows (see values.h)
-  int schema_generation = 0;           // bumped by every schema change
+  sqlite3* rows_db = nullptr;  // holds server rows (see values.h)
+  int schema_generation = 0;   // bumped by every schema change
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
   std::map<std::string, std::string> prepared;
-  int prepared_count = 0;              // names them: litelift_<n>
+  int prepared_count = 0;  // names them: litelift_<n>
   int prepared_generation = 0;
   std::vector<Statement*> statements;  // in creation order
   int64_t schema_version = 0;
-  bool shadow_dirty = false;           // the program changed the shadow (functions, ...)
-  bool fk_role_changed = false;        // PRAGMA foreign_keys changed the server session
-  bool native_concurrency = false;     // the route lets PostgreSQL's row locks decide
+  bool shadow_dirty = false;        // the program changed the shadow (functions, ...)
+  bool fk_role_changed = false;     // PRAGMA foreign_keys changed the server session
+  bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
 
   // Opens the routed database. Returns an SQLite code; on failure *error.
   int Open(const shim::ModuleRoute& route, int flags, std::string* error);
@@ -186,8 +185,7 @@ class Connection : public ConnectionState {
   // False when it cannot be reused.
   bool ResetForReuse();
 
-  int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,
-              const char** tail);
+  int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out, const char** tail);
   int Finalize(Statement* stmt);
   // The server text for a shadow statement (kServer).
   sql::Translation Translate(sqlite3_stmt* shadow_stmt, bool return_rowids = false);

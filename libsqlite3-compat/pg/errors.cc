@@ -23,14 +23,15 @@ SqliteError Unique(const PgError& e, const NameMapper& names) {
   std::vector<std::string> cols = KeyColumnsOfDetail(e.detail);
   std::string list;
   for (const auto& c : cols) list += (list.empty() ? "" : ", ") + Qualified(e, names, c);
-  bool pk = e.constraint.size() >= 5 &&
-            e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0;
+  bool pk =
+      e.constraint.size() >= 5 && e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0;
   return {pk ? SQLITE_CONSTRAINT_PRIMARYKEY : SQLITE_CONSTRAINT_UNIQUE,
           "UNIQUE constraint failed: " + list};
 }
 
 SqliteError NotNull(const PgError& e, const NameMapper& names) {
-  return {SQLITE_CONSTRAINT_NOTNULL, "NOT NULL constraint failed: " + Qualified(e, names, e.column)};
+  return {SQLITE_CONSTRAINT_NOTNULL,
+          "NOT NULL constraint failed: " + Qualified(e, names, e.column)};
 }
 
 SqliteError ForeignKey(const PgError&, const NameMapper&) {
@@ -69,27 +70,42 @@ const std::vector<Rule>& Rules() {
       {"23502", NotNull},
       {"23503", ForeignKey},
       {"23514", Check},
-      {"23", [](const PgError& e, const NameMapper&) {
+      {"23",
+       [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_CONSTRAINT, "constraint failed: " + e.message};
        }},
-      {"40001", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
-      {"40P01", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
-      {"55P03", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
-      {"57014", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_INTERRUPT, "interrupted"); }},
-      {"53100", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
-      {"53200", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_NOMEM, "out of memory"); }},
-      {"25006", [](const PgError&, const NameMapper&) {
+      {"40001",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"40P01",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"55P03",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+      {"57014",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_INTERRUPT, "interrupted"); }},
+      {"53100", [](const PgError&,
+                   const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
+      {"53200",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_NOMEM, "out of memory"); }},
+      {"25006",
+       [](const PgError&, const NameMapper&) {
          return Fixed(SQLITE_READONLY, "attempt to write a readonly database");
        }},
-      {"42501", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
+      {"42501", [](const PgError&,
+                   const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
       {"42883", NoSuchFunction},
-      {"22003", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_ERROR, "integer overflow"); }},
-      {"22P02", [](const PgError&, const NameMapper&) { return Fixed(SQLITE_MISMATCH, "datatype mismatch"); }},
-      {"08", [](const PgError& e, const NameMapper&) {
-         return SqliteError{SQLITE_IOERR, "litelift: lost the connection to postgres: " + e.message};
+      {"22003",
+       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_ERROR, "integer overflow"); }},
+      {"22P02", [](const PgError&,
+                   const NameMapper&) { return Fixed(SQLITE_MISMATCH, "datatype mismatch"); }},
+      {"08",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_IOERR,
+                            "litelift: lost the connection to postgres: " + e.message};
        }},
-      {"57P01", [](const PgError& e, const NameMapper&) {
-         return SqliteError{SQLITE_IOERR, "litelift: lost the connection to postgres: " + e.message};
+      {"57P01",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_IOERR,
+                            "litelift: lost the connection to postgres: " + e.message};
        }},
   };
   return rules;

@@ -16,9 +16,9 @@ namespace litelift::compat {
 // The fields of a server error that the mapping reads.
 struct PgError {
   std::string sqlstate;
-  std::string message;     // primary message
-  std::string detail;      // "Key (path)=(x) already exists."
-  std::string table;       // server-side table name
+  std::string message;  // primary message
+  std::string detail;   // "Key (path)=(x) already exists."
+  std::string table;    // server-side table name
   std::string column;
   std::string constraint;
 };

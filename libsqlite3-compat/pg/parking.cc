@@ -37,8 +37,7 @@ bool Park(Connection* conn) {
   return true;
 }
 
-Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly,
-                   bool native) {
+Connection* Unpark(const std::string& dsn, const std::string& schema, bool readonly, bool native) {
   Connection* conn = nullptr;
   {
     std::lock_guard<std::mutex> lock(g_mutex);

@@ -93,12 +93,12 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) reusable = Ok(Exec(conn, "ROLLBACK").get());
     // DISCARD ALL, step by step so that it shares one round trip with the
     // settings (DISCARD ALL itself refuses a multi-statement string).
-    reusable = reusable &&
-               Ok(Exec(conn, std::string("CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
-                                         "SELECT pg_advisory_unlock_all(); DISCARD PLANS; "
-                                         "DISCARD TEMP; DISCARD SEQUENCES; ") +
-                                 kSessionSettings)
-                      .get());
+    reusable =
+        reusable && Ok(Exec(conn, std::string("CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
+                                              "SELECT pg_advisory_unlock_all(); DISCARD PLANS; "
+                                              "DISCARD TEMP; DISCARD SEQUENCES; ") +
+                                      kSessionSettings)
+                           .get());
   }
   if (reusable) {
     std::lock_guard<std::mutex> lock(g_mutex);
@@ -111,6 +111,5 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
   }
   PQfinish(conn);
 }
-
 
 }  // namespace litelift::compat

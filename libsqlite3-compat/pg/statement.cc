@@ -3,13 +3,13 @@
 #include <map>
 
 #include "libsqlite3-compat/catalog/ddl.h"
-#include "libsqlite3-compat/text.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/values.h"
 #include "libsqlite3-compat/server/install.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
+#include "libsqlite3-compat/text.h"
 #include "router/log.h"
 
 namespace litelift::compat {
@@ -42,10 +42,18 @@ int Statement::Step() {
   if (done) Reset();  // SQLite resets a finished statement on the next step
   int rc = SQLITE_ERROR;
   switch (kind) {
-    case Kind::kShadow: rc = StepShadow(); break;
-    case Kind::kTxn: rc = StepTxn(); break;
-    case Kind::kDdl: rc = StepDdl(); break;
-    case Kind::kServer: rc = StepServer(); break;
+    case Kind::kShadow:
+      rc = StepShadow();
+      break;
+    case Kind::kTxn:
+      rc = StepTxn();
+      break;
+    case Kind::kDdl:
+      rc = StepDdl();
+      break;
+    case Kind::kServer:
+      rc = StepServer();
+      break;
   }
   last_rc = rc;
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
@@ -120,8 +128,8 @@ int Statement::StepShadow() {
       // PostgreSQL enforces foreign keys unless the session replicates.
       bool on = value("foreign_keys") != 0;
       conn->TakeSession(nullptr);
-      PgResult res = Exec(conn->pg, std::string("SET session_replication_role = ") +
-                                        (on ? "origin" : "replica"));
+      PgResult res = Exec(
+          conn->pg, std::string("SET session_replication_role = ") + (on ? "origin" : "replica"));
       if (!Ok(res.get())) {
         LL_WARN("foreign_keys={} cannot change enforcement on the server: {}", on,
                 ErrorText(conn->pg, res.get()));
@@ -169,7 +177,8 @@ int Statement::StepTxn() {
     }
     server = "COMMIT";
   } else if (sql::IsWord(w[0], "ROLLBACK")) {
-    bool to = std::any_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
+    bool to =
+        std::any_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
     if (to) {
       server = "ROLLBACK TO SAVEPOINT " + name_after(1);
     } else {
@@ -219,7 +228,8 @@ int Statement::StepDdl() {
   int rc = SQ(sqlite3_step)(shadow);
   if (rc != SQLITE_DONE) {
     conn->SetErrorFromShadow(rc);
-    SQ(sqlite3_exec)(sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+    SQ(sqlite3_exec)
+    (sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
     return conn->err_code;
   }
   sh.Invalidate();
@@ -239,7 +249,8 @@ int Statement::StepDdl() {
   const SchemaObject* renamed_to = nullptr;
   auto tables = [](const std::vector<const SchemaObject*>& v) {
     std::vector<const SchemaObject*> t;
-    for (auto* o : v) if (o->type == "table") t.push_back(o);
+    for (auto* o : v)
+      if (o->type == "table") t.push_back(o);
     return t;
   };
   if (tables(dropped).size() == 1 && tables(created).size() == 1 &&
@@ -249,7 +260,8 @@ int Statement::StepDdl() {
   }
   bool ok = true;
   for (const SchemaObject* o : dropped) {
-    if (o == renamed_from || (renamed_from && Lower(o->tbl_name) == Lower(renamed_from->name))) continue;
+    if (o == renamed_from || (renamed_from && Lower(o->tbl_name) == Lower(renamed_from->name)))
+      continue;
     DropStatements(*o, conn->schema, &server);
   }
   if (renamed_from != nullptr) {
@@ -260,7 +272,8 @@ int Statement::StepDdl() {
   for (const char* type : {"table", "view", "index", "trigger"}) {
     for (const SchemaObject* o : created) {
       if (!ok || o->type != type || o == renamed_to) continue;
-      if (renamed_to && Lower(o->tbl_name) == Lower(renamed_to->name) && o->type == "index") continue;
+      if (renamed_to && Lower(o->tbl_name) == Lower(renamed_to->name) && o->type == "index")
+        continue;
       ok = CreateStatements(sh, *o, conn->schema, &server, &error);
     }
   }
@@ -278,13 +291,15 @@ int Statement::StepDdl() {
   for (const auto& [key, o] : after) {
     auto old = before.find(key);
     if (Lower(o.name).rfind("sqlite_", 0) == 0 && o.type != "index") continue;
-    if (old != before.end() && old->second.sql == o.sql && old->second.tbl_name == o.tbl_name) continue;
+    if (old != before.end() && old->second.sql == o.sql && old->second.tbl_name == o.tbl_name)
+      continue;
     if (o.sql.empty()) continue;  // automatic indexes come with their table
-    server.push_back("INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" +
-                     s + ", " + QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) + ", " +
-                     QuoteLiteral(o.tbl_name) + ", " + QuoteLiteral(o.sql) +
-                     ") ON CONFLICT (db_schema, name) DO UPDATE SET type = excluded.type, "
-                     "tbl_name = excluded.tbl_name, sql = excluded.sql");
+    server.push_back(
+        "INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" + s + ", " +
+        QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) + ", " + QuoteLiteral(o.tbl_name) +
+        ", " + QuoteLiteral(o.sql) +
+        ") ON CONFLICT (db_schema, name) DO UPDATE SET type = excluded.type, "
+        "tbl_name = excluded.tbl_name, sql = excluded.sql");
   }
   if (ok && !server.empty()) {
     int64_t version = conn->schema_version + 1;
@@ -316,7 +331,8 @@ int Statement::StepDdl() {
     }
   }
   if (!ok) {
-    SQ(sqlite3_exec)(sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+    SQ(sqlite3_exec)
+    (sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
     sh.Invalidate();
     return conn->SetError(SQLITE_ERROR, error);
   }
@@ -378,7 +394,8 @@ void Statement::FinishPipeline() {
   pipeline_open = false;
   for (int i = 0; i < post_commands; ++i) {
     PgResult r = ReadCommand(conn->pg);
-    if (!Ok(r.get()) && post_error == nullptr && PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) {
+    if (!Ok(r.get()) && post_error == nullptr &&
+        PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) {
       post_error.reset(r.release());
     }
   }
@@ -519,7 +536,8 @@ int Statement::StartServer() {
   }
   auto send = [&](const std::string& cmd, int* results) {
     ++*results;
-    return PQsendQueryPrepared(conn->pg, wrap_name(cmd).c_str(), 0, nullptr, nullptr, nullptr, 0) != 0;
+    return PQsendQueryPrepared(conn->pg, wrap_name(cmd).c_str(), 0, nullptr, nullptr, nullptr, 0) !=
+           0;
   };
   for (const auto& cmd : pre) sent = sent && send(cmd, &pre_results);
   // A statement that must run first with the same parameters (REPLACE's
@@ -538,8 +556,8 @@ int Statement::StartServer() {
                                    types.data());
       ++pre_results;
     }
-    sent = sent && PQsendQueryPrepared(conn->pg, pre_name.c_str(), n, values.data(),
-                                       lengths.data(), formats.data(), 0);
+    sent = sent && PQsendQueryPrepared(conn->pg, pre_name.c_str(), n, values.data(), lengths.data(),
+                                       formats.data(), 0);
     ++pre_results;
   }
   bool preparing = it == conn->prepared.end();
@@ -551,8 +569,8 @@ int Statement::StartServer() {
   for (const auto& cmd : post) sent = sent && send(cmd, &post_results);
   if (pipelined) sent = sent && PQpipelineSync(conn->pg);
   if (!sent) {
-    return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " +
-                                            ErrorText(conn->pg));
+    return conn->SetError(SQLITE_IOERR,
+                          "litelift: lost the connection to postgres: " + ErrorText(conn->pg));
   }
   pipeline_open = pipelined;
   post_commands = post_results;
@@ -614,7 +632,8 @@ int Statement::FinishServer(PGresult* final_result) {
   Unwrap(!ok);
   if (!ok) {
     int rc = conn->SetErrorFromServer(final_result);
-    if (running->rollback_on_constraint && (rc & 0xff) == SQLITE_CONSTRAINT && !conn->Autocommit()) {
+    if (running->rollback_on_constraint && (rc & 0xff) == SQLITE_CONSTRAINT &&
+        !conn->Autocommit()) {
       // OR ROLLBACK: the whole transaction goes, on both sides.
       int code = conn->err_code;
       std::string message = conn->err_msg;
@@ -695,21 +714,28 @@ int Statement::NextServerRow() {
 
 int Statement::Reprepare() {
   sqlite3_stmt* fresh = nullptr;
-  int rc = SQ(sqlite3_prepare_v3)(conn->shadow.db(), SQ(sqlite3_sql)(shadow), -1, 0, &fresh, nullptr);
+  int rc =
+      SQ(sqlite3_prepare_v3)(conn->shadow.db(), SQ(sqlite3_sql)(shadow), -1, 0, &fresh, nullptr);
   if (rc != SQLITE_OK) return conn->SetErrorFromShadow(rc);
   for (size_t i = 1; i < params.size(); ++i) {
     const BoundValue& v = params[i];
     int k = static_cast<int>(i);
     switch (v.type) {
-      case SQLITE_INTEGER: SQ(sqlite3_bind_int64)(fresh, k, v.i); break;
-      case SQLITE_FLOAT: SQ(sqlite3_bind_double)(fresh, k, v.d); break;
+      case SQLITE_INTEGER:
+        SQ(sqlite3_bind_int64)(fresh, k, v.i);
+        break;
+      case SQLITE_FLOAT:
+        SQ(sqlite3_bind_double)(fresh, k, v.d);
+        break;
       case SQLITE_TEXT:
-        SQ(sqlite3_bind_text64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        SQ(sqlite3_bind_text64)
+        (fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         break;
       case SQLITE_BLOB:
         SQ(sqlite3_bind_blob64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   sql::Translation tr = conn->Translate(fresh);

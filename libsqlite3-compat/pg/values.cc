@@ -11,9 +11,9 @@ namespace litelift::compat {
 namespace {
 
 // Type OIDs (pg_type.h).
-constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
-              kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114,
-              kTimestampTz = 1184, kTime = 1083, kTimeTz = 1266;
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
+              kTimeTz = 1266;
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -80,11 +80,15 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
   const char* v = PQgetvalue(res, row, col);
   int len = PQgetlength(res, row, col);
   switch (PQftype(res, col)) {
-    case kInt2: case kInt4: case kInt8: case kOid:
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
       return SQ(sqlite3_bind_int64)(stmt, index, std::strtoll(v, nullptr, 10));
     case kBool:
       return SQ(sqlite3_bind_int64)(stmt, index, v[0] == 't' ? 1 : 0);
-    case kFloat4: case kFloat8: {
+    case kFloat4:
+    case kFloat8: {
       double d = std::strtod(v, nullptr);  // handles NaN and Infinity
       if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
       return SQ(sqlite3_bind_double)(stmt, index, d);
@@ -106,7 +110,10 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
                                    SQLITE_TRANSIENT);
     }
-    case kTimestamp: case kTimestampTz: case kTime: case kTimeTz: {
+    case kTimestamp:
+    case kTimestampTz:
+    case kTime:
+    case kTimeTz: {
       std::string t = SqliteTimestamp(std::string_view(v, static_cast<size_t>(len)));
       return SQ(sqlite3_bind_text)(stmt, index, t.data(), static_cast<int>(t.size()),
                                    SQLITE_TRANSIENT);

@@ -85,8 +85,7 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     std::lock_guard<std::mutex> lock(g_mutex);
     if (g_checked != nullptr && g_checked->count(dsn) != 0) return true;
   }
-  PgResult version = Exec(conn,
-                          "SELECT value::int FROM litelift.meta WHERE key = 'version'");
+  PgResult version = Exec(conn, "SELECT value::int FROM litelift.meta WHERE key = 'version'");
   int installed = 0;
   if (Ok(version.get()) && PQntuples(version.get()) == 1) {
     installed = std::atoi(PQgetvalue(version.get(), 0, 0));

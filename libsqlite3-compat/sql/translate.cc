@@ -1,14 +1,14 @@
 #include "libsqlite3-compat/sql/translate.h"
-#include "libsqlite3-compat/text.h"
+
+#include <sqlite3.h>
 
 #include <algorithm>
-#include <deque>
 #include <cctype>
+#include <deque>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
-
-#include <sqlite3.h>
+#include "libsqlite3-compat/text.h"
 
 namespace litelift::compat::sql {
 
@@ -72,8 +72,9 @@ void EmitToken(Context& cx, size_t& i, std::string& out) {
       }
       if (call) cx.last_call = true;  // CAST(, VALUES(, REPLACE( ...
       if (IsRowidAlias(t.text) && cx.primary != nullptr && !cx.primary->rowid_column.empty()) {
-        bool is_column = std::any_of(cx.primary->columns.begin(), cx.primary->columns.end(),
-                                     [&](const std::string& c) { return Lower(c) == Lower(t.text); });
+        bool is_column =
+            std::any_of(cx.primary->columns.begin(), cx.primary->columns.end(),
+                        [&](const std::string& c) { return Lower(c) == Lower(t.text); });
         if (!is_column) {
           out += Ident(cx.primary->rowid_column);
           return;
@@ -254,7 +255,8 @@ void ExpandStars(Context& cx) {
       std::string qualifier = name;
       ++i;
       if (i < tk.size() && IsWord(tk[i], "AS")) ++i;
-      if (i < tk.size() && (tk[i].type == TokenType::kWord || tk[i].type == TokenType::kQuotedName) &&
+      if (i < tk.size() &&
+          (tk[i].type == TokenType::kWord || tk[i].type == TokenType::kQuotedName) &&
           !IsClauseEnd(tk[i]) && !IsWord(tk[i], "JOIN") && !IsWord(tk[i], "LEFT") &&
           !IsWord(tk[i], "INNER") && !IsWord(tk[i], "CROSS") && !IsWord(tk[i], "NATURAL") &&
           !IsWord(tk[i], "INDEXED") && !IsWord(tk[i], "NOT")) {
@@ -339,7 +341,8 @@ std::string ReplaceDeletes(Context& cx, const TableShape& shape,
         }
       }
       left += (left.empty() ? "" : ", ") + Ident(shape.name) + "." + Ident(col);
-      right += (right.empty() ? "" : ", ") + std::string("litelift_new.") + Ident(col) + "::" + type;
+      right +=
+          (right.empty() ? "" : ", ") + std::string("litelift_new.") + Ident(col) + "::" + type;
     }
     where += (where.empty() ? "" : " OR ") + ("(" + left + ") = (" + right + ")");
   }
@@ -414,8 +417,8 @@ Translation TranslateInsert(Context& cx) {
   // REPLACE on one key is an upsert on it; on several keys the rows that
   // conflict on any of them are deleted first (emitted first: its
   // parameters are numbered as the statement's own).
-  bool replace_by_delete = conflict == "REPLACE" && shape != nullptr &&
-                           UsableKeys(*shape, listed).size() > 1;
+  bool replace_by_delete =
+      conflict == "REPLACE" && shape != nullptr && UsableKeys(*shape, listed).size() > 1;
   if (replace_by_delete) {
     tr.pre_sql = ReplaceDeletes(cx, *shape, listed, source_start, returning);
   }

@@ -43,17 +43,17 @@ struct TranslateInput {
 };
 
 struct Translation {
-  std::string sql;             // PostgreSQL text; parameters are $<SQLite index>
-  bool returns_rowid = false;  // an INSERT that returns its rowids as its only column
-  std::vector<int> parameters; // the SQLite parameter indexes the text uses
-  int op = 0;                  // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
-  std::string table;           // the table it changes, as created
+  std::string sql;              // PostgreSQL text; parameters are $<SQLite index>
+  bool returns_rowid = false;   // an INSERT that returns its rowids as its only column
+  std::vector<int> parameters;  // the SQLite parameter indexes the text uses
+  int op = 0;                   // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
+  std::string table;            // the table it changes, as created
   // A statement to run first, in the same transaction, with the same
   // parameters (REPLACE deletes the rows it conflicts with), or "".
   std::string pre_sql;
   // OR ROLLBACK: a constraint failure rolls the whole transaction back.
   bool rollback_on_constraint = false;
-  std::string error;           // non-empty: not translatable; names the construct
+  std::string error;  // non-empty: not translatable; names the construct
 };
 
 Translation TranslateStatement(const TranslateInput& input);

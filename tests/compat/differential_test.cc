@@ -12,10 +12,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
-#include <thread>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -44,7 +44,9 @@ std::string Describe(sqlite3* db, const std::string& sql) {
       int t = sqlite3_column_type(st, i);
       out += i ? " | " : "row: ";
       switch (t) {
-        case SQLITE_INTEGER: out += "int " + std::to_string(sqlite3_column_int64(st, i)); break;
+        case SQLITE_INTEGER:
+          out += "int " + std::to_string(sqlite3_column_int64(st, i));
+          break;
         case SQLITE_FLOAT: {
           char buf[64];
           snprintf(buf, sizeof buf, "real %.17g", sqlite3_column_double(st, i));
@@ -52,7 +54,8 @@ std::string Describe(sqlite3* db, const std::string& sql) {
           break;
         }
         case SQLITE_TEXT:
-          out += "text '" + std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))) + "'";
+          out += "text '" + std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))) +
+                 "'";
           break;
         case SQLITE_BLOB: {
           out += "blob x'";
@@ -65,7 +68,8 @@ std::string Describe(sqlite3* db, const std::string& sql) {
           out += "'";
           break;
         }
-        default: out += "null";
+        default:
+          out += "null";
       }
     }
     out += "\n";
@@ -126,8 +130,10 @@ TEST(Differential, TheRouteIsRemote) {
 TEST(Differential, CreateInsertSelectTypes) {
   Pair p(Name());
   p.Same({
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, i INT, r REAL, s TEXT, b BLOB, n NUMERIC, d DATETIME, v VARCHAR(3))",
-      "INSERT INTO t (i, r, s, b, n, d, v) VALUES (1, 1.5, 'x', x'00ff', 12, '2024-01-02 03:04:05', 'longer than three')",
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, i INT, r REAL, s TEXT, b BLOB, n NUMERIC, d "
+      "DATETIME, v VARCHAR(3))",
+      "INSERT INTO t (i, r, s, b, n, d, v) VALUES (1, 1.5, 'x', x'00ff', 12, '2024-01-02 "
+      "03:04:05', 'longer than three')",
       "INSERT INTO t (i, r, s, b, n) VALUES (-9223372036854775808, 1e300, 'h\xc3\xa9', x'', 1.25)",
       "INSERT INTO t (i, r, s) VALUES (NULL, NULL, NULL)",
       "SELECT * FROM t ORDER BY id",
@@ -344,7 +350,8 @@ TEST(Differential, BindingsEveryType) {
   p.Same({"CREATE TABLE b (id INTEGER PRIMARY KEY, i INT, r REAL, t TEXT, x BLOB, n INT)"});
   for (sqlite3* db : {p.local, p.routed}) {
     sqlite3_stmt* st = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO b (i, r, t, x, n) VALUES (?1, :r, @t, $x, ?5)", -1, &st, nullptr),
+    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO b (i, r, t, x, n) VALUES (?1, :r, @t, $x, ?5)",
+                                 -1, &st, nullptr),
               SQLITE_OK);
     EXPECT_EQ(sqlite3_bind_parameter_count(st), 5);
     EXPECT_STREQ(sqlite3_bind_parameter_name(st, 3), "@t");
@@ -363,8 +370,9 @@ TEST(Differential, BindingsEveryType) {
     EXPECT_EQ(sqlite3_bind_int(st, 5, 42), SQLITE_OK);
     EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
     char* expanded = sqlite3_expanded_sql(st);
-    EXPECT_STREQ(expanded,
-                 "INSERT INTO b (i, r, t, x, n) VALUES (1099511627776, 0.1, 'wide', zeroblob(3), 42)");
+    EXPECT_STREQ(
+        expanded,
+        "INSERT INTO b (i, r, t, x, n) VALUES (1099511627776, 0.1, 'wide', zeroblob(3), 42)");
     sqlite3_free(expanded);
     EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
   }
@@ -373,8 +381,7 @@ TEST(Differential, BindingsEveryType) {
 
 TEST(Differential, ColumnConversions) {
   Pair p(Name());
-  p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)",
-          "INSERT INTO c VALUES ('42abc', 2.5, 7)"});
+  p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)", "INSERT INTO c VALUES ('42abc', 2.5, 7)"});
   for (sqlite3* db : {p.local, p.routed}) {
     sqlite3_stmt* st = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT t, r, i FROM c", -1, &st, nullptr), SQLITE_OK);
@@ -436,8 +443,8 @@ TEST(Differential, UpdateHookPerRow) {
   p.Same({"CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT)"});
   std::vector<std::string> events[2];
   auto hook = [](void* arg, int op, const char* db, const char* table, sqlite3_int64 rowid) {
-    static_cast<std::vector<std::string>*>(arg)->push_back(
-        std::to_string(op) + " " + db + "." + table + " " + std::to_string(rowid));
+    static_cast<std::vector<std::string>*>(arg)->push_back(std::to_string(op) + " " + db + "." +
+                                                           table + " " + std::to_string(rowid));
   };
   sqlite3_update_hook(p.local, hook, &events[0]);
   sqlite3_update_hook(p.routed, hook, &events[1]);
@@ -466,21 +473,25 @@ TEST(Differential, CommitHookTraceProfile) {
   } seen[2];
   sqlite3* dbs[2] = {p.local, p.routed};
   for (int k = 0; k < 2; ++k) {
-    sqlite3_commit_hook(dbs[k], [](void* a) {
-      auto* s = static_cast<Seen*>(a);
-      ++s->commits;
-      return s->veto ? 1 : 0;
-    }, &seen[k]);
-    sqlite3_rollback_hook(dbs[k], [](void* a) { ++static_cast<Seen*>(a)->rollbacks; }, &seen[k]);
-    sqlite3_trace(dbs[k], [](void* a, const char* sql) {
-      static_cast<Seen*>(a)->traced.push_back(sql);
-    }, &seen[k]);
-    sqlite3_profile(dbs[k], [](void* a, const char*, sqlite3_uint64) {
-      ++static_cast<Seen*>(a)->profiles;
-    }, &seen[k]);
+    sqlite3_commit_hook(
+        dbs[k],
+        [](void* a) {
+          auto* s = static_cast<Seen*>(a);
+          ++s->commits;
+          return s->veto ? 1 : 0;
+        },
+        &seen[k]);
+    sqlite3_rollback_hook(
+        dbs[k], [](void* a) { ++static_cast<Seen*>(a)->rollbacks; }, &seen[k]);
+    sqlite3_trace(
+        dbs[k], [](void* a, const char* sql) { static_cast<Seen*>(a)->traced.push_back(sql); },
+        &seen[k]);
+    sqlite3_profile(
+        dbs[k], [](void* a, const char*, sqlite3_uint64) { ++static_cast<Seen*>(a)->profiles; },
+        &seen[k]);
   }
-  p.Same({"INSERT INTO h (v) VALUES ('kept')", "BEGIN", "INSERT INTO h (v) VALUES ('two')",
-          "COMMIT"});
+  p.Same(
+      {"INSERT INTO h (v) VALUES ('kept')", "BEGIN", "INSERT INTO h (v) VALUES ('two')", "COMMIT"});
   seen[0].veto = seen[1].veto = true;
   p.Same({"INSERT INTO h (v) VALUES ('vetoed')", "SELECT v FROM h ORDER BY id"});
   for (int k = 0; k < 2; ++k) {
@@ -509,8 +520,8 @@ TEST(Differential, TxnState) {
     step("BEGIN IMMEDIATE");
     step("ROLLBACK");
     EXPECT_EQ(states, (std::vector<int>{SQLITE_TXN_NONE, SQLITE_TXN_READ, SQLITE_TXN_WRITE,
-                                         SQLITE_TXN_WRITE, SQLITE_TXN_NONE, SQLITE_TXN_WRITE,
-                                         SQLITE_TXN_NONE}))
+                                        SQLITE_TXN_WRITE, SQLITE_TXN_NONE, SQLITE_TXN_WRITE,
+                                        SQLITE_TXN_NONE}))
         << (db == p.local ? "local" : "routed");
   }
 }
@@ -527,7 +538,8 @@ TEST(Differential, UriModesAndDirectories) {
                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr),
             SQLITE_OK);
   EXPECT_EQ(sqlite3_db_readonly(db, "main"), 1);
-  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO u VALUES (1)", nullptr, nullptr, nullptr), SQLITE_READONLY);
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO u VALUES (1)", nullptr, nullptr, nullptr),
+            SQLITE_READONLY);
   EXPECT_STREQ(sqlite3_errmsg(db), "attempt to write a readonly database");
   sqlite3_close(db);
   EXPECT_EQ(sqlite3_open(g_dir.c_str(), &db), SQLITE_CANTOPEN);
@@ -588,12 +600,19 @@ TEST(Differential, ReusedConnectionsLookNew) {
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 1234);
   int commits = 0;
-  sqlite3_commit_hook(db, [](void* p) { ++*static_cast<int*>(p); return 0; }, &commits);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "PRAGMA foreign_keys = ON; CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT "
-                         "UNIQUE); INSERT INTO r (v) VALUES ('a'); BEGIN; INSERT INTO r (v) VALUES ('b')",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  sqlite3_commit_hook(
+      db,
+      [](void* p) {
+        ++*static_cast<int*>(p);
+        return 0;
+      },
+      &commits);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "PRAGMA foreign_keys = ON; CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT "
+                   "UNIQUE); INSERT INTO r (v) VALUES ('a'); BEGIN; INSERT INTO r (v) VALUES ('b')",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
   EXPECT_EQ(sqlite3_last_insert_rowid(db), 2);
   EXPECT_EQ(sqlite3_close(db), SQLITE_OK);  // rolls the open transaction back
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -607,7 +626,8 @@ TEST(Differential, ReusedConnectionsLookNew) {
             SQLITE_CONSTRAINT);  // extended codes are off again
   EXPECT_EQ(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
   commits = 0;
-  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO r (v) VALUES ('c')", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO r (v) VALUES ('c')", nullptr, nullptr, nullptr),
+            SQLITE_OK);
   EXPECT_EQ(commits, 0);  // the last user's hook is gone
   sqlite3_close(db);
 }
@@ -619,7 +639,8 @@ TEST(Differential, CloseRules) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT 1", -1, &st, nullptr), SQLITE_OK);
   EXPECT_EQ(sqlite3_close(db), SQLITE_BUSY);
-  EXPECT_STREQ(sqlite3_errmsg(db), "unable to close due to unfinalized statements or unfinished backups");
+  EXPECT_STREQ(sqlite3_errmsg(db),
+               "unable to close due to unfinalized statements or unfinished backups");
   EXPECT_EQ(sqlite3_next_stmt(db, nullptr), st);
   EXPECT_EQ(sqlite3_db_handle(st), db);
   EXPECT_EQ(sqlite3_close_v2(db), SQLITE_OK);  // a zombie until the last finalize
@@ -640,9 +661,9 @@ TEST(Differential, SchemaChangesReachOtherConnections) {
   std::string seen = Describe(b, "SELECT x FROM later");
   EXPECT_NE(seen.find("row: int 5"), std::string::npos) << seen;
   // And a change announced by notification is picked up too.
-  ASSERT_EQ(sqlite3_exec(a, "ALTER TABLE later ADD COLUMN y INT DEFAULT 7", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(a, "ALTER TABLE later ADD COLUMN y INT DEFAULT 7", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   for (int i = 0; i < 100 && seen.find("int 7") == std::string::npos; ++i) {
     usleep(20 * 1000);
     seen = Describe(b, "SELECT * FROM later");
@@ -660,21 +681,23 @@ TEST(Concurrency, WritersAreSerialisedLikeSqlite) {
   sqlite3 *a = nullptr, *b = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
   ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT)", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(a, "BEGIN IMMEDIATE; INSERT INTO w (v) VALUES ('a')", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(a, "CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT)", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(a, "BEGIN IMMEDIATE; INSERT INTO w (v) VALUES ('a')", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   // b, no busy timeout: fails at once.
-  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr),
+            SQLITE_BUSY);
   EXPECT_STREQ(sqlite3_errmsg(b), "database is locked");
   // Readers are not blocked (and see committed data only).
   EXPECT_NE(Describe(b, "SELECT count(*) FROM w").find("row: int 0"), std::string::npos);
   // With a busy timeout b waits that long, then fails.
   sqlite3_busy_timeout(b, 300);
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr),
+            SQLITE_BUSY);
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, std::chrono::milliseconds(250));
   // BEGIN IMMEDIATE on b fails the same way and leaves no transaction.
@@ -683,7 +706,8 @@ TEST(Concurrency, WritersAreSerialisedLikeSqlite) {
   EXPECT_EQ(sqlite3_get_autocommit(b), 1);
   // A transaction on b that meets the lock keeps going.
   ASSERT_EQ(sqlite3_exec(b, "BEGIN", nullptr, nullptr, nullptr), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_exec(b, "INSERT INTO w (v) VALUES ('b')", nullptr, nullptr, nullptr),
+            SQLITE_BUSY);
   EXPECT_EQ(sqlite3_get_autocommit(b), 0);
   ASSERT_EQ(sqlite3_exec(a, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   // Now b gets in, within its own transaction.

@@ -23,7 +23,8 @@ TEST(SchemaNameForPath, Table) {
     EXPECT_EQ(name.rfind(c.stem, 0), 0u) << c.path << " -> " << name;
     EXPECT_EQ(name.size(), std::string(c.stem).size() + 8) << name;
     EXPECT_LE(name.size(), 63u);
-    for (char ch : name) EXPECT_TRUE((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') << name;
+    for (char ch : name)
+      EXPECT_TRUE((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') << name;
   }
 }
 

@@ -11,16 +11,22 @@
 namespace litelift::compat::sql {
 namespace {
 
-const std::set<std::string> kKeywords = {"SELECT", "FROM", "WHERE", "INSERT", "INTO", "VALUES",
-                                         "AND", "OR", "NOT", "NULL", "AS", "CAST", "UPDATE", "SET",
-                                         "DELETE", "ORDER", "BY", "LIMIT", "RETURNING", "IN",
-                                         "DEFAULT", "LIKE", "GLOB", "IS", "JOIN", "ON"};
+const std::set<std::string> kKeywords = {
+    "SELECT",    "FROM", "WHERE",   "INSERT", "INTO", "VALUES", "AND",   "OR", "NOT",
+    "NULL",      "AS",   "CAST",    "UPDATE", "SET",  "DELETE", "ORDER", "BY", "LIMIT",
+    "RETURNING", "IN",   "DEFAULT", "LIKE",   "GLOB", "IS",     "JOIN",  "ON"};
 
 Translation T(const std::string& sql) {
-  static TableShape files{"Files", {"path", "mtime", "size"}, {"TEXT", "REAL", "INT"}, {"path"},
-                          "litelift_rowid", false, true, {}};
-  static TableShape notes{"notes", {"id", "body"}, {"INTEGER", "TEXT"}, {"id"}, "id", false,
-                          false, {{"body"}}};
+  static TableShape files{"Files",
+                          {"path", "mtime", "size"},
+                          {"TEXT", "REAL", "INT"},
+                          {"path"},
+                          "litelift_rowid",
+                          false,
+                          true,
+                          {}};
+  static TableShape notes{"notes", {"id", "body"}, {"INTEGER", "TEXT"}, {"id"}, "id",
+                          false,   false,          {{"body"}}};
   static TableShape kv{"kv", {"k", "v"}, {"TEXT", "TEXT"}, {"k"}, "", true, false, {}};
   TranslateInput in;
   in.sql = sql;
@@ -93,9 +99,10 @@ TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
   EXPECT_EQ(one.pre_sql, "");
-  EXPECT_EQ(one.sql,
-            "INSERT INTO \"notes\" (\"body\") VALUES($1) ON CONFLICT (\"body\") DO UPDATE SET \"id\" "
-            "= (SELECT max(\"id\") + 1 FROM \"notes\") RETURNING \"id\"");
+  EXPECT_EQ(
+      one.sql,
+      "INSERT INTO \"notes\" (\"body\") VALUES($1) ON CONFLICT (\"body\") DO UPDATE SET \"id\" "
+      "= (SELECT max(\"id\") + 1 FROM \"notes\") RETURNING \"id\"");
   EXPECT_EQ(T("INSERT INTO notes (body) VALUES (?)").pre_sql, "");
 }
 
@@ -108,7 +115,7 @@ TEST(Translate, ReturnsRowidOnlyWhenAsked) {
   EXPECT_TRUE(T("INSERT INTO notes (body) VALUES (1)").returns_rowid);
   EXPECT_FALSE(T("INSERT INTO notes (body) VALUES (1) RETURNING id").returns_rowid);
   EXPECT_TRUE(T("INSERT INTO files VALUES (1, 2, 3)").returns_rowid);  // its hidden rowid
-  EXPECT_FALSE(T("INSERT INTO kv VALUES (1, 2)").returns_rowid);        // WITHOUT ROWID
+  EXPECT_FALSE(T("INSERT INTO kv VALUES (1, 2)").returns_rowid);       // WITHOUT ROWID
 }
 
 TEST(PgTypeForDeclared, Affinity) {
@@ -116,17 +123,29 @@ TEST(PgTypeForDeclared, Affinity) {
     const char* declared;
     const char* pg;
   } cases[] = {
-      {"INTEGER", "bigint"}, {"BIGINT", "bigint"}, {"VARCHAR(10)", "text"}, {"TEXT", "text"},
-      {"CLOB", "text"}, {"BLOB", "bytea"}, {"", "text"}, {"REAL", "double precision"},
-      {"DOUBLE PRECISION", "double precision"}, {"FLOAT", "double precision"},
-      {"NUMERIC", "numeric"}, {"DECIMAL(10,2)", "numeric"}, {"BOOLEAN", "bigint"},
-      {"DATETIME", "text"}, {"DATE", "text"}, {"TIMESTAMP", "text"},
+      {"INTEGER", "bigint"},
+      {"BIGINT", "bigint"},
+      {"VARCHAR(10)", "text"},
+      {"TEXT", "text"},
+      {"CLOB", "text"},
+      {"BLOB", "bytea"},
+      {"", "text"},
+      {"REAL", "double precision"},
+      {"DOUBLE PRECISION", "double precision"},
+      {"FLOAT", "double precision"},
+      {"NUMERIC", "numeric"},
+      {"DECIMAL(10,2)", "numeric"},
+      {"BOOLEAN", "bigint"},
+      {"DATETIME", "text"},
+      {"DATE", "text"},
+      {"TIMESTAMP", "text"},
   };
   for (const auto& c : cases) EXPECT_EQ(PgTypeForDeclared(c.declared), c.pg) << c.declared;
 }
 
 TEST(Tokenize, RoundTripsAndClassifies) {
-  std::string sql = "SELECT 'it''s', \"q\"\"x\", [b], x'0a', 1.5e3, 0x1F, ?12, :n, -- c\n/* d */ a||b";
+  std::string sql =
+      "SELECT 'it''s', \"q\"\"x\", [b], x'0a', 1.5e3, 0x1F, ?12, :n, -- c\n/* d */ a||b";
   std::string back;
   for (const Token& t : Tokenize(sql)) back += t.text;
   EXPECT_EQ(back, sql);
@@ -135,11 +154,11 @@ TEST(Tokenize, RoundTripsAndClassifies) {
     if (t.type != TokenType::kSpace) types.push_back(t.type);
   }
   std::vector<TokenType> expected = {
-      TokenType::kWord, TokenType::kString, TokenType::kOperator, TokenType::kQuotedName,
+      TokenType::kWord,     TokenType::kString,     TokenType::kOperator, TokenType::kQuotedName,
       TokenType::kOperator, TokenType::kQuotedName, TokenType::kOperator, TokenType::kBlob,
-      TokenType::kOperator, TokenType::kNumber, TokenType::kOperator, TokenType::kNumber,
-      TokenType::kOperator, TokenType::kVariable, TokenType::kOperator, TokenType::kVariable,
-      TokenType::kOperator, TokenType::kComment, TokenType::kComment, TokenType::kWord,
+      TokenType::kOperator, TokenType::kNumber,     TokenType::kOperator, TokenType::kNumber,
+      TokenType::kOperator, TokenType::kVariable,   TokenType::kOperator, TokenType::kVariable,
+      TokenType::kOperator, TokenType::kComment,    TokenType::kComment,  TokenType::kWord,
       TokenType::kOperator, TokenType::kWord};
   EXPECT_EQ(types, expected);
   std::string storage;

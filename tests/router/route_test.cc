@@ -38,8 +38,7 @@ TEST(IsMemoryDatabase, Table) {
       {":memory:x", kRw, false},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(IsMemoryDatabase(c.name, c.flags), c.memory)
-        << (c.name ? c.name : "(null)");
+    EXPECT_EQ(IsMemoryDatabase(c.name, c.flags), c.memory) << (c.name ? c.name : "(null)");
   }
 }
 
@@ -52,14 +51,10 @@ TEST(CanonicalPath, Table) {
   struct Case {
     std::string in, out;
   } cases[] = {
-      {"/data/cache/x.db", "/data/cache/x.db"},
-      {"/data//cache/./x.db", "/data/cache/x.db"},
-      {"/data/cache/../x.db", "/data/x.db"},
-      {"x.db", here + "/x.db"},
-      {"./sub/../x.db", here + "/x.db"},
-      {"file:/data/a%20b.db?mode=rwc", "/data/a b.db"},
-      {"file:///data/u.db", "/data/u.db"},
-      {"file://localhost/data/u.db", "/data/u.db"},
+      {"/data/cache/x.db", "/data/cache/x.db"}, {"/data//cache/./x.db", "/data/cache/x.db"},
+      {"/data/cache/../x.db", "/data/x.db"},    {"x.db", here + "/x.db"},
+      {"./sub/../x.db", here + "/x.db"},        {"file:/data/a%20b.db?mode=rwc", "/data/a b.db"},
+      {"file:///data/u.db", "/data/u.db"},      {"file://localhost/data/u.db", "/data/u.db"},
       {"file:rel.db", here + "/rel.db"},
   };
   for (const auto& c : cases) EXPECT_EQ(CanonicalPath(c.in), c.out) << c.in;
@@ -113,15 +108,24 @@ TEST(Decide, Table) {
       {{{"LITELIFT_DSN", dsn}}, "/tmp/a.db", true, Backend::kPostgres, "postgresql://u@h/db"},
       {{{"LITELIFT_DSN", dsn}}, ":memory:", true, Backend::kSqlite, ""},
       {{{"LITELIFT_DSN", dsn}}, "", true, Backend::kSqlite, ""},
-      {{{"LITELIFT_DSN", dsn}, {"LITELIFT_ROUTE_MEMORY", "1"}}, ":memory:", true,
-       Backend::kPostgres, "postgresql://u@h/db"},
+      {{{"LITELIFT_DSN", dsn}, {"LITELIFT_ROUTE_MEMORY", "1"}},
+       ":memory:",
+       true,
+       Backend::kPostgres,
+       "postgresql://u@h/db"},
       // The rollback switch wins over everything.
-      {{{"LITELIFT_DSN", dsn}, {"LITELIFT_BACKEND", "sqlite"}}, "/tmp/a.db", true,
-       Backend::kSqlite, ""},
+      {{{"LITELIFT_DSN", dsn}, {"LITELIFT_BACKEND", "sqlite"}},
+       "/tmp/a.db",
+       true,
+       Backend::kSqlite,
+       ""},
       // postgres without a DSN cannot be decided.
       {{{"LITELIFT_BACKEND", "postgres"}}, "/tmp/a.db", false, Backend::kSqlite, ""},
-      {{{"LITELIFT_BACKEND", "postgres"}, {"LITELIFT_DSN", dsn}}, "/tmp/a.db", true,
-       Backend::kPostgres, "postgresql://u@h/db"},
+      {{{"LITELIFT_BACKEND", "postgres"}, {"LITELIFT_DSN", dsn}},
+       "/tmp/a.db",
+       true,
+       Backend::kPostgres,
+       "postgresql://u@h/db"},
       {{{"LITELIFT_DSN", ""}}, "/tmp/a.db", true, Backend::kSqlite, ""},
   };
   for (const auto& c : cases) {

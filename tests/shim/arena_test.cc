@@ -1,10 +1,10 @@
-#include "shim/handle_arena.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <thread>
 #include <vector>
+
+#include "shim/handle_arena.h"
 
 namespace litelift::shim {
 namespace {

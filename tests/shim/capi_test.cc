@@ -24,8 +24,8 @@ void LogCallback(void* context, int code, const char* message) {
 struct Db {
   sqlite3* db = nullptr;
   explicit Db(const char* name = ":memory:") {
-    EXPECT_EQ(sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                             SQLITE_OPEN_URI, nullptr),
+    EXPECT_EQ(sqlite3_open_v2(
+                  name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr),
               SQLITE_OK);
   }
   ~Db() { EXPECT_EQ(sqlite3_close(db), SQLITE_OK); }
@@ -56,8 +56,8 @@ TEST(Shim, ConfigLogBeforeInitialiseAndFormattedLog) {
 }
 
 TEST(Shim, PrintfFamily) {
-  char* s = sqlite3_mprintf("%d|%s|%q|%Q|%w|%lld|%.2f", 7, "x", "a'b", nullptr,
-                            "c\"d", 1LL << 40, 2.5);
+  char* s =
+      sqlite3_mprintf("%d|%s|%q|%Q|%w|%lld|%.2f", 7, "x", "a'b", nullptr, "c\"d", 1LL << 40, 2.5);
   ASSERT_NE(s, nullptr);
   EXPECT_STREQ(s, "7|x|a''b|NULL|c\"\"d|1099511627776|2.50");
   sqlite3_free(s);
@@ -175,12 +175,12 @@ int Reverse(void*, int n1, const void* a, int n2, const void* b) {
 
 TEST(Shim, CallbacksFromTheEngine) {
   Db d;
-  ASSERT_EQ(sqlite3_create_function_v2(d.db, "twice", 1, SQLITE_UTF8, nullptr, Twice,
-                                       nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_create_function_v2(d.db, "twice", 1, SQLITE_UTF8, nullptr, Twice, nullptr,
+                                       nullptr, nullptr),
             SQLITE_OK);
-  ASSERT_EQ(sqlite3_create_function(d.db, "mysum", 1, SQLITE_UTF8, nullptr, nullptr,
-                                    SumStep, SumFinal),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_create_function(d.db, "mysum", 1, SQLITE_UTF8, nullptr, nullptr, SumStep, SumFinal),
+      SQLITE_OK);
   ASSERT_EQ(sqlite3_create_collation(d.db, "REV", SQLITE_UTF8, nullptr, Reverse), SQLITE_OK);
   d.Exec("CREATE TABLE n(x); INSERT INTO n VALUES (1),(2),(3)");
   char** table = nullptr;
@@ -197,7 +197,10 @@ TEST(Shim, CallbacksFromTheEngine) {
   EXPECT_STREQ(table[6], "2");
   sqlite3_free_table(table);
   int calls = 0;
-  auto cb = [](void* p, int, char**, char**) { ++*static_cast<int*>(p); return 0; };
+  auto cb = [](void* p, int, char**, char**) {
+    ++*static_cast<int*>(p);
+    return 0;
+  };
   EXPECT_EQ(sqlite3_exec(d.db, "SELECT * FROM n", cb, &calls, nullptr), SQLITE_OK);
   EXPECT_EQ(calls, 3);
 }
@@ -206,24 +209,31 @@ TEST(Shim, HooksFire) {
   Db d;
   d.Exec("CREATE TABLE h(x)");
   int commits = 0, updates = 0;
-  sqlite3_commit_hook(d.db, [](void* p) { ++*static_cast<int*>(p); return 0; }, &commits);
-  sqlite3_update_hook(d.db,
-                      [](void* p, int op, const char*, const char* table, sqlite3_int64) {
-                        if (op == SQLITE_INSERT && std::strcmp(table, "h") == 0)
-                          ++*static_cast<int*>(p);
-                      },
-                      &updates);
+  sqlite3_commit_hook(
+      d.db,
+      [](void* p) {
+        ++*static_cast<int*>(p);
+        return 0;
+      },
+      &commits);
+  sqlite3_update_hook(
+      d.db,
+      [](void* p, int op, const char*, const char* table, sqlite3_int64) {
+        if (op == SQLITE_INSERT && std::strcmp(table, "h") == 0) ++*static_cast<int*>(p);
+      },
+      &updates);
   d.Exec("INSERT INTO h VALUES (1),(2)");
   EXPECT_EQ(commits, 1);
   EXPECT_EQ(updates, 2);
   std::vector<std::string> traced;
-  sqlite3_trace_v2(d.db, SQLITE_TRACE_STMT,
-                   [](unsigned, void* ctx, void* p, void*) {
-                     static_cast<std::vector<std::string>*>(ctx)->push_back(
-                         sqlite3_sql(static_cast<sqlite3_stmt*>(p)));
-                     return 0;
-                   },
-                   &traced);
+  sqlite3_trace_v2(
+      d.db, SQLITE_TRACE_STMT,
+      [](unsigned, void* ctx, void* p, void*) {
+        static_cast<std::vector<std::string>*>(ctx)->push_back(
+            sqlite3_sql(static_cast<sqlite3_stmt*>(p)));
+        return 0;
+      },
+      &traced);
   d.Exec("SELECT count(*) FROM h");
   ASSERT_EQ(traced.size(), 1u);
   EXPECT_EQ(traced[0], "SELECT count(*) FROM h");
@@ -231,8 +241,9 @@ TEST(Shim, HooksFire) {
 
 TEST(Shim, BackupBlobAndSession) {
   Db src, dst;
-  src.Exec("CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB); "
-           "INSERT INTO b VALUES (1, zeroblob(16))");
+  src.Exec(
+      "CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB); "
+      "INSERT INTO b VALUES (1, zeroblob(16))");
   sqlite3_backup* bk = sqlite3_backup_init(dst.db, "main", src.db, "main");
   ASSERT_NE(bk, nullptr);
   EXPECT_EQ(sqlite3_backup_step(bk, -1), SQLITE_DONE);
@@ -270,8 +281,7 @@ TEST(Shim, TempDirectoryVariableReachesTheEngine) {
   char* dir = sqlite3_mprintf("%s", "/tmp");
   sqlite3_temp_directory = dir;
   sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(d.db, "PRAGMA temp_store_directory", -1, &s, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(d.db, "PRAGMA temp_store_directory", -1, &s, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "/tmp");
   sqlite3_finalize(s);
@@ -280,8 +290,7 @@ TEST(Shim, TempDirectoryVariableReachesTheEngine) {
 }
 
 TEST(Shim, MisuseIsReportedNotCrashed) {
-  EXPECT_EQ(sqlite3_open_v2(":memory:", nullptr, SQLITE_OPEN_READWRITE, nullptr),
-            SQLITE_MISUSE);
+  EXPECT_EQ(sqlite3_open_v2(":memory:", nullptr, SQLITE_OPEN_READWRITE, nullptr), SQLITE_MISUSE);
   EXPECT_EQ(sqlite3_open(":memory:", nullptr), SQLITE_MISUSE);
   EXPECT_EQ(sqlite3_close(nullptr), SQLITE_OK);
   EXPECT_EQ(sqlite3_finalize(nullptr), SQLITE_OK);

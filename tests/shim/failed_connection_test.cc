@@ -8,9 +8,7 @@
 namespace litelift::shim {
 namespace {
 
-const RemoteApi& ApiOf(sqlite3* db) {
-  return *reinterpret_cast<RemoteHandle*>(db)->api;
-}
+const RemoteApi& ApiOf(sqlite3* db) { return *reinterpret_cast<RemoteHandle*>(db)->api; }
 
 TEST(FailedConnection, ReportsItsErrorLikeAFailedSqliteOpen) {
   size_t live = LiveHandleCount();

@@ -14,14 +14,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   litelift::cli::RunOptions run;
-  CLI::App* run_cmd = app.add_subcommand(
-      "run", "Run a program with liblitelift.so preloaded (LD_PRELOAD)");
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Run a program with liblitelift.so preloaded (LD_PRELOAD)");
   run_cmd->add_option("--dsn", run.dsn,
                       "Route file databases to this PostgreSQL (sets LITELIFT_DSN)");
   run_cmd->add_option("--config", run.config, "Route by this TOML file (sets LITELIFT_CONFIG)")
       ->check(CLI::ExistingFile);
-  run_cmd->add_option("--backend", run.backend,
-                      "Force a backend for every database (sets LITELIFT_BACKEND)")
+  run_cmd
+      ->add_option("--backend", run.backend,
+                   "Force a backend for every database (sets LITELIFT_BACKEND)")
       ->check(CLI::IsMember({"sqlite", "postgres"}));
   run_cmd->add_option("--log", run.log_level, "Log level (sets LITELIFT_LOG)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
