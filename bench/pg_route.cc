@@ -1,11 +1,13 @@
 // The postgres route against raw libpq on the same server, in one run:
 // a point select by primary key, a single-row insert (prepared once,
 // executed in a loop: PQexecPrepared for libpq), and a warm open+close of a
-// routed database. Prints medians of repeated rounds and the ratios.
+// routed database. Prints medians of repeated rounds and the ratios, for
+// two fixed placements of client and server on the CPUs (see below).
 //
 //   bench_pg_route [--dsn DSN] [--rounds N] [--iters N]   (DSN: LITELIFT_TEST_DSN)
 
 #include <libpq-fe.h>
+#include <sched.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -39,6 +41,35 @@ void Check(bool ok, const char* what) {
     std::fprintf(stderr, "bench: %s failed\n", what);
     std::exit(1);
   }
+}
+
+// Runs n calls of a and of b in alternating chunks, so that both meet the
+// same moments of this noisy machine; microseconds per call of each.
+void Alternate(int n, int chunk, const std::function<void(int)>& a,
+               const std::function<void(int)>& b, double* ta, double* tb) {
+  double sa = 0, sb = 0;
+  for (int done = 0; done < n;) {
+    int k = std::min(chunk, n - done);
+    sa += Time(k, a) * k;
+    sb += Time(k, b) * k;
+    done += k;
+  }
+  *ta = sa / n;
+  *tb = sb / n;
+}
+
+// Pins a process (0: this one) to one CPU; false when not allowed.
+bool Pin(int pid, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(pid, sizeof set, &set) == 0;
+}
+
+bool PinAll(const std::vector<int>& pids, int cpu) {
+  bool ok = !pids.empty();
+  for (int pid : pids) ok = Pin(pid, cpu) && ok;
+  return ok;
 }
 
 }  // namespace
@@ -138,44 +169,57 @@ int main(int argc, char** argv) {
 
   // Warm up every path once.
   lite_select(0), pq_select(0), lite_insert(0), pq_insert(0), open_close(0);
-  struct Row {
+
+  // Where the scheduler puts the client and the two server backends decides
+  // a round trip's latency on this 2-core machine far more than either
+  // client does: two identical libpq connections in one process differ by up
+  // to 2.5x, whichever backend happens to share the client's CPU being the
+  // fast one. So the figures are taken with fixed placements: everything on
+  // one CPU, then the backends on another CPU than the client.
+  std::vector<int> backends;
+  r = PQexec(pg, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
+  for (int i = 0; i < PQntuples(r); ++i) backends.push_back(std::atoi(PQgetvalue(r, i, 0)));
+  PQclear(r);
+  int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  struct Placement {
     const char* name;
-    std::vector<double> ours, base;
-  } rows[] = {{"point select by primary key", {}, {}},
-              {"single-row insert", {}, {}},
-              {"open+close (warm) vs PQconnectdb+PQfinish", {}, {}}};
-  // Each round alternates small chunks of ours and the baseline, so that
-  // both meet the same moments of this noisy machine.
-  auto alternate = [](int n, int chunk, const std::function<void(int)>& a,
-                      const std::function<void(int)>& b, double* ta, double* tb) {
-    double sa = 0, sb = 0;
-    int done = 0;
-    while (done < n) {
-      int k = std::min(chunk, n - done);
-      sa += Time(k, a) * k;
-      sb += Time(k, b) * k;
-      done += k;
-    }
-    *ta = sa / n;
-    *tb = sb / n;
+    int client_cpu, server_cpu;  // -1: not pinned
   };
-  for (int round = 0; round < rounds; ++round) {
-    double a, b;
-    alternate(iters, 50, lite_select, pq_select, &a, &b);
-    rows[0].ours.push_back(a);
-    rows[0].base.push_back(b);
-    alternate(iters / 2, 25, lite_insert, pq_insert, &a, &b);
-    rows[1].ours.push_back(a);
-    rows[1].base.push_back(b);
-    rows[2].ours.push_back(Time(iters / 10, open_close));
-    rows[2].base.push_back(Time(std::max(iters / 100, 5), pq_connect));
+  std::vector<Placement> placements;
+  if (Pin(0, 0) && PinAll(backends, 0)) {
+    placements.push_back({"client and server on one CPU", 0, 0});
+    if (cpus > 1) placements.push_back({"client and server on separate CPUs", 0, 1});
+  } else {
+    placements.push_back({"unpinned: the scheduler decides (noisy)", -1, -1});
   }
-  std::printf("postgres route vs raw libpq, %d rounds (medians, microseconds per operation)\n",
-              rounds);
-  std::printf("%-45s %10s %10s %8s\n", "operation", "litelift", "libpq", "ratio");
-  for (const Row& row : rows) {
-    double a = Median(row.ours), b = Median(row.base);
-    std::printf("%-45s %10.1f %10.1f %8.2f\n", row.name, a, b, a / b);
+  for (const Placement& place : placements) {
+    if (place.client_cpu >= 0) Pin(0, place.client_cpu), PinAll(backends, place.server_cpu);
+    struct Row {
+      const char* name;
+      std::vector<double> ours, base;
+    } rows[] = {{"point select by primary key", {}, {}},
+                {"single-row insert", {}, {}},
+                {"open+close (warm) vs PQconnectdb+PQfinish", {}, {}}};
+    for (int round = 0; round < rounds; ++round) {
+      double a, b;
+      Alternate(iters, 50, lite_select, pq_select, &a, &b);
+      rows[0].ours.push_back(a);
+      rows[0].base.push_back(b);
+      Alternate(iters / 2, 25, lite_insert, pq_insert, &a, &b);
+      rows[1].ours.push_back(a);
+      rows[1].base.push_back(b);
+      rows[2].ours.push_back(Time(iters / 10, open_close));
+      rows[2].base.push_back(Time(std::max(iters / 100, 5), pq_connect));
+    }
+    std::printf(
+        "postgres route vs raw libpq, %s, %d rounds (medians, microseconds per operation)\n",
+        place.name, rounds);
+    std::printf("%-45s %10s %10s %8s\n", "operation", "litelift", "libpq", "ratio");
+    for (const Row& row : rows) {
+      double a = Median(row.ours), b = Median(row.base);
+      std::printf("%-45s %10.1f %10.1f %8.2f\n", row.name, a, b, a / b);
+    }
+    std::printf("\n");
   }
   sqlite3_finalize(sel);
   sqlite3_finalize(ins);

@@ -346,15 +346,18 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   return SQLITE_OK;
 }
 
-std::string Connection::WriteLockSql() const {
+const std::string& Connection::WriteLockSql() {
+  if (write_lock_timeout_ == busy_timeout_ms) return write_lock_sql_;
   // One advisory lock per database: 'll' in the high half, the schema's
   // hash in the low half.
   long long key = (0x6c6cLL << 32) | Fnv1a32(schema);
   // The uncontended case stays in SQL; only a wait runs the function.
   std::string k = std::to_string(key);
-  return "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k +
-         ") THEN true ELSE litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) +
-         ") IS NULL END";
+  write_lock_sql_ = "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k +
+                    ") THEN true ELSE litelift.write_lock(" + k + ", " +
+                    std::to_string(busy_timeout_ms) + ") IS NULL END";
+  write_lock_timeout_ = busy_timeout_ms;
+  return write_lock_sql_;
 }
 
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {

@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "libsqlite3-compat/catalog/shadow.h"
@@ -82,6 +83,35 @@ class Statement {
   int last_rc = SQLITE_OK;
   int generation = 0;              // the schema generation it was prepared for
   bool single_row_result = false;  // at most one row: read whole, not row by row
+
+  // The parameters as last sent to the server (reused: no allocation when
+  // a statement runs again).
+  struct ServerParams {
+    std::vector<Oid> types;
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    std::vector<std::string> text;  // integers and doubles as text
+    std::vector<char> used;         // by SQLite index: the translation uses it
+    void Resize(size_t n) {
+      types.assign(n, 0);
+      values.assign(n, nullptr);
+      lengths.assign(n, 0);
+      formats.assign(n, 0);
+      text.resize(n);
+      used.assign(n + 1, 0);
+    }
+  };
+  ServerParams server_params_;
+  // The server-side statement names of the translation last run, for its
+  // parameter types, valid while the session's prepared statements stay
+  // (Connection::prepared_generation).
+  struct PreparedCache {
+    const sql::Translation* translation = nullptr;
+    int generation = -1;
+    std::vector<Oid> types;
+    std::string name, pre_name;
+  };
+  PreparedCache prepared_cache_;
 
   // Prepares the shadow statement and translation again after a schema
   // change (SQLite's automatic re-prepare). Returns an SQLite code.
@@ -163,7 +193,10 @@ class Connection : public ConnectionState {
   int schema_generation = 0;   // bumped by every schema change
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
-  std::map<std::string, std::string> prepared;
+  std::unordered_map<std::string, std::string> prepared;
+  // The wrapping commands (write lock, SAVEPOINT, RELEASE) prepared the same
+  // way, by their text.
+  std::unordered_map<std::string, std::string> prepared_wraps;
   int prepared_count = 0;  // names them: litelift_<n>
   int prepared_generation = 0;
   std::vector<Statement*> statements;  // in creation order
@@ -224,7 +257,11 @@ class Connection : public ConnectionState {
   // of a transaction takes the database's lock, waiting up to the busy
   // timeout, then fails with SQLITE_BUSY "database is locked".
   bool NeedsWriteLock() const { return !native_concurrency && !holds_write_lock; }
-  std::string WriteLockSql() const;
+  const std::string& WriteLockSql();
+
+ private:
+  std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_
+  int write_lock_timeout_ = -1;
 };
 
 }  // namespace litelift::compat

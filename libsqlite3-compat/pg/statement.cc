@@ -82,10 +82,9 @@ int Statement::Reset() {
   whole_result_.reset();
   if (conn->streaming == this) conn->streaming = nullptr;
   streaming = false;
-  ClearRow();
   if (row != nullptr) SQ(sqlite3_reset)(row);
   row_active = false;
-  SQ(sqlite3_reset)(shadow);
+  if (kind != Kind::kServer) SQ(sqlite3_reset)(shadow);  // a server statement never steps it
   int rc = last_rc;
   started = done = false;
   last_rc = SQLITE_OK;
@@ -433,18 +432,21 @@ int Statement::StartServer() {
   const sql::Translation& translation = *running;
   post_error.reset();
   if (conn->prepared_generation != conn->schema_generation) {
-    if (!conn->prepared.empty()) conn->Run("DEALLOCATE ALL");
+    if (!conn->prepared.empty() || !conn->prepared_wraps.empty()) conn->Run("DEALLOCATE ALL");
     conn->prepared.clear();
+    conn->prepared_wraps.clear();
     conn->prepared_generation = conn->schema_generation;
   }
   int n = static_cast<int>(params.size()) - 1;
-  std::vector<Oid> types(static_cast<size_t>(std::max(n, 0)));
-  std::vector<const char*> values(types.size());
-  std::vector<int> lengths(types.size()), formats(types.size());
-  std::vector<std::string> text(types.size());
-  std::vector<bool> used(types.size() + 1, false);
+  ServerParams& sp = server_params_;
+  sp.Resize(static_cast<size_t>(std::max(n, 0)));
+  std::vector<Oid>& types = sp.types;
+  std::vector<const char*>& values = sp.values;
+  std::vector<int>& lengths = sp.lengths;
+  std::vector<int>& formats = sp.formats;
+  std::vector<char>& used = sp.used;
   for (int i : translation.parameters) {
-    if (i >= 1 && i <= n) used[static_cast<size_t>(i)] = true;
+    if (i >= 1 && i <= n) used[static_cast<size_t>(i)] = 1;
   }
   for (int i = 1; i <= n; ++i) {
     const BoundValue& v = params[static_cast<size_t>(i)];
@@ -452,15 +454,15 @@ int Statement::StartServer() {
     switch (v.type) {
       case SQLITE_INTEGER:
         types[k] = 20;  // int8
-        text[k] = std::to_string(v.i);
-        values[k] = text[k].c_str();
+        sp.text[k] = std::to_string(v.i);
+        values[k] = sp.text[k].c_str();
         break;
       case SQLITE_FLOAT: {
         types[k] = 701;  // float8
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.17g", v.d);
-        text[k] = buf;
-        values[k] = text[k].c_str();
+        sp.text[k] = buf;
+        values[k] = sp.text[k].c_str();
         break;
       }
       case SQLITE_TEXT:
@@ -478,41 +480,56 @@ int Statement::StartServer() {
         values[k] = nullptr;
     }
   }
-  std::string key = translation.sql;
-  key.push_back('\x1f');
-  for (Oid t : types) key += std::to_string(t) + ",";
-  auto it = conn->prepared.find(key);
-  std::string name = it != conn->prepared.end()
+  // The server-side names: remembered by the statement while the session's
+  // prepared statements stay and the parameter types are the same, so that
+  // a statement run again builds no key.
+  PreparedCache& cache = prepared_cache_;
+  bool cached = cache.translation == &translation &&
+                cache.generation == conn->prepared_generation && cache.types == types;
+  std::string key;
+  auto it = conn->prepared.end();
+  if (!cached) {
+    key = translation.sql;
+    key.push_back('\x1f');
+    for (Oid t : types) key += std::to_string(t) + ",";
+    it = conn->prepared.find(key);
+  }
+  std::string name = cached ? cache.name
+                     : it != conn->prepared.end()
                          ? it->second
                          : "litelift_" + std::to_string(++conn->prepared_count);
 
   bool write = !SQ(sqlite3_stmt_readonly)(shadow);
   bool lock = write && conn->NeedsWriteLock();
-  std::vector<std::string> pre, post;
+  static const std::string kBegin = "BEGIN";
+  static const std::string kSavepoint = std::string("SAVEPOINT ") + kStmtSavepoint;
+  static const std::string kRelease = std::string("RELEASE SAVEPOINT ") + kStmtSavepoint;
+  std::vector<const std::string*> pre, post;
   commit_pending = false;
   if (conn->Autocommit()) {
     if (write && conn->commit_hook != nullptr) {
       // A commit hook may veto the commit: an explicit transaction, committed
       // after the statement once the hook agrees.
       wrap = Wrap::kTransaction;
-      pre = {"BEGIN"};
-      if (lock) pre.push_back(conn->WriteLockSql());
+      pre = {&kBegin};
+      if (lock) pre.push_back(&conn->WriteLockSql());
       commit_pending = true;
     } else if (lock) {
       // The pipeline's implicit transaction (it commits at the sync point)
       // holds the lock for exactly the statement.
       wrap = Wrap::kImplicit;
-      pre = {conn->WriteLockSql()};
+      pre = {&conn->WriteLockSql()};
     } else {
       wrap = Wrap::kNone;
     }
   } else {
     wrap = Wrap::kSavepoint;
-    pre = {std::string("SAVEPOINT ") + kStmtSavepoint};
-    if (lock) pre.push_back(conn->WriteLockSql());
-    post = {std::string("RELEASE SAVEPOINT ") + kStmtSavepoint};
+    pre = {&kSavepoint};
+    if (lock) pre.push_back(&conn->WriteLockSql());
+    post = {&kRelease};
   }
-  bool pipelined = !pre.empty() || it == conn->prepared.end() || !translation.pre_sql.empty();
+  bool preparing = !cached && it == conn->prepared.end();
+  bool pipelined = !pre.empty() || preparing || !translation.pre_sql.empty();
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
     return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(conn->pg));
   }
@@ -521,36 +538,39 @@ int Statement::StartServer() {
   bool sent = true;
   int pre_results = 0, post_results = 0;
   auto wrap_name = [this](const std::string& cmd) -> std::string& {
-    std::string k = cmd;
-    k.push_back('\x1f');
-    return conn->prepared[k];
+    return conn->prepared_wraps[cmd];
   };
-  for (const auto* list : {&pre, &post}) {
-    for (const auto& cmd : *list) {
-      std::string& wname = wrap_name(cmd);
-      if (!wname.empty()) continue;
-      wname = "litelift_" + std::to_string(++conn->prepared_count);
-      sent = sent && PQsendPrepare(conn->pg, wname.c_str(), cmd.c_str(), 0, nullptr);
-      ++pre_results;
+  for (auto* list : {&pre, &post}) {
+    for (const std::string*& cmd : *list) {
+      std::string& wname = wrap_name(*cmd);
+      if (wname.empty()) {
+        wname = "litelift_" + std::to_string(++conn->prepared_count);
+        sent = sent && PQsendPrepare(conn->pg, wname.c_str(), cmd->c_str(), 0, nullptr);
+        ++pre_results;
+      }
+      cmd = &wname;  // from here on, the list holds the names
     }
   }
-  auto send = [&](const std::string& cmd, int* results) {
+  auto send = [&](const std::string* wname, int* results) {
     ++*results;
-    return PQsendQueryPrepared(conn->pg, wrap_name(cmd).c_str(), 0, nullptr, nullptr, nullptr, 0) !=
-           0;
+    return PQsendQueryPrepared(conn->pg, wname->c_str(), 0, nullptr, nullptr, nullptr, 0) != 0;
   };
-  for (const auto& cmd : pre) sent = sent && send(cmd, &pre_results);
+  for (const std::string* cmd : pre) sent = sent && send(cmd, &pre_results);
   // A statement that must run first with the same parameters (REPLACE's
   // deletes); prepared like the statement, its changes are not counted.
   std::string pre_key, pre_name;
   bool pre_preparing = false;
-  if (!translation.pre_sql.empty()) {
+  if (!translation.pre_sql.empty() && cached) {
+    pre_name = cache.pre_name;
+  } else if (!translation.pre_sql.empty()) {
     pre_key = translation.pre_sql;
     pre_key.push_back('\x1f');
     for (Oid t : types) pre_key += std::to_string(t) + ",";
     auto p = conn->prepared.find(pre_key);
     pre_preparing = p == conn->prepared.end();
     pre_name = pre_preparing ? "litelift_" + std::to_string(++conn->prepared_count) : p->second;
+  }
+  if (!translation.pre_sql.empty()) {
     if (pre_preparing) {
       sent = sent && PQsendPrepare(conn->pg, pre_name.c_str(), translation.pre_sql.c_str(), n,
                                    types.data());
@@ -560,13 +580,12 @@ int Statement::StartServer() {
                                        formats.data(), 0);
     ++pre_results;
   }
-  bool preparing = it == conn->prepared.end();
   if (preparing) {
     sent = sent && PQsendPrepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data());
   }
   sent = sent && PQsendQueryPrepared(conn->pg, name.c_str(), n, values.data(), lengths.data(),
                                      formats.data(), 0);
-  for (const auto& cmd : post) sent = sent && send(cmd, &post_results);
+  for (const std::string* cmd : post) sent = sent && send(cmd, &post_results);
   if (pipelined) sent = sent && PQpipelineSync(conn->pg);
   if (!sent) {
     return conn->SetError(SQLITE_IOERR,
@@ -584,6 +603,13 @@ int Statement::StartServer() {
   }
   if (preparing && !failure) conn->prepared.emplace(key, name);
   if (pre_preparing && !failure) conn->prepared.emplace(pre_key, pre_name);
+  if (!failure && !cached) {
+    cache.translation = &translation;
+    cache.generation = conn->prepared_generation;
+    cache.types = types;
+    cache.name = name;
+    cache.pre_name = pre_name;
+  }
   if (failure) {
     // The statement itself was skipped; read it and the rest.
     PgResult skipped = ReadCommand(conn->pg);

@@ -379,6 +379,59 @@ TEST(Differential, BindingsEveryType) {
   p.Same({"SELECT * FROM b", "SELECT count(*) FROM b WHERE t = 'wide'"});
 }
 
+// One prepared statement run again and again: with other parameter types
+// (another server statement each), inside and outside a transaction (other
+// wrapping), and after a schema change (the server's statements go).
+TEST(Differential, StatementRunAgainAndAgain) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT)"});
+  std::string seen[2];
+  int k = 0;
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::string& out = seen[k++];
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_stmt* sel = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO r (v) VALUES (?)", -1, &ins, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT id, v FROM r WHERE id = ?", -1, &sel, nullptr),
+              SQLITE_OK);
+    for (int round = 0; round < 8; ++round) {
+      if (round == 3) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+      if (round == 5) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+      if (round == 6) sqlite3_exec(db, "CREATE INDEX r_v ON r (v)", nullptr, nullptr, nullptr);
+      switch (round % 3) {
+        case 0:
+          sqlite3_bind_int(ins, 1, round);
+          break;
+        case 1:
+          sqlite3_bind_text(ins, 1, "text", -1, SQLITE_STATIC);
+          break;
+        default:
+          sqlite3_bind_null(ins, 1);
+      }
+      out += "insert " + std::to_string(sqlite3_step(ins)) + " rowid " +
+             std::to_string(sqlite3_last_insert_rowid(db)) + "\n";
+      sqlite3_reset(ins);
+      if (round % 2) {
+        sqlite3_bind_int(sel, 1, round + 1);
+      } else {
+        sqlite3_bind_text(sel, 1, std::to_string(round + 1).c_str(), -1, SQLITE_TRANSIENT);
+      }
+      int rc = sqlite3_step(sel);
+      out += "select " + std::to_string(rc);
+      if (rc == SQLITE_ROW) {
+        out += " " + std::to_string(sqlite3_column_int(sel, 0)) + " type " +
+               std::to_string(sqlite3_column_type(sel, 1));
+      }
+      out += "\n";
+      sqlite3_reset(sel);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(sel);
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+  p.Same({"SELECT id, v, typeof(v) FROM r ORDER BY id"});
+}
+
 TEST(Differential, ColumnConversions) {
   Pair p(Name());
   p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)", "INSERT INTO c VALUES ('42abc', 2.5, 7)"});
