@@ -45,11 +45,12 @@ bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* o
   return true;
 }
 
-// Translates one SQLite expression to the server's form.
+// Translates one SQLite condition (a CHECK, an index's WHERE) to the
+// server's form.
 bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
                          std::string* error) {
-  if (!TranslateSchemaText(shadow, "SELECT " + expr, out, error)) return false;
-  out->erase(0, std::string("SELECT ").size());
+  if (!TranslateSchemaText(shadow, "SELECT 1 WHERE " + expr, out, error)) return false;
+  out->erase(0, std::string("SELECT 1 WHERE ").size());
   return true;
 }
 

@@ -432,6 +432,84 @@ TEST(Differential, StatementRunAgainAndAgain) {
   p.Same({"SELECT id, v, typeof(v) FROM r ORDER BY id"});
 }
 
+// The translator's constructs, each run on the real SQLite and on the
+// postgres route: values, storage classes and column names must agree.
+TEST(Differential, TranslatedExpressions) {
+  Pair p(Name());
+  p.Same(
+      {"CREATE TABLE e (id INTEGER PRIMARY KEY, i INT, r REAL, s TEXT, b BLOB)",
+       "INSERT INTO e (i, r, s, b) VALUES (7, 2.5, 'Hello', x'0102'), (-3, -0.5, 'world', NULL), "
+       "(NULL, NULL, NULL, x''), (0, 1e20, 'MiXeD cAsE', x'ff')",
+       "CREATE TABLE f (id INTEGER PRIMARY KEY, eid INT, tag TEXT)",
+       "INSERT INTO f (eid, tag) VALUES (1, 'a'), (1, 'b'), (2, 'c'), (9, 'z')"});
+  p.Same({
+      "SELECT i / 2, i % 4, i / 0, r / 0, 7 / 2.0, i * r FROM e ORDER BY id",
+      "SELECT i || s, s || r, r || '' FROM e ORDER BY id",
+      "SELECT i = 7, i == 7, i <> 7, i IS NULL, i IS NOT 7, NOT i FROM e ORDER BY id",
+      "SELECT id FROM e WHERE i ORDER BY id",
+      "SELECT id FROM e WHERE NOT i ORDER BY id",
+      "SELECT id FROM e WHERE s LIKE 'h%' OR s LIKE '%CASE' ORDER BY id",
+      "SELECT id FROM e WHERE s GLOB 'w*' OR s GLOB '*[A-Z]?' ORDER BY id",
+      "SELECT id, CASE WHEN i > 0 THEN 'pos' WHEN i < 0 THEN 'neg' ELSE 'zero' END FROM e ORDER BY "
+      "id",
+      "SELECT iif(i, 'yes', 'no'), ifnull(s, 'none'), coalesce(NULL, i, 5), nullif(i, 7) FROM e "
+      "ORDER BY id",
+      "SELECT substr(s, 2, 3), substr(s, -3), substr(s, 0, 2), substr(s, 3, -2), length(s), "
+      "length(b), "
+      "instr(s, 'l') FROM e ORDER BY id",
+      "SELECT upper(s), lower(s), trim('  x  '), ltrim('xxy', 'x'), replace(s, 'l', 'L') FROM e "
+      "ORDER BY id",
+      "SELECT abs(i), round(r), round(r, 1), sign(i), max(i, 1), min(i, 2) FROM e ORDER BY id",
+      "SELECT CAST('12abc' AS INTEGER), CAST('1e3' AS INTEGER), CAST(2.7 AS INTEGER), "
+      "CAST(-2.7 AS INTEGER), CAST('x' AS REAL), CAST(1.0 AS TEXT), CAST(0.1 + 0.2 AS TEXT)",
+      "SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(s AS INTEGER), CAST(i AS REAL) FROM e ORDER "
+      "BY id",
+      "SELECT typeof(i), typeof(r), typeof(s), typeof(b), typeof(i / 2), typeof(r * 2) FROM e "
+      "ORDER BY id",
+      "SELECT hex(s), hex(b), quote(s), quote(i) FROM e ORDER BY id",
+      "SELECT count(*), count(i), sum(i), total(i), avg(i), min(s), max(r) FROM e",
+      "SELECT group_concat(tag), group_concat(tag, '-') FROM f",
+      "SELECT eid, count(*), group_concat(tag, '') FROM f GROUP BY eid HAVING count(*) >= 1 ORDER "
+      "BY eid",
+      "SELECT s FROM e ORDER BY s",
+      "SELECT s FROM e ORDER BY s DESC",
+      "SELECT i FROM e ORDER BY i NULLS LAST",
+      "SELECT s FROM e ORDER BY s COLLATE NOCASE",
+      "SELECT id FROM e WHERE s = 'hello' COLLATE NOCASE",
+      "SELECT id FROM e LIMIT 2 OFFSET 1",
+      "SELECT id FROM e ORDER BY id LIMIT 1, 2",
+      "SELECT id FROM e ORDER BY id LIMIT -1 OFFSET 2",
+      "SELECT id FROM e WHERE id IN (1, 3) OR id IN (SELECT eid FROM f WHERE tag = 'c') ORDER BY "
+      "id",
+      "SELECT id FROM e WHERE id NOT IN () ORDER BY id",
+      "SELECT id FROM e WHERE i BETWEEN -5 AND 5 ORDER BY id",
+      "SELECT id FROM e WHERE EXISTS (SELECT 1 FROM f WHERE f.eid = e.id) ORDER BY id",
+      "SELECT e.id, f.tag FROM e JOIN f ON f.eid = e.id ORDER BY e.id, f.tag",
+      "SELECT e.id, f.tag FROM e LEFT JOIN f ON f.eid = e.id ORDER BY e.id, f.tag",
+      "SELECT * FROM e JOIN f USING (id) ORDER BY id",
+      "SELECT x.n FROM (SELECT id * 10 AS n FROM e) AS x ORDER BY x.n DESC",
+      "SELECT * FROM (SELECT id FROM e WHERE id < 3) ORDER BY 1",
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT sum(n) "
+      "FROM c",
+      "SELECT id FROM e UNION SELECT eid FROM f ORDER BY 1",
+      "SELECT id FROM e INTERSECT SELECT eid FROM f ORDER BY 1",
+      "SELECT id FROM e EXCEPT SELECT eid FROM f ORDER BY 1",
+      "VALUES (1, 'a'), (2, 'b')",
+      "SELECT id, row_number() OVER (ORDER BY id DESC), sum(i) OVER (ORDER BY id ROWS BETWEEN 1 "
+      "PRECEDING AND CURRENT ROW) FROM e ORDER BY id",
+      "SELECT tag, lag(tag) OVER w, rank() OVER w FROM f WINDOW w AS (PARTITION BY eid ORDER BY "
+      "tag) "
+      "ORDER BY tag",
+      "SELECT count(*) FILTER (WHERE i > 0) FROM e",
+      "SELECT DISTINCT eid FROM f ORDER BY eid",
+      "SELECT 0x10 + 1, 1e3, x'41' || 'b', TRUE + 1",
+      "SELECT i << 2, i >> 1, i & 3, i | 8, ~i FROM e ORDER BY id",
+      "SELECT char(72, 105), unicode('A'), ceil(2.1), floor(-2.1), typeof(ceil(2)), sqrt(16), pi() "
+      "> 3",
+      "SELECT rowid, oid, _rowid_ FROM e ORDER BY rowid DESC",
+  });
+}
+
 TEST(Differential, ColumnConversions) {
   Pair p(Name());
   p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)", "INSERT INTO c VALUES ('42abc', 2.5, 7)"});

@@ -1,0 +1,551 @@
+#include "libsqlite3-compat/sql/emit.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/sql/functions.h"
+#include "libsqlite3-compat/text.h"
+
+namespace litelift::compat::sql {
+
+std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+
+bool IsRowidName(std::string_view name) {
+  std::string w = Lower(name);
+  return w == "rowid" || w == "oid" || w == "_rowid_";
+}
+
+namespace {
+
+bool HasColumn(const TableShape& shape, std::string_view name) {
+  std::string n = Lower(name);
+  return std::any_of(shape.columns.begin(), shape.columns.end(),
+                     [&](const std::string& c) { return Lower(c) == n; });
+}
+
+bool IsComparison(const std::string& op) {
+  return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
+// The collation an operand of a comparison asks for ("" for none).
+std::string CollationOf(const Expr& e) { return e.kind == ExprKind::kCollate ? e.text : ""; }
+
+// A value compared under an SQLite collation: NOCASE folds case, RTRIM
+// ignores trailing spaces, BINARY is the server's C collation already.
+std::string Collated(const std::string& value, const std::string& collation) {
+  if (collation == "NOCASE") return "lower(" + value + ")";
+  if (collation == "RTRIM") return "rtrim(" + value + ", ' ')";
+  return value;
+}
+
+// An SQLite integer literal as PostgreSQL text: hex is two's complement
+// 64-bit; decimals beyond 64 bits are reals in SQLite.
+std::string IntegerLiteral(const std::string& text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    uint64_t v = std::strtoull(text.c_str() + 2, nullptr, 16);
+    return std::to_string(static_cast<int64_t>(v));
+  }
+  errno = 0;
+  std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) return text + "::float8";
+  return text;
+}
+
+}  // namespace
+
+bool IsCondition(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kBinary:
+      return e.text == "AND" || e.text == "OR" || IsComparison(e.text);
+    case ExprKind::kUnary:
+      return e.text == "NOT";
+    case ExprKind::kIs:
+    case ExprKind::kIsNull:
+    case ExprKind::kLike:
+    case ExprKind::kBetween:
+    case ExprKind::kIn:
+    case ExprKind::kExists:
+    case ExprKind::kBool:
+      return true;
+    case ExprKind::kFunction:
+      return (e.text == "like" || e.text == "glob") && !e.over && e.over_name.empty();
+    default:
+      return false;
+  }
+}
+
+std::string Emitter::Value(const Expr& e) {
+  if (e.kind == ExprKind::kBool) return e.text == "true" ? "1" : "0";
+  if (IsCondition(e)) return "(" + Raw(e) + ")::int";
+  return Raw(e);
+}
+
+std::string Emitter::Condition(const Expr& e) {
+  if (IsCondition(e)) return Raw(e);
+  return "litelift.truth(" + Raw(e) + ")";
+}
+
+std::string Emitter::Raw(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kNull:
+      return "NULL";
+    case ExprKind::kBool:
+      return e.text;
+    case ExprKind::kInteger:
+    case ExprKind::kFloat:
+    case ExprKind::kString:
+    case ExprKind::kBlob:
+      return Literal(e);
+    case ExprKind::kParam:
+      parameters_.push_back(e.param);
+      return "$" + std::to_string(e.param);
+    case ExprKind::kColumn:
+      return Column(e);
+    case ExprKind::kCurrentTime: {
+      // SQLite's text, in UTC.
+      const char* format = e.text == "CURRENT_TIMESTAMP" ? "YYYY-MM-DD HH24:MI:SS"
+                           : e.text == "CURRENT_DATE"    ? "YYYY-MM-DD"
+                                                         : "HH24:MI:SS";
+      return std::string("to_char(timezone('UTC', now()), '") + format + "')";
+    }
+    case ExprKind::kUnary:
+      if (e.text == "NOT") return "(NOT " + Condition(*e.args[0]) + ")";
+      if (e.text == "+") return Value(*e.args[0]);
+      return "(" + e.text + " " + Value(*e.args[0]) + ")";
+    case ExprKind::kBinary:
+      return BinaryText(e);
+    case ExprKind::kIs:
+      return "(" + Value(*e.args[0]) +
+             (e.negated ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") + Value(*e.args[1]) +
+             ")";
+    case ExprKind::kIsNull:
+      return "(" + Value(*e.args[0]) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
+    case ExprKind::kLike:
+      return LikeText(e);
+    case ExprKind::kBetween:
+      return "(" + Value(*e.args[0]) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
+             Value(*e.args[1]) + " AND " + Value(*e.args[2]) + ")";
+    case ExprKind::kIn:
+      return InText(e);
+    case ExprKind::kExists:
+      return "(EXISTS (" + SelectText(*e.select) + "))";
+    case ExprKind::kSubquery:
+      return "(" + SelectText(*e.select) + ")";
+    case ExprKind::kRow: {
+      std::string out = "(";
+      for (size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + Value(*e.args[i]);
+      return out + ")";
+    }
+    case ExprKind::kFunction:
+      return FunctionText(e);
+    case ExprKind::kCast:
+      return CastText(e);
+    case ExprKind::kCase:
+      return CaseText(e);
+    case ExprKind::kCollate:
+      return Value(*e.args[0]);  // comparisons and ORDER BY apply it
+    case ExprKind::kRaise:
+      Fail("litelift: RAISE() outside a trigger cannot be translated");
+      return "";
+  }
+  return "";
+}
+
+std::string Emitter::Literal(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kInteger:
+      return IntegerLiteral(e.text);
+    case ExprKind::kFloat:
+      return e.text + "::float8";  // SQLite's literal is REAL, not numeric
+    case ExprKind::kBlob:
+      return "'\\x" + e.text + "'::bytea";
+    default:
+      return e.text;  // strings: the server keeps standard_conforming_strings on
+  }
+}
+
+const TableShape* Emitter::FindShape(const std::string& qualifier, const std::string& column) {
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    for (const ScopeItem& item : *scope) {
+      if (!qualifier.empty()) {
+        if (Lower(item.qualifier) == Lower(qualifier)) return item.shape;
+        continue;
+      }
+      if (item.shape != nullptr && (column.empty() || !HasColumn(*item.shape, column))) {
+        return item.shape;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string Emitter::Column(const Expr& e) {
+  if (!e.schema.empty() && Lower(e.schema) != "main" && Lower(e.schema) != "temp") {
+    Fail("litelift: attached databases (" + e.schema +
+         ") are not supported on the postgres route yet");
+    return "";
+  }
+  std::string prefix = e.table.empty() ? "" : Ident(e.table) + ".";
+  if (IsRowidName(e.column)) {
+    const TableShape* shape = FindShape(e.table, e.column);
+    if (shape != nullptr && !HasColumn(*shape, e.column) && !shape->rowid_column.empty()) {
+      return prefix + Ident(shape->rowid_column);
+    }
+  }
+  return prefix + Ident(e.column);
+}
+
+std::string Emitter::BinaryText(const Expr& e) {
+  const Expr& l = *e.args[0];
+  const Expr& r = *e.args[1];
+  const std::string& op = e.text;
+  if (op == "AND" || op == "OR") return "(" + Condition(l) + " " + op + " " + Condition(r) + ")";
+  if (IsComparison(op)) {
+    // SQLite compares under the left operand's collation, else the right's.
+    std::string collation = CollationOf(l).empty() ? CollationOf(r) : CollationOf(l);
+    return "(" + Collated(Value(l), collation) + " " + op + " " + Collated(Value(r), collation) +
+           ")";
+  }
+  if (op == "/" || op == "%") {
+    // SQLite: division by zero is NULL, not an error.
+    return "(" + Value(l) + " " + op + " NULLIF(" + Value(r) + ", 0))";
+  }
+  if (op == "||") {
+    return "(litelift.cast_text(" + Value(l) + ") || litelift.cast_text(" + Value(r) + "))";
+  }
+  if (op == "<<" || op == ">>") return "(" + Value(l) + " " + op + " (" + Value(r) + ")::int)";
+  if (op == "->" || op == "->>") {
+    Fail("litelift: the JSON operator " + op + " is not supported on the postgres route yet");
+    return "";
+  }
+  if (op == "|") return "(" + Value(l) + " | " + Value(r) + ")";
+  return "(" + Value(l) + " " + op + " " + Value(r) + ")";
+}
+
+std::string Emitter::LikeText(const Expr& e) {
+  std::string value = Value(*e.args[0]), pattern = Value(*e.args[1]);
+  std::string n = e.negated ? "NOT " : "";
+  if (e.text == "LIKE") {
+    // SQLite's LIKE ignores case by default.
+    std::string out = "(" + value + " " + n + "ILIKE " + pattern;
+    if (e.args.size() > 2) out += " ESCAPE " + Value(*e.args[2]);
+    return out + ")";
+  }
+  if (e.text == "GLOB") return "(" + n + "litelift.glob(" + pattern + ", " + value + "))";
+  if (e.text == "MATCH") {
+    Fail("unable to use function MATCH in the requested context");
+    return "";
+  }
+  Fail("no such function: REGEXP");
+  return "";
+}
+
+std::string Emitter::InText(const Expr& e) {
+  std::string value = Value(*e.args[0]);
+  std::string op = e.negated ? " NOT IN " : " IN ";
+  if (e.select) return "(" + value + op + "(" + SelectText(*e.select) + "))";
+  if (!e.in_table.empty()) {
+    const TableShape* shape = in_.table ? in_.table(e.in_table) : nullptr;
+    std::string column =
+        shape != nullptr && !shape->columns.empty() ? Ident(shape->columns[0]) : "*";
+    return "(" + value + op + "(SELECT " + column + " FROM " + Ident(e.in_table) + "))";
+  }
+  if (e.args.size() == 1) return e.negated ? "true" : "false";  // x IN (): SQLite allows it
+  std::string out = "(" + value + op + "(";
+  for (size_t i = 1; i < e.args.size(); ++i) out += (i > 1 ? ", " : "") + Value(*e.args[i]);
+  return out + "))";
+}
+
+std::string Emitter::FunctionText(const Expr& e) {
+  FunctionCall call;
+  call.name = e.text;
+  call.distinct = e.distinct;
+  call.star = e.star;
+  call.window = e.over || !e.over_name.empty();
+  for (const auto& a : e.args) call.args.push_back(Value(*a));
+  if (call.name == "iif") {
+    for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
+  }
+  sql::FunctionText t = TranslateFunction(call);
+  if (!t.error.empty()) {
+    Fail(t.error);
+    return "";
+  }
+  std::string out = t.sql;
+  if (e.filter) out += " FILTER (WHERE " + Condition(*e.filter) + ")";
+  if (e.over) out += " OVER " + WindowText(*e.over);
+  if (!e.over_name.empty()) out += " OVER " + Ident(e.over_name);
+  return out;
+}
+
+std::string Emitter::CastText(const Expr& e) {
+  // SQLite's CAST is lenient ('12abc' -> 12) and goes by affinity.
+  std::string type = PgTypeForDeclared(e.type);
+  std::string fn = type == "bigint"             ? "cast_integer"
+                   : type == "double precision" ? "cast_real"
+                   : type == "bytea"            ? "cast_blob"
+                   : type == "numeric"          ? "cast_numeric"
+                                                : "cast_text";
+  if (e.type.empty()) fn = "cast_blob";  // CAST(x AS "") has BLOB affinity... as none
+  return "litelift." + fn + "(" + Value(*e.args[0]) + ")";
+}
+
+std::string Emitter::CaseText(const Expr& e) {
+  std::string out = "(CASE";
+  if (e.operand) out += " " + Value(*e.operand);
+  for (const auto& [when, then] : e.whens) {
+    out += " WHEN " + (e.operand ? Value(*when) : Condition(*when)) + " THEN " + Value(*then);
+  }
+  if (e.else_expr) out += " ELSE " + Value(*e.else_expr);
+  return out + " END)";
+}
+
+std::string Emitter::WindowText(const WindowSpec& w) {
+  std::string out = "(";
+  auto add = [&](const std::string& s) {
+    if (out.size() > 1) out += " ";
+    out += s;
+  };
+  if (!w.base.empty()) add(Ident(w.base));
+  if (!w.partition.empty()) {
+    std::string p = "PARTITION BY ";
+    for (size_t i = 0; i < w.partition.size(); ++i) p += (i ? ", " : "") + Value(*w.partition[i]);
+    add(p);
+  }
+  if (!w.order.empty()) add(OrderText(w.order));
+  for (const auto& piece : w.frame) add(piece.expr ? Value(*piece.expr) : piece.word);
+  return out + ")";
+}
+
+std::string Emitter::OrderText(const std::vector<OrderTerm>& terms) {
+  std::string out = "ORDER BY ";
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const OrderTerm& t = terms[i];
+    out += i ? ", " : "";
+    out += Collated(Value(*t.expr), CollationOf(*t.expr));
+    if (t.desc) out += " DESC";
+    // SQLite puts NULLs first when ascending, last when descending:
+    // PostgreSQL's defaults are the other way round.
+    int nulls = t.nulls != 0 ? t.nulls : (t.desc ? 2 : 1);
+    out += nulls == 1 ? " NULLS FIRST" : " NULLS LAST";
+  }
+  return out;
+}
+
+std::string Emitter::LimitText(const Expr* limit, const Expr* offset) {
+  std::string out;
+  if (limit != nullptr) {
+    // A negative LIMIT means none; PostgreSQL's LIMIT NULL too.
+    if (limit->kind == ExprKind::kInteger) {
+      out += " LIMIT " + Value(*limit);
+    } else if (limit->kind == ExprKind::kUnary && limit->text == "-" &&
+               limit->args[0]->kind == ExprKind::kInteger) {
+      out += " LIMIT NULL";
+    } else {
+      std::string v = Value(*limit);
+      out += " LIMIT (CASE WHEN " + v + " < 0 THEN NULL ELSE " + v + " END)";
+    }
+  }
+  if (offset != nullptr) {
+    if (offset->kind == ExprKind::kInteger) {
+      out += " OFFSET " + Value(*offset);
+    } else {
+      out += " OFFSET greatest(" + Value(*offset) + ", 0)";
+    }
+  }
+  return out;
+}
+
+std::string Emitter::WithText(const With& with) {
+  std::string out = with.recursive ? "WITH RECURSIVE " : "WITH ";
+  for (size_t i = 0; i < with.tables.size(); ++i) {
+    const CommonTable& ct = with.tables[i];
+    out += (i ? ", " : "") + Ident(ct.name);
+    if (!ct.columns.empty()) {
+      out += " (";
+      for (size_t k = 0; k < ct.columns.size(); ++k) out += (k ? ", " : "") + Ident(ct.columns[k]);
+      out += ")";
+    }
+    out += " AS ";
+    if (!ct.materialized.empty()) out += ct.materialized + " ";
+    out += "(" + SelectText(*ct.select) + ")";
+  }
+  return out + " ";
+}
+
+std::string Emitter::SelectText(const Select& select) {
+  std::string out;
+  if (select.with) out += WithText(*select.with);
+  for (size_t i = 0; i < select.cores.size(); ++i) {
+    if (i > 0) out += " " + select.compounds[i - 1] + " ";
+    out += CoreText(select.cores[i]);
+  }
+  if (!select.order_by.empty()) {
+    // ORDER BY may name the columns of the (first) query's tables.
+    const SelectCore& first = select.cores.front();
+    PushScope(first.from ? ScopeOf(*first.from) : std::vector<ScopeItem>{});
+    out += " " + OrderText(select.order_by);
+    PopScope();
+  }
+  out += LimitText(select.limit.get(), select.offset.get());
+  return out;
+}
+
+std::vector<Emitter::ScopeItem> Emitter::ScopeOf(const JoinSource& from) {
+  std::vector<ScopeItem> items;
+  for (const TableRef& ref : from.items) {
+    if (ref.nested) {
+      auto inner = ScopeOf(*ref.nested);
+      items.insert(items.end(), inner.begin(), inner.end());
+      continue;
+    }
+    const TableShape* shape = nullptr;
+    if (!ref.subquery && !ref.is_function && in_.table) shape = in_.table(ref.name);
+    items.push_back({ref.alias.empty() ? ref.name : ref.alias, shape});
+  }
+  return items;
+}
+
+std::string Emitter::JoinText(const JoinSource& from) {
+  std::string out;
+  for (const TableRef& ref : from.items) {
+    if (!ref.join.empty()) {
+      out += ref.join == "," ? ", "
+                             : std::string(" ") + (ref.natural ? "NATURAL " : "") + ref.join + " ";
+    }
+    if (ref.nested) {
+      out += "(" + JoinText(*ref.nested) + ")";
+      if (!ref.alias.empty()) out += " AS " + Ident(ref.alias);
+    } else if (ref.subquery) {
+      // PostgreSQL 15 wants every subquery in FROM named.
+      std::string alias =
+          ref.alias.empty() ? "litelift_subquery" + std::to_string(++subquery_aliases_) : ref.alias;
+      out += "(" + SelectText(*ref.subquery) + ") AS " + Ident(alias);
+    } else if (ref.is_function) {
+      Fail("litelift: the table-valued function " + ref.name +
+           "() is not supported on the postgres route yet");
+      return "";
+    } else {
+      if (!ref.schema.empty() && Lower(ref.schema) != "main" && Lower(ref.schema) != "temp") {
+        Fail("litelift: attached databases (" + ref.schema +
+             ") are not supported on the postgres route yet");
+        return "";
+      }
+      out += Ident(ref.name);
+      if (!ref.alias.empty()) out += " AS " + Ident(ref.alias);
+    }
+    if (ref.on) out += " ON " + Condition(*ref.on);
+    if (!ref.using_columns.empty()) {
+      out += " USING (";
+      for (size_t i = 0; i < ref.using_columns.size(); ++i) {
+        out += (i ? ", " : "") + Ident(ref.using_columns[i]);
+      }
+      out += ")";
+    }
+  }
+  return out;
+}
+
+std::string Emitter::StarText(const ResultColumn& col, const std::vector<ScopeItem>& scope,
+                              const JoinSource* from, bool* expanded) {
+  *expanded = false;
+  if (from == nullptr) return "*";
+  bool all_tables = true, hidden = false, merged = false;
+  for (const TableRef& ref : from->items) {
+    if (ref.nested || ref.subquery || ref.is_function) all_tables = false;
+    if (ref.natural || !ref.using_columns.empty()) merged = true;
+  }
+  for (const ScopeItem& item : scope) {
+    if (item.shape == nullptr) all_tables = false;
+    if (item.shape != nullptr && item.shape->hidden_rowid) hidden = true;
+  }
+  if (!col.star_table.empty()) {
+    for (const ScopeItem& item : scope) {
+      if (Lower(item.qualifier) != Lower(col.star_table)) continue;
+      if (item.shape == nullptr || !item.shape->hidden_rowid) break;
+      std::string out;
+      for (const auto& c : item.shape->columns) {
+        out += (out.empty() ? "" : ", ") + Ident(item.qualifier) + "." + Ident(c);
+      }
+      *expanded = true;
+      return out;
+    }
+    return Ident(col.star_table) + ".*";
+  }
+  if (!all_tables || (!hidden && !merged)) return "*";
+  // SQLite's order: each table's columns, those a USING or NATURAL join
+  // merged with an earlier table's left out.
+  std::string out;
+  std::vector<std::string> seen;
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const TableRef& ref = from->items[i];
+    for (const auto& c : scope[i].shape->columns) {
+      std::string lc = Lower(c);
+      bool dropped = false;
+      if (ref.natural) dropped = std::find(seen.begin(), seen.end(), lc) != seen.end();
+      for (const auto& u : ref.using_columns) dropped = dropped || Lower(u) == lc;
+      if (!dropped) out += (out.empty() ? "" : ", ") + Ident(scope[i].qualifier) + "." + Ident(c);
+    }
+    for (const auto& c : scope[i].shape->columns) seen.push_back(Lower(c));
+  }
+  *expanded = true;
+  return out;
+}
+
+std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
+                                   const JoinSource* from) {
+  std::string out;
+  const std::vector<ScopeItem> empty;
+  const std::vector<ScopeItem>& scope = scopes_.empty() ? empty : scopes_.back();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const ResultColumn& col = columns[i];
+    out += i ? ", " : "";
+    if (!col.expr) {
+      bool expanded;
+      out += StarText(col, scope, from, &expanded);
+      continue;
+    }
+    out += Value(*col.expr);
+    if (!col.alias.empty()) out += " AS " + QuoteIdent(col.alias);
+  }
+  return out;
+}
+
+std::string Emitter::CoreText(const SelectCore& core) {
+  if (core.is_values) {
+    std::string out = "VALUES ";
+    for (size_t r = 0; r < core.values.size(); ++r) {
+      out += r ? ", (" : "(";
+      for (size_t i = 0; i < core.values[r].size(); ++i) {
+        out += (i ? ", " : "") + Value(*core.values[r][i]);
+      }
+      out += ")";
+    }
+    return out;
+  }
+  PushScope(core.from ? ScopeOf(*core.from) : std::vector<ScopeItem>{});
+  std::string out = core.distinct ? "SELECT DISTINCT " : "SELECT ";
+  out += ResultColumns(core.columns, core.from.get());
+  if (core.from) out += " FROM " + JoinText(*core.from);
+  if (core.where) out += " WHERE " + Condition(*core.where);
+  if (!core.group_by.empty()) {
+    out += " GROUP BY ";
+    for (size_t i = 0; i < core.group_by.size(); ++i)
+      out += (i ? ", " : "") + Value(*core.group_by[i]);
+  }
+  if (core.having) out += " HAVING " + Condition(*core.having);
+  if (!core.windows.empty()) {
+    out += " WINDOW ";
+    for (size_t i = 0; i < core.windows.size(); ++i) {
+      out += (i ? ", " : "") + Ident(core.windows[i].first) + " AS " +
+             WindowText(core.windows[i].second);
+    }
+  }
+  PopScope();
+  return out;
+}
+
+}  // namespace litelift::compat::sql

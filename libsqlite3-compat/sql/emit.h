@@ -1,0 +1,87 @@
+// The translator's emitter: writes a parsed SQLite tree as PostgreSQL text,
+// applying the rewrite rules (one small function per SQLite-ism) on the
+// way. Names are folded to lower case and quoted (the server holds them so),
+// parameters become $<SQLite index>, every operator is parenthesised so that
+// SQLite's precedence survives PostgreSQL's.
+
+#ifndef LITELIFT_COMPAT_SQL_EMIT_H_
+#define LITELIFT_COMPAT_SQL_EMIT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libsqlite3-compat/sql/ast.h"
+#include "libsqlite3-compat/sql/translate.h"
+
+namespace litelift::compat::sql {
+
+// A server identifier for an SQLite name: folded to lower case and quoted.
+std::string Ident(std::string_view name);
+
+// Whether an SQLite name is the rowid's: rowid, oid or _rowid_.
+bool IsRowidName(std::string_view name);
+
+class Emitter {
+ public:
+  explicit Emitter(const TranslateInput& in) : in_(in) {}
+
+  // A whole query.
+  std::string SelectText(const Select& select);
+  // An expression used as a value (conditions become 0/1).
+  std::string Value(const Expr& e);
+  // An expression used as a condition (values are true when non-zero).
+  std::string Condition(const Expr& e);
+  // A select list or RETURNING list; from: the tables * stands for (or null).
+  std::string ResultColumns(const std::vector<ResultColumn>& columns, const JoinSource* from);
+  std::string WithText(const With& with);
+  std::string JoinText(const JoinSource& from);
+
+  // The tables whose columns the expressions that follow may name (the
+  // FROM of a query, the table of an UPDATE or DELETE): innermost last.
+  struct ScopeItem {
+    std::string qualifier;    // alias or table name
+    const TableShape* shape;  // null: a subquery or an unknown table
+  };
+  void PushScope(std::vector<ScopeItem> items) { scopes_.push_back(std::move(items)); }
+  void PopScope() { scopes_.pop_back(); }
+  std::vector<ScopeItem> ScopeOf(const JoinSource& from);
+
+  const std::string& error() const { return error_; }
+  void Fail(const std::string& message) {
+    if (error_.empty()) error_ = message;
+  }
+  const std::vector<int>& parameters() const { return parameters_; }
+
+ private:
+  std::string Raw(const Expr& e);  // its own form: condition or value
+  std::string Column(const Expr& e);
+  std::string Literal(const Expr& e);
+  std::string BinaryText(const Expr& e);
+  std::string LikeText(const Expr& e);
+  std::string InText(const Expr& e);
+  std::string FunctionText(const Expr& e);
+  std::string CastText(const Expr& e);
+  std::string CaseText(const Expr& e);
+  std::string WindowText(const WindowSpec& w);
+  std::string OrderText(const std::vector<OrderTerm>& terms);
+  std::string LimitText(const Expr* limit, const Expr* offset);
+  std::string CoreText(const SelectCore& core);
+  std::string StarText(const ResultColumn& col, const std::vector<ScopeItem>& scope,
+                       const JoinSource* from, bool* expanded);
+  const TableShape* FindShape(const std::string& qualifier, const std::string& column);
+
+  const TranslateInput& in_;
+  std::vector<std::vector<ScopeItem>> scopes_;
+  std::vector<int> parameters_;
+  std::string error_;
+  int subquery_aliases_ = 0;
+};
+
+// Whether an expression is a condition in PostgreSQL (a boolean), rather
+// than a value.
+bool IsCondition(const Expr& e);
+
+}  // namespace litelift::compat::sql
+
+#endif  // LITELIFT_COMPAT_SQL_EMIT_H_

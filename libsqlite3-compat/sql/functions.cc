@@ -1,0 +1,231 @@
+#include "libsqlite3-compat/sql/functions.h"
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <map>
+
+namespace litelift::compat::sql {
+
+namespace {
+
+using Rule = std::function<FunctionText(const FunctionCall&)>;
+
+std::string Join(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "" : ", ") + a;
+  return out;
+}
+
+std::string Call(const std::string& name, const FunctionCall& c) {
+  return name + "(" + std::string(c.distinct ? "DISTINCT " : "") + Join(c.args) + ")";
+}
+
+FunctionText Text(std::string sql) { return FunctionText{std::move(sql), false, ""}; }
+FunctionText Error(std::string message) { return FunctionText{"", false, std::move(message)}; }
+
+// The same name and arguments on PostgreSQL.
+Rule Same(int min_args, int max_args) {
+  return [=](const FunctionCall& c) {
+    int n = static_cast<int>(c.args.size());
+    if (n < min_args || n > max_args)
+      return Error("wrong number of arguments to function " + c.name + "()");
+    return Text(Call(c.name, c));
+  };
+}
+
+// Another name on PostgreSQL, or one in litelift's server schema.
+Rule Renamed(std::string pg_name) {
+  return [=](const FunctionCall& c) { return Text(Call(pg_name, c)); };
+}
+
+Rule NotYet() {
+  return [](const FunctionCall& c) {
+    return Error("litelift: " + c.name + "() is not supported on the postgres route yet");
+  };
+}
+
+FunctionText MinMax(const FunctionCall& c, const char* pg) {
+  if (c.args.size() == 1 || c.star) return Text(Call(c.name, c));  // the aggregate
+  // Several arguments: SQLite's answer is NULL when any of them is.
+  std::string list = Join(c.args);
+  return Text("(CASE WHEN num_nulls(" + list + ") > 0 THEN NULL ELSE " + pg + "(" + list +
+              ") END)");
+}
+
+FunctionText GroupConcat(const FunctionCall& c) {
+  if (c.args.empty() || c.args.size() > 2)
+    return Error("wrong number of arguments to function group_concat()");
+  std::string sep = c.args.size() == 2 ? "litelift.cast_text(" + c.args[1] + ")" : "','";
+  return Text(std::string("string_agg(") + (c.distinct ? "DISTINCT " : "") + "litelift.cast_text(" +
+              c.args[0] + "), " + sep + ")");
+}
+
+FunctionText Iif(const FunctionCall& c) {
+  if (c.args.size() != 3) return Error("wrong number of arguments to function iif()");
+  return Text("(CASE WHEN " + c.bool_args[0] + " THEN " + c.args[1] + " ELSE " + c.args[2] +
+              " END)");
+}
+
+FunctionText Like(const FunctionCall& c) {
+  // like(pattern, value[, escape]) is value LIKE pattern.
+  if (c.args.size() < 2 || c.args.size() > 3)
+    return Error("wrong number of arguments to function like()");
+  std::string sql = "(" + c.args[1] + " ILIKE " + c.args[0];
+  if (c.args.size() == 3) sql += " ESCAPE " + c.args[2];
+  return FunctionText{sql + ")", true, ""};
+}
+
+FunctionText Glob(const FunctionCall& c) {
+  if (c.args.size() != 2) return Error("wrong number of arguments to function glob()");
+  return FunctionText{"litelift.glob(" + c.args[0] + ", " + c.args[1] + ")", true, ""};
+}
+
+FunctionText Trim(const FunctionCall& c, const char* pg) {
+  if (c.args.empty() || c.args.size() > 2)
+    return Error("wrong number of arguments to function " + c.name + "()");
+  return Text(std::string(pg) + "(" + Join(c.args) + ")");
+}
+
+FunctionText First(const FunctionCall& c) {
+  // likely(x), unlikely(x), likelihood(x, p): hints; the value is x.
+  if (c.args.empty()) return Error("wrong number of arguments to function " + c.name + "()");
+  return Text(c.args[0]);
+}
+
+FunctionText Char(const FunctionCall& c) {
+  if (c.args.empty()) return Text("''");
+  std::string out = "concat(";
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    out += (i ? ", " : "") + std::string("chr((") + c.args[i] + ")::int)";
+  }
+  return Text(out + ")");
+}
+
+FunctionText Total(const FunctionCall& c) {
+  if (c.args.size() != 1) return Error("wrong number of arguments to function total()");
+  return Text("coalesce(sum(" + std::string(c.distinct ? "DISTINCT " : "") + c.args[0] +
+              ")::float8, 0::float8)");
+}
+
+const std::map<std::string, Rule>& Rules() {
+  static const auto* rules = new std::map<std::string, Rule>{
+      // Core scalars.
+      {"abs", Same(1, 1)},
+      {"char", Char},
+      {"coalesce", Same(2, 1000)},
+      {"ifnull",
+       [](const FunctionCall& c) {
+         if (c.args.size() != 2) return Error("wrong number of arguments to function ifnull()");
+         return Text(Call("coalesce", c));
+       }},
+      {"iif", Iif},
+      {"nullif", Same(2, 2)},
+      {"glob", Glob},
+      {"like", Like},
+      {"likely", First},
+      {"unlikely", First},
+      {"likelihood", First},
+      {"hex",
+       [](const FunctionCall& c) {  // hex(NULL) is ''
+         if (c.args.size() != 1) return Error("wrong number of arguments to function hex()");
+         return Text("coalesce(litelift.hex(" + c.args[0] + "), '')");
+       }},
+      {"quote", Renamed("litelift.quote")},
+      {"typeof", Renamed("litelift.typeof")},
+      {"zeroblob", Renamed("litelift.zeroblob")},
+      {"instr", Renamed("litelift.instr")},
+      {"length", Renamed("litelift.length")},
+      {"lower", Same(1, 1)},
+      {"upper", Same(1, 1)},
+      {"ltrim", [](const FunctionCall& c) { return Trim(c, "ltrim"); }},
+      {"rtrim", [](const FunctionCall& c) { return Trim(c, "rtrim"); }},
+      {"trim", [](const FunctionCall& c) { return Trim(c, "btrim"); }},
+      {"replace", Same(3, 3)},
+      {"round", Renamed("litelift.round")},
+      {"sign", Renamed("litelift.sign")},
+      {"substr", Renamed("litelift.substr")},
+      {"substring", Renamed("litelift.substr")},
+      {"unicode", Renamed("ascii")},
+      {"random", Renamed("litelift.random")},
+      {"randomblob", Renamed("litelift.randomblob")},
+      {"sqlite_version", [](const FunctionCall&) { return Text("'" SQLITE_VERSION "'"); }},
+      {"sqlite_source_id", [](const FunctionCall&) { return Text("'" SQLITE_SOURCE_ID "'"); }},
+      {"max", [](const FunctionCall& c) { return MinMax(c, "greatest"); }},
+      {"min", [](const FunctionCall& c) { return MinMax(c, "least"); }},
+      {"printf", NotYet()},
+      {"format", NotYet()},
+      {"soundex", NotYet()},
+      {"changes", NotYet()},
+      {"last_insert_rowid", NotYet()},
+      {"total_changes", NotYet()},
+      {"load_extension", NotYet()},
+      {"sqlite_compileoption_get", NotYet()},
+      {"sqlite_compileoption_used", NotYet()},
+      {"sqlite_offset", NotYet()},
+      // Math (SQLite 3.35+).
+      {"acos", Same(1, 1)},
+      {"acosh", Same(1, 1)},
+      {"asin", Same(1, 1)},
+      {"asinh", Same(1, 1)},
+      {"atan", Same(1, 1)},
+      {"atan2", Same(2, 2)},
+      {"atanh", Same(1, 1)},
+      {"cos", Same(1, 1)},
+      {"cosh", Same(1, 1)},
+      {"degrees", Same(1, 1)},
+      {"exp", Same(1, 1)},
+      {"ln", Same(1, 1)},
+      {"log10", Same(1, 1)},
+      {"pi", Same(0, 0)},
+      {"radians", Same(1, 1)},
+      {"sin", Same(1, 1)},
+      {"sinh", Same(1, 1)},
+      {"sqrt", Same(1, 1)},
+      {"tan", Same(1, 1)},
+      {"tanh", Same(1, 1)},
+      {"ceil", Renamed("litelift.ceil")},
+      {"ceiling", Renamed("litelift.ceil")},
+      {"floor", Renamed("litelift.floor")},
+      {"trunc", Renamed("litelift.trunc")},
+      {"log", Same(1, 2)},
+      {"log2",
+       [](const FunctionCall& c) {
+         if (c.args.size() != 1) return Error("wrong number of arguments to function log2()");
+         return Text("log(2, " + c.args[0] + ")");
+       }},
+      {"pow", Renamed("power")},
+      {"power", Same(2, 2)},
+      {"mod", Renamed("litelift.mod")},
+      // Aggregates.
+      {"avg", [](const FunctionCall& c) { return Text(Call("avg", c) + "::float8"); }},
+      {"count", [](const FunctionCall& c) { return Text(c.star ? "count(*)" : Call("count", c)); }},
+      {"sum", Same(1, 1)},
+      {"total", Total},
+      {"group_concat", GroupConcat},
+      // Window functions: PostgreSQL has them all, with SQLite's meaning.
+      {"row_number", Same(0, 0)},
+      {"rank", Same(0, 0)},
+      {"dense_rank", Same(0, 0)},
+      {"percent_rank", Same(0, 0)},
+      {"cume_dist", Same(0, 0)},
+      {"ntile", Same(1, 1)},
+      {"lag", Same(1, 3)},
+      {"lead", Same(1, 3)},
+      {"first_value", Same(1, 1)},
+      {"last_value", Same(1, 1)},
+      {"nth_value", Same(2, 2)},
+  };
+  return *rules;
+}
+
+}  // namespace
+
+FunctionText TranslateFunction(const FunctionCall& call) {
+  const auto& rules = Rules();
+  auto it = rules.find(call.name);
+  if (it == rules.end()) return Error("no such function: " + call.name);
+  return it->second(call);
+}
+
+}  // namespace litelift::compat::sql

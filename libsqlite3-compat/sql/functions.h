@@ -1,0 +1,34 @@
+// SQLite's built-in functions on PostgreSQL: one rule per function, each a
+// small pure function from the call (its arguments already translated) to
+// PostgreSQL text. Functions SQLite has but litelift cannot run on the
+// server yet fail by name; a function SQLite does not have (one the
+// program registered) fails as SQLite would without it: "no such function".
+
+#ifndef LITELIFT_COMPAT_SQL_FUNCTIONS_H_
+#define LITELIFT_COMPAT_SQL_FUNCTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace litelift::compat::sql {
+
+struct FunctionCall {
+  std::string name;                    // lower case
+  std::vector<std::string> args;       // translated, as values
+  std::vector<std::string> bool_args;  // translated, as conditions
+  bool distinct = false;
+  bool star = false;    // count(*)
+  bool window = false;  // has OVER: aggregates keep their own name
+};
+
+struct FunctionText {
+  std::string sql;       // PostgreSQL text of the call
+  bool boolean = false;  // the text is a condition (like(), glob())
+  std::string error;     // non-empty: not translatable
+};
+
+FunctionText TranslateFunction(const FunctionCall& call);
+
+}  // namespace litelift::compat::sql
+
+#endif  // LITELIFT_COMPAT_SQL_FUNCTIONS_H_
