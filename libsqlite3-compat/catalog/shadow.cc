@@ -140,4 +140,26 @@ std::string Shadow::ColumnName(std::string_view server_table, std::string_view s
   return std::string(server_column);
 }
 
+sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
+  std::string text = SQ(sqlite3_sql)(stmt);
+  std::string key = text;
+  key.push_back(return_rowids ? '\1' : '\0');
+  auto it = translations_.find(key);
+  if (it != translations_.end()) return it->second;
+  sql::TranslateInput in;
+  in.return_rowids = return_rowids;
+  in.sql = text;
+  in.parameter_index = [stmt](std::string_view name) {
+    return SQ(sqlite3_bind_parameter_index)(stmt, std::string(name).c_str());
+  };
+  in.is_keyword = [](std::string_view w) {
+    return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
+  };
+  in.table = [this](std::string_view n) { return Table(n); };
+  sql::Translation tr = sql::TranslateStatement(in);
+  if (translations_.size() >= 2000) translations_.clear();  // a program making SQL by the million
+  translations_.emplace(std::move(key), tr);
+  return tr;
+}
+
 }  // namespace litelift::compat

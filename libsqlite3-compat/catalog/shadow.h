@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "libsqlite3-compat/sql/translate.h"
@@ -56,8 +57,16 @@ class Shadow {
   // schema changes (Invalidate()).
   const sql::TableShape* Table(std::string_view name);
 
-  // Forgets cached shapes; call after any schema change.
-  void Invalidate() { shapes_.clear(); }
+  // Forgets cached shapes and translations; call after any schema change.
+  void Invalidate() {
+    shapes_.clear();
+    translations_.clear();
+  }
+
+  // The server's text for a statement this shadow prepared (its parameter
+  // numbering, keywords and table shapes decide it). Translated once per
+  // distinct SQL text until the schema changes.
+  sql::Translation Translate(sqlite3_stmt* stmt, bool return_rowids = false);
 
   // The program's spelling of a table or column that the server reports
   // in lower case; returns the argument when unknown.
@@ -67,6 +76,7 @@ class Shadow {
  private:
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
+  std::unordered_map<std::string, sql::Translation> translations_;
 };
 
 }  // namespace litelift::compat

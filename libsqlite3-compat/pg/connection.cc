@@ -492,18 +492,7 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
 }
 
 sql::Translation Connection::Translate(sqlite3_stmt* sh, bool return_rowids) {
-  sql::TranslateInput in;
-  in.return_rowids = return_rowids;
-  std::string text = SQ(sqlite3_sql)(sh);
-  in.sql = text;
-  in.parameter_index = [sh](std::string_view name) {
-    return SQ(sqlite3_bind_parameter_index)(sh, std::string(name).c_str());
-  };
-  in.is_keyword = [](std::string_view w) {
-    return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
-  };
-  in.table = [this](std::string_view n) { return shadow.Table(n); };
-  return sql::TranslateStatement(in);
+  return shadow.Translate(sh, return_rowids);
 }
 
 int Connection::Finalize(Statement* stmt) {

@@ -713,13 +713,18 @@ int Statement::NextServerRow() {
     int at = r ? 0 : whole_row_++;
     if (running->returns_rowid) {
       sqlite3_int64 rowid = std::atoll(PQgetvalue(res, at, 0));
-      if (running->op == SQLITE_INSERT) conn->last_insert_rowid = rowid;
+      bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, 1)[0] == 't';
+      if (running->op == SQLITE_INSERT && inserted) conn->last_insert_rowid = rowid;
       if (conn->update_hook != nullptr) {
         conn->update_hook(conn->update_arg, running->op, "main", running->table.c_str(), rowid);
       }
       continue;  // the program asked for no rows
     }
-    int ncol = PQnfields(res);
+    int ncol = PQnfields(res) - running->trailing_rowid_columns;
+    if (running->trailing_rowid_columns > 0 && running->op == SQLITE_INSERT) {
+      bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, ncol + 1)[0] == 't';
+      if (inserted) conn->last_insert_rowid = std::atoll(PQgetvalue(res, at, ncol));
+    }
     if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
       if (row != nullptr) SQ(sqlite3_finalize)(row);
       std::string select = "SELECT";

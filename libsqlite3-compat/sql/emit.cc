@@ -189,6 +189,9 @@ std::string Emitter::Column(const Expr& e) {
     return "";
   }
   std::string prefix = e.table.empty() ? "" : Ident(e.table) + ".";
+  if (e.table.empty() && !bare_qualifier_.empty() && scopes_.size() == bare_depth_) {
+    prefix = Ident(bare_qualifier_) + ".";
+  }
   if (IsRowidName(e.column)) {
     const TableShape* shape = FindShape(e.table, e.column);
     if (shape != nullptr && !HasColumn(*shape, e.column) && !shape->rowid_column.empty()) {

@@ -46,6 +46,12 @@ class Emitter {
   void PushScope(std::vector<ScopeItem> items) { scopes_.push_back(std::move(items)); }
   void PopScope() { scopes_.pop_back(); }
   std::vector<ScopeItem> ScopeOf(const JoinSource& from);
+  // Qualifies unqualified column names of the current scope (not of the
+  // subqueries within it) with qualifier; "" stops.
+  void QualifyBareColumns(const std::string& qualifier) {
+    bare_qualifier_ = qualifier;
+    bare_depth_ = scopes_.size();
+  }
 
   const std::string& error() const { return error_; }
   void Fail(const std::string& message) {
@@ -76,6 +82,8 @@ class Emitter {
   std::vector<int> parameters_;
   std::string error_;
   int subquery_aliases_ = 0;
+  std::string bare_qualifier_;
+  size_t bare_depth_ = 0;
 };
 
 // Whether an expression is a condition in PostgreSQL (a boolean), rather

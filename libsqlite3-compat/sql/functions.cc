@@ -188,11 +188,17 @@ const std::map<std::string, Rule>& Rules() {
       {"ceiling", Renamed("litelift.ceil")},
       {"floor", Renamed("litelift.floor")},
       {"trunc", Renamed("litelift.trunc")},
-      {"log", Same(1, 2)},
+      {"log",
+       [](const FunctionCall& c) {  // a real, as SQLite's (log(b, x) is numeric here)
+         if (c.args.empty() || c.args.size() > 2) {
+           return Error("wrong number of arguments to function log()");
+         }
+         return Text(Call("log", c) + "::float8");
+       }},
       {"log2",
        [](const FunctionCall& c) {
          if (c.args.size() != 1) return Error("wrong number of arguments to function log2()");
-         return Text("log(2, " + c.args[0] + ")");
+         return Text("log(2, " + c.args[0] + ")::float8");
        }},
       {"pow", Renamed("power")},
       {"power", Same(2, 2)},

@@ -184,6 +184,9 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
     Upsert& up = ins.upserts[0];
     std::vector<Emitter::ScopeItem> scope = {{qualifier, shape}, {"excluded", shape}};
     em.PushScope(scope);
+    // Unqualified names are the table's (PostgreSQL finds them ambiguous
+    // with excluded's).
+    em.QualifyBareColumns(qualifier);
     out += " ON CONFLICT";
     if (!up.target.empty()) {
       out += " (";
@@ -216,6 +219,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
       out += " DO UPDATE SET " + SetsText(em, shape, up.sets);
       if (up.where) out += " WHERE " + em.Condition(*up.where);
     }
+    em.QualifyBareColumns("");
     em.PopScope();
   }
   if (!ins.returning.empty()) {
@@ -223,9 +227,23 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
     em.PushScope(em.ScopeOf(target));
     out += " RETURNING " + em.ResultColumns(ins.returning, &target);
     em.PopScope();
+    if (shape != nullptr && !shape->rowid_column.empty()) {
+      // last_insert_rowid moves as in SQLite: the rowid rides along.
+      out += ", " + Ident(shape->rowid_column);
+      tr.trailing_rowid_columns = 1;
+      if (!ins.upserts.empty() && !ins.upserts[0].do_nothing) {
+        out += ", (xmax = 0)";
+        tr.trailing_rowid_columns = 2;
+        tr.rowid_if_inserted = true;
+      }
+    }
   } else if (shape != nullptr && !shape->rowid_column.empty()) {
     out += " RETURNING " + Ident(shape->rowid_column);
     tr.returns_rowid = true;
+    if (!ins.upserts.empty() && !ins.upserts[0].do_nothing) {
+      out += ", (xmax = 0)";  // inserted, not updated
+      tr.rowid_if_inserted = true;
+    }
   }
   tr.op = SQLITE_INSERT;
   if (shape != nullptr) tr.table = shape->name;
@@ -350,8 +368,11 @@ Translation TranslateStatement(const TranslateInput& input) {
       break;
     }
   }
-  if (!tr.error.empty())
-    tr = Translation{"", false, {}, 0, "", "", false, tr.error};  // no SQL sent
+  if (!tr.error.empty()) {
+    std::string error = std::move(tr.error);  // no SQL is sent
+    tr = Translation();
+    tr.error = std::move(error);
+  }
   return tr;
 }
 

@@ -43,8 +43,14 @@ struct TranslateInput {
 };
 
 struct Translation {
-  std::string sql;              // PostgreSQL text; parameters are $<SQLite index>
-  bool returns_rowid = false;   // an INSERT that returns its rowids as its only column
+  std::string sql;             // PostgreSQL text; parameters are $<SQLite index>
+  bool returns_rowid = false;  // an INSERT that returns its rowids as its only column
+  // An upsert: a second column says whether the row was inserted (only
+  // those move last_insert_rowid, as in SQLite).
+  bool rowid_if_inserted = false;
+  // An INSERT with the program's own RETURNING: the rowid (and, for an
+  // upsert, the inserted flag) follow the program's columns, hidden from it.
+  int trailing_rowid_columns = 0;
   std::vector<int> parameters;  // the SQLite parameter indexes the text uses
   int op = 0;                   // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
   std::string table;            // the table it changes, as created

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -507,6 +508,81 @@ TEST(Differential, TranslatedExpressions) {
       "SELECT char(72, 105), unicode('A'), ceil(2.1), floor(-2.1), typeof(ceil(2)), sqrt(16), pi() "
       "> 3",
       "SELECT rowid, oid, _rowid_ FROM e ORDER BY rowid DESC",
+  });
+}
+
+// docs/compatibility.md is a test: every row with an example runs here on
+// both sides and must have the status the document gives it.
+std::vector<std::string> TableCells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (size_t i = 1; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+      cell += '|';
+      ++i;
+    } else if (line[i] == '|') {
+      size_t a = cell.find_first_not_of(' '), b = cell.find_last_not_of(' ');
+      cells.push_back(a == std::string::npos ? "" : cell.substr(a, b - a + 1));
+      cell.clear();
+    } else {
+      cell += line[i];
+    }
+  }
+  return cells;
+}
+
+TEST(Differential, CompatibilityMatrix) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE c (id INTEGER PRIMARY KEY, i INT, r REAL, t TEXT, b BLOB)",
+          "INSERT INTO c VALUES (1, 7, 2.5, 'Hello', x'0102'), (2, -3, -0.5, 'world', NULL), "
+          "(3, NULL, NULL, NULL, x''), (4, 0, 1e20, 'MiXeD cAsE', x'ff')",
+          "CREATE TABLE d (id INTEGER PRIMARY KEY, cid INT, tag TEXT)",
+          "INSERT INTO d VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c'), (4, 9, 'z')"});
+  std::ifstream doc(LITELIFT_SOURCE_DIR "/docs/compatibility.md");
+  ASSERT_TRUE(doc.good()) << "docs/compatibility.md not found";
+  int rows = 0;
+  for (std::string line; std::getline(doc, line);) {
+    if (line.rfind("| ", 0) != 0) continue;
+    std::vector<std::string> cells = TableCells(line);
+    if (cells.size() != 4 || cells[1].size() < 2 || cells[1][0] != '`') continue;
+    std::string sql = cells[1].substr(1, cells[1].size() - 2);
+    const std::string& status = cells[2];
+    std::string local = Describe(p.local, sql), routed = Describe(p.routed, sql);
+    bool routed_failed =
+        routed.rfind("prepare ", 0) == 0 || routed.find("\nstep ") != std::string::npos;
+    ++rows;
+    if (status == "same") {
+      EXPECT_EQ(routed, local) << cells[0] << ": " << sql;
+    } else if (status == "differs") {
+      EXPECT_FALSE(routed_failed) << cells[0] << ": " << sql << "\n" << routed;
+      EXPECT_NE(routed, local) << cells[0] << " now answers as SQLite: mark it same";
+    } else if (status == "not supported") {
+      EXPECT_TRUE(routed_failed) << cells[0] << " works now: update docs/compatibility.md\n"
+                                 << routed;
+    } else {
+      ADD_FAILURE() << "unknown status '" << status << "' for " << cells[0];
+    }
+  }
+  EXPECT_GT(rows, 80) << "the matrix lost its rows";
+}
+
+TEST(Differential, UpsertClauses) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE u (id INTEGER PRIMARY KEY, k TEXT UNIQUE, n INT DEFAULT 0)",
+      "INSERT INTO u (k, n) VALUES ('a', 1), ('b', 2)",
+      "INSERT INTO u (k, n) VALUES ('a', 10) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n",
+      "INSERT INTO u (k, n) VALUES ('b', 5) ON CONFLICT (k) DO UPDATE SET n = excluded.n WHERE "
+      "excluded.n > u.n",
+      "INSERT INTO u (k, n) VALUES ('b', 1) ON CONFLICT (k) DO UPDATE SET n = excluded.n WHERE "
+      "excluded.n > u.n",
+      "INSERT INTO u (k) VALUES ('a') ON CONFLICT DO NOTHING",
+      "INSERT INTO u (id, k) VALUES (1, 'z') ON CONFLICT (id) DO UPDATE SET k = 'z' || excluded.k",
+      "INSERT INTO u (k, n) VALUES ('c', 3) ON CONFLICT (k) DO NOTHING RETURNING id, k, n",
+      "SELECT id, k, n FROM u ORDER BY id",
+      "UPDATE u SET n = n * 2 WHERE k = 'zz' RETURNING k, n",
+      "DELETE FROM u WHERE n > 20 RETURNING id",
+      "SELECT id, k, n FROM u ORDER BY id",
   });
 }
 

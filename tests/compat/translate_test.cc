@@ -176,7 +176,7 @@ TEST(Rule, Functions) {
        "SELECT litelift.typeof(\"a\"), coalesce(litelift.hex(\"a\"), ''), litelift.quote(\"a\"), "
        "litelift.zeroblob(2), litelift.round(\"a\", 1), litelift.sign(\"a\") FROM \"t\""},
       {"SELECT char(72, 105), unicode(a), log2(a), pow(a, 2), ceil(a) FROM t",
-       "SELECT concat(chr((72)::int), chr((105)::int)), ascii(\"a\"), log(2, \"a\"), "
+       "SELECT concat(chr((72)::int), chr((105)::int)), ascii(\"a\"), log(2, \"a\")::float8, "
        "power(\"a\", 2), litelift.ceil(\"a\") FROM \"t\""},
       {"SELECT count(*), count(DISTINCT a) FILTER (WHERE b) FROM t",
        "SELECT count(*), count(DISTINCT \"a\") FILTER (WHERE litelift.truth(\"b\")) FROM \"t\""},
@@ -263,15 +263,16 @@ TEST(Rule, DataChanges) {
        "UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, \"litelift_rowid\" = "
        "(SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
       {"INSERT INTO notes (body) VALUES('x') RETURNING id",
-       "INSERT INTO \"notes\" (\"body\") VALUES ('x') RETURNING \"id\""},
+       "INSERT INTO \"notes\" (\"body\") VALUES ('x') RETURNING \"id\", \"id\""},
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
        "INSERT INTO \"files\" (\"path\", \"size\") VALUES ($1, 1) ON CONFLICT (\"path\") DO UPDATE "
-       "SET \"size\" = (\"size\" + \"excluded\".\"size\") WHERE (\"excluded\".\"size\" > 0) "
-       "RETURNING \"litelift_rowid\""},
+       "SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE (\"excluded\".\"size\" > "
+       "0) "
+       "RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
        "INSERT INTO \"files\" (\"path\") VALUES ($1) ON CONFLICT (\"path\") DO UPDATE SET "
-       "\"size\" = 0 RETURNING \"litelift_rowid\""},
+       "\"size\" = 0 RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",
        "UPDATE \"notes\" SET \"body\" = $1, \"id\" = (\"id\" + 1) WHERE (\"id\" = $2)"},
       {"UPDATE OR ROLLBACK files SET size = 1 FROM notes WHERE notes.body = files.path",

@@ -31,4 +31,14 @@ expect_contains "$(cat "$WORK/err")" "cannot run /nonexistent/program" "and says
 pass "run --config checks the file exists"
 "$LITELIFT_CLI" 2>/dev/null && fail "no subcommand accepted"
 pass "a subcommand is required"
+# translate: the PostgreSQL text for SQLite statements, or the error.
+out=$("$LITELIFT_CLI" translate --schema "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)" \
+  "SELECT rowid, a FROM t WHERE a == ? ORDER BY a LIMIT -1")
+expect_eq "$out" 'SELECT "id", "a" FROM "t" WHERE ("a" = $1) ORDER BY "a" NULLS FIRST LIMIT NULL;' \
+  "translate prints the server's text"
+set +e
+out=$("$LITELIFT_CLI" translate "SELECT x FROM nowhere"); rc=$?
+set -e
+expect_eq "$out" "error: no such table: nowhere" "translate gives SQLite's own error"
+expect_eq "$rc" "1" "and exits 1"
 done_testing

@@ -1,12 +1,14 @@
 // The litelift command line.
 //
 //   litelift run [--dsn DSN] [--config FILE] [--backend B] [--log L] -- CMD ARGS...
+//   litelift translate [--schema DDL] SQL
 //   litelift --version | --help
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "tools/cli/run.h"
+#include "tools/cli/translate.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"litelift: SQLite programs on the real SQLite or on PostgreSQL"};
@@ -30,7 +32,15 @@ int main(int argc, char** argv) {
       ->required();
   run_cmd->positionals_at_end();
 
+  litelift::cli::TranslateOptions translate;
+  CLI::App* translate_cmd = app.add_subcommand(
+      "translate", "Print the PostgreSQL text litelift sends for SQLite statements");
+  translate_cmd->add_option("--schema", translate.schema,
+                            "SQLite DDL to run first, so that tables resolve (CREATE TABLE ...)");
+  translate_cmd->add_option("sql", translate.sql, "One or more SQLite statements")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (run_cmd->parsed()) return litelift::cli::Run(run);
+  if (translate_cmd->parsed()) return litelift::cli::Translate(translate);
   return 0;
 }

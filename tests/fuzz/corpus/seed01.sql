@@ -1,0 +1,1 @@
+SELECT * FROM files JOIN notes USING (body) WHERE path GLOB 'x*'

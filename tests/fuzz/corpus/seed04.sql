@@ -1,0 +1,1 @@
+INSERT INTO notes (id, body) VALUES (?1, :b), (2, 'x') ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE excluded.body IS NOT NULL RETURNING rowid

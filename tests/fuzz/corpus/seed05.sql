@@ -1,0 +1,1 @@
+UPDATE notes SET body = body || '!' FROM files WHERE files.path = notes.body

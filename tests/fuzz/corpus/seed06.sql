@@ -1,0 +1,1 @@
+DELETE FROM files WHERE rowid IN (SELECT rowid FROM files ORDER BY mtime LIMIT 3)

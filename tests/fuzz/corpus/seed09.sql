@@ -1,0 +1,1 @@
+SELECT substr(a, -2, 3), group_concat(DISTINCT b, ';'), max(a, b, c), x'00ff', 0x1F, 1e10 FROM t GROUP BY a HAVING count(*) > 1

@@ -1,0 +1,1 @@
+REPLACE INTO notes (body) SELECT path FROM files WHERE size > 10
