@@ -54,6 +54,29 @@ std::string IntegerLiteral(const std::string& text) {
   return text;
 }
 
+bool IsAggregateCall(const Expr& e) {
+  if (e.kind != ExprKind::kFunction || e.over || !e.over_name.empty()) return false;
+  const std::string& n = e.text;
+  return n == "count" || n == "sum" || n == "avg" || n == "total" || n == "group_concat" ||
+         ((n == "min" || n == "max") && e.args.size() == 1);
+}
+
+// The aggregate calls of an expression, outside its subqueries.
+void CollectAggregates(const Expr* e, std::vector<const Expr*>* out) {
+  if (e == nullptr) return;
+  if (IsAggregateCall(*e)) {
+    out->push_back(e);
+    return;
+  }
+  for (const auto& a : e->args) CollectAggregates(a.get(), out);
+  CollectAggregates(e->operand.get(), out);
+  CollectAggregates(e->else_expr.get(), out);
+  for (const auto& [when, then] : e->whens) {
+    CollectAggregates(when.get(), out);
+    CollectAggregates(then.get(), out);
+  }
+}
+
 }  // namespace
 
 bool IsCondition(const Expr& e) {
@@ -198,7 +221,12 @@ std::string Emitter::Column(const Expr& e) {
       return prefix + Ident(shape->rowid_column);
     }
   }
-  return prefix + Ident(e.column);
+  std::string text = prefix + Ident(e.column);
+  if (bare_ != nullptr && aggregate_depth_ == 0 && scopes_.size() == bare_->depth &&
+      std::find(bare_->grouped.begin(), bare_->grouped.end(), text) == bare_->grouped.end()) {
+    return "(array_agg(" + text + bare_->order + "))[1]";
+  }
+  return text;
 }
 
 std::string Emitter::BinaryText(const Expr& e) {
@@ -268,17 +296,21 @@ std::string Emitter::FunctionText(const Expr& e) {
   call.distinct = e.distinct;
   call.star = e.star;
   call.window = e.over || !e.over_name.empty();
+  bool aggregate = IsAggregateCall(e);
+  aggregate_depth_ += aggregate ? 1 : 0;
   for (const auto& a : e.args) call.args.push_back(Value(*a));
   if (call.name == "iif") {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
   }
   sql::FunctionText t = TranslateFunction(call);
   if (!t.error.empty()) {
+    aggregate_depth_ -= aggregate ? 1 : 0;
     Fail(t.error);
     return "";
   }
   std::string out = t.sql;
   if (e.filter) out += " FILTER (WHERE " + Condition(*e.filter) + ")";
+  aggregate_depth_ -= aggregate ? 1 : 0;
   if (e.over) out += " OVER " + WindowText(*e.over);
   if (!e.over_name.empty()) out += " OVER " + Ident(e.over_name);
   return out;
@@ -382,15 +414,22 @@ std::string Emitter::WithText(const With& with) {
 std::string Emitter::SelectText(const Select& select) {
   std::string out;
   if (select.with) out += WithText(*select.with);
+  BareColumns first_bare;
   for (size_t i = 0; i < select.cores.size(); ++i) {
     if (i > 0) out += " " + select.compounds[i - 1] + " ";
-    out += CoreText(select.cores[i]);
+    BareColumns bare;
+    out += CoreText(select.cores[i], &bare);
+    if (i == 0) first_bare = bare;
   }
   if (!select.order_by.empty()) {
     // ORDER BY may name the columns of the (first) query's tables.
     const SelectCore& first = select.cores.front();
     PushScope(first.from ? ScopeOf(*first.from) : std::vector<ScopeItem>{});
+    // In an aggregate query, ORDER BY's bare columns are the select list's.
+    const BareColumns* outer = bare_;
+    if (select.cores.size() == 1 && first_bare.active) bare_ = &first_bare;
     out += " " + OrderText(select.order_by);
+    bare_ = outer;
     PopScope();
   }
   out += LimitText(select.limit.get(), select.offset.get());
@@ -517,7 +556,21 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
   return out;
 }
 
-std::string Emitter::CoreText(const SelectCore& core) {
+Emitter::BareColumns Emitter::AggregateContext(const SelectCore& core) {
+  BareColumns bare;
+  bare.depth = scopes_.size();
+  for (const auto& g : core.group_by) bare.grouped.push_back(Value(*g));
+  std::vector<const Expr*> aggregates;
+  for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
+  CollectAggregates(core.having.get(), &aggregates);
+  if (aggregates.size() == 1 && (aggregates[0]->text == "min" || aggregates[0]->text == "max")) {
+    bare.order = " ORDER BY " + Value(*aggregates[0]->args[0]) +
+                 (aggregates[0]->text == "max" ? " DESC" : " ASC") + " NULLS LAST";
+  }
+  return bare;
+}
+
+std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   if (core.is_values) {
     std::string out = "VALUES ";
     for (size_t r = 0; r < core.values.size(); ++r) {
@@ -530,8 +583,18 @@ std::string Emitter::CoreText(const SelectCore& core) {
     return out;
   }
   PushScope(core.from ? ScopeOf(*core.from) : std::vector<ScopeItem>{});
+  std::vector<const Expr*> aggregates;
+  for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
+  CollectAggregates(core.having.get(), &aggregates);
+  bool aggregate_query = !aggregates.empty() || !core.group_by.empty();
+  BareColumns bare;
+  if (aggregate_query && core.from) bare = AggregateContext(core);
+  bare.active = aggregate_query && core.from;
+  const BareColumns* outer = bare_;
+  bare_ = aggregate_query && core.from ? &bare : nullptr;
   std::string out = core.distinct ? "SELECT DISTINCT " : "SELECT ";
   out += ResultColumns(core.columns, core.from.get());
+  bare_ = nullptr;
   if (core.from) out += " FROM " + JoinText(*core.from);
   if (core.where) out += " WHERE " + Condition(*core.where);
   if (!core.group_by.empty()) {
@@ -539,7 +602,10 @@ std::string Emitter::CoreText(const SelectCore& core) {
     for (size_t i = 0; i < core.group_by.size(); ++i)
       out += (i ? ", " : "") + Value(*core.group_by[i]);
   }
+  bare_ = aggregate_query && core.from ? &bare : nullptr;
   if (core.having) out += " HAVING " + Condition(*core.having);
+  bare_ = outer;
+  *bare_out = bare;
   if (!core.windows.empty()) {
     out += " WINDOW ";
     for (size_t i = 0; i < core.windows.size(); ++i) {

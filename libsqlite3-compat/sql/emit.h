@@ -60,6 +60,15 @@ class Emitter {
   const std::vector<int>& parameters() const { return parameters_; }
 
  private:
+  // SQLite's bare columns in an aggregate query: a column neither grouped
+  // nor inside an aggregate takes its value from one row of the group (the
+  // row of the min() or max(), when the query has exactly one).
+  struct BareColumns {
+    bool active = false;               // the query aggregates
+    size_t depth = 0;                  // the query's scope depth
+    std::vector<std::string> grouped;  // GROUP BY terms, as emitted
+    std::string order;                 // " ORDER BY x DESC NULLS LAST" for max(x)
+  };
   std::string Raw(const Expr& e);  // its own form: condition or value
   std::string Column(const Expr& e);
   std::string Literal(const Expr& e);
@@ -72,7 +81,8 @@ class Emitter {
   std::string WindowText(const WindowSpec& w);
   std::string OrderText(const std::vector<OrderTerm>& terms);
   std::string LimitText(const Expr* limit, const Expr* offset);
-  std::string CoreText(const SelectCore& core);
+  // bare: set to the core's bare-column context (for the query's ORDER BY).
+  std::string CoreText(const SelectCore& core, BareColumns* bare);
   std::string StarText(const ResultColumn& col, const std::vector<ScopeItem>& scope,
                        const JoinSource* from, bool* expanded);
   const TableShape* FindShape(const std::string& qualifier, const std::string& column);
@@ -84,6 +94,9 @@ class Emitter {
   int subquery_aliases_ = 0;
   std::string bare_qualifier_;
   size_t bare_depth_ = 0;
+  BareColumns AggregateContext(const SelectCore& core);
+  const BareColumns* bare_ = nullptr;  // while emitting a select list or HAVING
+  int aggregate_depth_ = 0;
 };
 
 // Whether an expression is a condition in PostgreSQL (a boolean), rather
