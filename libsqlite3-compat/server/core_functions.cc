@@ -270,6 +270,28 @@ CREATE OR REPLACE FUNCTION litelift.randomblob(bigint) RETURNS bytea
   LANGUAGE sql VOLATILE PARALLEL SAFE AS $$
   SELECT decode(string_agg(lpad(to_hex(floor(random() * 256)::int), 2, '0'), ''), 'hex')
   FROM generate_series(1, greatest($1, 1)) $$;
+
+-- SQLite's case folding is ASCII only (PostgreSQL's folds every script):
+-- lower()/upper() and LIKE's case-insensitivity.
+CREATE OR REPLACE FUNCTION litelift.ascii_lower(text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_upper(text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT translate($1, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_lower(bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::text $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_lower(double precision) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.real_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_lower(numeric) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.cast_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_lower(bytea) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.ascii_lower(convert_from($1, 'UTF8')) $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_upper(bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::text $$;
+CREATE OR REPLACE FUNCTION litelift.ascii_upper(double precision) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.real_text($1) $$;
 )SQL";
 }
 

@@ -33,10 +33,10 @@ bool IsComparison(const std::string& op) {
 // The collation an operand of a comparison asks for ("" for none).
 std::string CollationOf(const Expr& e) { return e.kind == ExprKind::kCollate ? e.text : ""; }
 
-// A value compared under an SQLite collation: NOCASE folds case, RTRIM
+// A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
 // ignores trailing spaces, BINARY is the server's C collation already.
 std::string Collated(const std::string& value, const std::string& collation) {
-  if (collation == "NOCASE") return "lower(" + value + ")";
+  if (collation == "NOCASE") return "litelift.ascii_lower(" + value + ")";
   if (collation == "RTRIM") return "rtrim(" + value + ", ' ')";
   return value;
 }
@@ -260,8 +260,9 @@ std::string Emitter::LikeText(const Expr& e) {
   std::string value = Value(*e.args[0]), pattern = Value(*e.args[1]);
   std::string n = e.negated ? "NOT " : "";
   if (e.text == "LIKE") {
-    // SQLite's LIKE ignores case by default.
-    std::string out = "(" + value + " " + n + "ILIKE " + pattern;
+    // SQLite's LIKE ignores the case of ASCII letters (only).
+    std::string out = "(litelift.ascii_lower(" + value + ") " + n + "LIKE litelift.ascii_lower(" +
+                      pattern + ")";
     if (e.args.size() > 2) out += " ESCAPE " + Value(*e.args[2]);
     return out + ")";
   }

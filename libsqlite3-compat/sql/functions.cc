@@ -71,7 +71,8 @@ FunctionText Like(const FunctionCall& c) {
   // like(pattern, value[, escape]) is value LIKE pattern.
   if (c.args.size() < 2 || c.args.size() > 3)
     return Error("wrong number of arguments to function like()");
-  std::string sql = "(" + c.args[1] + " ILIKE " + c.args[0];
+  std::string sql =
+      "(litelift.ascii_lower(" + c.args[1] + ") LIKE litelift.ascii_lower(" + c.args[0] + ")";
   if (c.args.size() == 3) sql += " ESCAPE " + c.args[2];
   return FunctionText{sql + ")", true, ""};
 }
@@ -136,8 +137,8 @@ const std::map<std::string, Rule>& Rules() {
       {"zeroblob", Renamed("litelift.zeroblob")},
       {"instr", Renamed("litelift.instr")},
       {"length", Renamed("litelift.length")},
-      {"lower", Same(1, 1)},
-      {"upper", Same(1, 1)},
+      {"lower", Renamed("litelift.ascii_lower")},  // ASCII only, as SQLite's
+      {"upper", Renamed("litelift.ascii_upper")},
       {"ltrim", [](const FunctionCall& c) { return Trim(c, "ltrim"); }},
       {"rtrim", [](const FunctionCall& c) { return Trim(c, "rtrim"); }},
       {"trim", [](const FunctionCall& c) { return Trim(c, "btrim"); }},

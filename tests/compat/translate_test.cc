@@ -115,12 +115,16 @@ TEST(Rule, OperatorsKeepSqlitesMeaning) {
 
 TEST(Rule, LikeAndGlob) {
   ExpectPairs({
-      {"SELECT a FROM t WHERE a LIKE 'x%'", "SELECT \"a\" FROM \"t\" WHERE (\"a\" ILIKE 'x%')"},
+      {"SELECT a FROM t WHERE a LIKE 'x%'",
+       "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") LIKE "
+       "litelift.ascii_lower('x%'))"},
       {"SELECT a FROM t WHERE a NOT LIKE 'x!%' ESCAPE '!'",
-       "SELECT \"a\" FROM \"t\" WHERE (\"a\" NOT ILIKE 'x!%' ESCAPE '!')"},
+       "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") NOT LIKE "
+       "litelift.ascii_lower('x!%') ESCAPE '!')"},
       {"SELECT a FROM t WHERE a GLOB 'x*'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.glob('x*', \"a\"))"},
-      {"SELECT like('a%', b) FROM t", "SELECT ((\"b\" ILIKE 'a%'))::int FROM \"t\""},
+      {"SELECT like('a%', b) FROM t",
+       "SELECT ((litelift.ascii_lower(\"b\") LIKE litelift.ascii_lower('a%')))::int FROM \"t\""},
   });
 }
 
@@ -168,7 +172,8 @@ TEST(Rule, Functions) {
        "litelift.cast_text(\"a\"), litelift.cast_text('; ')), coalesce(sum(\"a\")::float8, "
        "0::float8), avg(\"a\")::float8 FROM \"t\""},
       {"SELECT trim(a), ltrim(a, 'x'), rtrim(a), upper(a), lower(a) FROM t",
-       "SELECT btrim(\"a\"), ltrim(\"a\", 'x'), rtrim(\"a\"), upper(\"a\"), lower(\"a\") FROM "
+       "SELECT btrim(\"a\"), ltrim(\"a\", 'x'), rtrim(\"a\"), litelift.ascii_upper(\"a\"), "
+       "litelift.ascii_lower(\"a\") FROM "
        "\"t\""},
       {"SELECT likely(a), unlikely(a), likelihood(a, 0.5) FROM t",
        "SELECT \"a\", \"a\", \"a\" FROM \"t\""},
@@ -212,9 +217,9 @@ TEST(Rule, OrderNullsAndLimits) {
        "SELECT \"a\" FROM \"t\" ORDER BY \"a\" NULLS FIRST, \"b\" DESC NULLS LAST, \"c\" NULLS "
        "LAST"},
       {"SELECT a FROM t ORDER BY a COLLATE NOCASE",
-       "SELECT \"a\" FROM \"t\" ORDER BY lower(\"a\") NULLS FIRST"},
+       "SELECT \"a\" FROM \"t\" ORDER BY litelift.ascii_lower(\"a\") NULLS FIRST"},
       {"SELECT a FROM t WHERE a = b COLLATE NOCASE",
-       "SELECT \"a\" FROM \"t\" WHERE (lower(\"a\") = lower(\"b\"))"},
+       "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") = litelift.ascii_lower(\"b\"))"},
       {"SELECT a FROM t LIMIT 5 OFFSET 2", "SELECT \"a\" FROM \"t\" LIMIT 5 OFFSET 2"},
       {"SELECT a FROM t LIMIT 2, 5", "SELECT \"a\" FROM \"t\" LIMIT 5 OFFSET 2"},
       {"SELECT a FROM t LIMIT -1", "SELECT \"a\" FROM \"t\" LIMIT NULL"},
