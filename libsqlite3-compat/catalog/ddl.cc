@@ -50,7 +50,7 @@ bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* o
 bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
                          std::string* error) {
   if (!TranslateSchemaText(shadow, "SELECT 1 WHERE " + expr, out, error)) return false;
-  out->erase(0, std::string("SELECT 1 WHERE ").size());
+  out->erase(0, out->find(" WHERE ") + std::string(" WHERE ").size());
   return true;
 }
 

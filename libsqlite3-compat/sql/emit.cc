@@ -137,6 +137,10 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kUnary:
       if (e.text == "NOT") return "(NOT " + Condition(*e.args[0]) + ")";
       if (e.text == "+") return Value(*e.args[0]);
+      if (e.text == "-" && e.args[0]->kind == ExprKind::kInteger &&
+          e.args[0]->text == "9223372036854775808") {
+        return "(-9223372036854775808)::int8";  // the one integer only a minus makes
+      }
       return "(" + e.text + " " + Value(*e.args[0]) + ")";
     case ExprKind::kBinary:
       return BinaryText(e);
@@ -179,8 +183,13 @@ std::string Emitter::Raw(const Expr& e) {
 
 std::string Emitter::Literal(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kInteger:
-      return IntegerLiteral(e.text);
+    case ExprKind::kInteger: {
+      // PostgreSQL types a small integer literal int4, whose arithmetic
+      // overflows at 2^31 (and which a recursive query cannot mix with
+      // int8); SQLite's integers are all 64-bit.
+      std::string v = IntegerLiteral(e.text);
+      return v.find("::") == std::string::npos ? v + "::int8" : v;
+    }
     case ExprKind::kFloat:
       return e.text + "::float8";  // SQLite's literal is REAL, not numeric
     case ExprKind::kBlob:
@@ -252,7 +261,6 @@ std::string Emitter::BinaryText(const Expr& e) {
     Fail("litelift: the JSON operator " + op + " is not supported on the postgres route yet");
     return "";
   }
-  if (op == "|") return "(" + Value(l) + " | " + Value(r) + ")";
   return "(" + Value(l) + " " + op + " " + Value(r) + ")";
 }
 
@@ -261,8 +269,8 @@ std::string Emitter::LikeText(const Expr& e) {
   std::string n = e.negated ? "NOT " : "";
   if (e.text == "LIKE") {
     // SQLite's LIKE ignores the case of ASCII letters (only).
-    std::string out = "(litelift.ascii_lower(" + value + ") " + n + "LIKE litelift.ascii_lower(" +
-                      pattern + ")";
+    std::string out =
+        "(litelift.ascii_lower(" + value + ") " + n + "LIKE litelift.ascii_lower(" + pattern + ")";
     if (e.args.size() > 2) out += " ESCAPE " + Value(*e.args[2]);
     return out + ")";
   }
@@ -361,7 +369,9 @@ std::string Emitter::OrderText(const std::vector<OrderTerm>& terms) {
   for (size_t i = 0; i < terms.size(); ++i) {
     const OrderTerm& t = terms[i];
     out += i ? ", " : "";
-    out += Collated(Value(*t.expr), CollationOf(*t.expr));
+    // ORDER BY 2 names the second column: the literal stays bare.
+    out += t.expr->kind == ExprKind::kInteger ? t.expr->text
+                                              : Collated(Value(*t.expr), CollationOf(*t.expr));
     if (t.desc) out += " DESC";
     // SQLite puts NULLs first when ascending, last when descending:
     // PostgreSQL's defaults are the other way round.
@@ -600,8 +610,10 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   if (core.where) out += " WHERE " + Condition(*core.where);
   if (!core.group_by.empty()) {
     out += " GROUP BY ";
-    for (size_t i = 0; i < core.group_by.size(); ++i)
-      out += (i ? ", " : "") + Value(*core.group_by[i]);
+    for (size_t i = 0; i < core.group_by.size(); ++i) {
+      const Expr& g = *core.group_by[i];
+      out += (i ? ", " : "") + (g.kind == ExprKind::kInteger ? g.text : Value(g));
+    }
   }
   bare_ = aggregate_query && core.from ? &bare : nullptr;
   if (core.having) out += " HAVING " + Condition(*core.having);

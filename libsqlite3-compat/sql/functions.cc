@@ -34,6 +34,22 @@ Rule Same(int min_args, int max_args) {
   };
 }
 
+// The same name; the arguments at int_positions are PostgreSQL integers
+// (ntile(4), lag(x, 2)) where SQLite's are 64-bit.
+Rule IntArgs(int min_args, int max_args, std::vector<size_t> int_positions) {
+  return [=](const FunctionCall& c) {
+    int n = static_cast<int>(c.args.size());
+    if (n < min_args || n > max_args) {
+      return Error("wrong number of arguments to function " + c.name + "()");
+    }
+    FunctionCall cast = c;
+    for (size_t i : int_positions) {
+      if (i < cast.args.size()) cast.args[i] = "(" + cast.args[i] + ")::int";
+    }
+    return Text(Call(c.name, cast));
+  };
+}
+
 // Another name on PostgreSQL, or one in litelift's server schema.
 Rule Renamed(std::string pg_name) {
   return [=](const FunctionCall& c) { return Text(Call(pg_name, c)); };
@@ -216,12 +232,12 @@ const std::map<std::string, Rule>& Rules() {
       {"dense_rank", Same(0, 0)},
       {"percent_rank", Same(0, 0)},
       {"cume_dist", Same(0, 0)},
-      {"ntile", Same(1, 1)},
-      {"lag", Same(1, 3)},
-      {"lead", Same(1, 3)},
+      {"ntile", IntArgs(1, 1, {0})},
+      {"lag", IntArgs(1, 3, {1})},
+      {"lead", IntArgs(1, 3, {1})},
       {"first_value", Same(1, 1)},
       {"last_value", Same(1, 1)},
-      {"nth_value", Same(2, 2)},
+      {"nth_value", IntArgs(2, 2, {1})},
   };
   return *rules;
 }

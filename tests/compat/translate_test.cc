@@ -80,7 +80,7 @@ TEST(Rule, LiteralsKeepTheirStorageClass) {
   ExpectPairs({
       {"SELECT x'00ff'", "SELECT '\\x00ff'::bytea"},
       {"SELECT 1.5, 1e3, .5", "SELECT 1.5::float8, 1e3::float8, .5::float8"},
-      {"SELECT 0x10, 0xFFFFFFFFFFFFFFFF", "SELECT 16, -1"},
+      {"SELECT 0x10, 0xFFFFFFFFFFFFFFFF", "SELECT 16::int8, -1::int8"},
       {"SELECT 99999999999999999999", "SELECT 99999999999999999999::float8"},
       {"SELECT 'it''s', NULL, TRUE, FALSE", "SELECT 'it''s', NULL, 1, 0"},
       {"SELECT CURRENT_TIMESTAMP",
@@ -90,14 +90,14 @@ TEST(Rule, LiteralsKeepTheirStorageClass) {
 
 TEST(Rule, OperatorsKeepSqlitesMeaning) {
   ExpectPairs({
-      {"SELECT a FROM t WHERE b == 1", "SELECT \"a\" FROM \"t\" WHERE (\"b\" = 1)"},
+      {"SELECT a FROM t WHERE b == 1", "SELECT \"a\" FROM \"t\" WHERE (\"b\" = 1::int8)"},
       {"SELECT a != b, a <> b FROM t",
        "SELECT ((\"a\" <> \"b\"))::int, ((\"a\" <> \"b\"))::int FROM \"t\""},
       {"SELECT a / b, a % b FROM t",
        "SELECT (\"a\" / NULLIF(\"b\", 0)), (\"a\" % NULLIF(\"b\", 0)) FROM \"t\""},
       {"SELECT a || 1 FROM t",
-       "SELECT (litelift.cast_text(\"a\") || litelift.cast_text(1)) FROM \"t\""},
-      {"SELECT 1 + 2 * 3", "SELECT (1 + (2 * 3))"},
+       "SELECT (litelift.cast_text(\"a\") || litelift.cast_text(1::int8)) FROM \"t\""},
+      {"SELECT 1 + 2 * 3", "SELECT (1::int8 + (2::int8 * 3::int8))"},
       {"SELECT -a, ~a, +a FROM t", "SELECT (- \"a\"), (~ \"a\"), \"a\" FROM \"t\""},
       {"SELECT a << b FROM t", "SELECT (\"a\" << (\"b\")::int) FROM \"t\""},
       {"SELECT a IS b, a IS NOT b, a IS NULL, a NOTNULL FROM t",
@@ -106,7 +106,8 @@ TEST(Rule, OperatorsKeepSqlitesMeaning) {
       {"SELECT a IS NOT DISTINCT FROM b FROM t",
        "SELECT ((\"a\" IS NOT DISTINCT FROM \"b\"))::int FROM \"t\""},
       {"SELECT a FROM t WHERE a BETWEEN 1 AND 2 AND b NOT IN (1, 2)",
-       "SELECT \"a\" FROM \"t\" WHERE ((\"a\" BETWEEN 1 AND 2) AND (\"b\" NOT IN (1, 2)))"},
+       "SELECT \"a\" FROM \"t\" WHERE ((\"a\" BETWEEN 1::int8 AND 2::int8) AND (\"b\" NOT IN "
+       "(1::int8, 2::int8)))"},
       {"SELECT a FROM t WHERE a IN ()", "SELECT \"a\" FROM \"t\" WHERE false"},
       {"SELECT a FROM t WHERE a IN notes",
        "SELECT \"a\" FROM \"t\" WHERE (\"a\" IN (SELECT \"id\" FROM \"notes\"))"},
@@ -135,13 +136,13 @@ TEST(Rule, ConditionsAndValues) {
       {"SELECT NOT a FROM t", "SELECT ((NOT litelift.truth(\"a\")))::int FROM \"t\""},
       {"SELECT a FROM t WHERE a AND NOT b",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.truth(\"a\") AND (NOT litelift.truth(\"b\")))"},
-      {"SELECT (a > 1) + 1 FROM t", "SELECT (((\"a\" > 1))::int + 1) FROM \"t\""},
+      {"SELECT (a > 1) + 1 FROM t", "SELECT (((\"a\" > 1::int8))::int + 1::int8) FROM \"t\""},
       {"SELECT CASE WHEN a THEN 1 ELSE 2 END FROM t",
-       "SELECT (CASE WHEN litelift.truth(\"a\") THEN 1 ELSE 2 END) FROM \"t\""},
+       "SELECT (CASE WHEN litelift.truth(\"a\") THEN 1::int8 ELSE 2::int8 END) FROM \"t\""},
       {"SELECT CASE a WHEN 1 THEN 'x' END FROM t",
-       "SELECT (CASE \"a\" WHEN 1 THEN 'x' END) FROM \"t\""},
+       "SELECT (CASE \"a\" WHEN 1::int8 THEN 'x' END) FROM \"t\""},
       {"SELECT iif(a, 1, 2) FROM t",
-       "SELECT (CASE WHEN litelift.truth(\"a\") THEN 1 ELSE 2 END) FROM \"t\""},
+       "SELECT (CASE WHEN litelift.truth(\"a\") THEN 1::int8 ELSE 2::int8 END) FROM \"t\""},
   });
 }
 
@@ -158,14 +159,15 @@ TEST(Rule, CastGoesByAffinityAndIsLenient) {
 TEST(Rule, Functions) {
   ExpectPairs({
       {"SELECT ifnull(a, 1), coalesce(a, b, 1), nullif(a, 1) FROM t",
-       "SELECT coalesce(\"a\", 1), coalesce(\"a\", \"b\", 1), nullif(\"a\", 1) FROM \"t\""},
+       "SELECT coalesce(\"a\", 1::int8), coalesce(\"a\", \"b\", 1::int8), nullif(\"a\", 1::int8) "
+       "FROM \"t\""},
       {"SELECT substr(a, -2), substring(a, 1, 2), length(a), instr(a, 'x') FROM t",
-       "SELECT litelift.substr(\"a\", (- 2)), litelift.substr(\"a\", 1, 2), "
-       "litelift.length(\"a\"), "
-       "litelift.instr(\"a\", 'x') FROM \"t\""},
+       "SELECT litelift.substr(\"a\", (- 2::int8)), litelift.substr(\"a\", 1::int8, 2::int8), "
+       "litelift.length(\"a\"), litelift.instr(\"a\", 'x') FROM \"t\""},
       {"SELECT max(a, b), min(a, 1) FROM t",
        "SELECT (CASE WHEN num_nulls(\"a\", \"b\") > 0 THEN NULL ELSE greatest(\"a\", \"b\") END), "
-       "(CASE WHEN num_nulls(\"a\", 1) > 0 THEN NULL ELSE least(\"a\", 1) END) FROM \"t\""},
+       "(CASE WHEN num_nulls(\"a\", 1::int8) > 0 THEN NULL ELSE least(\"a\", 1::int8) END) FROM "
+       "\"t\""},
       {"SELECT max(a) FROM t", "SELECT max(\"a\") FROM \"t\""},
       {"SELECT group_concat(a), group_concat(DISTINCT a, '; '), total(a), avg(a) FROM t",
        "SELECT string_agg(litelift.cast_text(\"a\"), ','), string_agg(DISTINCT "
@@ -179,16 +181,17 @@ TEST(Rule, Functions) {
        "SELECT \"a\", \"a\", \"a\" FROM \"t\""},
       {"SELECT typeof(a), hex(a), quote(a), zeroblob(2), round(a, 1), sign(a) FROM t",
        "SELECT litelift.typeof(\"a\"), coalesce(litelift.hex(\"a\"), ''), litelift.quote(\"a\"), "
-       "litelift.zeroblob(2), litelift.round(\"a\", 1), litelift.sign(\"a\") FROM \"t\""},
+       "litelift.zeroblob(2::int8), litelift.round(\"a\", 1::int8), litelift.sign(\"a\") FROM "
+       "\"t\""},
       {"SELECT char(72, 105), unicode(a), log2(a), pow(a, 2), ceil(a) FROM t",
-       "SELECT concat(chr((72)::int), chr((105)::int)), ascii(\"a\"), log(2, \"a\")::float8, "
-       "power(\"a\", 2), litelift.ceil(\"a\") FROM \"t\""},
+       "SELECT concat(chr((72::int8)::int), chr((105::int8)::int)), ascii(\"a\"), log(2, "
+       "\"a\")::float8, power(\"a\", 2::int8), litelift.ceil(\"a\") FROM \"t\""},
       {"SELECT count(*), count(DISTINCT a) FILTER (WHERE b) FROM t",
        "SELECT count(*), count(DISTINCT \"a\") FILTER (WHERE litelift.truth(\"b\")) FROM \"t\""},
       {"SELECT row_number() OVER (PARTITION BY a ORDER BY b DESC ROWS BETWEEN 1 PRECEDING AND "
        "CURRENT ROW) FROM t",
-       "SELECT row_number() OVER (PARTITION BY \"a\" ORDER BY \"b\" DESC NULLS LAST ROWS BETWEEN 1 "
-       "PRECEDING AND CURRENT ROW) FROM \"t\""},
+       "SELECT row_number() OVER (PARTITION BY \"a\" ORDER BY \"b\" DESC NULLS LAST ROWS BETWEEN "
+       "1::int8 PRECEDING AND CURRENT ROW) FROM \"t\""},
       {"SELECT sum(a) OVER w FROM t WINDOW w AS (ORDER BY b)",
        "SELECT sum(\"a\") OVER \"w\" FROM \"t\" WINDOW \"w\" AS (ORDER BY \"b\" NULLS FIRST)"},
   });
@@ -205,7 +208,8 @@ TEST(Rule, BareColumnsInAggregateQueries) {
        "SELECT \"a\", (array_agg(\"b\"))[1], count(*) FROM \"t\" GROUP BY \"a\" ORDER BY "
        "(array_agg(\"b\"))[1] NULLS FIRST"},
       {"SELECT a FROM t WHERE b > 1 GROUP BY a HAVING count(*) > 1",
-       "SELECT \"a\" FROM \"t\" WHERE (\"b\" > 1) GROUP BY \"a\" HAVING (count(*) > 1)"},
+       "SELECT \"a\" FROM \"t\" WHERE (\"b\" > 1::int8) GROUP BY \"a\" HAVING (count(*) > "
+       "1::int8)"},
       {"SELECT count(*), (SELECT x FROM u) FROM t",
        "SELECT count(*), (SELECT \"x\" FROM \"u\") FROM \"t\""},
   });
@@ -220,8 +224,8 @@ TEST(Rule, OrderNullsAndLimits) {
        "SELECT \"a\" FROM \"t\" ORDER BY litelift.ascii_lower(\"a\") NULLS FIRST"},
       {"SELECT a FROM t WHERE a = b COLLATE NOCASE",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") = litelift.ascii_lower(\"b\"))"},
-      {"SELECT a FROM t LIMIT 5 OFFSET 2", "SELECT \"a\" FROM \"t\" LIMIT 5 OFFSET 2"},
-      {"SELECT a FROM t LIMIT 2, 5", "SELECT \"a\" FROM \"t\" LIMIT 5 OFFSET 2"},
+      {"SELECT a FROM t LIMIT 5 OFFSET 2", "SELECT \"a\" FROM \"t\" LIMIT 5::int8 OFFSET 2::int8"},
+      {"SELECT a FROM t LIMIT 2, 5", "SELECT \"a\" FROM \"t\" LIMIT 5::int8 OFFSET 2::int8"},
       {"SELECT a FROM t LIMIT -1", "SELECT \"a\" FROM \"t\" LIMIT NULL"},
       {"SELECT a FROM t LIMIT ? OFFSET ?",
        "SELECT \"a\" FROM \"t\" LIMIT (CASE WHEN $1 < 0 THEN NULL ELSE $1 END) OFFSET greatest($2, "
@@ -233,16 +237,16 @@ TEST(Rule, QueriesInFull) {
   ExpectPairs({
       {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM "
        "n",
-       "WITH RECURSIVE \"n\" (\"i\") AS (SELECT 1 UNION ALL SELECT (\"i\" + 1) FROM \"n\" WHERE "
-       "(\"i\" < 3)) SELECT \"i\" FROM \"n\""},
-      {"SELECT * FROM (SELECT 1)", "SELECT * FROM (SELECT 1) AS \"litelift_subquery1\""},
-      {"VALUES (1, 'a'), (2, 'b')", "VALUES (1, 'a'), (2, 'b')"},
+       "WITH RECURSIVE \"n\" (\"i\") AS (SELECT 1::int8 UNION ALL SELECT (\"i\" + 1::int8) FROM "
+       "\"n\" WHERE (\"i\" < 3::int8)) SELECT \"i\" FROM \"n\""},
+      {"SELECT * FROM (SELECT 1)", "SELECT * FROM (SELECT 1::int8) AS \"litelift_subquery1\""},
+      {"VALUES (1, 'a'), (2, 'b')", "VALUES (1::int8, 'a'), (2::int8, 'b')"},
       {"SELECT a FROM t LEFT JOIN u USING (a) WHERE EXISTS (SELECT 1 FROM v WHERE v.x = t.a)",
-       "SELECT \"a\" FROM \"t\" LEFT JOIN \"u\" USING (\"a\") WHERE (EXISTS (SELECT 1 FROM \"v\" "
-       "WHERE (\"v\".\"x\" = \"t\".\"a\")))"},
+       "SELECT \"a\" FROM \"t\" LEFT JOIN \"u\" USING (\"a\") WHERE (EXISTS (SELECT 1::int8 FROM "
+       "\"v\" WHERE (\"v\".\"x\" = \"t\".\"a\")))"},
       {"SELECT DISTINCT a FROM t GROUP BY a HAVING count(*) > 1 UNION SELECT b FROM u",
-       "SELECT DISTINCT \"a\" FROM \"t\" GROUP BY \"a\" HAVING (count(*) > 1) UNION SELECT \"b\" "
-       "FROM \"u\""},
+       "SELECT DISTINCT \"a\" FROM \"t\" GROUP BY \"a\" HAVING (count(*) > 1::int8) UNION SELECT "
+       "\"b\" FROM \"u\""},
   });
 }
 
@@ -288,21 +292,20 @@ TEST(Rule, DataChanges) {
        "INSERT INTO \"notes\" (\"body\") VALUES ('x') RETURNING \"id\", \"id\""},
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
-       "INSERT INTO \"files\" (\"path\", \"size\") VALUES ($1, 1) ON CONFLICT (\"path\") DO UPDATE "
-       "SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE (\"excluded\".\"size\" > "
-       "0) "
-       "RETURNING \"litelift_rowid\", (xmax = 0)"},
+       "INSERT INTO \"files\" (\"path\", \"size\") VALUES ($1, 1::int8) ON CONFLICT (\"path\") DO "
+       "UPDATE SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE "
+       "(\"excluded\".\"size\" > 0::int8) RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
-       "INSERT INTO \"files\" (\"path\") VALUES ($1) ON CONFLICT (\"path\") DO UPDATE SET "
-       "\"size\" = 0 RETURNING \"litelift_rowid\", (xmax = 0)"},
+       "INSERT INTO \"files\" (\"path\") VALUES ($1) ON CONFLICT (\"path\") DO UPDATE SET \"size\" "
+       "= 0::int8 RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",
-       "UPDATE \"notes\" SET \"body\" = $1, \"id\" = (\"id\" + 1) WHERE (\"id\" = $2)"},
+       "UPDATE \"notes\" SET \"body\" = $1, \"id\" = (\"id\" + 1::int8) WHERE (\"id\" = $2)"},
       {"UPDATE OR ROLLBACK files SET size = 1 FROM notes WHERE notes.body = files.path",
-       "UPDATE \"files\" SET \"size\" = 1 FROM \"notes\" WHERE (\"notes\".\"body\" = "
+       "UPDATE \"files\" SET \"size\" = 1::int8 FROM \"notes\" WHERE (\"notes\".\"body\" = "
        "\"files\".\"path\")"},
       {"DELETE FROM files WHERE rowid IN (SELECT rowid FROM files LIMIT 1)",
        "DELETE FROM \"files\" WHERE (\"litelift_rowid\" IN (SELECT \"litelift_rowid\" FROM "
-       "\"files\" LIMIT 1))"},
+       "\"files\" LIMIT 1::int8))"},
   });
 }
 
