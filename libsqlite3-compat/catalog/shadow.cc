@@ -148,6 +148,7 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   if (it != translations_.end()) return it->second;
   sql::TranslateInput in;
   in.return_rowids = return_rowids;
+  in.parameter_count = SQ(sqlite3_bind_parameter_count)(stmt);
   in.sql = text;
   in.parameter_index = [stmt](std::string_view name) {
     return SQ(sqlite3_bind_parameter_index)(stmt, std::string(name).c_str());

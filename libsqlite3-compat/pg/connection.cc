@@ -452,12 +452,8 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   } else {
     kind = Statement::Kind::kShadow;  // schema reads and table-less SELECTs
   }
-  if (acts.uses_connection_state && !acts.write && !acts.server_read) {
-    // changes(), last_insert_rowid(): the shadow's would be wrong; make
-    // its counters ours before it answers.
-    kind = Statement::Kind::kShadow;
-    SQ(sqlite3_set_last_insert_rowid)(shadow.db(), last_insert_rowid);
-  }
+  // changes(), last_insert_rowid(), total_changes() read the connection's
+  // values when the statement runs: the server statement gets them bound.
   auto* stmt = new Statement(this, sh, kind);
   if (acts.pragma) {
     stmt->pragma = acts.pragma_name;

@@ -437,7 +437,8 @@ int Statement::StartServer() {
     conn->prepared_wraps.clear();
     conn->prepared_generation = conn->schema_generation;
   }
-  int n = static_cast<int>(params.size()) - 1;
+  int program_n = static_cast<int>(params.size()) - 1;
+  int n = program_n + static_cast<int>(translation.state_parameters.size());
   ServerParams& sp = server_params_;
   sp.Resize(static_cast<size_t>(std::max(n, 0)));
   std::vector<Oid>& types = sp.types;
@@ -448,7 +449,7 @@ int Statement::StartServer() {
   for (int i : translation.parameters) {
     if (i >= 1 && i <= n) used[static_cast<size_t>(i)] = 1;
   }
-  for (int i = 1; i <= n; ++i) {
+  for (int i = 1; i <= program_n; ++i) {
     const BoundValue& v = params[static_cast<size_t>(i)];
     size_t k = static_cast<size_t>(i - 1);
     switch (v.type) {
@@ -479,6 +480,17 @@ int Statement::StartServer() {
         types[k] = used[static_cast<size_t>(i)] ? 0 : 25;
         values[k] = nullptr;
     }
+  }
+  // The connection's values the statement reads (changes(), ...), after them.
+  for (size_t s = 0; s < translation.state_parameters.size(); ++s) {
+    const std::string& name = translation.state_parameters[s];
+    size_t k = static_cast<size_t>(program_n) + s;
+    int64_t value = name == "changes"         ? conn->changes
+                    : name == "total_changes" ? conn->total_changes
+                                              : conn->last_insert_rowid;
+    types[k] = 20;  // int8
+    sp.text[k] = std::to_string(value);
+    values[k] = sp.text[k].c_str();
   }
   // The server-side names: remembered by the statement while the session's
   // prepared statements stay and the parameter types are the same, so that

@@ -300,6 +300,15 @@ std::string Emitter::InText(const Expr& e) {
 }
 
 std::string Emitter::FunctionText(const Expr& e) {
+  if ((e.text == "changes" || e.text == "total_changes" || e.text == "last_insert_rowid") &&
+      e.args.empty() && !e.star) {
+    // The connection's values at the time the statement runs: parameters
+    // the client binds after the program's.
+    auto it = std::find(state_parameters_.begin(), state_parameters_.end(), e.text);
+    size_t k = static_cast<size_t>(it - state_parameters_.begin());
+    if (it == state_parameters_.end()) state_parameters_.push_back(e.text);
+    return "$" + std::to_string(in_.parameter_count + static_cast<int>(k) + 1);
+  }
   FunctionCall call;
   call.name = e.text;
   call.distinct = e.distinct;

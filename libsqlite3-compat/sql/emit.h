@@ -58,6 +58,7 @@ class Emitter {
     if (error_.empty()) error_ = message;
   }
   const std::vector<int>& parameters() const { return parameters_; }
+  const std::vector<std::string>& state_parameters() const { return state_parameters_; }
 
  private:
   // SQLite's bare columns in an aggregate query: a column neither grouped
@@ -90,6 +91,7 @@ class Emitter {
   const TranslateInput& in_;
   std::vector<std::vector<ScopeItem>> scopes_;
   std::vector<int> parameters_;
+  std::vector<std::string> state_parameters_;
   std::string error_;
   int subquery_aliases_ = 0;
   std::string bare_qualifier_;

@@ -250,6 +250,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   tr.sql = std::move(out);
   if (tr.error.empty()) tr.error = em.error();
   tr.parameters = em.parameters();
+  tr.state_parameters = em.state_parameters();
   return tr;
 }
 
@@ -299,6 +300,7 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   tr.sql = std::move(out);
   tr.error = em.error();
   tr.parameters = em.parameters();
+  tr.state_parameters = em.state_parameters();
   return tr;
 }
 
@@ -324,6 +326,7 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   tr.sql = std::move(out);
   tr.error = em.error();
   tr.parameters = em.parameters();
+  tr.state_parameters = em.state_parameters();
   return tr;
 }
 
@@ -365,6 +368,7 @@ Translation TranslateStatement(const TranslateInput& input) {
       tr.sql = em.SelectText(*stmt.select);
       tr.error = em.error();
       tr.parameters = em.parameters();
+      tr.state_parameters = em.state_parameters();
       break;
     }
   }

@@ -40,6 +40,8 @@ struct TranslateInput {
   std::function<const TableShape*(std::string_view)> table;
   // UPDATE and DELETE return the rowids they change (for sqlite3_update_hook).
   bool return_rowids = false;
+  // How many parameters the statement has (its connection values come after).
+  int parameter_count = 0;
 };
 
 struct Translation {
@@ -52,8 +54,12 @@ struct Translation {
   // upsert, the inserted flag) follow the program's columns, hidden from it.
   int trailing_rowid_columns = 0;
   std::vector<int> parameters;  // the SQLite parameter indexes the text uses
-  int op = 0;                   // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
-  std::string table;            // the table it changes, as created
+  // Values of the connection the text reads, bound after the program's
+  // parameters ($<parameter_count + 1>, ...): "changes", "total_changes",
+  // "last_insert_rowid" (SQLite's functions of those names).
+  std::vector<std::string> state_parameters;
+  int op = 0;         // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE or 0
+  std::string table;  // the table it changes, as created
   // A statement to run first, in the same transaction, with the same
   // parameters (REPLACE deletes the rows it conflicts with), or "".
   std::string pre_sql;

@@ -583,6 +583,10 @@ TEST(Differential, UpsertClauses) {
       "UPDATE u SET n = n * 2 WHERE k = 'zz' RETURNING k, n",
       "DELETE FROM u WHERE n > 20 RETURNING id",
       "SELECT id, k, n FROM u ORDER BY id",
+      // The connection's counters, read by statements on the server.
+      "INSERT INTO u (k, n) VALUES ('q', last_insert_rowid() * 100 + changes())",
+      "SELECT n, changes(), total_changes(), last_insert_rowid() FROM u WHERE k = 'q'",
+      "SELECT changes(), last_insert_rowid()",
   });
 }
 

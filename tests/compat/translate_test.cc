@@ -215,6 +215,16 @@ TEST(Rule, BareColumnsInAggregateQueries) {
   });
 }
 
+// The connection's counters are bound after the program's parameters.
+TEST(Rule, ConnectionValuesAreParameters) {
+  TranslateInput in;
+  in.sql = "SELECT ?, changes(), last_insert_rowid(), changes() FROM t";
+  in.parameter_count = 1;
+  Translation tr = TranslateStatement(in);
+  EXPECT_EQ(tr.sql, "SELECT $1, $2, $3, $2 FROM \"t\"");
+  EXPECT_EQ(tr.state_parameters, (std::vector<std::string>{"changes", "last_insert_rowid"}));
+}
+
 TEST(Rule, OrderNullsAndLimits) {
   ExpectPairs({
       {"SELECT a FROM t ORDER BY a, b DESC, c NULLS LAST",
