@@ -467,8 +467,17 @@ std::vector<Emitter::ScopeItem> Emitter::ScopeOf(const JoinSource& from) {
     const TableShape* shape = nullptr;
     if (!ref.subquery && !ref.is_function && in_.table) shape = in_.table(ref.name);
     items.push_back({ref.alias.empty() ? ref.name : ref.alias, shape});
+    if (ref.subquery && ref.alias.empty()) items.back().qualifier = SubqueryAlias(ref);
   }
   return items;
+}
+
+std::string Emitter::SubqueryAlias(const TableRef& ref) {
+  auto it = subquery_aliases_.find(&ref);
+  if (it != subquery_aliases_.end()) return it->second;
+  std::string alias = "litelift_subquery" + std::to_string(subquery_aliases_.size() + 1);
+  subquery_aliases_.emplace(&ref, alias);
+  return alias;
 }
 
 std::string Emitter::JoinText(const JoinSource& from) {
@@ -483,8 +492,7 @@ std::string Emitter::JoinText(const JoinSource& from) {
       if (!ref.alias.empty()) out += " AS " + Ident(ref.alias);
     } else if (ref.subquery) {
       // PostgreSQL 15 wants every subquery in FROM named.
-      std::string alias =
-          ref.alias.empty() ? "litelift_subquery" + std::to_string(++subquery_aliases_) : ref.alias;
+      std::string alias = ref.alias.empty() ? SubqueryAlias(ref) : ref.alias;
       out += "(" + SelectText(*ref.subquery) + ") AS " + Ident(alias);
     } else if (ref.is_function) {
       Fail("litelift: the table-valued function " + ref.name +
@@ -536,6 +544,21 @@ std::string Emitter::StarText(const ResultColumn& col, const std::vector<ScopeIt
       return out;
     }
     return Ident(col.star_table) + ".*";
+  }
+  if (hidden && !merged && scope.size() == from->items.size() && !all_tables) {
+    // Tables by their columns (hiding the rowid's), the rest by q.*.
+    std::string out;
+    for (const ScopeItem& item : scope) {
+      if (item.shape == nullptr) {
+        out += (out.empty() ? "" : ", ") + Ident(item.qualifier) + ".*";
+        continue;
+      }
+      for (const auto& c : item.shape->columns) {
+        out += (out.empty() ? "" : ", ") + Ident(item.qualifier) + "." + Ident(c);
+      }
+    }
+    *expanded = true;
+    return out;
   }
   if (!all_tables || (!hidden && !merged)) return "*";
   // SQLite's order: each table's columns, those a USING or NATURAL join

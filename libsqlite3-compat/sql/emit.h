@@ -7,6 +7,7 @@
 #ifndef LITELIFT_COMPAT_SQL_EMIT_H_
 #define LITELIFT_COMPAT_SQL_EMIT_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,7 +94,9 @@ class Emitter {
   std::vector<int> parameters_;
   std::vector<std::string> state_parameters_;
   std::string error_;
-  int subquery_aliases_ = 0;
+  // Names for the unnamed subqueries of FROM (PostgreSQL 15 wants them).
+  std::string SubqueryAlias(const TableRef& ref);
+  std::map<const TableRef*, std::string> subquery_aliases_;
   std::string bare_qualifier_;
   size_t bare_depth_ = 0;
   BareColumns AggregateContext(const SelectCore& core);

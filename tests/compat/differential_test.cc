@@ -790,6 +790,8 @@ TEST(Differential, ImplicitRowids) {
       "DELETE FROM plain WHERE rowid = 11",
       "INSERT INTO plain (a) VALUES ('t')",
       "SELECT rowid, a FROM plain ORDER BY rowid",
+      "SELECT * FROM plain, (SELECT 1 AS one) WHERE b < 3 ORDER BY b",
+      "SELECT * FROM (SELECT * FROM plain WHERE b < 3) ORDER BY 2",
       "CREATE TABLE other (k INT, a TEXT)",
       "INSERT INTO other VALUES (1, 'x')",
       "SELECT * FROM plain, other WHERE plain.a = other.a",

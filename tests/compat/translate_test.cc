@@ -273,6 +273,9 @@ TEST(Rule, RowidsAndStars) {
        "SELECT \"f\".\"path\", \"f\".\"mtime\", \"f\".\"size\" FROM "
        "\"files\" AS \"f\""},
       {"SELECT * FROM notes", "SELECT * FROM \"notes\""},
+      {"SELECT * FROM files, (SELECT 1)",
+       "SELECT \"files\".\"path\", \"files\".\"mtime\", \"files\".\"size\", "
+       "\"litelift_subquery1\".* FROM \"files\", (SELECT 1::int8) AS \"litelift_subquery1\""},
       {"SELECT * FROM notes JOIN files USING (body)",
        "SELECT \"notes\".\"id\", \"notes\".\"body\", \"files\".\"path\", \"files\".\"mtime\", "
        "\"files\".\"size\" FROM \"notes\" JOIN \"files\" USING (\"body\")"},
