@@ -28,6 +28,13 @@ bool IsKeyword(std::string_view w) {
   return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
 }
 
+// A column's server type: by affinity, and text compared byte by byte as
+// SQLite's BINARY collation does, whatever the server's locale.
+std::string ServerColumnType(const std::string& declared) {
+  std::string type = sql::PgTypeForDeclared(declared);
+  return type == "text" ? type + " COLLATE \"C\"" : type;
+}
+
 // Translates a parameterless statement of the schema (a view's SELECT, an
 // expression's SELECT) to the server's form.
 bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* out,
@@ -158,7 +165,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   }
   std::vector<std::string> parts;
   for (const ColumnInfo& c : ColumnsOf(shadow, o.name)) {
-    std::string def = Ident(c.name) + " " + sql::PgTypeForDeclared(c.type);
+    std::string def = Ident(c.name) + " " + ServerColumnType(c.type);
     if (c.not_null) def += " NOT NULL";
     if (c.has_default) def += " DEFAULT " + DefaultExpression(c.default_sql);
     parts.push_back(def);
@@ -439,8 +446,8 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
     out->push_back("ALTER TABLE " + table + " DROP COLUMN " + Ident(c->name));
   }
   for (const ColumnInfo* c : added) {
-    std::string def = "ALTER TABLE " + table + " ADD COLUMN " + Ident(c->name) + " " +
-                      sql::PgTypeForDeclared(c->type);
+    std::string def =
+        "ALTER TABLE " + table + " ADD COLUMN " + Ident(c->name) + " " + ServerColumnType(c->type);
     if (c->has_default) def += " DEFAULT " + DefaultExpression(c->default_sql);
     if (c->not_null) def += " NOT NULL";
     out->push_back(def);

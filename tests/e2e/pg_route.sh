@@ -31,6 +31,22 @@ done
 cmp clocal.out crouted.out || { diff clocal.out crouted.out; fail "notes_example differs"; }
 pass "the linked C example prints the same on SQLite and PostgreSQL"
 
+# Text orders and compares byte by byte, as SQLite's BINARY collation,
+# whatever the server's collation (here ICU's en-US, where 'a' < 'B').
+psql "$LITELIFT_TEST_DSN" -Xqc "CREATE DATABASE litelift_icu TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+order='import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE t (x TEXT)")
+db.executemany("INSERT INTO t VALUES (?)", [("a",), ("B",), ("_",)])
+db.commit()
+print(",".join(r[0] for r in db.execute("SELECT x FROM t ORDER BY x")),
+      ",".join(r[0] for r in db.execute("SELECT x FROM t WHERE x > ? ORDER BY x", ("A",))),
+      db.execute("SELECT max(x) FROM t").fetchone()[0])'
+expected=$(python3 -c "$order" "$WORK/order_local.db")
+out=$("$LITELIFT_CLI" run --dsn "${LITELIFT_TEST_DSN%/*}/litelift_icu" -- python3 -c "$order" "$WORK/order.db")
+psql "$LITELIFT_TEST_DSN" -Xqc "DROP DATABASE litelift_icu"
+expect_eq "$out" "$expected" "text orders byte by byte on a server whose collation does not"
+
 # Two files with one name in different folders never share a schema.
 mkdir -p a b
 run python3 "$SOURCE_DIR/examples/notes.py" a/same.db "in a" > /dev/null
