@@ -5,6 +5,7 @@
 
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/server/core_functions.h"
+#include "libsqlite3-compat/server/datetime.h"
 
 namespace litelift::compat {
 
@@ -99,7 +100,7 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
   if (installed < kServerSchemaVersion) {
     // The script is idempotent: it brings any older version up to date.
     std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
-                         server::CoreFunctionsSql() + ";" +
+                         server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
                          "INSERT INTO litelift.meta VALUES ('version', '" +
                          std::to_string(kServerSchemaVersion) +
                          "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";

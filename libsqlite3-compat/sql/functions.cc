@@ -50,6 +50,23 @@ Rule IntArgs(int min_args, int max_args, std::vector<size_t> int_positions) {
   };
 }
 
+// date(), time(), datetime(), julianday(), unixepoch(), strftime(): the
+// server's ports of SQLite's date.c (server/datetime.h), called as
+// litelift.f([format,] [value [, modifier ...]]) with text modifiers.
+Rule DateTime(size_t leading_text) {
+  return [=](const FunctionCall& c) {
+    if (c.args.size() < leading_text) {
+      return Error("wrong number of arguments to function " + c.name + "()");
+    }
+    std::string out = "litelift." + c.name + "(";
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      bool text = i < leading_text || i > leading_text;  // the format, the modifiers
+      out += (i ? ", " : "") + (text ? "(" + c.args[i] + ")::text" : c.args[i]);
+    }
+    return Text(out + ")");
+  };
+}
+
 // Another name on PostgreSQL, or one in litelift's server schema.
 Rule Renamed(std::string pg_name) {
   return [=](const FunctionCall& c) { return Text(Call(pg_name, c)); };
@@ -217,6 +234,13 @@ const std::map<std::string, Rule>& Rules() {
       {"pow", Renamed("power")},
       {"power", Same(2, 2)},
       {"mod", Renamed("litelift.mod")},
+      // Date and time.
+      {"date", DateTime(0)},
+      {"time", DateTime(0)},
+      {"datetime", DateTime(0)},
+      {"julianday", DateTime(0)},
+      {"unixepoch", DateTime(0)},
+      {"strftime", DateTime(1)},
       // Aggregates.
       {"avg", [](const FunctionCall& c) { return Text(Call("avg", c) + "::float8"); }},
       {"count", [](const FunctionCall& c) { return Text(c.star ? "count(*)" : Call("count", c)); }},

@@ -225,6 +225,14 @@ TEST(Rule, ConnectionValuesAreParameters) {
   EXPECT_EQ(tr.state_parameters, (std::vector<std::string>{"changes", "last_insert_rowid"}));
 }
 
+TEST(Rule, DateAndTimeFunctions) {
+  ExpectPairs({
+      {"SELECT date(a), datetime(a, 'unixepoch', ?), strftime('%Y', a), julianday() FROM t",
+       "SELECT litelift.date(\"a\"), litelift.datetime(\"a\", ('unixepoch')::text, ($1)::text), "
+       "litelift.strftime(('%Y')::text, \"a\"), litelift.julianday() FROM \"t\""},
+  });
+}
+
 TEST(Rule, OrderNullsAndLimits) {
   ExpectPairs({
       {"SELECT a FROM t ORDER BY a, b DESC, c NULLS LAST",
