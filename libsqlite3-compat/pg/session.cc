@@ -1,5 +1,9 @@
 #include "libsqlite3-compat/pg/session.h"
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -17,6 +21,44 @@ constexpr const char* kSessionSettings =
     "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
     "SET extra_float_digits = 3; SET client_min_messages = warning; "
     "SET standard_conforming_strings = on";
+
+// The program's local time zone, as SQLite's 'localtime' sees it: TZ, else
+// /etc/localtime's zone name; "" when neither names one.
+std::string ClientTimeZone() {
+  std::string zone;
+  const char* tz = std::getenv("TZ");
+  if (tz != nullptr && *tz != '\0') {
+    zone = tz[0] == ':' ? tz + 1 : tz;
+  } else {
+    char target[512];
+    ssize_t n = readlink("/etc/localtime", target, sizeof target - 1);
+    if (n > 0) zone.assign(target, static_cast<size_t>(n));
+  }
+  size_t at = zone.find("zoneinfo/");
+  if (at != std::string::npos) zone = zone.substr(at + 9);
+  for (char c : zone) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string("_+-/").find(c) == std::string::npos) {
+      return "";  // not a zone name the server could know
+    }
+  }
+  return zone;
+}
+
+// kSessionSettings and the client's time zone (a zone the server does not
+// know leaves the server's).
+const std::string& SessionSettings() {
+  static const std::string* settings = [] {
+    std::string zone = ClientTimeZone();
+    std::string text = kSessionSettings;
+    if (!zone.empty()) {
+      text += "; DO $$ BEGIN PERFORM set_config('TimeZone', '" + zone +
+              "', false); EXCEPTION WHEN others THEN NULL; END $$";
+    }
+    return new std::string(text);
+  }();
+  return *settings;
+}
 
 std::mutex g_mutex;
 std::map<std::string, std::vector<PGconn*>>* g_idle = nullptr;  // never destroyed
@@ -76,7 +118,7 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
     return nullptr;
   }
   PQsetNoticeProcessor(conn, &OnNotice, nullptr);
-  PgResult res = Exec(conn, kSessionSettings);
+  PgResult res = Exec(conn, SessionSettings());
   if (!Ok(res.get())) {
     *error = ErrorText(conn, res.get());
     PQfinish(conn);
@@ -97,7 +139,7 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
         reusable && Ok(Exec(conn, std::string("CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
                                               "SELECT pg_advisory_unlock_all(); DISCARD PLANS; "
                                               "DISCARD TEMP; DISCARD SEQUENCES; ") +
-                                      kSessionSettings)
+                                      SessionSettings())
                            .get());
   }
   if (reusable) {

@@ -47,6 +47,16 @@ out=$("$LITELIFT_CLI" run --dsn "${LITELIFT_TEST_DSN%/*}/litelift_icu" -- python
 psql "$LITELIFT_TEST_DSN" -Xqc "DROP DATABASE litelift_icu"
 expect_eq "$out" "$expected" "text orders byte by byte on a server whose collation does not"
 
+# 'localtime' is the program's zone (TZ), as SQLite's, on server data too.
+zone='import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE t (d TEXT)")
+db.execute("INSERT INTO t VALUES (?)", ("2024-07-01 12:00:00",))
+print(db.execute("SELECT datetime(d, ?), datetime(d, ?, ?) FROM t", ("localtime", "localtime", "utc")).fetchone())'
+expected=$(TZ=Asia/Kolkata python3 -c "$zone" "$WORK/zone_local.db")
+out=$(TZ=Asia/Kolkata "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c "$zone" "$WORK/zone.db")
+expect_eq "$out" "$expected" "localtime on server data is the program's TZ"
+
 # Two files with one name in different folders never share a schema.
 mkdir -p a b
 run python3 "$SOURCE_DIR/examples/notes.py" a/same.db "in a" > /dev/null
