@@ -145,16 +145,16 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kBinary:
       return BinaryText(e);
     case ExprKind::kIs:
-      return "(" + Value(*e.args[0]) +
-             (e.negated ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") + Value(*e.args[1]) +
-             ")";
+      return "(" + Compared(*e.args[0], *e.args[1]) +
+             (e.negated ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") +
+             Compared(*e.args[1], *e.args[0]) + ")";
     case ExprKind::kIsNull:
       return "(" + Value(*e.args[0]) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
     case ExprKind::kLike:
       return LikeText(e);
     case ExprKind::kBetween:
       return "(" + Value(*e.args[0]) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
-             Value(*e.args[1]) + " AND " + Value(*e.args[2]) + ")";
+             Compared(*e.args[1], *e.args[0]) + " AND " + Compared(*e.args[2], *e.args[0]) + ")";
     case ExprKind::kIn:
       return InText(e);
     case ExprKind::kExists:
@@ -214,6 +214,32 @@ const TableShape* Emitter::FindShape(const std::string& qualifier, const std::st
   return nullptr;
 }
 
+std::string Emitter::ServerTypeOf(const Expr& e) {
+  if (e.kind != ExprKind::kColumn) return "";
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    for (const ScopeItem& item : *scope) {
+      if (item.shape == nullptr) continue;
+      if (!e.table.empty() && Lower(item.qualifier) != Lower(e.table)) continue;
+      const auto& cols = item.shape->columns;
+      for (size_t i = 0; i < cols.size(); ++i) {
+        if (Lower(cols[i]) == Lower(e.column) && i < item.shape->types.size()) {
+          return PgTypeForDeclared(item.shape->types[i]);
+        }
+      }
+    }
+  }
+  return "";
+}
+
+std::string Emitter::Compared(const Expr& e, const Expr& other) {
+  // SQLite gives a value compared with a TEXT column the column's affinity:
+  // a number bound to a parameter compares as its text.
+  if (e.kind == ExprKind::kParam && ServerTypeOf(other) == "text") {
+    return "litelift.cast_text(" + Value(e) + ")";
+  }
+  return Value(e);
+}
+
 std::string Emitter::Column(const Expr& e) {
   if (!e.schema.empty() && Lower(e.schema) != "main" && Lower(e.schema) != "temp") {
     Fail("litelift: attached databases (" + e.schema +
@@ -246,8 +272,8 @@ std::string Emitter::BinaryText(const Expr& e) {
   if (IsComparison(op)) {
     // SQLite compares under the left operand's collation, else the right's.
     std::string collation = CollationOf(l).empty() ? CollationOf(r) : CollationOf(l);
-    return "(" + Collated(Value(l), collation) + " " + op + " " + Collated(Value(r), collation) +
-           ")";
+    return "(" + Collated(Compared(l, r), collation) + " " + op + " " +
+           Collated(Compared(r, l), collation) + ")";
   }
   if (op == "/" || op == "%") {
     // SQLite: division by zero is NULL, not an error.
@@ -295,7 +321,9 @@ std::string Emitter::InText(const Expr& e) {
   }
   if (e.args.size() == 1) return e.negated ? "true" : "false";  // x IN (): SQLite allows it
   std::string out = "(" + value + op + "(";
-  for (size_t i = 1; i < e.args.size(); ++i) out += (i > 1 ? ", " : "") + Value(*e.args[i]);
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    out += (i > 1 ? ", " : "") + Compared(*e.args[i], *e.args[0]);
+  }
   return out + "))";
 }
 

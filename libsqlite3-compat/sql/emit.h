@@ -73,6 +73,10 @@ class Emitter {
   };
   std::string Raw(const Expr& e);  // its own form: condition or value
   std::string Column(const Expr& e);
+  // The server type of a column of the tables in scope ("" when unknown).
+  std::string ServerTypeOf(const Expr& e);
+  // e as an operand of a comparison with other, by SQLite's affinity rules.
+  std::string Compared(const Expr& e, const Expr& other);
   std::string Literal(const Expr& e);
   std::string BinaryText(const Expr& e);
   std::string LikeText(const Expr& e);

@@ -590,6 +590,35 @@ TEST(Differential, UpsertClauses) {
   });
 }
 
+// A number bound to compare with a TEXT column compares as its text.
+TEST(Differential, ParametersTakeTheColumnsAffinity) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE codes (code TEXT, n INT)",
+          "INSERT INTO codes VALUES ('5', 1), ('5.5', 2), ('x', 3), ('10', 4)"});
+  std::string seen[2];
+  int k = 0;
+  for (sqlite3* db : {p.local, p.routed}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, "SELECT group_concat(n) FROM codes WHERE code = ?1 OR code IN (?2)",
+                           -1, &st, nullptr),
+        SQLITE_OK);
+    for (int round = 0; round < 3; ++round) {
+      if (round == 0) sqlite3_bind_int(st, 1, 5), sqlite3_bind_double(st, 2, 5.5);
+      if (round == 1) sqlite3_bind_text(st, 1, "x", -1, SQLITE_STATIC), sqlite3_bind_int(st, 2, 10);
+      if (round == 2) sqlite3_bind_int64(st, 1, 10), sqlite3_bind_null(st, 2);
+      int rc = sqlite3_step(st);
+      const unsigned char* text = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : nullptr;
+      seen[k] +=
+          std::to_string(rc) + ":" + (text ? reinterpret_cast<const char*>(text) : "null") + " ";
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    ++k;
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+}
+
 TEST(Differential, ColumnConversions) {
   Pair p(Name());
   p.Same({"CREATE TABLE c (t TEXT, r REAL, i INTEGER)", "INSERT INTO c VALUES ('42abc', 2.5, 7)"});

@@ -233,6 +233,18 @@ TEST(Rule, DateAndTimeFunctions) {
   });
 }
 
+// A parameter compared with a TEXT column takes the column's affinity.
+TEST(Rule, ComparisonAffinity) {
+  ExpectPairs({
+      {"SELECT size FROM files WHERE path = ? AND size > ? AND ? IN (path, 'x')",
+       "SELECT \"size\" FROM \"files\" WHERE (((\"path\" = litelift.cast_text($1)) AND (\"size\" > "
+       "$2)) AND ($3 IN (\"path\", 'x')))"},
+      {"SELECT size FROM files WHERE path IN (?, ?) OR path BETWEEN ? AND 'z'",
+       "SELECT \"size\" FROM \"files\" WHERE ((\"path\" IN (litelift.cast_text($1), "
+       "litelift.cast_text($2))) OR (\"path\" BETWEEN litelift.cast_text($3) AND 'z'))"},
+  });
+}
+
 TEST(Rule, OrderNullsAndLimits) {
   ExpectPairs({
       {"SELECT a FROM t ORDER BY a, b DESC, c NULLS LAST",
