@@ -732,10 +732,12 @@ int Statement::NextServerRow() {
       }
       continue;  // the program asked for no rows
     }
-    int ncol = PQnfields(res) - running->trailing_rowid_columns;
+    int classes = static_cast<int>(running->classed_columns.size());
+    int ncol = PQnfields(res) - running->trailing_rowid_columns - classes;
     if (running->trailing_rowid_columns > 0 && running->op == SQLITE_INSERT) {
-      bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, ncol + 1)[0] == 't';
-      if (inserted) conn->last_insert_rowid = std::atoll(PQgetvalue(res, at, ncol));
+      int at_rowid = ncol + classes;
+      bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, at_rowid + 1)[0] == 't';
+      if (inserted) conn->last_insert_rowid = std::atoll(PQgetvalue(res, at, at_rowid));
     }
     if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
       if (row != nullptr) SQ(sqlite3_finalize)(row);
@@ -746,7 +748,14 @@ int Statement::NextServerRow() {
       SQ(sqlite3_prepare_v2)(conn->rows_db, select.c_str(), -1, &row, nullptr);
     }
     SQ(sqlite3_reset)(row);
-    for (int c = 0; c < ncol; ++c) BindServerValue(row, c + 1, res, at, c);
+    for (int c = 0, k = 0; c < ncol; ++c) {
+      if (k < classes && running->classed_columns[static_cast<size_t>(k)] == c) {
+        BindClassedValue(row, c + 1, res, at, c, PQgetvalue(res, at, ncol + k));
+        ++k;
+      } else {
+        BindServerValue(row, c + 1, res, at, c);
+      }
+    }
     if (SQ(sqlite3_step)(row) != SQLITE_ROW) {
       return conn->SetError(SQLITE_ERROR, "litelift: cannot hold a row");
     }

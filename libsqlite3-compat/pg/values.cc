@@ -123,4 +123,14 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
   }
 }
 
+int BindClassedValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col,
+                     const char* storage_class) {
+  std::string_view cls(storage_class);
+  if (PQgetisnull(res, row, col) || cls == "null") return SQ(sqlite3_bind_null)(stmt, index);
+  const char* v = PQgetvalue(res, row, col);
+  if (cls == "integer") return SQ(sqlite3_bind_int64)(stmt, index, std::strtoll(v, nullptr, 10));
+  if (cls == "real") return SQ(sqlite3_bind_double)(stmt, index, std::strtod(v, nullptr));
+  return SQ(sqlite3_bind_text)(stmt, index, v, PQgetlength(res, row, col), SQLITE_TRANSIENT);
+}
+
 }  // namespace litelift::compat

@@ -21,6 +21,11 @@ namespace litelift::compat {
 // timestamps -> TEXT in SQLite's format; everything else -> TEXT.
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col);
 
+// Binds a server value sent as text with its SQLite storage class beside
+// it ("integer", "real", "null", else text).
+int BindClassedValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col,
+                     const char* storage_class);
+
 // SQLite's text for a timestamp the server printed ("2024-01-02 03:04:05+00"
 // -> "2024-01-02 03:04:05").
 std::string SqliteTimestamp(std::string_view server_text);

@@ -459,14 +459,30 @@ std::string Emitter::WithText(const With& with) {
   return out + " ";
 }
 
+std::string Emitter::ClassOf(const Expr& e) {
+  (void)e;
+  return "";
+}
+
 std::string Emitter::SelectText(const Select& select) {
+  ++select_depth_;
+  bool classify = classify_top_ && select_depth_ == 1 && select.cores.size() == 1;
+  classify_top_ = false;
+  std::string out = SelectBody(select, classify);
+  --select_depth_;
+  return out;
+}
+
+std::string Emitter::SelectBody(const Select& select, bool classify) {
   std::string out;
   if (select.with) out += WithText(*select.with);
   BareColumns first_bare;
   for (size_t i = 0; i < select.cores.size(); ++i) {
     if (i > 0) out += " " + select.compounds[i - 1] + " ";
     BareColumns bare;
+    classify_core_ = classify;
     out += CoreText(select.cores[i], &bare);
+    classify_core_ = false;
     if (i == 0) first_bare = bare;
   }
   if (!select.order_by.empty()) {
@@ -664,7 +680,17 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   const BareColumns* outer = bare_;
   bare_ = aggregate_query && core.from ? &bare : nullptr;
   std::string out = core.distinct ? "SELECT DISTINCT " : "SELECT ";
+  bool classify = classify_core_;
+  classify_core_ = false;
   out += ResultColumns(core.columns, core.from.get());
+  bool stars = std::any_of(core.columns.begin(), core.columns.end(),
+                           [](const ResultColumn& c) { return !c.expr; });
+  for (size_t i = 0; classify && !stars && i < core.columns.size(); ++i) {
+    std::string cls = ClassOf(*core.columns[i].expr);
+    if (cls.empty()) continue;
+    out += ", " + cls;
+    classed_columns_.push_back(static_cast<int>(i));
+  }
   bare_ = nullptr;
   if (core.from) out += " FROM " + JoinText(*core.from);
   if (core.where) out += " WHERE " + Condition(*core.where);

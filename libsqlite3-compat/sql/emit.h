@@ -29,6 +29,13 @@ class Emitter {
 
   // A whole query.
   std::string SelectText(const Select& select);
+  // The statement's own query (not a subquery, not INSERT's source): its
+  // dynamically typed result columns get their class sent alongside.
+  std::string TopSelectText(const Select& select) {
+    classify_top_ = true;
+    return SelectText(select);
+  }
+  const std::vector<int>& classed_columns() const { return classed_columns_; }
   // An expression used as a value (conditions become 0/1).
   std::string Value(const Expr& e);
   // An expression used as a condition (values are true when non-zero).
@@ -97,6 +104,14 @@ class Emitter {
   std::vector<std::vector<ScopeItem>> scopes_;
   std::vector<int> parameters_;
   std::vector<std::string> state_parameters_;
+  // The SQL giving an expression's storage class when PostgreSQL's type
+  // cannot ("" for the others).
+  std::string ClassOf(const Expr& e);
+  bool classify_top_ = false;
+  bool classify_core_ = false;
+  std::string SelectBody(const Select& select, bool classify);
+  int select_depth_ = 0;
+  std::vector<int> classed_columns_;
   std::string error_;
   // Names for the unnamed subqueries of FROM (PostgreSQL 15 wants them).
   std::string SubqueryAlias(const TableRef& ref);

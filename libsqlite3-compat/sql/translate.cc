@@ -133,6 +133,15 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
   return out;
 }
 
+// What the emitter gathered while writing sql: the text, its parameters,
+// its first error.
+void TakeEmitted(const Emitter& em, std::string sql, Translation* tr) {
+  tr->sql = std::move(sql);
+  if (tr->error.empty()) tr->error = em.error();
+  tr->parameters = em.parameters();
+  tr->state_parameters = em.state_parameters();
+}
+
 Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   Translation tr;
   Emitter em(in);
@@ -247,20 +256,21 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   }
   tr.op = SQLITE_INSERT;
   if (shape != nullptr) tr.table = shape->name;
-  tr.sql = std::move(out);
-  if (tr.error.empty()) tr.error = em.error();
-  tr.parameters = em.parameters();
-  tr.state_parameters = em.state_parameters();
+  TakeEmitted(em, std::move(out), &tr);
   return tr;
 }
 
-// UPDATE and DELETE: the table's rowids come back when a hook wants them.
-void ReturningRowids(const TranslateInput& in, const TableShape* shape, bool has_returning,
-                     std::string* out, Translation* tr) {
+// UPDATE and DELETE: which table they change, and its rowids back when a
+// hook wants them.
+void FinishChange(const TranslateInput& in, const Emitter& em, const TableShape* shape, int op,
+                  bool has_returning, std::string out, Translation* tr) {
   if (in.return_rowids && shape != nullptr && !shape->rowid_column.empty() && !has_returning) {
-    *out += " RETURNING " + Ident(shape->rowid_column);
+    out += " RETURNING " + Ident(shape->rowid_column);
     tr->returns_rowid = true;
   }
+  tr->op = op;
+  if (shape != nullptr) tr->table = shape->name;
+  TakeEmitted(em, std::move(out), tr);
 }
 
 Translation TranslateUpdate(const TranslateInput& in, Update& up) {
@@ -294,13 +304,7 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   if (up.where) out += " WHERE " + em.Condition(*up.where);
   if (!up.returning.empty()) out += " RETURNING " + em.ResultColumns(up.returning, &target);
   em.PopScope();
-  ReturningRowids(in, shape, !up.returning.empty(), &out, &tr);
-  tr.op = SQLITE_UPDATE;
-  if (shape != nullptr) tr.table = shape->name;
-  tr.sql = std::move(out);
-  tr.error = em.error();
-  tr.parameters = em.parameters();
-  tr.state_parameters = em.state_parameters();
+  FinishChange(in, em, shape, SQLITE_UPDATE, !up.returning.empty(), std::move(out), &tr);
   return tr;
 }
 
@@ -320,13 +324,7 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   if (del.where) out += " WHERE " + em.Condition(*del.where);
   if (!del.returning.empty()) out += " RETURNING " + em.ResultColumns(del.returning, &target);
   em.PopScope();
-  ReturningRowids(in, shape, !del.returning.empty(), &out, &tr);
-  tr.op = SQLITE_DELETE;
-  if (shape != nullptr) tr.table = shape->name;
-  tr.sql = std::move(out);
-  tr.error = em.error();
-  tr.parameters = em.parameters();
-  tr.state_parameters = em.state_parameters();
+  FinishChange(in, em, shape, SQLITE_DELETE, !del.returning.empty(), std::move(out), &tr);
   return tr;
 }
 
@@ -365,10 +363,8 @@ Translation TranslateStatement(const TranslateInput& input) {
       break;
     case Statement::Kind::kSelect: {
       Emitter em(input);
-      tr.sql = em.SelectText(*stmt.select);
-      tr.error = em.error();
-      tr.parameters = em.parameters();
-      tr.state_parameters = em.state_parameters();
+      TakeEmitted(em, em.TopSelectText(*stmt.select), &tr);
+      tr.classed_columns = em.classed_columns();
       break;
     }
   }

@@ -53,6 +53,11 @@ struct Translation {
   // An INSERT with the program's own RETURNING: the rowid (and, for an
   // upsert, the inserted flag) follow the program's columns, hidden from it.
   int trailing_rowid_columns = 0;
+  // Result columns whose storage class the server sends separately (a
+  // function with a dynamic class, as json_extract): the k-th listed column's
+  // class ('integer', 'real', 'text', 'null') is in the k-th hidden column
+  // after the program's columns (before trailing_rowid_columns).
+  std::vector<int> classed_columns;
   std::vector<int> parameters;  // the SQLite parameter indexes the text uses
   // Values of the connection the text reads, bound after the program's
   // parameters ($<parameter_count + 1>, ...): "changes", "total_changes",
