@@ -284,8 +284,8 @@ std::string Emitter::BinaryText(const Expr& e) {
   }
   if (op == "<<" || op == ">>") return "(" + Value(l) + " " + op + " (" + Value(r) + ")::int)";
   if (op == "->" || op == "->>") {
-    Fail("litelift: the JSON operator " + op + " is not supported on the postgres route yet");
-    return "";
+    return std::string(op == "->" ? "litelift.json_arrow(" : "litelift.json_arrow2(") + Value(l) +
+           ", " + Value(r) + ")";
   }
   return "(" + Value(l) + " " + op + " " + Value(r) + ")";
 }
@@ -347,6 +347,9 @@ std::string Emitter::FunctionText(const Expr& e) {
   for (const auto& a : e.args) call.args.push_back(Value(*a));
   if (call.name == "iif") {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
+  }
+  if (call.name.rfind("json", 0) == 0) {
+    for (const auto& a : e.args) call.json_args.push_back(JsonValue(*a));
   }
   sql::FunctionText t = TranslateFunction(call);
   if (!t.error.empty()) {
@@ -459,8 +462,70 @@ std::string Emitter::WithText(const With& with) {
   return out + " ";
 }
 
+namespace {
+
+// Functions whose value is JSON (PostgreSQL type json).
+bool ReturnsJson(const Expr& e) {
+  if (e.kind == ExprKind::kBinary) return e.text == "->";
+  if (e.kind != ExprKind::kFunction) return false;
+  static const char* const kJson[] = {
+      "json",        "json_array",       "json_object",      "json_set",
+      "json_insert", "json_replace",     "json_remove",      "json_patch",
+      "json_quote",  "json_group_array", "json_group_object"};
+  for (const char* name : kJson) {
+    if (e.text == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Emitter::JsonValue(const Expr& e) {
+  // A JSON function's result goes in as JSON (SQLite's JSON subtype); what
+  // json_extract found, as the JSON it was; any other value is quoted.
+  if (ReturnsJson(e)) return Value(e);
+  if (e.kind == ExprKind::kFunction && e.text == "json_extract" && e.args.size() >= 2) {
+    std::string out = "litelift.json_extract_json(" + Value(*e.args[0]);
+    for (size_t i = 1; i < e.args.size(); ++i) out += ", (" + Value(*e.args[i]) + ")::text";
+    return out + ")";
+  }
+  return "litelift.json_quote(" + Value(e) + ")";
+}
+
 std::string Emitter::ClassOf(const Expr& e) {
-  (void)e;
+  // json_extract() and ->> return text on the server; their SQLite class
+  // (integer, real, text, null) comes from json_extract_type.
+  if (e.kind == ExprKind::kFunction && e.text == "json_extract" && e.args.size() >= 2 && !e.over &&
+      e.over_name.empty()) {
+    std::string out = "litelift.json_extract_type(" + Value(*e.args[0]);
+    for (size_t i = 1; i < e.args.size(); ++i) out += ", (" + Value(*e.args[i]) + ")::text";
+    return out + ")";
+  }
+  if (e.kind == ExprKind::kBinary && e.text == "->>") {
+    return "litelift.json_extract_type(" + Value(*e.args[0]) + ", litelift.json_arrow_path(" +
+           Value(*e.args[1]) + "))";
+  }
+  std::string column = e.kind == ExprKind::kColumn ? Lower(e.column) : "";
+  if (column == "value" || column == "atom" || column == "key") {
+    // json_each/json_tree's value and atom: their class is the row's type;
+    // key: an integer in an array (fullkey ends "[n]").
+    for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+      for (const ScopeItem& item : *scope) {
+        if (!item.json_table || (!e.table.empty() && Lower(e.table) != Lower(item.qualifier))) {
+          continue;
+        }
+        std::string q = Ident(item.qualifier);
+        if (column == "key") {
+          return "(CASE WHEN " + q + ".\"key\" IS NULL THEN 'null' WHEN " + q +
+                 ".\"fullkey\" LIKE '%]' THEN 'integer' ELSE 'text' END)";
+        }
+        return "(CASE " + q +
+               ".\"type\" WHEN 'integer' THEN 'integer' WHEN 'true' THEN 'integer' " +
+               "WHEN 'false' THEN 'integer' WHEN 'real' THEN 'real' WHEN 'null' THEN 'null' " +
+               "ELSE 'text' END)";
+      }
+    }
+  }
   return "";
 }
 
@@ -511,6 +576,8 @@ std::vector<Emitter::ScopeItem> Emitter::ScopeOf(const JoinSource& from) {
     const TableShape* shape = nullptr;
     if (!ref.subquery && !ref.is_function && in_.table) shape = in_.table(ref.name);
     items.push_back({ref.alias.empty() ? ref.name : ref.alias, shape});
+    items.back().json_table =
+        ref.is_function && (Lower(ref.name) == "json_each" || Lower(ref.name) == "json_tree");
     if (ref.subquery && ref.alias.empty()) items.back().qualifier = SubqueryAlias(ref);
   }
   return items;
@@ -539,9 +606,16 @@ std::string Emitter::JoinText(const JoinSource& from) {
       std::string alias = ref.alias.empty() ? SubqueryAlias(ref) : ref.alias;
       out += "(" + SelectText(*ref.subquery) + ") AS " + Ident(alias);
     } else if (ref.is_function) {
-      Fail("litelift: the table-valued function " + ref.name +
-           "() is not supported on the postgres route yet");
-      return "";
+      std::string name = Lower(ref.name);
+      if ((name != "json_each" && name != "json_tree") || ref.function_args.empty() ||
+          ref.function_args.size() > 2) {
+        Fail("litelift: the table-valued function " + ref.name +
+             "() is not supported on the postgres route yet");
+        return "";
+      }
+      out += "litelift." + name + "(" + Value(*ref.function_args[0]);
+      if (ref.function_args.size() == 2) out += ", (" + Value(*ref.function_args[1]) + ")::text";
+      out += ") AS " + Ident(ref.alias.empty() ? ref.name : ref.alias);
     } else {
       if (!ref.schema.empty() && Lower(ref.schema) != "main" && Lower(ref.schema) != "temp") {
         Fail("litelift: attached databases (" + ref.schema +

@@ -50,6 +50,7 @@ class Emitter {
   struct ScopeItem {
     std::string qualifier;    // alias or table name
     const TableShape* shape;  // null: a subquery or an unknown table
+    bool json_table = false;  // json_each() or json_tree()
   };
   void PushScope(std::vector<ScopeItem> items) { scopes_.push_back(std::move(items)); }
   void PopScope() { scopes_.pop_back(); }
@@ -107,6 +108,8 @@ class Emitter {
   // The SQL giving an expression's storage class when PostgreSQL's type
   // cannot ("" for the others).
   std::string ClassOf(const Expr& e);
+  // An argument in the place of a JSON value (json_array's, json_set's, ...).
+  std::string JsonValue(const Expr& e);
   bool classify_top_ = false;
   bool classify_core_ = false;
   std::string SelectBody(const Select& select, bool classify);

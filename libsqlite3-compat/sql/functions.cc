@@ -67,6 +67,72 @@ Rule DateTime(size_t leading_text) {
   };
 }
 
+// ---- JSON1 (server/json.h: documents are text or json, values json) ---
+
+std::string JoinRange(const std::vector<std::string>& v, size_t from, size_t step) {
+  std::string out;
+  for (size_t i = from; i < v.size(); i += step) out += (out.empty() ? "" : ", ") + v[i];
+  return out;
+}
+
+// json_array(v, ...): each value in its JSON form.
+FunctionText JsonArray(const FunctionCall& c) {
+  if (c.args.empty()) return Text("litelift.json_array()");
+  return Text("litelift.json_array(VARIADIC ARRAY[" + JoinRange(c.json_args, 0, 1) + "]::json[])");
+}
+
+FunctionText JsonObject(const FunctionCall& c) {
+  if (c.args.size() % 2 != 0) {
+    return Error("json_object() requires an even number of arguments");
+  }
+  if (c.args.empty()) return Text("litelift.json_object()");
+  std::string keys;
+  for (size_t i = 0; i < c.args.size(); i += 2) {
+    keys += (keys.empty() ? "" : ", ") + std::string("(") + c.args[i] + ")::text";
+  }
+  return Text("litelift.json_object(ARRAY[" + keys + "]::text[], ARRAY[" +
+              JoinRange(c.json_args, 1, 2) + "]::json[])");
+}
+
+// json_set/insert/replace(X, path, value, ...).
+FunctionText JsonEdit(const FunctionCall& c) {
+  if (c.args.size() < 1 || c.args.size() % 2 != 1) {
+    return Error("json_" + c.name.substr(5) + "() needs an odd number of arguments");
+  }
+  if (c.args.size() == 1) return Text("litelift.json(" + c.args[0] + ")");
+  std::string paths;
+  for (size_t i = 1; i < c.args.size(); i += 2) {
+    paths += (paths.empty() ? "" : ", ") + std::string("(") + c.args[i] + ")::text";
+  }
+  return Text("litelift." + c.name + "(" + c.args[0] + ", ARRAY[" + paths + "]::text[], ARRAY[" +
+              JoinRange(c.json_args, 2, 2) + "]::json[])");
+}
+
+// json_extract(X, path, ...), json_remove(X, path, ...): paths as text.
+Rule JsonPaths(std::string pg_name) {
+  return [=](const FunctionCall& c) {
+    if (c.args.empty()) return Error("wrong number of arguments to function " + c.name + "()");
+    if (c.args.size() == 1 && c.name == "json_remove")
+      return Text("litelift.json_remove(" + c.args[0] + ")");
+    if (c.args.size() == 1) return Error("wrong number of arguments to function " + c.name + "()");
+    std::string out = pg_name + "(" + c.args[0];
+    for (size_t i = 1; i < c.args.size(); ++i) out += ", (" + c.args[i] + ")::text";
+    return Text(out + ")");
+  };
+}
+
+// json_type(X[, P]), json_array_length(X[, P]).
+Rule JsonOptionalPath() {
+  return [](const FunctionCall& c) {
+    if (c.args.empty() || c.args.size() > 2) {
+      return Error("wrong number of arguments to function " + c.name + "()");
+    }
+    std::string out = "litelift." + c.name + "(" + c.args[0];
+    if (c.args.size() == 2) out += ", (" + c.args[1] + ")::text";
+    return Text(out + ")");
+  };
+}
+
 // Another name on PostgreSQL, or one in litelift's server schema.
 Rule Renamed(std::string pg_name) {
   return [=](const FunctionCall& c) { return Text(Call(pg_name, c)); };
@@ -241,6 +307,38 @@ const std::map<std::string, Rule>& Rules() {
       {"julianday", DateTime(0)},
       {"unixepoch", DateTime(0)},
       {"strftime", DateTime(1)},
+      // JSON1.
+      {"json", Renamed("litelift.json")},
+      {"json_valid", Renamed("litelift.json_valid")},
+      {"json_quote",
+       [](const FunctionCall& c) {
+         if (c.args.size() != 1) return Error("wrong number of arguments to function json_quote()");
+         return Text(c.json_args[0]);
+       }},
+      {"json_array", JsonArray},
+      {"json_object", JsonObject},
+      {"json_set", JsonEdit},
+      {"json_insert", JsonEdit},
+      {"json_replace", JsonEdit},
+      {"json_remove", JsonPaths("litelift.json_remove")},
+      {"json_extract", JsonPaths("litelift.json_extract")},
+      {"json_patch", Renamed("litelift.json_patch")},
+      {"json_type", JsonOptionalPath()},
+      {"json_array_length", JsonOptionalPath()},
+      {"json_group_array",
+       [](const FunctionCall& c) {
+         if (c.args.size() != 1)
+           return Error("wrong number of arguments to function json_group_array()");
+         return Text("litelift.json_group_array(" + std::string(c.distinct ? "DISTINCT " : "") +
+                     c.json_args[0] + ")");
+       }},
+      {"json_group_object",
+       [](const FunctionCall& c) {
+         if (c.args.size() != 2)
+           return Error("wrong number of arguments to function json_group_object()");
+         return Text("litelift.json_group_object((" + c.args[0] + ")::text, " + c.json_args[1] +
+                     ")");
+       }},
       // Aggregates.
       {"avg", [](const FunctionCall& c) { return Text(Call("avg", c) + "::float8"); }},
       {"count", [](const FunctionCall& c) { return Text(c.star ? "count(*)" : Call("count", c)); }},

@@ -16,6 +16,7 @@ struct FunctionCall {
   std::string name;                    // lower case
   std::vector<std::string> args;       // translated, as values
   std::vector<std::string> bool_args;  // translated, as conditions
+  std::vector<std::string> json_args;  // translated, as JSON values (json_* functions)
   bool distinct = false;
   bool star = false;    // count(*)
   bool window = false;  // has OVER: aggregates keep their own name

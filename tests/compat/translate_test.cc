@@ -245,6 +245,36 @@ TEST(Rule, ComparisonAffinity) {
   });
 }
 
+// JSON values travel as json; other values are quoted into it; what
+// json_extract finds keeps its storage class in a hidden column.
+TEST(Rule, JsonFunctions) {
+  ExpectPairs({
+      {"SELECT json_array(a, json('[1]'), json_extract(b, '$.x')) FROM t",
+       "SELECT litelift.json_array(VARIADIC ARRAY[litelift.json_quote(\"a\"), "
+       "litelift.json('[1]'), litelift.json_extract_json(\"b\", ('$.x')::text)]::json[]) FROM "
+       "\"t\""},
+      {"SELECT json_object('k', a), json_set(b, '$.y', 2) FROM t",
+       "SELECT litelift.json_object(ARRAY[('k')::text]::text[], "
+       "ARRAY[litelift.json_quote(\"a\")]::json[]), litelift.json_set(\"b\", "
+       "ARRAY[('$.y')::text]::text[], ARRAY[litelift.json_quote(2::int8)]::json[]) FROM \"t\""},
+      {"SELECT b -> '$.x', b ->> 'x' FROM t",
+       "SELECT litelift.json_arrow(\"b\", '$.x'), litelift.json_arrow2(\"b\", 'x'), "
+       "litelift.json_extract_type(\"b\", litelift.json_arrow_path('x')) FROM \"t\""},
+      {"SELECT j.value FROM t, json_each(t.b) AS j",
+       "SELECT \"j\".\"value\", (CASE \"j\".\"type\" WHEN 'integer' THEN 'integer' WHEN 'true' "
+       "THEN 'integer' WHEN 'false' THEN 'integer' WHEN 'real' THEN 'real' WHEN 'null' THEN "
+       "'null' ELSE 'text' END) FROM \"t\", litelift.json_each(\"t\".\"b\") AS \"j\""},
+  });
+  Translation tr = T("SELECT a, json_extract(b, '$.x') FROM t");
+  EXPECT_EQ(tr.sql,
+            "SELECT \"a\", litelift.json_extract(\"b\", ('$.x')::text), "
+            "litelift.json_extract_type(\"b\", ('$.x')::text) FROM \"t\"");
+  EXPECT_EQ(tr.classed_columns, std::vector<int>{1});
+  // Inside another query the class column would change its shape: none.
+  EXPECT_EQ(T("SELECT x FROM (SELECT json_extract(b, '$.x') AS x FROM t)").classed_columns,
+            std::vector<int>{});
+}
+
 TEST(Rule, OrderNullsAndLimits) {
   ExpectPairs({
       {"SELECT a FROM t ORDER BY a, b DESC, c NULLS LAST",
@@ -374,7 +404,7 @@ TEST(Translate, ReportsWhatItCannotDo) {
       {"SELECT my_udf(a) FROM t", "no such function: my_udf"},
       {"SELECT printf('%d', a) FROM t", "printf() is not supported"},
       {"SELECT a FROM aux.t", "attached databases (aux)"},
-      {"SELECT * FROM json_each('[1]')", "table-valued function json_each()"},
+      {"SELECT * FROM generate_series(1, 3)", "table-valued function generate_series()"},
       {"UPDATE OR IGNORE t SET a = 1", "UPDATE OR IGNORE is not supported"},
       {"PRAGMA x", "cannot translate a statement starting with"},
   };
