@@ -109,7 +109,8 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   shape->without_rowid = without_rowid;
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
     shape->rowid_column = pk[0].second;
-  } else if (!without_rowid) {
+  } else if (!without_rowid && Lower(shape->name) != "sqlite_sequence") {
+    // (sqlite_sequence is litelift's own (name, seq) table on the server.)
     shape->rowid_column = kHiddenRowidColumn;
     shape->hidden_rowid = true;
   }
