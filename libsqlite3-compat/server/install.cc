@@ -7,6 +7,7 @@
 #include "libsqlite3-compat/server/core_functions.h"
 #include "libsqlite3-compat/server/datetime.h"
 #include "libsqlite3-compat/server/json.h"
+#include "libsqlite3-compat/server/printf.h"
 
 namespace litelift::compat {
 
@@ -100,11 +101,12 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
   }
   if (installed < kServerSchemaVersion) {
     // The script is idempotent: it brings any older version up to date.
-    std::string script =
-        std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript + server::CoreFunctionsSql() +
-        ";" + server::DateTimeFunctionsSql() + ";" + server::JsonFunctionsSql() + ";" +
-        "INSERT INTO litelift.meta VALUES ('version', '" + std::to_string(kServerSchemaVersion) +
-        "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";
+    std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
+                         server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
+                         server::JsonFunctionsSql() + ";" + server::PrintfFunctionsSql() + ";" +
+                         "INSERT INTO litelift.meta VALUES ('version', '" +
+                         std::to_string(kServerSchemaVersion) +
+                         "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";
     PgResult res = Exec(conn, script);
     if (!Ok(res.get())) {
       *error = "litelift: cannot install the litelift schema: " + ErrorText(conn, res.get());

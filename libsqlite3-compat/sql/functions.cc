@@ -133,6 +133,21 @@ Rule JsonOptionalPath() {
   };
 }
 
+// printf(format, ...) and format(...): the server's port of SQLite's
+// printf.c (server/printf.h); each argument travels with its storage class.
+FunctionText Printf(const FunctionCall& c) {
+  if (c.args.empty()) return Error("wrong number of arguments to function " + c.name + "()");
+  std::string values;
+  for (size_t i = 1; i < c.args.size(); ++i) {
+    values += std::string(", ") + "litelift.pf(" + c.args[i] + ")";
+  }
+  if (c.args.size() > 100) {  // more than the variadic call takes
+    return Text("litelift.printf((" + c.args[0] + ")::text, VARIADIC ARRAY[" + values.substr(2) +
+                "]::text[])");
+  }
+  return Text("litelift.printf((" + c.args[0] + ")::text" + values + ")");
+}
+
 // Another name on PostgreSQL, or one in litelift's server schema.
 Rule Renamed(std::string pg_name) {
   return [=](const FunctionCall& c) { return Text(Call(pg_name, c)); };
@@ -253,8 +268,8 @@ const std::map<std::string, Rule>& Rules() {
       {"sqlite_source_id", [](const FunctionCall&) { return Text("'" SQLITE_SOURCE_ID "'"); }},
       {"max", [](const FunctionCall& c) { return MinMax(c, "greatest"); }},
       {"min", [](const FunctionCall& c) { return MinMax(c, "least"); }},
-      {"printf", NotYet()},
-      {"format", NotYet()},
+      {"printf", Printf},
+      {"format", Printf},
       {"soundex", NotYet()},
       {"load_extension", NotYet()},
       {"sqlite_compileoption_get", NotYet()},

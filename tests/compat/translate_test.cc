@@ -275,6 +275,14 @@ TEST(Rule, JsonFunctions) {
             std::vector<int>{});
 }
 
+TEST(Rule, Printf) {
+  ExpectPairs({
+      {"SELECT printf('%d-%s', a, 'x'), format('%f', 1.5) FROM t",
+       "SELECT litelift.printf(('%d-%s')::text, litelift.pf(\"a\"), litelift.pf('x')), "
+       "litelift.printf(('%f')::text, litelift.pf(1.5::float8)) FROM \"t\""},
+  });
+}
+
 TEST(Rule, OrderNullsAndLimits) {
   ExpectPairs({
       {"SELECT a FROM t ORDER BY a, b DESC, c NULLS LAST",
@@ -402,7 +410,6 @@ TEST(Translate, ReportsWhatItCannotDo) {
       {"SELECT a FROM t WHERE a MATCH 'x'",
        "unable to use function MATCH in the requested context"},
       {"SELECT my_udf(a) FROM t", "no such function: my_udf"},
-      {"SELECT printf('%d', a) FROM t", "printf() is not supported"},
       {"SELECT a FROM aux.t", "attached databases (aux)"},
       {"SELECT * FROM generate_series(1, 3)", "table-valued function generate_series()"},
       {"UPDATE OR IGNORE t SET a = 1", "UPDATE OR IGNORE is not supported"},
