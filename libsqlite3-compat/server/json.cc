@@ -44,7 +44,8 @@ DECLARE
 BEGIN
   BEGIN
     PERFORM x::json;
-  EXCEPTION WHEN invalid_text_representation THEN
+  EXCEPTION WHEN invalid_text_representation OR statement_too_complex THEN
+    -- too deep for PostgreSQL's parser is far beyond SQLite's 2000 levels
     PERFORM litelift._json_malformed();
   END;
   e := x;
@@ -103,9 +104,9 @@ BEGIN
   typ := y; num := nm; txt := tx; fl := f; up := u; ts := s; te := z; toks := rt;
 END $f$;
 
--- SQLite's verdict on x without building nodes: PostgreSQL's json input
--- accepts exactly SQLite 3.40's grammar (same whitespace, numbers, escapes;
--- no surrogate or NUL checks); only the depth limit needs the full parse.
+-- SQLite's verdict on x without building nodes (PostgreSQL's json input, as
+-- in _json_parse); only documents that may nest deeper than 2000 need the
+-- full parse.
 CREATE OR REPLACE FUNCTION litelift._json_valid(x text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $f$
 BEGIN
@@ -115,7 +116,7 @@ BEGIN
     RETURN true;
   END IF;
   RETURN x::json IS NOT NULL;
-EXCEPTION WHEN invalid_text_representation OR invalid_json_text THEN
+EXCEPTION WHEN invalid_text_representation OR invalid_json_text OR statement_too_complex THEN
   RETURN false;
 END $f$;
 
@@ -170,7 +171,11 @@ BEGIN
         a := pg_catalog.strpos(s, '.'); b := pg_catalog.strpos(s, '[');
         e := CASE WHEN a = 0 THEN b WHEN b = 0 THEN a WHEN a < b THEN a ELSE b END;
         IF e = 1 OR s = '' THEN PERFORM litelift._json_path_error(s); END IF;
-        IF e = 0 THEN k := s; s := ''; ELSE k := pg_catalog.left(s, e - 1); s := pg_catalog.substr(s, e); END IF;
+        IF e = 0 THEN
+          k := s; s := '';
+        ELSE
+          k := pg_catalog.left(s, e - 1); s := pg_catalog.substr(s, e);
+        END IF;
         k := '"' || k || '"';
       END IF;
       j := 1; e := NULL;
@@ -196,7 +201,8 @@ BEGIN
         IF rest ~ '^-[0-9]' THEN
           d := pg_catalog.substr(rest, 2);
           rest := pg_catalog.ltrim(d, '0123456789');
-          x := litelift._json_u32(pg_catalog.left(d, pg_catalog.length(d) - pg_catalog.length(rest)));
+          x := litelift._json_u32(
+            pg_catalog.left(d, pg_catalog.length(d) - pg_catalog.length(rest)));
           IF x > cnt THEN RETURN NULL; END IF;
           idx := cnt - x;
         ELSE
@@ -314,7 +320,8 @@ BEGIN
   RETURN raw::double precision;
 EXCEPTION WHEN numeric_value_out_of_range THEN
   m := pg_catalog.split_part(pg_catalog.translate(raw, 'E', 'e'), 'e', 1);
-  e := coalesce(nullif(pg_catalog.split_part(pg_catalog.translate(raw, 'E', 'e'), 'e', 2), ''), '0')::numeric;
+  e := coalesce(nullif(pg_catalog.split_part(pg_catalog.translate(raw, 'E', 'e'), 'e', 2), ''),
+                '0')::numeric;
   intp := pg_catalog.ltrim(pg_catalog.split_part(m, '.', 1), '-');
   frac := pg_catalog.split_part(m, '.', 2);
   IF intp <> '0' THEN
@@ -340,7 +347,8 @@ DECLARE
   b int; p numeric; q numeric; r numeric; h numeric;
 BEGIN
   IF n = 0 THEN m := 0; x := 0; RETURN; END IF;
-  b := pg_catalog.floor(pg_catalog.ln(n::double precision) / pg_catalog.ln(2::double precision))::int;
+  b := pg_catalog.floor(pg_catalog.ln(n::double precision)
+                        / pg_catalog.ln(2::double precision))::int;
   p := pg_catalog.power(2::numeric, b);
   WHILE p > n LOOP b := b - 1; p := pg_catalog.power(2::numeric, b); END LOOP;
   WHILE p * 2 <= n LOOP b := b + 1; p := p * 2; END LOOP;
@@ -394,7 +402,8 @@ BEGIN
   v := litelift._json_ld_of(pg_catalog.abs(r));
   k100 := litelift._json_ld_of(1e100); k10b := litelift._json_ld_of(1e10);
   k10 := litelift._json_ld_of(10); k1e8 := litelift._json_ld_of(1e8);
-  km8 := litelift._json_ld_of(1e-8); k1 := litelift._json_ld_of(1); k01 := litelift._json_ld_of(0.1);
+  km8 := litelift._json_ld_of(1e-8); k1 := litelift._json_ld_of(1);
+  k01 := litelift._json_ld_of(0.1);
   krnd := litelift._json_ld_of(5.0e-05::double precision * 1.0e-10::double precision);
   sm := k1.m; sx := k1.x;
   FOR i IN 1 .. 3 LOOP
@@ -547,8 +556,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
 $f$;
 
 -- json_extract and friends, by mode: 'v' the SQL value in text, 't' its
--- storage class, 'r' its exact double (text), 'j' that value as a json
--- function argument (jsonAppendValue), 'a' the node's JSON (->).
+-- storage class, 'r' the number's token (for its double), 'j' that value as
+-- a json function argument (jsonAppendValue), 'a' the node's JSON (->).
 CREATE OR REPLACE FUNCTION litelift._json_extract(x text, p text[], mode "char") RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$
 DECLARE
@@ -597,10 +606,10 @@ BEGIN
   RETURN CASE WHEN mode = 'v' THEN litelift._json_real_text(d) ELSE litelift._json_real_json(d) END;
 END $f$;
 
--- json(), json_remove(), json_replace(), json_insert(), json_set() share
--- SQLite's edit machinery. Renders node root of an edited parse: untouched
--- subtrees are copied from their tokens, edited ones walked as
--- jsonRenderNode walks them.
+-- jsonRenderNode for node root of an edited parse (json_remove, json_replace,
+-- json_insert, json_set, json_patch): untouched subtrees are copied from
+-- their tokens, edited ones walked as SQLite walks them (REMOVE, REPLACE with
+-- vals[rep], PATCH to node rep, APPEND chains, RAW labels).
 CREATE OR REPLACE FUNCTION litelift._json_render(root int, typ int[], num int[], txt text[],
     fl int[], app int[], rep int[], vals json[], toks text[], ts int[], te int[], np0 int,
     dirty int[])
@@ -616,9 +625,10 @@ BEGIN
       ELSE
         IF (coalesce(fl[e], 0) & 16) <> 0 THEN e := rep[e]; END IF;
         IF typ[e] < 6 THEN
-          piece := CASE typ[e] WHEN 0 THEN 'null' WHEN 1 THEN 'true' WHEN 2 THEN 'false'
-            ELSE CASE WHEN (coalesce(fl[e], 0) & 1) <> 0 THEN pg_catalog.to_json(txt[e])::text ELSE txt[e] END
-          END;
+          piece := CASE WHEN typ[e] = 0 THEN 'null' WHEN typ[e] = 1 THEN 'true'
+            WHEN typ[e] = 2 THEN 'false'
+            WHEN (coalesce(fl[e], 0) & 1) <> 0 THEN pg_catalog.to_json(txt[e])::text
+            ELSE txt[e] END;
         ELSE
           clean := e < np0;
           IF clean THEN
@@ -648,7 +658,8 @@ BEGIN
       ELSE
         v := c + j + 1;
         sj[sp] := j + CASE WHEN typ[v] >= 6 THEN num[v] + 2 ELSE 2 END;
-        piece := CASE WHEN (coalesce(fl[v - 1], 0) & 1) <> 0 THEN pg_catalog.to_json(txt[v - 1])::text
+        piece := CASE WHEN (coalesce(fl[v - 1], 0) & 1) <> 0
+                      THEN pg_catalog.to_json(txt[v - 1])::text
                       ELSE txt[v - 1] END || ':';
       END IF;
       IF (coalesce(fl[v], 0) & 4) = 0 THEN
@@ -707,14 +718,19 @@ BEGIN
           a := pg_catalog.strpos(s, '.'); b := pg_catalog.strpos(s, '[');
           e := CASE WHEN a = 0 THEN b WHEN b = 0 THEN a WHEN a < b THEN a ELSE b END;
           IF e = 1 OR s = '' THEN PERFORM litelift._json_path_error(s); END IF;
-          IF e = 0 THEN key := s; s := ''; ELSE key := pg_catalog.left(s, e - 1); s := pg_catalog.substr(s, e); END IF;
+          IF e = 0 THEN
+            key := s; s := '';
+          ELSE
+            key := pg_catalog.left(s, e - 1); s := pg_catalog.substr(s, e);
+          END IF;
         END IF;
         qk := '"' || key || '"';
         rr := i; found := NULL;
         LOOP
           j := 1;
           WHILE j <= num[rr] LOOP
-            IF txt[rr + j] = (CASE WHEN (coalesce(fl[rr + j], 0) & 1) <> 0 THEN key ELSE qk END) THEN
+            IF txt[rr + j] = (CASE WHEN (coalesce(fl[rr + j], 0) & 1) <> 0 THEN key ELSE qk END)
+            THEN
               found := rr + j + 1; EXIT;
             END IF;
             j := j + CASE WHEN typ[rr + j + 1] >= 6 THEN num[rr + j + 1] + 2 ELSE 2 END;
@@ -749,7 +765,8 @@ BEGIN
           IF rest ~ '^-[0-9]' THEN
             d := pg_catalog.substr(rest, 2);
             rest := pg_catalog.ltrim(d, '0123456789');
-            xx := litelift._json_u32(pg_catalog.left(d, pg_catalog.length(d) - pg_catalog.length(rest)));
+            xx := litelift._json_u32(
+              pg_catalog.left(d, pg_catalog.length(d) - pg_catalog.length(rest)));
             EXIT WHEN xx > cnt;
             idx := cnt - xx;
           ELSE
@@ -811,7 +828,8 @@ BEGIN
   IF op = 0 AND pg_catalog.cardinality(dirty) = 0 THEN
     RETURN pg_catalog.array_to_string(r.toks, '');
   END IF;
-  RETURN litelift._json_render(0, typ, num, txt, fl, app, rep, vals, r.toks, r.ts, r.te, np0, dirty);
+  RETURN litelift._json_render(0, typ, num, txt, fl, app, rep, vals, r.toks, r.ts, r.te, np0,
+                               dirty);
 END $f$;
 
 -- json_patch: jsonMergePatch with an explicit stack; the patch's nodes follow
@@ -847,7 +865,9 @@ BEGIN
       tg := ft[sp]; pt := fp[sp]; i := fi[sp];
       IF fj[sp] IS NOT NULL THEN
         v := tg + fj[sp] + 1;
-        IF res <> v THEN fl[v] := coalesce(fl[v], 0) | 16; rep[v] := res; dirty := dirty || v; END IF;
+        IF res <> v THEN
+          fl[v] := coalesce(fl[v], 0) | 16; rep[v] := res; dirty := dirty || v;
+        END IF;
         fj[sp] := NULL;
         fi[sp] := i + CASE WHEN typ[pt + i + 1] >= 6 THEN num[pt + i + 1] + 2 ELSE 2 END;
         CONTINUE;
@@ -882,7 +902,8 @@ BEGIN
         typ[n + 1] := 5; num[n + 1] := 0; txt[n + 1] := key; fl[n + 1] := 0;
         typ[n + 2] := 1; num[n + 2] := 0; txt[n + 2] := NULL; fl[n + 2] := 16; rep[n + 2] := kv;
         rs := rs || pt;
-        fl[froot[sp]] := coalesce(fl[froot[sp]], 0) | 32; app[froot[sp]] := n; dirty := dirty || froot[sp];
+        fl[froot[sp]] := coalesce(fl[froot[sp]], 0) | 32; app[froot[sp]] := n;
+        dirty := dirty || froot[sp];
         froot[sp] := n;
         n := n + 3;
       END IF;
@@ -904,7 +925,8 @@ BEGIN
       j := j + CASE WHEN typ[v] >= 6 THEN num[v] + 2 ELSE 2 END;
     END LOOP;
   END LOOP;
-  RETURN litelift._json_render(res, typ, num, txt, fl, app, rep, NULL, toks, ts, te, off + pg_catalog.cardinality(b.typ), dirty);
+  RETURN litelift._json_render(res, typ, num, txt, fl, app, rep, NULL, toks, ts, te,
+                               off + pg_catalog.cardinality(b.typ), dirty);
 END $f$;
 
 -- json_each (recursive false) and json_tree (true), as SQLite's cursor walks.
@@ -916,7 +938,8 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$
 DECLARE
   r record; typ int[]; num int[]; txt text[]; fl int[]; up int[]; ikey int[] := '{}';
   node int; i int; iend int; ibegin int; et int; rowid int := 0; v int; j int; c int; u int;
-  zroot text; names text[] := ARRAY['null', 'true', 'false', 'integer', 'real', 'text', 'array', 'object'];
+  zroot text;
+  names text[] := ARRAY['null', 'true', 'false', 'integer', 'real', 'text', 'array', 'object'];
   pieces text[]; lab boolean; w int;
 BEGIN
   IF x IS NULL THEN RETURN; END IF;
@@ -1115,8 +1138,7 @@ RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
 CREATE OR REPLACE FUNCTION litelift.json_arrow_path(p text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT CASE WHEN p IS NULL OR pg_catalog.left(p, 1) = '$' THEN p
-    WHEN pg_catalog.left(p, 1) BETWEEN '0' AND '9' AND pg_catalog.length(pg_catalog.left(p, 1)) = 1
-         AND pg_catalog.strpos('0123456789', pg_catalog.left(p, 1)) > 0 THEN '$[' || p || ']'
+    WHEN pg_catalog.ascii(p) BETWEEN 48 AND 57 THEN '$[' || p || ']'
     WHEN pg_catalog.left(p, 1) = '[' THEN '$' || p
     ELSE '$.' || p END $f$;
 CREATE OR REPLACE FUNCTION litelift.json_arrow_path(p bigint) RETURNS text

@@ -7,14 +7,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ -n "${LITELIFT_TEST_DSN:-}" ] && [ -n "${PGHOST:-}" ] ||
-  { echo "FAIL: no server: run through scripts/test (or source tests/pg/harness.sh; pg_start)" >&2; exit 1; }
+if [ -z "${LITELIFT_TEST_DSN:-}" ] || [ -z "${PGHOST:-}" ]; then
+  echo "FAIL: no server: run through scripts/test (or: source tests/pg/harness.sh; pg_start)" >&2
+  exit 1
+fi
 
 # The reference is SQLite 3.40: the first Python whose sqlite3 module has it.
 py=""
 for candidate in ${PYTHON:-} /usr/bin/python3 python3; do
   command -v "$candidate" >/dev/null 2>&1 || continue
-  if "$candidate" -c 'import sqlite3, sys; sys.exit(not sqlite3.sqlite_version.startswith("3.40."))'; then
+  if "$candidate" -c 'import sqlite3, sys
+sys.exit(not sqlite3.sqlite_version.startswith("3.40."))'; then
     py=$candidate
     break
   fi

@@ -134,8 +134,8 @@ MALFORMED = ["", " ", "{", "}", "[", "]", "[1,]", "{\"a\":1,}", "{\"a\"}", "{\"a
              "{\"a\":1}}", "{}{}", "[]x", "\"a\" \"b\"", "[,1]", "[1,,2]", "{,}", "{\"a\"::1}",
              "{1:2}", "[\"\\\"]", "\"\\", "\"\\u\"", "[true false]", "\x7f", "/*c*/1",
              "[" * 2001 + "]" * 2001, "{\"a\":" * 2001 + "1" + "}" * 2001]
-WHITESPACE_OK = [" 1", "1 ", "\t[\n1\r]\n", " { \"a\" : 1 } ", "\r\n\"x\"\t", "[" * 2000 + "]" * 2000,
-                 "[ ]", "{ }", " [ { } , [ ] ] "]
+WHITESPACE_OK = [" 1", "1 ", "\t[\n1\r]\n", " { \"a\" : 1 } ", "\r\n\"x\"\t", "[ ]", "{ }",
+                 " [ { } , [ ] ] ", "[" * 2000 + "]" * 2000]
 
 # Values for json_set/json_insert/json_replace/json_array/...: (kind, python)
 VALUES = [("int", 0), ("int", 7), ("int", -9223372036854775808), ("int", 9223372036854775807),
@@ -300,217 +300,246 @@ def make_patch(rng, node, depth=0):
     return ("obj", members)
 
 
-def make_calls(rng):
+def fn_call(fn, doc, *args, cls="text", name=None):
+    """fn(doc, args...) on both sides; args are text or None."""
+    sq = "%s(%s)" % (fn, ", ".join(["?"] * (1 + len(args))))
+    pg = "litelift.%s(%s)" % (fn, ", ".join(pg_lit(a) for a in (doc,) + args))
+    name = name or (fn if not args else fn + "(x,p)")
+    return simple_call(name, sq, [doc] + list(args), cls, pg)
+
+
+def patch_call(doc, patch):
+    return fn_call("json_patch", doc, patch, name="json_patch")
+
+
+# Quirks of SQLite's edit machinery, spelled out: (document, [(path, value)]).
+EDIT_CASES = [
+    ("[1]", [("$[#]", ("int", 2)), ("$[0]", ("int", 9))]),
+    ("[1,2]", [("$[#]", ("int", 3)), ("$[#]", ("int", 4)), ("$[1]", ("int", 9))]),
+    ('{"a":{"b":1}}', [("$.a", ("int", 5)), ("$.a.c", ("int", 6))]),
+    ("{}", [("$.a.b", ("int", 1)), ("$.a.c", ("int", 2))]),
+    ("{}", [('$."a"x', ("int", 1))]),
+    ("{}", [("$.a[1]", ("int", 1))]),
+    ("{}", [("$.a[0].b", ("int", 1)), ("$.a[0].c", ("int", 2)), ("$.a[#]", ("int", 3))]),
+    ('{"a":1}', [("$.a[#]", ("int", 2))]),
+    ("{}", [("$.a\\b", ("int", 1)), ("$.a\\b", ("int", 2))]),
+    ('{"a\\b":0}', [("$.a\\b", ("int", 1)), ('$."a\\b"', ("int", 2))]),
+    ('{"x":[]}', [("$.x[0]", ("json", "[]")), ("$.x[0][0]", ("int", 1))]),
+    ("[]", [("$[0]", ("int", 1)), ("$[1]", ("int", 2)), ("$[3]", ("int", 4))]),
+    ('{"a":1,"a":2}', [("$.a", ("int", 3)), ("$.b", ("text", "x")), ("$.b", ("text", "y"))]),
+    ('{"a":[1,2,3]}', [("$.a[#-1]", ("int", 0)), ("$.a[#-3]", ("int", 0)),
+                       ("$.a[#-4]", ("int", 0))]),
+    ("{}", [("$.q\"k", ("text", "v")), ("$.ctl\n", ("int", 1)), ('$.""', ("int", 2))]),
+]
+REMOVE_CASES = [
+    ("[1,2,3]", ["$[0]", "$[0]"]),
+    ('{"a":1,"a":2}', ["$.a", "$.a"]),
+    ('{"a":{"b":1,"c":2}}', ["$.a", "$.a.b"]),
+    ("[[1,2],[3]]", ["$[0][#-1]", "$[#-1]"]),
+    ("[1]", ["$"]),
+    ("[1,2]", ["$[#]", "$[#-2]"]),
+]
+PATCH_CASES = [
+    ('{"a":1,"a":2}', '{"a":null,"a":3}'),
+    ("{}", '{"a":{"b":null,"c":[null]},"a":{"d":1}}'),
+    ('{"a":{"x":1},"a":{"y":2}}', '{"a":{"z":3},"a":{"w":null}}'),
+    ('{"a":1}', '{"b":{"c":null,"d":{"e":null}}}'),
+    ("[1]", '{"a":null,"b":{"c":null}}'),
+    ('{"a":[1]}', '[{"a":null}]'),
+    ('{"a":{"b":1}}', '{"a":{"b":null},"a":{"b":2}}'),
+    ('{"\\u0061":1}', '{"a":2}'),
+    ('{"a":1}', '{"a":{"b":null}}'),
+    ("null", "null"),
+]
+EACH_ROOTS = [
+    ('{"a":[1,[2,3]],"b":{"c":[4]}}', "$.a[1]"),
+    ('{"a":[1,[2,3]],"b":{"c":[4]}}', "$.b.c"),
+    ('[5,{"x":1}]', "$[1].x"),
+    ('{"a":5}', "$.a"),
+    ("[[[]]]", "$[0][0]"),
+    ('{"\\u0061":{"b c":[{"d":1}]}}', '$."\\u0061"'),
+]
+EDIT_FNS = ("json_set", "json_insert", "json_replace")
+
+
+def doc_calls(rng, tree, doc):
+    """Every function over one generated document and paths derived from it."""
     calls = []
-    docs = []
-    for i in range(170):
-        tree = gen_node(rng, rng.randint(0, 4))
-        docs.append((tree, render(tree, i % 4, rng)))
-    for tree, doc in docs:
-        paths = tree_paths(tree)
-        rng.shuffle(paths)
-        found = paths[:7]
-        missing = rng.sample(MISSING_PATHS, 2)
-        bad = rng.sample(BAD_PATHS, 3)
-        calls.append(simple_call("json_valid", "json_valid(?)", [doc], "integer",
-                                 "litelift.json_valid(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json", "json(?)", [doc], "text", "litelift.json(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json_type", "json_type(?)", [doc], "text",
-                                 "litelift.json_type(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json_array_length", "json_array_length(?)", [doc], "integer",
-                                 "litelift.json_array_length(%s)" % pg_lit(doc)))
-        calls.append(each_calls("json_each", doc, False))
-        calls.append(each_calls("json_tree", doc, False))
-        calls.append(remove_call(doc, []))
-        for p in found + missing + bad:
-            calls.append(extract_call(doc, [p]))
-            calls.append(simple_call("json_type(x,p)", "json_type(?, ?)", [doc, p], "text",
-                                     "litelift.json_type(%s, %s)" % (pg_lit(doc), pg_lit(p))))
-            calls.append(simple_call("json_array_length(x,p)", "json_array_length(?, ?)",
-                                     [doc, p], "integer", "litelift.json_array_length(%s, %s)"
-                                     % (pg_lit(doc), pg_lit(p))))
-            calls += arrow_calls(doc, p)
-            calls.append(remove_call(doc, [p]))
-            calls.append(edit_call(rng.choice(["json_set", "json_insert", "json_replace"]), doc,
-                                   [(p, rng.choice(VALUES))]))
-        for p in found[:3] + bad[:1]:
-            calls.append(each_calls("json_each", doc, p))
-            calls.append(each_calls("json_tree", doc, p))
-            calls.append(real_call(doc, p))
-        calls.append(extract_call(doc, found[:3] + missing[:1]))
-        calls.append(extract_call(doc, [found[0], None]))
-        calls.append(remove_call(doc, found[:3]))
-        calls.append(remove_call(doc, [found[0], None, bad[0]]))
-        for fn in ("json_set", "json_insert", "json_replace"):
-            pairs = [(rng.choice(found + missing + ["$[#]", "$.new", "$.new.deep",
-                                                    "$.new[0]", "$[#].x", "$.a[#]"]),
-                      rng.choice(VALUES)) for _ in range(rng.randint(2, 4))]
-            calls.append(edit_call(fn, doc, pairs))
-        # abbreviated -> and ->> paths: labels and indexes, as text and integer
-        for p in ["a", "b", "0", "1", "[0]", "a.b", "nope", "#", "-1", "", "é"]:
-            calls += arrow_calls(doc, p)
-        for p in ["0", "2", "-1"]:
-            calls += arrow_calls(doc, p, as_int=True)
-        patch = make_patch(rng, tree)
-        pdoc = render(patch, rng.randint(0, 3), rng)
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", [doc, pdoc], "text",
-                                 "litelift.json_patch(%s, %s)" % (pg_lit(doc), pg_lit(pdoc))))
-    # malformed and odd documents through every function that parses
-    for doc in MALFORMED + WHITESPACE_OK:
-        calls.append(simple_call("json_valid", "json_valid(?)", [doc], "integer",
-                                 "litelift.json_valid(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json", "json(?)", [doc], "text", "litelift.json(%s)" % pg_lit(doc)))
-        calls.append(extract_call(doc, ["$"]))
-        calls.append(extract_call(doc, [None]))
-        calls.append(extract_call(doc, ["$", "$[0]"]))
-        calls.append(simple_call("json_type", "json_type(?)", [doc], "text",
-                                 "litelift.json_type(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json_array_length", "json_array_length(?)", [doc], "integer",
-                                 "litelift.json_array_length(%s)" % pg_lit(doc)))
-        calls += arrow_calls(doc, "$")
-        calls.append(remove_call(doc, ["$[0]"]))
-        calls.append(edit_call("json_set", doc, [("$.a", ("int", 1))]))
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", [doc, "{}"], "text",
-                                 "litelift.json_patch(%s, '{}')" % pg_lit(doc)))
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", ["{}", doc], "text",
-                                 "litelift.json_patch('{}', %s)" % pg_lit(doc)))
-        calls.append(each_calls("json_each", doc, False))
-        calls.append(each_calls("json_tree", doc, "$"))
-    # Numbers: SQLite's reading of every spelling and its 15-digit printing.
+    paths = tree_paths(tree)
+    rng.shuffle(paths)
+    found = paths[:7]
+    missing = rng.sample(MISSING_PATHS, 2)
+    bad = rng.sample(BAD_PATHS, 3)
+    calls.append(fn_call("json_valid", doc, cls="integer"))
+    calls.append(fn_call("json", doc))
+    calls.append(fn_call("json_type", doc))
+    calls.append(fn_call("json_array_length", doc, cls="integer"))
+    calls.append(each_calls("json_each", doc, False))
+    calls.append(each_calls("json_tree", doc, False))
+    calls.append(remove_call(doc, []))
+    for p in found + missing + bad:
+        calls.append(extract_call(doc, [p]))
+        calls.append(fn_call("json_type", doc, p))
+        calls.append(fn_call("json_array_length", doc, p, cls="integer"))
+        calls += arrow_calls(doc, p)
+        calls.append(remove_call(doc, [p]))
+        calls.append(edit_call(rng.choice(EDIT_FNS), doc, [(p, rng.choice(VALUES))]))
+    for p in found[:3] + bad[:1]:
+        calls.append(each_calls("json_each", doc, p))
+        calls.append(each_calls("json_tree", doc, p))
+        calls.append(real_call(doc, p))
+    calls.append(extract_call(doc, found[:3] + missing[:1]))
+    calls.append(extract_call(doc, [found[0], None]))
+    calls.append(remove_call(doc, found[:3]))
+    calls.append(remove_call(doc, [found[0], None, bad[0]]))
+    for fn in EDIT_FNS:
+        pairs = [(rng.choice(found + missing + ["$[#]", "$.new", "$.new.deep", "$.new[0]",
+                                                "$[#].x", "$.a[#]"]),
+                  rng.choice(VALUES)) for _ in range(rng.randint(2, 4))]
+        calls.append(edit_call(fn, doc, pairs))
+    # abbreviated -> and ->> paths: labels and indexes, as text and integer
+    for p in ["a", "b", "0", "1", "[0]", "a.b", "nope", "#", "-1", "", "é"]:
+        calls += arrow_calls(doc, p)
+    for p in ["0", "2", "-1"]:
+        calls += arrow_calls(doc, p, as_int=True)
+    calls.append(patch_call(doc, render(make_patch(rng, tree), rng.randint(0, 3), rng)))
+    return calls
+
+
+def malformed_calls(doc):
+    """Malformed and odd documents through every function that parses."""
+    return [fn_call("json_valid", doc, cls="integer"), fn_call("json", doc),
+            extract_call(doc, ["$"]), extract_call(doc, [None]), extract_call(doc, ["$", "$[0]"]),
+            fn_call("json_type", doc), fn_call("json_array_length", doc, cls="integer"),
+            remove_call(doc, ["$[0]"]), edit_call("json_set", doc, [("$.a", ("int", 1))]),
+            patch_call(doc, "{}"), patch_call("{}", doc), each_calls("json_each", doc, False),
+            each_calls("json_tree", doc, "$")] + arrow_calls(doc, "$")
+
+
+def number_calls(rng):
+    """SQLite's reading of every number spelling and its 15-digit printing."""
+    calls = []
     for _ in range(300):
         mant = str(rng.randint(0, 10 ** rng.randint(1, 20)))
         if rng.random() < 0.6:
             mant += "." + str(rng.randint(0, 10 ** rng.randint(1, 18))).zfill(rng.randint(1, 3))
         if rng.random() < 0.5:
             mant += rng.choice("eE") + rng.choice(["", "+", "-"]) + str(rng.randint(0, 330))
-        num = rng.choice(["", "-"]) + mant
-        doc = rng.choice(["[%s]", '{"n":%s}', " %s "]) % num
+        doc = rng.choice(["[%s]", '{"n":%s}', " %s "]) % (rng.choice(["", "-"]) + mant)
         path = "$" if doc.startswith(" ") else ("$[0]" if doc.startswith("[") else "$.n")
         calls.append(extract_call(doc, [path]))
         calls.append(real_call(doc, path))
         calls.append(each_calls("json_each", doc, False))
-        # 15 digits and a 5: the halfway cases where SQLite's printf is not
+        # 15 digits and a 5: halfway cases, where SQLite's printf is not
         # correctly rounded.
         tie = "%d.%d5%s" % (rng.randint(1, 9), rng.randint(10 ** 13, 10 ** 14 - 1),
                             rng.choice(["", "0", "00001", "9"]))
         f = rng.choice([rng.uniform(-1, 1) * 10 ** rng.randint(-30, 30), rng.random(),
                         float(rng.randint(1, 10 ** 17)), rng.randint(1, 999) / 1000.0,
-                        float(tie + "e%d" % rng.randint(-320, 300)), float(tie) * 10 ** rng.randint(-6, 16)])
+                        float(tie + "e%d" % rng.randint(-320, 300)),
+                        float(tie) * 10 ** rng.randint(-6, 16)])
         calls.append(simple_call("json_quote(real)", "json_quote(?)", [f], "text",
                                  pg_value(("real", f))))
-    # Quirks of SQLite's edit machinery, spelled out.
-    for doc, pairs in [
-            ("[1]", [("$[#]", ("int", 2)), ("$[0]", ("int", 9))]),
-            ("[1,2]", [("$[#]", ("int", 3)), ("$[#]", ("int", 4)), ("$[1]", ("int", 9))]),
-            ('{"a":{"b":1}}', [("$.a", ("int", 5)), ("$.a.c", ("int", 6))]),
-            ("{}", [("$.a.b", ("int", 1)), ("$.a.c", ("int", 2))]),
-            ("{}", [('$."a"x', ("int", 1))]), ("{}", [("$.a[1]", ("int", 1))]),
-            ("{}", [("$.a[0].b", ("int", 1)), ("$.a[0].c", ("int", 2)), ("$.a[#]", ("int", 3))]),
-            ('{"a":1}', [("$.a[#]", ("int", 2))]), ("{}", [("$.a\\b", ("int", 1)), ("$.a\\b", ("int", 2))]),
-            ('{"a\\b":0}', [("$.a\\b", ("int", 1)), ('$."a\\b"', ("int", 2))]),
-            ('{"x":[]}', [("$.x[0]", ("json", "[]")), ("$.x[0][0]", ("int", 1))]),
-            ("[]", [("$[0]", ("int", 1)), ("$[1]", ("int", 2)), ("$[3]", ("int", 4))]),
-            ('{"a":1,"a":2}', [("$.a", ("int", 3)), ("$.b", ("text", "x")), ("$.b", ("text", "y"))]),
-            ('{"a":[1,2,3]}', [("$.a[#-1]", ("int", 0)), ("$.a[#-3]", ("int", 0)), ("$.a[#-4]", ("int", 0))]),
-            ("{}", [("$.q\"k", ("text", "v")), ("$.ctl\n", ("int", 1)), ('$.""', ("int", 2))])]:
-        for fn in ("json_set", "json_insert", "json_replace"):
-            calls.append(edit_call(fn, doc, pairs))
-    for doc, paths in [("[1,2,3]", ["$[0]", "$[0]"]), ('{"a":1,"a":2}', ["$.a", "$.a"]),
-                       ('{"a":{"b":1,"c":2}}', ["$.a", "$.a.b"]), ("[[1,2],[3]]", ["$[0][#-1]", "$[#-1]"]),
-                       ("[1]", ["$"]), ("[1,2]", ["$[#]", "$[#-2]"])]:
-        calls.append(remove_call(doc, paths))
-    for doc, patch in [('{"a":1,"a":2}', '{"a":null,"a":3}'), ("{}", '{"a":{"b":null,"c":[null]},"a":{"d":1}}'),
-                       ('{"a":{"x":1},"a":{"y":2}}', '{"a":{"z":3},"a":{"w":null}}'),
-                       ('{"a":1}', '{"b":{"c":null,"d":{"e":null}}}'), ("[1]", '{"a":null,"b":{"c":null}}'),
-                       ('{"a":[1]}', '[{"a":null}]'), ('{"a":{"b":1}}', '{"a":{"b":null},"a":{"b":2}}'),
-                       ('{"\u0061":1}', '{"a":2}'), ('{"a":1}', '{"a":{"b":null}}'), ("null", "null")]:
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", [doc, patch], "text",
-                                 "litelift.json_patch(%s, %s)" % (pg_lit(doc), pg_lit(patch))))
-    for doc, root in [('{"a":[1,[2,3]],"b":{"c":[4]}}', "$.a[1]"), ('{"a":[1,[2,3]],"b":{"c":[4]}}', "$.b.c"),
-                      ('[5,{"x":1}]', "$[1].x"), ('{"a":5}', "$.a"), ("[[[]]]", "$[0][0]"),
-                      ('{"\u0061":{"b c":[{"d":1}]}}', '$."\u0061"')]:
-        for fn in ("json_each", "json_tree"):
-            calls.append(each_calls(fn, doc, root))
-    # SQL NULL as document, path and value.
+    return calls
+
+
+def case_calls():
+    """The tables of quirks above."""
+    calls = []
+    for doc, pairs in EDIT_CASES:
+        calls += [edit_call(fn, doc, pairs) for fn in EDIT_FNS]
+    calls += [remove_call(doc, paths) for doc, paths in REMOVE_CASES]
+    calls += [patch_call(doc, patch) for doc, patch in PATCH_CASES]
+    for doc, root in EACH_ROOTS:
+        calls += [each_calls("json_each", doc, root), each_calls("json_tree", doc, root)]
+    return calls
+
+
+def null_calls():
+    """SQL NULL as document, path and value."""
+    calls = []
     for doc in (None, '{"a":[1,2]}'):
-        calls.append(simple_call("json_valid", "json_valid(?)", [doc], "integer",
-                                 "litelift.json_valid(%s)" % pg_lit(doc)))
-        calls.append(simple_call("json", "json(?)", [doc], "text", "litelift.json(%s)" % pg_lit(doc)))
+        calls += [fn_call("json_valid", doc, cls="integer"), fn_call("json", doc),
+                  each_calls("json_each", doc, False), patch_call(doc, None),
+                  patch_call(None, doc)]
         for p in (None, "$.a", "$x"):
-            calls.append(extract_call(doc, [p]))
-            calls.append(extract_call(doc, [p, "$.a[0]"]))
-            calls.append(simple_call("json_type(x,p)", "json_type(?, ?)", [doc, p], "text",
-                                     "litelift.json_type(%s, %s)" % (pg_lit(doc), pg_lit(p))))
-            calls.append(simple_call("json_array_length(x,p)", "json_array_length(?, ?)",
-                                     [doc, p], "integer", "litelift.json_array_length(%s, %s)"
-                                     % (pg_lit(doc), pg_lit(p))))
-            calls += arrow_calls(doc, p)
-            calls.append(remove_call(doc, [p]))
-            calls.append(remove_call(doc, ["$.a[0]", p]))
-            for fn in ("json_set", "json_insert", "json_replace"):
-                calls.append(edit_call(fn, doc, [(p, ("int", 1)), ("$.b", ("null", None))]))
-            calls.append(each_calls("json_each", doc, p))
-            calls.append(each_calls("json_tree", doc, p))
-            calls.append(real_call(doc, p))
-        calls.append(each_calls("json_each", doc, False))
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", [doc, None], "text",
-                                 "litelift.json_patch(%s, NULL::text)" % pg_lit(doc)))
-        calls.append(simple_call("json_patch", "json_patch(?, ?)", [None, doc], "text",
-                                 "litelift.json_patch(NULL::text, %s)" % pg_lit(doc)))
-    # Large documents.
+            calls += [extract_call(doc, [p]), extract_call(doc, [p, "$.a[0]"]),
+                      fn_call("json_type", doc, p),
+                      fn_call("json_array_length", doc, p, cls="integer"),
+                      remove_call(doc, [p]), remove_call(doc, ["$.a[0]", p]),
+                      each_calls("json_each", doc, p), each_calls("json_tree", doc, p),
+                      real_call(doc, p)] + arrow_calls(doc, p)
+            calls += [edit_call(fn, doc, [(p, ("int", 1)), ("$.b", ("null", None))])
+                      for fn in EDIT_FNS]
+    return calls
+
+
+def large_calls(rng):
+    calls = []
     for n in (300, 2000):
         tree = ("arr", [("obj", [("k", ("raw", str(i))), ("s", ("raw", '"v\\%d"' % i)),
                                   ("k", ("raw", "null"))]) for i in range(n)])
         doc = render(tree, 1, rng)
-        for p in ("$[%d].k" % (n - 1), "$[#-1].s", "$[7]"):
-            calls.append(extract_call(doc, [p]))
-        calls.append(edit_call("json_set", doc, [("$[%d].k" % (n // 2), ("int", 1)), ("$[#]", ("int", 2))]))
+        calls += [extract_call(doc, [p]) for p in ("$[%d].k" % (n - 1), "$[#-1].s", "$[7]")]
+        calls.append(edit_call("json_set", doc, [("$[%d].k" % (n // 2), ("int", 1)),
+                                                 ("$[#]", ("int", 2))]))
         calls.append(remove_call(doc, ["$[0]", "$[#-1].s"]))
-        calls.append(simple_call("json", "json(?)", [doc], "text", "litelift.json(%s)" % pg_lit(doc)))
+        calls.append(fn_call("json", doc))
         calls.append(each_calls("json_tree", doc, "$[%d]" % (n - 2)))
-    # SQL values into JSON
+    return calls
+
+
+def value_calls(rng):
+    """SQL values into JSON: json_quote, json_array, json_object, the aggregates."""
+    calls = []
     for v in VALUES + [("blob", b"\x00\x01"), ("real", float("inf")), ("real", float("-inf"))]:
         e, ps = sq_value(v)
         if v[0] == "real" and abs(v[1]) == float("inf"):
-            # Documented: 9.0e+999 (as SQLite 3.42+) where SQLite 3.40 writes Inf, no JSON.
+            # Documented: 9.0e+999 (SQLite 3.42's spelling) for 3.40's Inf, no JSON.
             calls.append(simple_call("json_quote(Inf)", "replace(json_quote(%s), 'Inf', '9.0e+999')"
                                      % e, ps, "text", pg_value(v)))
-            continue
-        calls.append(simple_call("json_quote", "json_quote(%s)" % e, ps, "text",
-                                 pg_value(v) if v[0] != "null" else "litelift.json_quote(NULL::text)"))
+        elif v[0] == "null":
+            calls.append(simple_call("json_quote", "json_quote(NULL)", [], "text",
+                                     "litelift.json_quote(NULL::text)"))
+        else:
+            calls.append(simple_call("json_quote", "json_quote(%s)" % e, ps, "text", pg_value(v)))
     for _ in range(60):
         vs = [rng.choice(VALUES) for _ in range(rng.randint(0, 5))]
         es = [sq_value(v) for v in vs]
+        pg_vals = ", ".join(pg_value(v) for v in vs)
         calls.append(simple_call(
             "json_array", "json_array(%s)" % ", ".join(e for e, _ in es),
-            [p for _, ps in es for p in ps], "text",
-            "litelift.json_array(%s)" % ", ".join(pg_value(v) for v in vs)))
+            [p for _, ps in es for p in ps], "text", "litelift.json_array(%s)" % pg_vals))
         keys = [rng.choice(["a", "b", "", "é", 'q"', "a\\b", "\n"]) for _ in vs]
         calls.append(simple_call(
-            "json_object", "json_object(%s)" % ", ".join(
-                "?, %s" % e for e, _ in es),
+            "json_object", "json_object(%s)" % ", ".join("?, %s" % e for e, _ in es),
             [x for k, (_, ps) in zip(keys, es) for x in [k] + ps], "text",
-            "litelift.json_object(ARRAY[%s]::text[], ARRAY[%s]::json[])" % (
-                ", ".join(pg_lit(k) for k in keys), ", ".join(pg_value(v) for v in vs))))
+            "litelift.json_object(ARRAY[%s]::text[], ARRAY[%s]::json[])"
+            % (", ".join(pg_lit(k) for k in keys), pg_vals)))
         # A subquery drops SQLite's JSON subtype: rows carry a flag, json() is
         # applied inside the aggregate's argument.
-        sq_rows = " UNION ALL ".join("SELECT %d AS o, ? AS v, ? AS k, %d AS j" % (i, v[0] == "json")
-                                     for i, v in enumerate(vs)) or \
-            "SELECT 0 AS o, NULL AS v, NULL AS k, 0 AS j WHERE 0"
+        sq_rows = " UNION ALL ".join(
+            "SELECT %d AS o, ? AS v, ? AS k, %d AS j" % (i, v[0] == "json")
+            for i, v in enumerate(vs)) or "SELECT 0 AS o, NULL AS v, NULL AS k, 0 AS j WHERE 0"
         sq_params = [x for k, v in zip(keys, vs) for x in [v[1], k]]
         pg_rows = ", ".join("(%d, %s, %s)" % (i, pg_value(v), pg_lit(k))
                             for i, (v, k) in enumerate(zip(vs, keys)))
         pg_from = ("(VALUES %s) AS t(o, v, k)" % pg_rows) if vs else \
             "(SELECT 0 AS o, NULL::json AS v, NULL::text AS k WHERE false) AS t"
-        calls.append(simple_call(
-            "json_group_array", "(SELECT json_group_array(iif(j, json(v), v)) FROM (%s ORDER BY o))" % sq_rows,
-            sq_params, "text",
-            "SELECT litelift.json_group_array(v ORDER BY o) FROM %s" % pg_from))
-        calls.append(simple_call(
-            "json_group_object", "(SELECT json_group_object(k, iif(j, json(v), v)) FROM (%s ORDER BY o))" % sq_rows,
-            sq_params, "text",
-            "SELECT litelift.json_group_object(k, v ORDER BY o) FROM %s" % pg_from))
-    # Nested json function results keep their JSON-ness (SQLite's subtype).
+        for name, sq_agg, pg_agg in [
+                ("json_group_array", "json_group_array(iif(j, json(v), v))",
+                 "json_group_array(v ORDER BY o)"),
+                ("json_group_object", "json_group_object(k, iif(j, json(v), v))",
+                 "json_group_object(k, v ORDER BY o)")]:
+            calls.append(simple_call(name, "(SELECT %s FROM (%s ORDER BY o))" % (sq_agg, sq_rows),
+                                     sq_params, "text",
+                                     "SELECT litelift.%s FROM %s" % (pg_agg, pg_from)))
+    return calls
+
+
+def nested_calls(rng, docs):
+    """json function results passed on keep their JSON-ness (SQLite's subtype)."""
+    calls = []
     for tree, doc in docs[:40]:
         p = rng.choice(tree_paths(tree))
         calls.append(simple_call(
@@ -520,7 +549,23 @@ def make_calls(rng):
             % (pg_lit(doc), pg_lit(p), pg_lit(doc))))
         calls.append(simple_call(
             "json_set(->)", "json_set('{}', '$.v', ? -> ?)", [doc, p], "text",
-            "litelift.json_set('{}', '$.v', litelift.json_arrow(%s, %s))" % (pg_lit(doc), pg_lit(p))))
+            "litelift.json_set('{}', '$.v', litelift.json_arrow(%s, %s))"
+            % (pg_lit(doc), pg_lit(p))))
+    return calls
+
+
+def make_calls(rng):
+    docs = []
+    for i in range(170):
+        tree = gen_node(rng, rng.randint(0, 4))
+        docs.append((tree, render(tree, i % 4, rng)))
+    calls = []
+    for tree, doc in docs:
+        calls += doc_calls(rng, tree, doc)
+    for doc in MALFORMED + WHITESPACE_OK:
+        calls += malformed_calls(doc)
+    calls += number_calls(rng) + case_calls() + null_calls() + large_calls(rng)
+    calls += value_calls(rng) + nested_calls(rng, docs)
     return calls
 
 
