@@ -3,7 +3,7 @@
 // and duplicates, numbers and string escapes their spelling), json()
 // minifies as SQLite does, paths, lookups and edits follow SQLite's json.c
 // step by step (quirks included), reals print as SQLite's own printf does,
-// errors carry SQLite's words. tests/e2e/json_grid.sh checks them against
+// errors carry SQLite's words. tests/e2e/server_grid.sh json checks them against
 // the real SQLite.
 //
 // Calling convention (for the translator). PostgreSQL has no value subtypes

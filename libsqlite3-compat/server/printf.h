@@ -2,7 +2,7 @@
 // schema litelift, with SQLite's exact output: its printf.c redone step by step, including the
 // x87 long double arithmetic of its float conversions (et_getdigit, the rounder, the scaling
 // loops, sqlite3AtoF for text read as a number), so %f %e %g and the "%!.15g" text of reals
-// come out digit for digit. Checked against the real SQLite by tests/e2e/printf_grid.sh.
+// come out digit for digit. Checked against the real SQLite by tests/e2e/server_grid.sh printf.
 //
 // Calling convention (for the translator). SQLite's conversions depend on each argument's
 // storage class, which one PostgreSQL array cannot carry, so every argument is wrapped in
