@@ -237,6 +237,22 @@ std::string Emitter::Compared(const Expr& e, const Expr& other) {
   if (e.kind == ExprKind::kParam && ServerTypeOf(other) == "text") {
     return "litelift.cast_text(" + Value(e) + ")";
   }
+  // What json_extract() or ->> found, compared with a number: its number
+  // (NULL when it is not one), as SQLite compares the extracted integer or
+  // real; the server's json_extract is text.
+  std::string other_type = ServerTypeOf(other);
+  bool numeric_other = other.kind == ExprKind::kInteger || other.kind == ExprKind::kFloat ||
+                       other_type == "bigint" || other_type == "double precision" ||
+                       other_type == "numeric";
+  if (numeric_other && e.kind == ExprKind::kFunction && e.text == "json_extract" &&
+      e.args.size() == 2) {
+    return "litelift.json_extract_real(" + Value(*e.args[0]) + ", (" + Value(*e.args[1]) +
+           ")::text)";
+  }
+  if (numeric_other && e.kind == ExprKind::kBinary && e.text == "->>") {
+    return "litelift.json_extract_real(" + Value(*e.args[0]) + ", litelift.json_arrow_path(" +
+           Value(*e.args[1]) + "))";
+  }
   return Value(e);
 }
 

@@ -265,6 +265,12 @@ TEST(Rule, JsonFunctions) {
        "THEN 'integer' WHEN 'false' THEN 'integer' WHEN 'real' THEN 'real' WHEN 'null' THEN "
        "'null' ELSE 'text' END) FROM \"t\", litelift.json_each(\"t\".\"b\") AS \"j\""},
   });
+  ExpectPairs({
+      {"SELECT a FROM t WHERE json_extract(b, '$.n') > 5 AND b ->> 'm' = a",
+       "SELECT \"a\" FROM \"t\" WHERE ((litelift.json_extract_real(\"b\", ('$.n')::text) > "
+       "5::int8) "
+       "AND (litelift.json_arrow2(\"b\", 'm') = \"a\"))"},
+  });
   Translation tr = T("SELECT a, json_extract(b, '$.x') FROM t");
   EXPECT_EQ(tr.sql,
             "SELECT \"a\", litelift.json_extract(\"b\", ('$.x')::text), "
