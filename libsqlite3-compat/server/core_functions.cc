@@ -292,6 +292,17 @@ CREATE OR REPLACE FUNCTION litelift.ascii_upper(bigint) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::text $$;
 CREATE OR REPLACE FUNCTION litelift.ascii_upper(double precision) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.real_text($1) $$;
+
+-- SQLite's NUMERIC affinity for a text: its number when the whole text is
+-- one (spaces around allowed), else NULL; and such a number as an integer
+-- when it is whole and fits.
+CREATE OR REPLACE FUNCTION litelift.numeric_affinity(text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 ~ '^[ \t\n\r\f]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f]*$'
+    THEN trim($1)::numeric END $$;
+CREATE OR REPLACE FUNCTION litelift.whole_bigint(numeric) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN $1::bigint END $$;
 )SQL";
 }
 

@@ -328,7 +328,22 @@ std::string Emitter::LikeText(const Expr& e) {
 std::string Emitter::InText(const Expr& e) {
   std::string value = Value(*e.args[0]);
   std::string op = e.negated ? " NOT IN " : " IN ";
-  if (e.select) return "(" + value + op + "(" + SelectText(*e.select) + "))";
+  if (e.select) {
+    // x IN (SELECT value FROM json_each(?)), the way to pass a list: the
+    // values are text on the server; compared with a number they are numbers.
+    std::string type = e.args[0]->kind == ExprKind::kInteger ? "bigint"
+                       : e.args[0]->kind == ExprKind::kFloat ? "double precision"
+                                                             : ServerTypeOf(*e.args[0]);
+    std::string saved_type = json_value_type_;
+    int saved_depth = json_value_depth_;
+    bool numeric = type == "bigint" || type == "double precision" || type == "numeric";
+    json_value_type_ = numeric ? type : "";
+    json_value_depth_ = select_depth_ + 1;
+    std::string sub = SelectText(*e.select);
+    json_value_type_ = saved_type;
+    json_value_depth_ = saved_depth;
+    return "(" + value + op + "(" + sub + "))";
+  }
   if (!e.in_table.empty()) {
     const TableShape* shape = in_.table ? in_.table(e.in_table) : nullptr;
     std::string column =
@@ -525,24 +540,30 @@ std::string Emitter::ClassOf(const Expr& e) {
   if (column == "value" || column == "atom" || column == "key") {
     // json_each/json_tree's value and atom: their class is the row's type;
     // key: an integer in an array (fullkey ends "[n]").
-    for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-      for (const ScopeItem& item : *scope) {
-        if (!item.json_table || (!e.table.empty() && Lower(e.table) != Lower(item.qualifier))) {
-          continue;
-        }
-        std::string q = Ident(item.qualifier);
-        if (column == "key") {
-          return "(CASE WHEN " + q + ".\"key\" IS NULL THEN 'null' WHEN " + q +
-                 ".\"fullkey\" LIKE '%]' THEN 'integer' ELSE 'text' END)";
-        }
-        return "(CASE " + q +
-               ".\"type\" WHEN 'integer' THEN 'integer' WHEN 'true' THEN 'integer' " +
-               "WHEN 'false' THEN 'integer' WHEN 'real' THEN 'real' WHEN 'null' THEN 'null' " +
-               "ELSE 'text' END)";
+    if (const ScopeItem* item = JsonTableOf(e)) {
+      std::string q = Ident(item->qualifier);
+      if (column == "key") {
+        return "(CASE WHEN " + q + ".\"key\" IS NULL THEN 'null' WHEN " + q +
+               ".\"fullkey\" LIKE '%]' THEN 'integer' ELSE 'text' END)";
       }
+      return "(CASE " + q + ".\"type\" WHEN 'integer' THEN 'integer' WHEN 'true' THEN 'integer' " +
+             "WHEN 'false' THEN 'integer' WHEN 'real' THEN 'real' WHEN 'null' THEN 'null' " +
+             "ELSE 'text' END)";
     }
   }
   return "";
+}
+
+const Emitter::ScopeItem* Emitter::JsonTableOf(const Expr& e) {
+  if (e.kind != ExprKind::kColumn) return nullptr;
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    for (const ScopeItem& item : *scope) {
+      if (item.json_table && (e.table.empty() || Lower(e.table) == Lower(item.qualifier))) {
+        return &item;
+      }
+    }
+  }
+  return nullptr;
 }
 
 std::string Emitter::SelectText(const Select& select) {
@@ -727,7 +748,22 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
       out += StarText(col, scope, from, &expanded);
       continue;
     }
-    out += Value(*col.expr);
+    const ScopeItem* json = nullptr;
+    if (!json_value_type_.empty() && select_depth_ == json_value_depth_ &&
+        col.expr->kind == ExprKind::kColumn &&
+        (Lower(col.expr->column) == "value" || Lower(col.expr->column) == "atom")) {
+      json = JsonTableOf(*col.expr);
+    }
+    if (json != nullptr) {
+      // SQLite gives the values the number's NUMERIC affinity: what reads as
+      // a number is one (a real equals an integer only when whole).
+      std::string n = "litelift.numeric_affinity(" + Value(*col.expr) + ")";
+      out += json_value_type_ == "bigint"             ? "litelift.whole_bigint(" + n + ")"
+             : json_value_type_ == "double precision" ? n + "::float8"
+                                                      : n;
+    } else {
+      out += Value(*col.expr);
+    }
     if (!col.alias.empty()) out += " AS " + QuoteIdent(col.alias);
   }
   return out;

@@ -110,6 +110,12 @@ class Emitter {
   std::string ClassOf(const Expr& e);
   // An argument in the place of a JSON value (json_array's, json_set's, ...).
   std::string JsonValue(const Expr& e);
+  // The json_each()/json_tree() in scope a column belongs to, or null.
+  const ScopeItem* JsonTableOf(const Expr& e);
+  // While emitting the subquery of a numeric x IN (SELECT value FROM
+  // json_each(...)): the type its json values become, and its depth.
+  std::string json_value_type_;
+  int json_value_depth_ = 0;
   bool classify_top_ = false;
   bool classify_core_ = false;
   std::string SelectBody(const Select& select, bool classify);
