@@ -271,6 +271,12 @@ TEST(Rule, JsonFunctions) {
        "5::int8) "
        "AND (litelift.json_arrow2(\"b\", 'm') = \"a\"))"},
   });
+  ExpectPairs({
+      {"SELECT body FROM notes WHERE id IN (SELECT value FROM json_each(?))",
+       "SELECT \"body\" FROM \"notes\" WHERE (\"id\" IN (SELECT "
+       "litelift.whole_bigint(litelift.numeric_affinity(\"value\")) FROM litelift.json_each($1) "
+       "AS \"json_each\"))"},
+  });
   Translation tr = T("SELECT a, json_extract(b, '$.x') FROM t");
   EXPECT_EQ(tr.sql,
             "SELECT \"a\", litelift.json_extract(\"b\", ('$.x')::text), "
