@@ -26,30 +26,13 @@ CREATE OR REPLACE FUNCTION litelift.truth(bytea) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT litelift.to_real(convert_from($1, 'UTF8')) <> 0 $$;
 
--- A real as SQLite renders it ("%!.15g": 15 significant digits, ".0" on
--- whole numbers, exponents as e+NN beyond 1e15 and below 1e-4).
+-- A real as SQLite renders it ("%!.15g"): the JSON functions' renderer
+-- (server/json.cc), which follows SQLite's long-double arithmetic; plpgsql,
+-- so that it may be created before that function is.
 CREATE OR REPLACE FUNCTION litelift.real_text(x double precision) RETURNS text
-  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE
-  e int;
-  r numeric;
-  m text;
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
-  IF x IS NULL THEN RETURN NULL; END IF;
-  IF x = 'Infinity'::float8 THEN RETURN 'Inf'; END IF;
-  IF x = '-Infinity'::float8 THEN RETURN '-Inf'; END IF;
-  IF x = 0 THEN RETURN '0.0'; END IF;
-  e := floor(log(abs(x::numeric)))::int;
-  r := round(x::numeric, 14 - e);
-  IF abs(r) >= power(10::numeric, e + 1) THEN e := e + 1; r := round(x::numeric, 14 - e); END IF;
-  IF e < -4 OR e >= 15 THEN
-    m := rtrim(rtrim(trim_scale(r / power(10::numeric, e))::text, '0'), '.');
-    IF position('.' in m) = 0 THEN m := m || '.0'; END IF;
-    RETURN m || 'e' || CASE WHEN e < 0 THEN '-' ELSE '+' END || lpad(abs(e)::text, 2, '0');
-  END IF;
-  m := trim_scale(r)::text;
-  IF position('.' in m) = 0 THEN m := m || '.0'; END IF;
-  RETURN m;
+  RETURN litelift._json_real_text(x);
 END $$;
 
 -- CAST(x AS TEXT) and the text SQLite makes of a value for || and friends.
