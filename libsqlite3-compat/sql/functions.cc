@@ -11,9 +11,10 @@ namespace {
 
 using Rule = std::function<FunctionText(const FunctionCall&)>;
 
-std::string Join(const std::vector<std::string>& args) {
+// Elements from, from + step, ... of v, separated by commas.
+std::string Join(const std::vector<std::string>& v, size_t from = 0, size_t step = 1) {
   std::string out;
-  for (const auto& a : args) out += (out.empty() ? "" : ", ") + a;
+  for (size_t i = from; i < v.size(); i += step) out += (out.empty() ? "" : ", ") + v[i];
   return out;
 }
 
@@ -69,16 +70,10 @@ Rule DateTime(size_t leading_text) {
 
 // ---- JSON1 (server/json.h: documents are text or json, values json) ---
 
-std::string JoinRange(const std::vector<std::string>& v, size_t from, size_t step) {
-  std::string out;
-  for (size_t i = from; i < v.size(); i += step) out += (out.empty() ? "" : ", ") + v[i];
-  return out;
-}
-
 // json_array(v, ...): each value in its JSON form.
 FunctionText JsonArray(const FunctionCall& c) {
   if (c.args.empty()) return Text("litelift.json_array()");
-  return Text("litelift.json_array(VARIADIC ARRAY[" + JoinRange(c.json_args, 0, 1) + "]::json[])");
+  return Text("litelift.json_array(VARIADIC ARRAY[" + Join(c.json_args, 0, 1) + "]::json[])");
 }
 
 FunctionText JsonObject(const FunctionCall& c) {
@@ -90,8 +85,8 @@ FunctionText JsonObject(const FunctionCall& c) {
   for (size_t i = 0; i < c.args.size(); i += 2) {
     keys += (keys.empty() ? "" : ", ") + std::string("(") + c.args[i] + ")::text";
   }
-  return Text("litelift.json_object(ARRAY[" + keys + "]::text[], ARRAY[" +
-              JoinRange(c.json_args, 1, 2) + "]::json[])");
+  return Text("litelift.json_object(ARRAY[" + keys + "]::text[], ARRAY[" + Join(c.json_args, 1, 2) +
+              "]::json[])");
 }
 
 // json_set/insert/replace(X, path, value, ...).
@@ -105,7 +100,7 @@ FunctionText JsonEdit(const FunctionCall& c) {
     paths += (paths.empty() ? "" : ", ") + std::string("(") + c.args[i] + ")::text";
   }
   return Text("litelift." + c.name + "(" + c.args[0] + ", ARRAY[" + paths + "]::text[], ARRAY[" +
-              JoinRange(c.json_args, 2, 2) + "]::json[])");
+              Join(c.json_args, 2, 2) + "]::json[])");
 }
 
 // json_extract(X, path, ...), json_remove(X, path, ...): paths as text.
