@@ -22,6 +22,10 @@ inline std::string Upper(std::string_view s) {
   return out;
 }
 
+inline bool Contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
 }  // namespace litelift::compat
 
 #endif  // LITELIFT_COMPAT_TEXT_H_

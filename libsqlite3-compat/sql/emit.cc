@@ -18,6 +18,17 @@ bool IsRowidName(std::string_view name) {
   return w == "rowid" || w == "oid" || w == "_rowid_";
 }
 
+// The collation an operand of a comparison asks for ("" for none).
+std::string CollationOf(const Expr& e) { return e.kind == ExprKind::kCollate ? e.text : ""; }
+
+// A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
+// ignores trailing spaces, BINARY is the server's C collation already.
+std::string Collated(const std::string& value, const std::string& collation) {
+  if (collation == "NOCASE") return "litelift.ascii_lower(" + value + ")";
+  if (collation == "RTRIM") return "rtrim(" + value + ", ' ')";
+  return value;
+}
+
 namespace {
 
 bool HasColumn(const TableShape& shape, std::string_view name) {
@@ -28,17 +39,6 @@ bool HasColumn(const TableShape& shape, std::string_view name) {
 
 bool IsComparison(const std::string& op) {
   return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
-}
-
-// The collation an operand of a comparison asks for ("" for none).
-std::string CollationOf(const Expr& e) { return e.kind == ExprKind::kCollate ? e.text : ""; }
-
-// A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
-// ignores trailing spaces, BINARY is the server's C collation already.
-std::string Collated(const std::string& value, const std::string& collation) {
-  if (collation == "NOCASE") return "litelift.ascii_lower(" + value + ")";
-  if (collation == "RTRIM") return "rtrim(" + value + ", ' ')";
-  return value;
 }
 
 // An SQLite integer literal as PostgreSQL text: hex is two's complement
@@ -145,14 +145,17 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kBinary:
       return BinaryText(e);
     case ExprKind::kIs:
-      return "(" + Compared(*e.args[0], *e.args[1]) +
-             (e.negated ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") +
-             Compared(*e.args[1], *e.args[0]) + ")";
+      return ComparisonText(*e.args[0], *e.args[1], e.negated ? "<>" : "=", true);
     case ExprKind::kIsNull:
       return "(" + Value(*e.args[0]) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
     case ExprKind::kLike:
       return LikeText(e);
     case ExprKind::kBetween:
+      if (DiffersInClass(*e.args[0], *e.args[1]) || DiffersInClass(*e.args[0], *e.args[2])) {
+        return std::string(e.negated ? "(NOT " : "(") +
+               ComparisonText(*e.args[0], *e.args[1], ">=", false) + " AND " +
+               ComparisonText(*e.args[0], *e.args[2], "<=", false) + ")";
+      }
       return "(" + Value(*e.args[0]) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
              Compared(*e.args[1], *e.args[0]) + " AND " + Compared(*e.args[2], *e.args[0]) + ")";
     case ExprKind::kIn:
@@ -215,20 +218,9 @@ const TableShape* Emitter::FindShape(const std::string& qualifier, const std::st
 }
 
 std::string Emitter::ServerTypeOf(const Expr& e) {
-  if (e.kind != ExprKind::kColumn) return "";
-  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-    for (const ScopeItem& item : *scope) {
-      if (item.shape == nullptr) continue;
-      if (!e.table.empty() && Lower(item.qualifier) != Lower(e.table)) continue;
-      const auto& cols = item.shape->columns;
-      for (size_t i = 0; i < cols.size(); ++i) {
-        if (Lower(cols[i]) == Lower(e.column) && i < item.shape->types.size()) {
-          return PgTypeForDeclared(item.shape->types[i]);
-        }
-      }
-    }
-  }
-  return "";
+  bool found = false;
+  std::string declared = DeclaredTypeOf(e, &found);
+  return found ? PgTypeForDeclared(declared) : "";
 }
 
 std::string Emitter::Compared(const Expr& e, const Expr& other) {
@@ -287,9 +279,7 @@ std::string Emitter::BinaryText(const Expr& e) {
   if (op == "AND" || op == "OR") return "(" + Condition(l) + " " + op + " " + Condition(r) + ")";
   if (IsComparison(op)) {
     // SQLite compares under the left operand's collation, else the right's.
-    std::string collation = CollationOf(l).empty() ? CollationOf(r) : CollationOf(l);
-    return "(" + Collated(Compared(l, r), collation) + " " + op + " " +
-           Collated(Compared(r, l), collation) + ")";
+    return ComparisonText(l, r, op, false);
   }
   if (op == "/" || op == "%") {
     // SQLite: division by zero is NULL, not an error.
@@ -351,6 +341,15 @@ std::string Emitter::InText(const Expr& e) {
     return "(" + value + op + "(SELECT " + column + " FROM " + Ident(e.in_table) + "))";
   }
   if (e.args.size() == 1) return e.negated ? "true" : "false";  // x IN (): SQLite allows it
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    if (!DiffersInClass(*e.args[0], *e.args[i])) continue;
+    // Values of other classes in the list: each comparison written out.
+    std::string out = e.negated ? "(NOT (" : "((";
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      out += (k > 1 ? " OR " : "") + ComparisonText(*e.args[0], *e.args[k], "=", false);
+    }
+    return out + "))";
+  }
   std::string out = "(" + value + op + "(";
   for (size_t i = 1; i < e.args.size(); ++i) {
     out += (i > 1 ? ", " : "") + Compared(*e.args[i], *e.args[0]);

@@ -23,6 +23,31 @@ std::string Ident(std::string_view name);
 // Whether an SQLite name is the rowid's: rowid, oid or _rowid_.
 bool IsRowidName(std::string_view name);
 
+// SQLite's affinities, as comparisons apply them (NUMERIC stands for
+// INTEGER, REAL and NUMERIC alike; BLOB is a column's "no affinity").
+enum class Affinity { kNone, kBlob, kText, kNumeric };
+// The storage class an expression has on the server, where its type fixes
+// it.
+enum class Family { kUnknown, kNull, kNumber, kText, kBlob };
+
+// The affinity SQLite applies to both operands of a comparison.
+Affinity CompareAffinity(Affinity left, Affinity right);
+
+// Text read by NUMERIC affinity: whether it is a number, its text without
+// surrounding space or '+', and whether it is a 64-bit integer.
+struct NumericText {
+  bool numeric = false;
+  bool integer = false;
+  std::string text;
+};
+NumericText ParseNumericText(std::string_view text);
+
+// The collation an operand of a comparison asks for ("" for none).
+std::string CollationOf(const Expr& e);
+// A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
+// ignores trailing spaces, BINARY is the server's C collation already.
+std::string Collated(const std::string& value, const std::string& collation);
+
 class Emitter {
  public:
   explicit Emitter(const TranslateInput& in) : in_(in) {}
@@ -85,6 +110,24 @@ class Emitter {
   std::string ServerTypeOf(const Expr& e);
   // e as an operand of a comparison with other, by SQLite's affinity rules.
   std::string Compared(const Expr& e, const Expr& other);
+  // (l op r) with SQLite's affinities and its order of storage classes
+  // (compare.cc); op is a comparison operator; is_form: IS ("=") or IS NOT
+  // ("<>"), where NULLs compare as values.
+  std::string ComparisonText(const Expr& l, const Expr& r, const std::string& op, bool is_form);
+  struct Operand {
+    std::string sql;
+    Family family = Family::kUnknown;
+    bool maybe_number = false;  // text that compares as a number when it reads as one
+  };
+  // Whether the server holds l and r in different classes (a comparison
+  // of them must be written out).
+  bool DiffersInClass(const Expr& l, const Expr& r);
+  Operand ComparisonOperand(const Expr& e, const Expr& other, Affinity applied);
+  Affinity AffinityOf(const Expr& e);
+  Family FamilyOf(const Expr& e);
+  // The declared type of a column of the tables in scope; found: whether
+  // the column is one.
+  std::string DeclaredTypeOf(const Expr& e, bool* found);
   std::string Literal(const Expr& e);
   std::string BinaryText(const Expr& e);
   std::string LikeText(const Expr& e);

@@ -14,10 +14,6 @@ namespace litelift::compat::sql {
 
 namespace {
 
-bool Contains(std::string_view hay, std::string_view needle) {
-  return hay.find(needle) != std::string_view::npos;
-}
-
 bool SameName(const std::string& a, const std::string& b) { return Lower(a) == Lower(b); }
 
 std::string ColumnList(const std::vector<std::string>& cols) {

@@ -245,6 +245,32 @@ TEST(Rule, ComparisonAffinity) {
   });
 }
 
+// Operands the server holds in different classes: SQLite's affinity picks
+// the conversion (text beside a number column reads as a number), and its
+// order of classes (numbers < text < blobs) decides the rest.
+TEST(Rule, ComparisonsAcrossStorageClasses) {
+  ExpectPairs({
+      {"SELECT path FROM files WHERE size = '7' AND mtime < ' 2.5 ' AND size > 'x'",
+       "SELECT \"path\" FROM \"files\" WHERE (((\"size\" = 7::int8) AND (\"mtime\" < "
+       "'2.5'::float8)) AND (CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 > 2) END))"},
+      {"SELECT path FROM files WHERE path = 1 OR path = size",
+       "SELECT \"path\" FROM \"files\" WHERE ((\"path\" = '1') OR (CASE WHEN \"path\" IS NULL OR "
+       "\"size\" IS NULL THEN NULL WHEN litelift.numeric_affinity(\"path\") IS NOT NULL THEN "
+       "litelift.numeric_affinity(\"path\") = \"size\" ELSE (2 = 1) END))"},
+      {"SELECT size IS path, x'00' > path FROM files",
+       "SELECT ((CASE WHEN \"size\" IS NULL OR \"path\" IS NULL THEN (\"size\" IS NULL) = "
+       "(\"path\" IS NULL) WHEN litelift.numeric_affinity(\"path\") IS NOT NULL THEN \"size\" = "
+       "litelift.numeric_affinity(\"path\") ELSE (1 = 2) END))::int, ((CASE WHEN \"path\" IS NULL "
+       "THEN NULL ELSE (3 > 2) END))::int FROM \"files\""},
+      {"SELECT path FROM files WHERE size IN (1, '2') AND size NOT IN ('x')",
+       "SELECT \"path\" FROM \"files\" WHERE ((((\"size\" = 1::int8) OR (\"size\" = 2::int8))) AND "
+       "(NOT ((CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 = 2) END))))"},
+      {"SELECT path FROM files WHERE size BETWEEN '1' AND 9 AND size IN (1, 2)",
+       "SELECT \"path\" FROM \"files\" WHERE (((\"size\" >= 1::int8) AND (\"size\" <= 9::int8)) "
+       "AND (\"size\" IN (1::int8, 2::int8)))"},
+  });
+}
+
 // JSON values travel as json; other values are quoted into it; what
 // json_extract finds keeps its storage class in a hidden column.
 TEST(Rule, JsonFunctions) {
