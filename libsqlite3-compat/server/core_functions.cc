@@ -283,6 +283,20 @@ CREATE OR REPLACE FUNCTION litelift.numeric_affinity(text) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN $1 ~ '^[ \t\n\r\f]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f]*$'
     THEN trim($1)::numeric END $$;
+-- LIMIT and OFFSET values: NULL is SQLite's "datatype mismatch"; a
+-- negative LIMIT means none, a negative OFFSET none.
+CREATE OR REPLACE FUNCTION litelift.limit_value(bigint) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF $1 IS NULL THEN RAISE EXCEPTION 'datatype mismatch' USING ERRCODE = '22P02'; END IF;
+  RETURN CASE WHEN $1 < 0 THEN NULL ELSE $1 END;
+END $$;
+CREATE OR REPLACE FUNCTION litelift.offset_value(bigint) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF $1 IS NULL THEN RAISE EXCEPTION 'datatype mismatch' USING ERRCODE = '22P02'; END IF;
+  RETURN greatest($1, 0);
+END $$;
 CREATE OR REPLACE FUNCTION litelift.whole_bigint(numeric) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN $1::bigint END $$;

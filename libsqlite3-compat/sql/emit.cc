@@ -461,15 +461,14 @@ std::string Emitter::LimitText(const Expr* limit, const Expr* offset) {
                limit->args[0]->kind == ExprKind::kInteger) {
       out += " LIMIT NULL";
     } else {
-      std::string v = Value(*limit);
-      out += " LIMIT (CASE WHEN " + v + " < 0 THEN NULL ELSE " + v + " END)";
+      out += " LIMIT litelift.limit_value(" + Value(*limit) + ")";
     }
   }
   if (offset != nullptr) {
     if (offset->kind == ExprKind::kInteger) {
       out += " OFFSET " + Value(*offset);
     } else {
-      out += " OFFSET greatest(" + Value(*offset) + ", 0)";
+      out += " OFFSET litelift.offset_value(" + Value(*offset) + ")";
     }
   }
   return out;
@@ -596,8 +595,34 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     out += " " + OrderText(select.order_by);
     bare_ = outer;
     PopScope();
+  } else if (select_depth_ == 1 || select.limit) {
+    out += ScanOrder(select);
   }
   out += LimitText(select.limit.get(), select.offset.get());
+  return out;
+}
+
+std::string Emitter::ScanOrder(const Select& select) {
+  if (select.cores.size() != 1) return "";
+  const SelectCore& core = select.cores[0];
+  if (core.is_values || core.distinct || !core.group_by.empty() || !core.from ||
+      core.from->items.size() != 1) {
+    return "";
+  }
+  const TableRef& ref = core.from->items[0];
+  if (ref.subquery || ref.nested || ref.is_function) return "";
+  std::vector<const Expr*> aggregates;
+  for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
+  if (!aggregates.empty()) return "";
+  const TableShape* shape = in_.table ? in_.table(ref.name) : nullptr;
+  if (shape == nullptr) return "";
+  std::string q = Ident(ref.alias.empty() ? ref.name : ref.alias) + ".";
+  if (!shape->rowid_column.empty()) return " ORDER BY " + q + Ident(shape->rowid_column);
+  if (!shape->without_rowid || shape->primary_key.empty()) return "";
+  std::string out = " ORDER BY ";
+  for (size_t i = 0; i < shape->primary_key.size(); ++i) {
+    out += (i ? ", " : "") + q + Ident(shape->primary_key[i]);
+  }
   return out;
 }
 

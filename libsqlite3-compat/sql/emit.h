@@ -69,6 +69,10 @@ class Emitter {
   std::string ResultColumns(const std::vector<ResultColumn>& columns, const JoinSource* from);
   std::string WithText(const With& with);
   std::string JoinText(const JoinSource& from);
+  // "ORDER BY ..." with SQLite's NULL order; " LIMIT ... OFFSET ..." with
+  // SQLite's meaning of negative values.
+  std::string OrderText(const std::vector<OrderTerm>& terms);
+  std::string LimitText(const Expr* limit, const Expr* offset);
 
   // The tables whose columns the expressions that follow may name (the
   // FROM of a query, the table of an UPDATE or DELETE): innermost last.
@@ -136,8 +140,6 @@ class Emitter {
   std::string CastText(const Expr& e);
   std::string CaseText(const Expr& e);
   std::string WindowText(const WindowSpec& w);
-  std::string OrderText(const std::vector<OrderTerm>& terms);
-  std::string LimitText(const Expr* limit, const Expr* offset);
   // bare: set to the core's bare-column context (for the query's ORDER BY).
   std::string CoreText(const SelectCore& core, BareColumns* bare);
   std::string StarText(const ResultColumn& col, const std::vector<ScopeItem>& scope,
@@ -162,6 +164,10 @@ class Emitter {
   bool classify_top_ = false;
   bool classify_core_ = false;
   std::string SelectBody(const Select& select, bool classify);
+  // SQLite reads a table without an index in rowid order (a WITHOUT ROWID
+  // table in key order), and programs come to rely on it: for a plain
+  // single-table query without ORDER BY, " ORDER BY <that>" (else "").
+  std::string ScanOrder(const Select& select);
   int select_depth_ = 0;
   std::vector<int> classed_columns_;
   std::string error_;

@@ -256,6 +256,25 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   return tr;
 }
 
+// UPDATE or DELETE ... [ORDER BY ...] LIMIT ...: the condition naming the
+// rows SQLite would change, by their server row address. Without an ORDER
+// BY, or between equal keys, SQLite goes in rowid order.
+std::string LimitedRows(Emitter& em, const TargetTable& t, const TableShape* shape,
+                        const JoinSource* from, const Expr* where,
+                        const std::vector<OrderTerm>& order_by, const Expr* limit,
+                        const Expr* offset) {
+  std::string q = Ident(t.alias.empty() ? t.name : t.alias);
+  std::string rows = "SELECT " + q + ".ctid FROM " + Ident(t.name);
+  if (!t.alias.empty()) rows += " AS " + Ident(t.alias);
+  if (from != nullptr) rows += ", " + em.JoinText(*from);
+  if (where != nullptr) rows += " WHERE " + em.Condition(*where);
+  std::string order = order_by.empty() ? "" : " " + em.OrderText(order_by);
+  if (shape != nullptr && !shape->rowid_column.empty()) {
+    order += (order.empty() ? " ORDER BY " : ", ") + q + "." + Ident(shape->rowid_column);
+  }
+  return q + ".ctid = ANY (ARRAY(" + rows + order + em.LimitText(limit, offset) + "))";
+}
+
 // UPDATE and DELETE: which table they change, and its rowids back when a
 // hook wants them.
 void FinishChange(const TranslateInput& in, const Emitter& em, const TableShape* shape, int op,
@@ -278,10 +297,6 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
     tr.error = "litelift: UPDATE OR " + up.conflict + " is not supported on the postgres route yet";
     return tr;
   }
-  if (!up.order_by.empty() || up.limit) {
-    tr.error = "litelift: UPDATE with ORDER BY or LIMIT is not supported on the postgres route yet";
-    return tr;
-  }
   tr.rollback_on_constraint = up.conflict == "ROLLBACK";
   Emitter em(in);
   const TableShape* shape = in.table ? in.table(up.table.name) : nullptr;
@@ -297,7 +312,14 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   if (!up.table.alias.empty()) out += " AS " + Ident(up.table.alias);
   out += " SET " + SetsText(em, shape, up.sets);
   if (up.from) out += " FROM " + em.JoinText(*up.from);
-  if (up.where) out += " WHERE " + em.Condition(*up.where);
+  if (up.limit) {
+    out += " WHERE ";
+    if (up.from && up.where) out += em.Condition(*up.where) + " AND ";
+    out += LimitedRows(em, up.table, shape, up.from.get(), up.where.get(), up.order_by,
+                       up.limit.get(), up.offset.get());
+  } else if (up.where) {
+    out += " WHERE " + em.Condition(*up.where);
+  }
   if (!up.returning.empty()) out += " RETURNING " + em.ResultColumns(up.returning, &target);
   em.PopScope();
   FinishChange(in, em, shape, SQLITE_UPDATE, !up.returning.empty(), std::move(out), &tr);
@@ -306,10 +328,6 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
 
 Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   Translation tr;
-  if (!del.order_by.empty() || del.limit) {
-    tr.error = "litelift: DELETE with ORDER BY or LIMIT is not supported on the postgres route yet";
-    return tr;
-  }
   Emitter em(in);
   const TableShape* shape = in.table ? in.table(del.table.name) : nullptr;
   std::string out = del.with ? em.WithText(*del.with) : "";
@@ -317,7 +335,12 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   em.PushScope(em.ScopeOf(target));
   out += "DELETE FROM " + Ident(del.table.name);
   if (!del.table.alias.empty()) out += " AS " + Ident(del.table.alias);
-  if (del.where) out += " WHERE " + em.Condition(*del.where);
+  if (del.limit) {
+    out += " WHERE " + LimitedRows(em, del.table, shape, nullptr, del.where.get(), del.order_by,
+                                   del.limit.get(), del.offset.get());
+  } else if (del.where) {
+    out += " WHERE " + em.Condition(*del.where);
+  }
   if (!del.returning.empty()) out += " RETURNING " + em.ResultColumns(del.returning, &target);
   em.PopScope();
   FinishChange(in, em, shape, SQLITE_DELETE, !del.returning.empty(), std::move(out), &tr);

@@ -19,106 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/compat/pair.h"
+
+namespace litelift::test {
 namespace {
-
-std::string g_dir;
-
-// Runs one statement (all of it) and describes what the program would see.
-std::string Describe(sqlite3* db, const std::string& sql) {
-  std::string out;
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-  if (rc != SQLITE_OK) {
-    return "prepare " + std::to_string(rc) + "/" + std::to_string(sqlite3_extended_errcode(db)) +
-           ": " + sqlite3_errmsg(db) + "\n";
-  }
-  if (st == nullptr) return "(empty)\n";
-  int n = sqlite3_column_count(st);
-  for (int i = 0; i < n; ++i) {
-    const char* d = sqlite3_column_decltype(st, i);
-    out += std::string(i ? ", " : "columns: ") + sqlite3_column_name(st, i) + " " + (d ? d : "-");
-  }
-  if (n) out += "\n";
-  out += std::string("readonly ") + std::to_string(sqlite3_stmt_readonly(st)) + "\n";
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    for (int i = 0; i < n; ++i) {
-      int t = sqlite3_column_type(st, i);
-      out += i ? " | " : "row: ";
-      switch (t) {
-        case SQLITE_INTEGER:
-          out += "int " + std::to_string(sqlite3_column_int64(st, i));
-          break;
-        case SQLITE_FLOAT: {
-          char buf[64];
-          snprintf(buf, sizeof buf, "real %.17g", sqlite3_column_double(st, i));
-          out += buf;
-          break;
-        }
-        case SQLITE_TEXT:
-          out += "text '" + std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))) +
-                 "'";
-          break;
-        case SQLITE_BLOB: {
-          out += "blob x'";
-          const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(st, i));
-          for (int k = 0; k < sqlite3_column_bytes(st, i); ++k) {
-            char h[3];
-            snprintf(h, sizeof h, "%02x", b[k]);
-            out += h;
-          }
-          out += "'";
-          break;
-        }
-        default:
-          out += "null";
-      }
-    }
-    out += "\n";
-  }
-  if (rc != SQLITE_DONE) {
-    out += "step " + std::to_string(rc) + "/" + std::to_string(sqlite3_extended_errcode(db)) +
-           ": " + sqlite3_errmsg(db) + "\n";
-  }
-  out += "finalize " + std::to_string(sqlite3_finalize(st));
-  out += " changes " + std::to_string(sqlite3_changes(db));
-  out += " rowid " + std::to_string(sqlite3_last_insert_rowid(db));
-  out += " autocommit " + std::to_string(sqlite3_get_autocommit(db)) + "\n";
-  return out;
-}
-
-struct Pair {
-  sqlite3* local = nullptr;
-  sqlite3* routed = nullptr;
-  explicit Pair(const std::string& name) {
-    EXPECT_EQ(sqlite3_open(":memory:", &local), SQLITE_OK);
-    sqlite3_extended_result_codes(local, 1);
-    std::string path = g_dir + "/" + name + ".db";
-    EXPECT_EQ(sqlite3_open(path.c_str(), &routed), SQLITE_OK) << sqlite3_errmsg(routed);
-    sqlite3_extended_result_codes(routed, 1);
-  }
-  ~Pair() {
-    sqlite3_close(local);
-    sqlite3_close(routed);
-  }
-  // Runs script on both and expects the same. With implicit_rowid false,
-  // last_insert_rowid is left out: tables without an INTEGER PRIMARY KEY
-  // have no rowid on the server yet (docs/status.md).
-  void Same(const std::vector<std::string>& script, bool implicit_rowid = true) {
-    for (const auto& sql : script) {
-      std::string a = Describe(local, sql), b = Describe(routed, sql);
-      if (!implicit_rowid) {
-        a = a.substr(0, a.rfind(" rowid ")) + a.substr(a.rfind(" autocommit "));
-        b = b.substr(0, b.rfind(" rowid ")) + b.substr(b.rfind(" autocommit "));
-      }
-      EXPECT_EQ(b, a) << "statement: " << sql;
-    }
-  }
-};
-
-std::string Name() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "_" + info->name();
-}
 
 TEST(Differential, TheRouteIsRemote) {
   Pair p(Name());
@@ -141,92 +45,6 @@ TEST(Differential, CreateInsertSelectTypes) {
       "SELECT id, i + 1, r * 2, s || '!', length(s) FROM t WHERE id < 3 ORDER BY id",
       "SELECT count(*), sum(i), max(s) FROM t",
       "SELECT typeof(i), typeof(r), typeof(s), typeof(b), typeof(n) FROM t ORDER BY id",
-  });
-}
-
-TEST(Differential, RowidsLikeSqlite) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT)",
-      "INSERT INTO r (v) VALUES ('a')",
-      "INSERT INTO r (id, v) VALUES (10, 'b')",
-      "INSERT INTO r (v) VALUES ('c')",
-      "INSERT INTO r VALUES (NULL, 'd')",
-      "DELETE FROM r WHERE id = 12",
-      "INSERT INTO r (v) VALUES ('e')",
-      "INSERT INTO r (v) VALUES ('f'), ('g')",
-      "SELECT id, v FROM r ORDER BY id",
-      "SELECT rowid, v FROM r WHERE rowid > 10 ORDER BY rowid",
-      "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)",
-      "INSERT INTO a (v) VALUES ('x'), ('y'), ('z')",
-      "DELETE FROM a WHERE id = 3",
-      "INSERT INTO a (v) VALUES ('w')",
-      "INSERT INTO a (id, v) VALUES (100, 'explicit')",
-      "DELETE FROM a WHERE id = 100",
-      "INSERT INTO a (v) VALUES ('after')",
-      "SELECT id, v FROM a ORDER BY id",
-      "SELECT name, seq FROM sqlite_sequence",
-  });
-}
-
-TEST(Differential, ConflictClauses) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE files (path TEXT PRIMARY KEY, mtime REAL, size INT DEFAULT 7)",
-      "INSERT OR REPLACE INTO files VALUES ('/a', 1.5, 10)",
-      "INSERT OR REPLACE INTO files VALUES ('/a', 2.5, 20)",
-      "REPLACE INTO files (path, mtime) VALUES ('/a', 3.5)",
-      "INSERT OR IGNORE INTO files VALUES ('/a', 9.5, 90)",
-      "INSERT OR IGNORE INTO files VALUES ('/b', 1.0, 1)",
-      "SELECT * FROM files ORDER BY path",
-      "INSERT INTO files VALUES ('/a', 0, 0)",
-      "INSERT INTO files (path) VALUES (NULL)",
-  });
-}
-
-// REPLACE deletes every row the new one conflicts with, on any key.
-TEST(Differential, ReplaceOnEveryKey) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE, name TEXT, "
-      "UNIQUE (name))",
-      "INSERT INTO users (email, name) VALUES ('a@x', 'A'), ('b@x', 'B'), ('c@x', 'C')",
-      "INSERT OR REPLACE INTO users (email, name) VALUES ('a@x', 'A2')",
-      "SELECT * FROM users ORDER BY id",
-      "REPLACE INTO users (email, name) VALUES ('b@x', 'C')",
-      "SELECT * FROM users ORDER BY id",
-      "INSERT OR REPLACE INTO users (id, email, name) VALUES (1, 'z@x', 'Z')",
-      "SELECT * FROM users ORDER BY id",
-      "CREATE TABLE slugs (id INTEGER PRIMARY KEY, slug TEXT UNIQUE)",
-      "INSERT INTO slugs (slug) VALUES ('p'), ('q')",
-      "INSERT OR REPLACE INTO slugs (slug) VALUES ('p')",
-      "SELECT * FROM slugs ORDER BY id",
-      "CREATE TABLE tags (t TEXT UNIQUE, n INT)",
-      "INSERT INTO tags VALUES ('x', 1), ('y', 2)",
-      "INSERT OR REPLACE INTO tags VALUES ('x', 3)",
-      "SELECT rowid, * FROM tags ORDER BY rowid",
-  });
-}
-
-// OR ROLLBACK ends the transaction on a constraint failure; OR ABORT and
-// OR FAIL fail the statement.
-TEST(Differential, OrRollbackAndAbort) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE o (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
-      "INSERT INTO o (v) VALUES ('a')",
-      "BEGIN",
-      "INSERT INTO o (v) VALUES ('b')",
-      "INSERT OR ROLLBACK INTO o (v) VALUES ('a')",
-      "SELECT v FROM o ORDER BY id",
-      "BEGIN",
-      "INSERT INTO o (v) VALUES ('c')",
-      "INSERT OR ABORT INTO o (v) VALUES ('a')",
-      "UPDATE OR ROLLBACK o SET v = 'a' WHERE v = 'c'",
-      "SELECT v FROM o ORDER BY id",
-      "INSERT OR FAIL INTO o (v) VALUES ('a')",
-      "UPDATE OR ABORT o SET v = 'z' WHERE v = 'a'",
-      "SELECT v FROM o ORDER BY id",
   });
 }
 
@@ -570,30 +388,6 @@ TEST(Differential, CompatibilityMatrix) {
   EXPECT_GT(rows, 80) << "the matrix lost its rows";
 }
 
-TEST(Differential, UpsertClauses) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE u (id INTEGER PRIMARY KEY, k TEXT UNIQUE, n INT DEFAULT 0)",
-      "INSERT INTO u (k, n) VALUES ('a', 1), ('b', 2)",
-      "INSERT INTO u (k, n) VALUES ('a', 10) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n",
-      "INSERT INTO u (k, n) VALUES ('b', 5) ON CONFLICT (k) DO UPDATE SET n = excluded.n WHERE "
-      "excluded.n > u.n",
-      "INSERT INTO u (k, n) VALUES ('b', 1) ON CONFLICT (k) DO UPDATE SET n = excluded.n WHERE "
-      "excluded.n > u.n",
-      "INSERT INTO u (k) VALUES ('a') ON CONFLICT DO NOTHING",
-      "INSERT INTO u (id, k) VALUES (1, 'z') ON CONFLICT (id) DO UPDATE SET k = 'z' || excluded.k",
-      "INSERT INTO u (k, n) VALUES ('c', 3) ON CONFLICT (k) DO NOTHING RETURNING id, k, n",
-      "SELECT id, k, n FROM u ORDER BY id",
-      "UPDATE u SET n = n * 2 WHERE k = 'zz' RETURNING k, n",
-      "DELETE FROM u WHERE n > 20 RETURNING id",
-      "SELECT id, k, n FROM u ORDER BY id",
-      // The connection's counters, read by statements on the server.
-      "INSERT INTO u (k, n) VALUES ('q', last_insert_rowid() * 100 + changes())",
-      "SELECT n, changes(), total_changes(), last_insert_rowid() FROM u WHERE k = 'q'",
-      "SELECT changes(), last_insert_rowid()",
-  });
-}
-
 // A number bound to compare with a TEXT column compares as its text.
 TEST(Differential, ParametersTakeTheColumnsAffinity) {
   Pair p(Name());
@@ -800,35 +594,6 @@ TEST(Differential, DISABLED_KnownGaps) {
       "CREATE TABLE u (x)",
       "INSERT INTO u VALUES (1), ('1'), (1.5), (x'01')",
       "SELECT x, typeof(x) FROM u",
-  });
-}
-
-// Tables without INTEGER PRIMARY KEY have rowids too, numbered as SQLite
-// numbers them, invisible to SELECT * and to INSERT without columns.
-TEST(Differential, ImplicitRowids) {
-  Pair p(Name());
-  p.Same({
-      "CREATE TABLE plain (a TEXT, b INT)",
-      "INSERT INTO plain VALUES ('x', 1)",
-      "INSERT INTO plain (b, a) VALUES (2, 'y'), (3, 'z')",
-      "INSERT INTO plain (rowid, a, b) VALUES (10, 'w', 4)",
-      "INSERT INTO plain VALUES ('v', 5)",
-      "SELECT * FROM plain ORDER BY rowid",
-      "SELECT rowid, oid, _rowid_, a FROM plain WHERE rowid > 2 ORDER BY 1",
-      "SELECT p.* FROM plain AS p WHERE p.b = 2",
-      "SELECT plain.*, plain.rowid FROM plain ORDER BY rowid DESC LIMIT 1",
-      "ALTER TABLE plain ADD COLUMN c TEXT DEFAULT 'new'",
-      "INSERT INTO plain VALUES ('u', 6, 'given')",
-      "SELECT * FROM plain ORDER BY rowid",
-      "DELETE FROM plain WHERE rowid = 11",
-      "INSERT INTO plain (a) VALUES ('t')",
-      "SELECT rowid, a FROM plain ORDER BY rowid",
-      "SELECT * FROM plain, (SELECT 1 AS one) WHERE b < 3 ORDER BY b",
-      "SELECT * FROM (SELECT * FROM plain WHERE b < 3) ORDER BY 2",
-      "CREATE TABLE other (k INT, a TEXT)",
-      "INSERT INTO other VALUES (1, 'x')",
-      "SELECT * FROM plain, other WHERE plain.a = other.a",
-      "SELECT * FROM plain JOIN other ON plain.a = other.a",
   });
 }
 
@@ -1117,20 +882,4 @@ TEST(Interrupt, CancelsTheRunningQuery) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  const char* dsn = std::getenv("LITELIFT_TEST_DSN");
-  if (dsn == nullptr || *dsn == '\0') {
-    std::fprintf(stderr, "LITELIFT_TEST_DSN is not set: run through scripts/test\n");
-    return 1;
-  }
-  setenv("LITELIFT_DSN", dsn, 1);  // before the first open: settings are read once
-  char dir[] = "/tmp/litelift-diff-XXXXXX";
-  if (mkdtemp(dir) == nullptr) return 1;
-  g_dir = dir;
-  int rc = RUN_ALL_TESTS();
-  std::string cleanup = "rm -rf " + g_dir;
-  (void)std::system(cleanup.c_str());
-  return rc;
-}
+}  // namespace litelift::test

@@ -238,10 +238,11 @@ TEST(Rule, ComparisonAffinity) {
   ExpectPairs({
       {"SELECT size FROM files WHERE path = ? AND size > ? AND ? IN (path, 'x')",
        "SELECT \"size\" FROM \"files\" WHERE (((\"path\" = litelift.cast_text($1)) AND (\"size\" > "
-       "$2)) AND ($3 IN (\"path\", 'x')))"},
+       "$2)) AND ($3 IN (\"path\", 'x'))) ORDER BY \"files\".\"litelift_rowid\""},
       {"SELECT size FROM files WHERE path IN (?, ?) OR path BETWEEN ? AND 'z'",
        "SELECT \"size\" FROM \"files\" WHERE ((\"path\" IN (litelift.cast_text($1), "
-       "litelift.cast_text($2))) OR (\"path\" BETWEEN litelift.cast_text($3) AND 'z'))"},
+       "litelift.cast_text($2))) OR (\"path\" BETWEEN litelift.cast_text($3) AND 'z')) ORDER BY "
+       "\"files\".\"litelift_rowid\""},
   });
 }
 
@@ -252,22 +253,25 @@ TEST(Rule, ComparisonsAcrossStorageClasses) {
   ExpectPairs({
       {"SELECT path FROM files WHERE size = '7' AND mtime < ' 2.5 ' AND size > 'x'",
        "SELECT \"path\" FROM \"files\" WHERE (((\"size\" = 7::int8) AND (\"mtime\" < "
-       "'2.5'::float8)) AND (CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 > 2) END))"},
+       "'2.5'::float8)) AND (CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 > 2) END)) ORDER BY "
+       "\"files\".\"litelift_rowid\""},
       {"SELECT path FROM files WHERE path = 1 OR path = size",
        "SELECT \"path\" FROM \"files\" WHERE ((\"path\" = '1') OR (CASE WHEN \"path\" IS NULL OR "
        "\"size\" IS NULL THEN NULL WHEN litelift.numeric_affinity(\"path\") IS NOT NULL THEN "
-       "litelift.numeric_affinity(\"path\") = \"size\" ELSE (2 = 1) END))"},
+       "litelift.numeric_affinity(\"path\") = \"size\" ELSE (2 = 1) END)) ORDER BY "
+       "\"files\".\"litelift_rowid\""},
       {"SELECT size IS path, x'00' > path FROM files",
        "SELECT ((CASE WHEN \"size\" IS NULL OR \"path\" IS NULL THEN (\"size\" IS NULL) = "
        "(\"path\" IS NULL) WHEN litelift.numeric_affinity(\"path\") IS NOT NULL THEN \"size\" = "
        "litelift.numeric_affinity(\"path\") ELSE (1 = 2) END))::int, ((CASE WHEN \"path\" IS NULL "
-       "THEN NULL ELSE (3 > 2) END))::int FROM \"files\""},
+       "THEN NULL ELSE (3 > 2) END))::int FROM \"files\" ORDER BY \"files\".\"litelift_rowid\""},
       {"SELECT path FROM files WHERE size IN (1, '2') AND size NOT IN ('x')",
        "SELECT \"path\" FROM \"files\" WHERE ((((\"size\" = 1::int8) OR (\"size\" = 2::int8))) AND "
-       "(NOT ((CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 = 2) END))))"},
+       "(NOT ((CASE WHEN \"size\" IS NULL THEN NULL ELSE (1 = 2) END)))) ORDER BY "
+       "\"files\".\"litelift_rowid\""},
       {"SELECT path FROM files WHERE size BETWEEN '1' AND 9 AND size IN (1, 2)",
        "SELECT \"path\" FROM \"files\" WHERE (((\"size\" >= 1::int8) AND (\"size\" <= 9::int8)) "
-       "AND (\"size\" IN (1::int8, 2::int8)))"},
+       "AND (\"size\" IN (1::int8, 2::int8))) ORDER BY \"files\".\"litelift_rowid\""},
   });
 }
 
@@ -300,8 +304,8 @@ TEST(Rule, JsonFunctions) {
   ExpectPairs({
       {"SELECT body FROM notes WHERE id IN (SELECT value FROM json_each(?))",
        "SELECT \"body\" FROM \"notes\" WHERE (\"id\" IN (SELECT "
-       "litelift.whole_bigint(litelift.numeric_affinity(\"value\")) FROM litelift.json_each($1) "
-       "AS \"json_each\"))"},
+       "litelift.whole_bigint(litelift.numeric_affinity(\"value\")) FROM litelift.json_each($1) AS "
+       "\"json_each\")) ORDER BY \"notes\".\"id\""},
   });
   Translation tr = T("SELECT a, json_extract(b, '$.x') FROM t");
   EXPECT_EQ(tr.sql,
@@ -334,8 +338,7 @@ TEST(Rule, OrderNullsAndLimits) {
       {"SELECT a FROM t LIMIT 2, 5", "SELECT \"a\" FROM \"t\" LIMIT 5::int8 OFFSET 2::int8"},
       {"SELECT a FROM t LIMIT -1", "SELECT \"a\" FROM \"t\" LIMIT NULL"},
       {"SELECT a FROM t LIMIT ? OFFSET ?",
-       "SELECT \"a\" FROM \"t\" LIMIT (CASE WHEN $1 < 0 THEN NULL ELSE $1 END) OFFSET greatest($2, "
-       "0)"},
+       "SELECT \"a\" FROM \"t\" LIMIT litelift.limit_value($1) OFFSET litelift.offset_value($2)"},
   });
 }
 
@@ -360,15 +363,17 @@ TEST(Rule, QueriesInFull) {
 // column of its own.
 TEST(Rule, RowidsAndStars) {
   ExpectPairs({
-      {"SELECT rowid, body FROM notes", "SELECT \"id\", \"body\" FROM \"notes\""},
-      {"SELECT n.oid FROM notes AS n", "SELECT \"n\".\"id\" FROM \"notes\" AS \"n\""},
+      {"SELECT rowid, body FROM notes",
+       "SELECT \"id\", \"body\" FROM \"notes\" ORDER BY \"notes\".\"id\""},
+      {"SELECT n.oid FROM notes AS n",
+       "SELECT \"n\".\"id\" FROM \"notes\" AS \"n\" ORDER BY \"n\".\"id\""},
       {"SELECT _rowid_, * FROM files",
        "SELECT \"litelift_rowid\", \"files\".\"path\", \"files\".\"mtime\", \"files\".\"size\" "
-       "FROM \"files\""},
+       "FROM \"files\" ORDER BY \"files\".\"litelift_rowid\""},
       {"SELECT f.* FROM files f",
-       "SELECT \"f\".\"path\", \"f\".\"mtime\", \"f\".\"size\" FROM "
-       "\"files\" AS \"f\""},
-      {"SELECT * FROM notes", "SELECT * FROM \"notes\""},
+       "SELECT \"f\".\"path\", \"f\".\"mtime\", \"f\".\"size\" FROM \"files\" AS \"f\" ORDER BY "
+       "\"f\".\"litelift_rowid\""},
+      {"SELECT * FROM notes", "SELECT * FROM \"notes\" ORDER BY \"notes\".\"id\""},
       {"SELECT * FROM files, (SELECT 1)",
        "SELECT \"files\".\"path\", \"files\".\"mtime\", \"files\".\"size\", "
        "\"litelift_subquery1\".* FROM \"files\", (SELECT 1::int8) AS \"litelift_subquery1\""},
@@ -384,7 +389,8 @@ TEST(Rule, DataChanges) {
        "INSERT INTO \"notes\" (\"body\") VALUES ($1) RETURNING \"id\""},
       {"INSERT INTO notes DEFAULT VALUES", "INSERT INTO \"notes\" DEFAULT VALUES RETURNING \"id\""},
       {"INSERT INTO notes (body) SELECT path FROM files",
-       "INSERT INTO \"notes\" (\"body\") SELECT \"path\" FROM \"files\" RETURNING \"id\""},
+       "INSERT INTO \"notes\" (\"body\") SELECT \"path\" FROM \"files\" ORDER BY "
+       "\"files\".\"litelift_rowid\" RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, $3) ON CONFLICT DO "
        "NOTHING RETURNING \"litelift_rowid\""},
@@ -414,7 +420,7 @@ TEST(Rule, DataChanges) {
        "\"files\".\"path\")"},
       {"DELETE FROM files WHERE rowid IN (SELECT rowid FROM files LIMIT 1)",
        "DELETE FROM \"files\" WHERE (\"litelift_rowid\" IN (SELECT \"litelift_rowid\" FROM "
-       "\"files\" LIMIT 1::int8))"},
+       "\"files\" ORDER BY \"files\".\"litelift_rowid\" LIMIT 1::int8))"},
   });
 }
 
