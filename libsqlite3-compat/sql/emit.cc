@@ -54,6 +54,16 @@ std::string IntegerLiteral(const std::string& text) {
   return text;
 }
 
+void FlattenJoin(const JoinSource& from, std::vector<const TableRef*>* out) {
+  for (const TableRef& ref : from.items) {
+    if (ref.nested) {
+      FlattenJoin(*ref.nested, out);
+    } else {
+      out->push_back(&ref);
+    }
+  }
+}
+
 bool IsAggregateCall(const Expr& e) {
   if (e.kind != ExprKind::kFunction || e.over || !e.over_name.empty()) return false;
   const std::string& n = e.text;
@@ -702,10 +712,13 @@ std::string Emitter::StarText(const ResultColumn& col, const std::vector<ScopeIt
                               const JoinSource* from, bool* expanded) {
   *expanded = false;
   if (from == nullptr) return "*";
+  // The tables in order, a parenthesised join's among them (as ScopeOf).
+  std::vector<const TableRef*> refs;
+  FlattenJoin(*from, &refs);
   bool all_tables = true, hidden = false, merged = false;
-  for (const TableRef& ref : from->items) {
-    if (ref.nested || ref.subquery || ref.is_function) all_tables = false;
-    if (ref.natural || !ref.using_columns.empty()) merged = true;
+  for (const TableRef* ref : refs) {
+    if (ref->subquery || ref->is_function) all_tables = false;
+    if (ref->natural || !ref->using_columns.empty()) merged = true;
   }
   for (const ScopeItem& item : scope) {
     if (item.shape == nullptr) all_tables = false;
@@ -724,7 +737,7 @@ std::string Emitter::StarText(const ResultColumn& col, const std::vector<ScopeIt
     }
     return Ident(col.star_table) + ".*";
   }
-  if (hidden && !merged && scope.size() == from->items.size() && !all_tables) {
+  if (hidden && !merged && scope.size() == refs.size() && !all_tables) {
     // Tables by their columns (hiding the rowid's), the rest by q.*.
     std::string out;
     for (const ScopeItem& item : scope) {
@@ -745,7 +758,7 @@ std::string Emitter::StarText(const ResultColumn& col, const std::vector<ScopeIt
   std::string out;
   std::vector<std::string> seen;
   for (size_t i = 0; i < scope.size(); ++i) {
-    const TableRef& ref = from->items[i];
+    const TableRef& ref = *refs[i];
     for (const auto& c : scope[i].shape->columns) {
       std::string lc = Lower(c);
       bool dropped = false;

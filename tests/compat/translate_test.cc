@@ -363,6 +363,10 @@ TEST(Rule, QueriesInFull) {
 // column of its own.
 TEST(Rule, RowidsAndStars) {
   ExpectPairs({
+      {"SELECT * FROM (files JOIN notes ON notes.id = files.size)",
+       "SELECT \"files\".\"path\", \"files\".\"mtime\", \"files\".\"size\", \"notes\".\"id\", "
+       "\"notes\".\"body\" FROM (\"files\" JOIN \"notes\" ON (\"notes\".\"id\" = "
+       "\"files\".\"size\"))"},
       {"SELECT rowid, body FROM notes",
        "SELECT \"id\", \"body\" FROM \"notes\" ORDER BY \"notes\".\"id\""},
       {"SELECT n.oid FROM notes AS n",
