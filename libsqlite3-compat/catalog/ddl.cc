@@ -61,6 +61,14 @@ bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* o
   return true;
 }
 
+// Translates one SQLite expression used as a value (a generated column's)
+// to the server's form.
+bool TranslateValue(Shadow& shadow, const std::string& expr, std::string* out, std::string* error) {
+  if (!TranslateSchemaText(shadow, "SELECT (" + expr + ")", out, error)) return false;
+  out->erase(0, std::string("SELECT ").size());
+  return true;
+}
+
 // The text of the parenthesised group that starts at tokens[open].
 std::string GroupText(const std::vector<sql::Token>& tokens, std::string_view sql, size_t open,
                       size_t* close_out) {
@@ -154,7 +162,8 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
                    ".\"sqlite_sequence\" (name text, seq bigint)");
     return true;
   }
-  if (HasWord(o.sql, "VIRTUAL")) {
+  std::vector<sql::Token> head = sql::SignificantTokens(o.sql);
+  if (head.size() > 1 && sql::IsWord(head[1], "VIRTUAL")) {  // CREATE VIRTUAL TABLE
     *error = "litelift: virtual tables are not supported on the postgres route";
     return false;
   }
@@ -166,6 +175,12 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   std::vector<std::string> parts;
   for (const ColumnInfo& c : ColumnsOf(shadow, o.name)) {
     std::string def = Ident(c.name) + " " + ServerColumnType(c.type);
+    if (!c.generated_sql.empty()) {
+      // PostgreSQL 15 stores every generated column; reads cannot tell.
+      std::string pg;
+      if (!TranslateValue(shadow, c.generated_sql, &pg, error)) return false;
+      def += " GENERATED ALWAYS AS (" + pg + ") STORED";
+    }
     if (c.not_null) def += " NOT NULL";
     if (c.has_default) def += " DEFAULT " + DefaultExpression(c.default_sql);
     parts.push_back(def);
@@ -323,15 +338,52 @@ bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema
 
 }  // namespace
 
+std::map<std::string, std::string> GeneratedExpressions(const std::string& create_sql) {
+  std::map<std::string, std::string> out;
+  std::vector<sql::Token> tokens = sql::SignificantTokens(create_sql);
+  size_t i = 0;
+  while (i < tokens.size() && tokens[i].text != "(") ++i;
+  // Each column definition: from after "(" or a top-level "," to the next.
+  size_t start = i + 1;
+  int depth = 0;
+  for (; i < tokens.size(); ++i) {
+    const std::string_view t = tokens[i].text;
+    if (t == "(") {
+      if (++depth == 1) start = i + 1;
+      continue;
+    }
+    if (t == ")") {
+      --depth;
+      continue;
+    }
+    if (depth != 1) continue;
+    if (t == ",") {
+      start = i + 1;
+      continue;
+    }
+    if (sql::IsWord(tokens[i], "AS") && i > start && i + 1 < tokens.size() &&
+        tokens[i + 1].text == "(") {
+      size_t close;
+      std::string storage;
+      std::string name = Lower(sql::NameText(tokens[start], &storage));
+      out[name] = GroupText(tokens, create_sql, i + 1, &close);
+      i = close;
+    }
+  }
+  return out;
+}
+
 std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
   std::vector<ColumnInfo> cols;
   sqlite3_stmt* s = nullptr;
   if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT name, type, \"notnull\", dflt_value FROM "
-                             "pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid",
+                             "SELECT name, type, \"notnull\", dflt_value, hidden FROM "
+                             "pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
                              -1, &s, nullptr) != SQLITE_OK) {
     return cols;
   }
+  std::map<std::string, std::string> generated;
+  bool any_generated = false;
   SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
   while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
     ColumnInfo c;
@@ -340,6 +392,11 @@ std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
     c.not_null = SQ(sqlite3_column_int)(s, 2) != 0;
     c.has_default = SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL;
     c.default_sql = Text(s, 3);
+    if (SQ(sqlite3_column_int)(s, 4) != 0) {
+      if (!any_generated) generated = GeneratedExpressions(TableSql(shadow, table));
+      any_generated = true;
+      c.generated_sql = generated[Lower(c.name)];
+    }
     cols.push_back(c);
   }
   SQ(sqlite3_finalize)(s);
@@ -448,11 +505,15 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
   for (const ColumnInfo* c : added) {
     std::string def =
         "ALTER TABLE " + table + " ADD COLUMN " + Ident(c->name) + " " + ServerColumnType(c->type);
+    if (!c->generated_sql.empty()) {
+      std::string pg;
+      if (!TranslateValue(shadow, c->generated_sql, &pg, error)) return false;
+      def += " GENERATED ALWAYS AS (" + pg + ") STORED";
+    }
     if (c->has_default) def += " DEFAULT " + DefaultExpression(c->default_sql);
     if (c->not_null) def += " NOT NULL";
     out->push_back(def);
   }
-  (void)error;
   return true;
 }
 

@@ -5,6 +5,7 @@
 #ifndef LITELIFT_COMPAT_CATALOG_DDL_H_
 #define LITELIFT_COMPAT_CATALOG_DDL_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,12 @@ struct ColumnInfo {
   std::string name, type, default_sql;
   bool not_null = false;
   bool has_default = false;
+  std::string generated_sql;  // a generated column's expression (SQLite's text), or ""
 };
+
+// The generated columns of a CREATE TABLE text: lower-cased name ->
+// expression.
+std::map<std::string, std::string> GeneratedExpressions(const std::string& create_sql);
 
 // The columns of a table in the shadow (PRAGMA table_xinfo).
 std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table);

@@ -90,15 +90,20 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   if (shape->name.empty()) return nullptr;
   std::vector<std::pair<int, std::string>> pk;
   std::string int_pk_type;
-  Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", shape->name, [&](sqlite3_stmt* s) {
-    shape->columns.push_back(Text(s, 0));
-    shape->types.push_back(Text(s, 1));
-    int k = SQ(sqlite3_column_int)(s, 2);
-    if (k > 0) {
-      pk.emplace_back(k, Text(s, 0));
-      int_pk_type = Text(s, 1);
-    }
-  });
+  // hidden: 0 an ordinary column, 2 and 3 generated (VIRTUAL, STORED).
+  Query(db_,
+        "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) "
+        "ORDER BY cid",
+        shape->name, [&](sqlite3_stmt* s) {
+          shape->columns.push_back(Text(s, 0));
+          shape->types.push_back(Text(s, 1));
+          if (SQ(sqlite3_column_int)(s, 3) != 0) shape->generated.push_back(Text(s, 0));
+          int k = SQ(sqlite3_column_int)(s, 2);
+          if (k > 0) {
+            pk.emplace_back(k, Text(s, 0));
+            int_pk_type = Text(s, 1);
+          }
+        });
   std::sort(pk.begin(), pk.end());
   for (auto& [k, col] : pk) shape->primary_key.push_back(col);
   // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is

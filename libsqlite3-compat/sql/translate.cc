@@ -38,6 +38,7 @@ std::string TargetColumn(const TableShape* shape, const std::string& name) {
 std::vector<std::vector<std::string>> UsableKeys(const TableShape& shape,
                                                  const std::vector<std::string>& listed) {
   std::vector<std::vector<std::string>> keys, usable;
+  if (shape.hidden_rowid) keys.push_back({shape.rowid_column});  // given as rowid
   if (!shape.primary_key.empty()) keys.push_back(shape.primary_key);
   keys.insert(keys.end(), shape.unique_keys.begin(), shape.unique_keys.end());
   for (const auto& key : keys) {
@@ -60,7 +61,7 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
   for (const auto& key : UsableKeys(shape, listed)) {
     std::string left, right;
     for (const auto& col : key) {
-      std::string type = "text";
+      std::string type = SameName(col, shape.rowid_column) ? "bigint" : "text";
       for (size_t k = 0; k < shape.columns.size(); ++k) {
         if (SameName(shape.columns[k], col) && k < shape.types.size()) {
           type = PgTypeForDeclared(shape.types[k]);
@@ -83,7 +84,7 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
 std::string ReplaceUpsert(const TableShape& shape, const std::vector<std::string>& listed,
                           const std::vector<std::string>& key) {
   std::string sets;
-  for (const auto& c : shape.columns) {
+  for (const auto& c : shape.InsertableColumns()) {
     bool in_key =
         std::any_of(key.begin(), key.end(), [&](const std::string& k) { return SameName(k, c); });
     if (in_key) continue;
@@ -95,9 +96,16 @@ std::string ReplaceUpsert(const TableShape& shape, const std::vector<std::string
     }
     sets += (sets.empty() ? "" : ", ") + Ident(c) + " = " + value;
   }
-  if (shape.hidden_rowid) {
-    sets += (sets.empty() ? "" : ", ") + Ident(shape.rowid_column) + " = (SELECT max(" +
-            Ident(shape.rowid_column) + ") + 1 FROM " + Ident(shape.name) + ")";
+  bool rowid_listed = std::any_of(listed.begin(), listed.end(), [&](const std::string& l) {
+    return SameName(l, shape.rowid_column);
+  });
+  bool rowid_is_key = key.size() == 1 && SameName(key[0], shape.rowid_column);
+  if (shape.hidden_rowid && !rowid_is_key) {
+    // The row given a rowid takes it; else the next one, as a new row would.
+    std::string rowid = Ident(shape.rowid_column);
+    sets += (sets.empty() ? "" : ", ") + rowid + " = " +
+            (rowid_listed ? "excluded." + rowid
+                          : "(SELECT max(" + rowid + ") + 1 FROM " + Ident(shape.name) + ")");
   }
   return " ON CONFLICT (" + ColumnList(key) + ") DO " +
          (sets.empty() ? std::string("NOTHING") : "UPDATE SET " + sets);
@@ -146,7 +154,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   std::vector<std::string> listed;
   for (const auto& c : ins.columns) listed.push_back(TargetColumn(shape, c));
   bool explicit_columns = !listed.empty();
-  if (!explicit_columns && shape != nullptr) listed = shape->columns;
+  if (!explicit_columns && shape != nullptr) listed = shape->InsertableColumns();
   std::string out = ins.with ? em.WithText(*ins.with) : "";
   std::string source = ins.default_values ? "" : em.SelectText(*ins.source);
   const std::string& conflict = ins.conflict;
@@ -167,7 +175,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   } else if (shape != nullptr && shape->hidden_rowid && !ins.default_values) {
     // INSERT INTO t VALUES (...) names the program's columns, never the
     // server's rowid column.
-    out += " (" + ColumnList(shape->columns) + ")";
+    out += " (" + ColumnList(shape->InsertableColumns()) + ")";
   }
   out += ins.default_values ? " DEFAULT VALUES" : " " + source;
   tr.rollback_on_constraint = conflict == "ROLLBACK";
@@ -348,6 +356,17 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
 }
 
 }  // namespace
+
+std::vector<std::string> TableShape::InsertableColumns() const {
+  std::vector<std::string> out;
+  for (const auto& c : columns) {
+    if (std::none_of(generated.begin(), generated.end(),
+                     [&](const std::string& g) { return SameName(g, c); })) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
 
 std::string PgTypeForDeclared(std::string_view declared_type) {
   std::string t = Upper(declared_type);

@@ -28,6 +28,11 @@ struct TableShape {
   // own (rowid_column), which SELECT * and INSERT without columns skip.
   bool hidden_rowid = false;
   std::vector<std::vector<std::string>> unique_keys;  // other UNIQUE column sets
+  // Generated columns (also in columns): SELECT * shows them, INSERT
+  // without a column list and REPLACE never write them.
+  std::vector<std::string> generated;
+  // The columns an INSERT without a column list gives values for.
+  std::vector<std::string> InsertableColumns() const;
 };
 
 struct TranslateInput {

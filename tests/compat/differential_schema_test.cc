@@ -1,0 +1,63 @@
+// Differential tests of the schema on PostgreSQL: DDL on the real SQLite
+// and on the postgres route, then the rows, sqlite_master and the PRAGMAs
+// compared (tests/compat/pair.h).
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/compat/pair.h"
+
+namespace litelift::test {
+namespace {
+
+// Generated columns, VIRTUAL and STORED: computed on every write, shown by
+// SELECT *, never given by INSERT without a column list.
+TEST(Differential, GeneratedColumns) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE g (x INT, y INT GENERATED ALWAYS AS (x * 2) STORED, w TEXT AS "
+      "(upper(s) || '!') VIRTUAL, s TEXT, k TEXT UNIQUE)",
+      "INSERT INTO g (x, s, k) VALUES (3, 'ab', 'k1')",
+      "INSERT INTO g VALUES (4, 'cd', 'k2')",
+      "UPDATE g SET x = 10, s = 'zz' WHERE x = 3",
+      "SELECT rowid, * FROM g",
+      "SELECT y, w FROM g WHERE y > 10",
+      "INSERT INTO g (y) VALUES (1)",
+      "ALTER TABLE g ADD COLUMN v REAL AS (x / 4.0)",
+      "REPLACE INTO g (x, s, k) VALUES (5, 'r', 'k2')",
+      "SELECT rowid, * FROM g",
+      "PRAGMA table_xinfo(g)",
+  });
+}
+
+// REPLACE that gives the rowid of a table without INTEGER PRIMARY KEY:
+// the rowid is a key like the others.
+TEST(Differential, ReplaceGivingTheRowid) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE h (a TEXT UNIQUE, b INT)",
+      "INSERT INTO h (rowid, a, b) VALUES (10, 'x', 1), (11, 'y', 2)",
+      "REPLACE INTO h (rowid, a, b) VALUES (3, 'x', 3)",
+      "REPLACE INTO h (rowid, b) VALUES (11, 4)",
+      "REPLACE INTO h (a, b) VALUES ('x', 5)",
+      "SELECT rowid, * FROM h",
+  });
+}
+
+// A virtual table cannot live on the server: refused by name, nothing made.
+TEST(Differential, VirtualTablesAreRefused) {
+  Pair p(Name());
+  char* error = nullptr;
+  int rc = sqlite3_exec(p.routed, "CREATE VIRTUAL TABLE v USING fts5(a)", nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_ERROR);
+  EXPECT_STREQ(error, "litelift: virtual tables are not supported on the postgres route");
+  sqlite3_free(error);
+  EXPECT_EQ(Describe(p.routed, "SELECT count(*) FROM sqlite_master").find("row: int 0"),
+            std::string("columns: count(*) -\nreadonly 1\n").size());
+}
+
+}  // namespace
+}  // namespace litelift::test
