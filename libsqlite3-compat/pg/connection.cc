@@ -441,7 +441,12 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     return fail("litelift: ATTACH and DETACH are not supported on the postgres route yet");
 
   Statement::Kind kind;
-  if (acts.ddl) {
+  if (SQ(sqlite3_stmt_isexplain)(sh) != 0) {
+    // EXPLAIN and EXPLAIN QUERY PLAN describe SQLite's program for the
+    // statement, which the schema alone decides: the shadow's answer is
+    // SQLite's own.
+    kind = Statement::Kind::kShadow;
+  } else if (acts.ddl) {
     kind = Statement::Kind::kDdl;
   } else if (acts.txn) {
     kind = Statement::Kind::kTxn;

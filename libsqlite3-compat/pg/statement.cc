@@ -102,6 +102,11 @@ int Statement::StepShadow() {
   int rc = SQ(sqlite3_step)(s);
   row_active = row != nullptr;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return conn->SetErrorFromShadow(rc);
+  // EXPLAIN of a data change counts as one that changed nothing.
+  if (rc == SQLITE_DONE && SQ(sqlite3_stmt_isexplain)(shadow) != 0 &&
+      !SQ(sqlite3_stmt_readonly)(shadow)) {
+    conn->changes = 0;
+  }
   if (!started && pragma_sets) {
     started = true;
     auto value = [&](const char* pragma) {

@@ -59,5 +59,23 @@ TEST(Differential, VirtualTablesAreRefused) {
             std::string("columns: count(*) -\nreadonly 1\n").size());
 }
 
+// EXPLAIN and EXPLAIN QUERY PLAN: SQLite's program and plan for the
+// statement (the schema decides them), never running it.
+TEST(Differential, ExplainIsSqlites) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE s (id INTEGER PRIMARY KEY, v TEXT, w INT)",
+      "CREATE INDEX sw ON s (w)",
+      "INSERT INTO s VALUES (1, 'a', 3)",
+      "EXPLAIN QUERY PLAN SELECT * FROM s WHERE id = 1",
+      "EXPLAIN QUERY PLAN SELECT v, count(*) FROM s WHERE w > 2 GROUP BY v ORDER BY v",
+      "EXPLAIN QUERY PLAN INSERT INTO s VALUES (2, 'b', 4)",
+      "EXPLAIN QUERY PLAN UPDATE s SET v = 'x' WHERE w = 3",
+      "EXPLAIN SELECT v FROM s WHERE id = 1",
+      "EXPLAIN DELETE FROM s",
+      "SELECT * FROM s",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
