@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
@@ -66,6 +67,17 @@ bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* o
 bool TranslateValue(Shadow& shadow, const std::string& expr, std::string* out, std::string* error) {
   if (!TranslateSchemaText(shadow, "SELECT (" + expr + ")", out, error)) return false;
   out->erase(0, std::string("SELECT ").size());
+  return true;
+}
+
+// Translates an expression over the columns of table (an index's) to the
+// server's form.
+bool TranslateTableValue(Shadow& shadow, const std::string& table, const std::string& expr,
+                         std::string* out, std::string* error) {
+  std::string from = " FROM " + Ident(table);
+  if (!TranslateSchemaText(shadow, "SELECT (" + expr + ")" + from, out, error)) return false;
+  *out =
+      out->substr(std::string("SELECT ").size(), out->rfind(from) - std::string("SELECT ").size());
   return true;
 }
 
@@ -188,7 +200,30 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   if (shape->hidden_rowid) {
     parts.push_back(QuoteIdent(kHiddenRowidColumn) + " bigint NOT NULL UNIQUE");
   }
-  if (!shape->primary_key.empty()) {
+  // A key over a column with a NOCASE or RTRIM collation is unique under
+  // it: a unique index on the collated values, made after the table (named
+  // as a constraint would be, so that errors name the key alike).
+  std::vector<std::string> key_indexes;
+  auto collated_key = [&](const std::vector<std::string>& key, const std::string& index) {
+    std::string items;
+    bool collated = false;
+    for (const auto& c : key) {
+      std::string collation;
+      for (size_t k = 0; k < shape->columns.size() && k < shape->collations.size(); ++k) {
+        if (Lower(shape->columns[k]) == Lower(c)) collation = shape->collations[k];
+      }
+      std::string item = Ident(c);
+      if (collation == "NOCASE") item = "(litelift.ascii_lower(" + item + "))";
+      if (collation == "RTRIM") item = "(rtrim(" + item + ", ' '))";
+      collated = collated || item[0] == '(';
+      items += (items.empty() ? "" : ", ") + item;
+    }
+    if (!collated) return false;
+    key_indexes.push_back("CREATE UNIQUE INDEX " + QuoteIdent(index.substr(0, 63)) + " ON " +
+                          Qualified(schema, o.name) + " (" + items + ")");
+    return true;
+  };
+  if (!shape->primary_key.empty() && !collated_key(shape->primary_key, Lower(o.name) + "_pkey")) {
     std::string cols;
     for (const auto& c : shape->primary_key) cols += (cols.empty() ? "" : ", ") + Ident(c);
     if (shape->hidden_rowid) {
@@ -202,6 +237,9 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
     }
   }
   for (const auto& key : shape->unique_keys) {
+    std::string name = Lower(o.name);
+    for (const auto& c : key) name += "_" + Lower(c);
+    if (collated_key(key, name + "_key")) continue;
     std::string cols;
     for (const auto& c : key) cols += (cols.empty() ? "" : ", ") + Ident(c);
     parts.push_back("UNIQUE (" + cols + ")");
@@ -242,6 +280,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   std::string create = "CREATE TABLE " + Qualified(schema, o.name) + " (";
   for (size_t i = 0; i < parts.size(); ++i) create += (i ? ", " : "") + parts[i];
   out->push_back(create + ")");
+  out->insert(out->end(), key_indexes.begin(), key_indexes.end());
   if (!shape->rowid_column.empty()) {
     RowidTrigger(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"), out);
   }
@@ -262,26 +301,84 @@ std::string TableSql(Shadow& shadow, const std::string& table) {
   return sql;
 }
 
+// The indexed items of a CREATE INDEX text (between ON t( and its ")"),
+// each as written.
+std::vector<std::string> IndexItems(const std::string& create_sql) {
+  std::vector<sql::Token> tokens = sql::SignificantTokens(create_sql);
+  size_t i = 0;
+  while (i < tokens.size() && !sql::IsWord(tokens[i], "ON")) ++i;
+  while (i < tokens.size() && tokens[i].text != "(") ++i;
+  std::vector<std::string> items;
+  if (i >= tokens.size()) return items;
+  size_t close = 0;
+  std::string group = GroupText(tokens, create_sql, i, &close);
+  int depth = 0;
+  size_t from = 0;
+  std::vector<sql::Token> inner = sql::Tokenize(group);
+  for (const sql::Token& t : inner) {
+    if (t.text == "(") ++depth;
+    if (t.text == ")") --depth;
+    if (t.text == "," && depth == 0) {
+      items.push_back(group.substr(from, t.offset - from));
+      from = t.offset + 1;
+    }
+  }
+  items.push_back(group.substr(from));
+  return items;
+}
+
+// One indexed item on the server: a column or an expression, under its
+// collation (its own COLLATE, else the column's), with its order.
+bool IndexItem(Shadow& shadow, const std::string& table, const std::string& item, std::string* out,
+               std::string* error) {
+  std::vector<sql::Token> tokens = sql::SignificantTokens(item);
+  size_t end = tokens.size();
+  std::string order;
+  if (end > 0 && (sql::IsWord(tokens[end - 1], "ASC") || sql::IsWord(tokens[end - 1], "DESC"))) {
+    order = sql::IsWord(tokens[end - 1], "DESC") ? " DESC" : "";
+    --end;
+  }
+  std::string collation, storage;
+  if (end >= 2 && sql::IsWord(tokens[end - 2], "COLLATE")) {
+    collation = Upper(sql::NameText(tokens[end - 1], &storage));
+    end -= 2;
+  }
+  if (end == 0) {
+    *error = "litelift: cannot read the index item " + item;
+    return false;
+  }
+  std::string expr = item.substr(
+      tokens[0].offset, tokens[end - 1].offset + tokens[end - 1].text.size() - tokens[0].offset);
+  std::string pg;
+  if (end == 1 &&
+      (tokens[0].type == sql::TokenType::kWord || tokens[0].type == sql::TokenType::kQuotedName)) {
+    std::string column(sql::NameText(tokens[0], &storage));
+    pg = Ident(column);
+    if (collation.empty()) {
+      const sql::TableShape* shape = shadow.Table(table);
+      for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
+        if (Lower(shape->columns[k]) == Lower(column) && k < shape->collations.size()) {
+          collation = shape->collations[k];
+        }
+      }
+    }
+  } else {
+    if (!TranslateTableValue(shadow, table, expr, &pg, error)) return false;
+    pg = "(" + pg + ")";
+  }
+  if (collation == "NOCASE") pg = "(litelift.ascii_lower(" + pg + "))";
+  if (collation == "RTRIM") pg = "(rtrim(" + pg + ", ' '))";
+  *out = pg + order;
+  return true;
+}
+
 bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                  std::vector<std::string>* out, std::string* error) {
   std::string cols;
-  sqlite3_stmt* s = nullptr;
-  bool expression = false;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT cid, name, desc FROM pragma_index_xinfo(?1) WHERE key = 1 "
-                             "ORDER BY seqno",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, o.name.c_str(), -1, SQLITE_TRANSIENT);
-    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
-      if (SQ(sqlite3_column_int)(s, 0) < 0) expression = true;
-      cols += (cols.empty() ? "" : ", ") + Ident(Text(s, 1)) +
-              (SQ(sqlite3_column_int)(s, 2) ? " DESC" : "");
-    }
-    SQ(sqlite3_finalize)(s);
-  }
-  if (expression) {
-    *error = "litelift: indexes on expressions are not supported on the postgres route yet";
-    return false;
+  for (const std::string& item : IndexItems(o.sql)) {
+    std::string pg;
+    if (!IndexItem(shadow, o.tbl_name, item, &pg, error)) return false;
+    cols += (cols.empty() ? "" : ", ") + pg;
   }
   std::string where;
   std::vector<sql::Token> tokens = sql::SignificantTokens(o.sql);
@@ -338,41 +435,6 @@ bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema
 
 }  // namespace
 
-std::map<std::string, std::string> GeneratedExpressions(const std::string& create_sql) {
-  std::map<std::string, std::string> out;
-  std::vector<sql::Token> tokens = sql::SignificantTokens(create_sql);
-  size_t i = 0;
-  while (i < tokens.size() && tokens[i].text != "(") ++i;
-  // Each column definition: from after "(" or a top-level "," to the next.
-  size_t start = i + 1;
-  int depth = 0;
-  for (; i < tokens.size(); ++i) {
-    const std::string_view t = tokens[i].text;
-    if (t == "(") {
-      if (++depth == 1) start = i + 1;
-      continue;
-    }
-    if (t == ")") {
-      --depth;
-      continue;
-    }
-    if (depth != 1) continue;
-    if (t == ",") {
-      start = i + 1;
-      continue;
-    }
-    if (sql::IsWord(tokens[i], "AS") && i > start && i + 1 < tokens.size() &&
-        tokens[i + 1].text == "(") {
-      size_t close;
-      std::string storage;
-      std::string name = Lower(sql::NameText(tokens[start], &storage));
-      out[name] = GroupText(tokens, create_sql, i + 1, &close);
-      i = close;
-    }
-  }
-  return out;
-}
-
 std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
   std::vector<ColumnInfo> cols;
   sqlite3_stmt* s = nullptr;
@@ -382,8 +444,8 @@ std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
                              -1, &s, nullptr) != SQLITE_OK) {
     return cols;
   }
-  std::map<std::string, std::string> generated;
-  bool any_generated = false;
+  std::map<std::string, ColumnClauses> clauses;
+  bool read_clauses = false;
   SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
   while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
     ColumnInfo c;
@@ -393,9 +455,9 @@ std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
     c.has_default = SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL;
     c.default_sql = Text(s, 3);
     if (SQ(sqlite3_column_int)(s, 4) != 0) {
-      if (!any_generated) generated = GeneratedExpressions(TableSql(shadow, table));
-      any_generated = true;
-      c.generated_sql = generated[Lower(c.name)];
+      if (!read_clauses) clauses = ColumnClausesOf(TableSql(shadow, table));
+      read_clauses = true;
+      c.generated_sql = clauses[Lower(c.name)].generated;
     }
     cols.push_back(c);
   }

@@ -5,7 +5,6 @@
 #ifndef LITELIFT_COMPAT_CATALOG_DDL_H_
 #define LITELIFT_COMPAT_CATALOG_DDL_H_
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -20,10 +19,6 @@ struct ColumnInfo {
   bool has_default = false;
   std::string generated_sql;  // a generated column's expression (SQLite's text), or ""
 };
-
-// The generated columns of a CREATE TABLE text: lower-cased name ->
-// expression.
-std::map<std::string, std::string> GeneratedExpressions(const std::string& create_sql);
 
 // The columns of a table in the shadow (PRAGMA table_xinfo).
 std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table);

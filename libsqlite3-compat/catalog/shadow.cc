@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/text.h"
 
@@ -104,6 +105,11 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
             int_pk_type = Text(s, 1);
           }
         });
+  std::string create_sql;
+  Query(db_, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", shape->name,
+        [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
+  std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
+  for (const auto& c : shape->columns) shape->collations.push_back(clauses[Lower(c)].collation);
   std::sort(pk.begin(), pk.end());
   for (auto& [k, col] : pk) shape->primary_key.push_back(col);
   // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is

@@ -22,7 +22,13 @@ std::string Qualified(const PgError& e, const NameMapper& names, std::string_vie
 SqliteError Unique(const PgError& e, const NameMapper& names) {
   std::vector<std::string> cols = KeyColumnsOfDetail(e.detail);
   std::string list;
-  for (const auto& c : cols) list += (list.empty() ? "" : ", ") + Qualified(e, names, c);
+  for (const auto& c : cols) {
+    if (c.empty()) {
+      // An index on an expression: SQLite names the index.
+      return {SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: index '" + e.constraint + "'"};
+    }
+    list += (list.empty() ? "" : ", ") + Qualified(e, names, c);
+  }
   bool pk =
       e.constraint.size() >= 5 && e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0;
   return {pk ? SQLITE_CONSTRAINT_PRIMARYKEY : SQLITE_CONSTRAINT_UNIQUE,
@@ -149,10 +155,30 @@ std::vector<std::string> KeyColumnsOfDetail(std::string_view detail) {
   if (end == std::string_view::npos) return cols;
   std::string_view list = detail.substr(prefix.size(), end - prefix.size());
   while (!list.empty()) {
-    size_t comma = list.find(", ");
+    // The next ", " outside parentheses ends the item.
+    size_t comma = std::string_view::npos;
+    int depth = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i] == '(') ++depth;
+      if (list[i] == ')') --depth;
+      if (depth == 0 && list.compare(i, 2, ", ") == 0) {
+        comma = i;
+        break;
+      }
+    }
     std::string_view item = list.substr(0, comma);
+    // A column under a collation (litelift's indexes): the column.
+    for (std::string_view wrapper : {"litelift.ascii_lower(", "ascii_lower(", "rtrim("}) {
+      if (item.substr(0, wrapper.size()) == wrapper) {
+        item.remove_prefix(wrapper.size());
+        size_t close = item.find_first_of(",)");
+        item = item.substr(0, close);
+      }
+    }
     if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
       item = item.substr(1, item.size() - 2);
+    } else if (item.find_first_of("()+-*/|' :") != std::string_view::npos) {
+      item = {};  // an expression
     }
     cols.emplace_back(item);
     if (comma == std::string_view::npos) break;

@@ -44,7 +44,8 @@ struct NameMapper {
 SqliteError MapPgError(const PgError& error, const NameMapper& names);
 
 // The column list of a unique-violation detail, "Key (a, b)=(1, 2) ..." ->
-// {"a", "b"}; empty when the detail does not have that form.
+// {"a", "b"}; a column under litelift's collation wrappers is the column,
+// another expression is "". Empty when the detail does not have that form.
 std::vector<std::string> KeyColumnsOfDetail(std::string_view detail);
 
 }  // namespace litelift::compat

@@ -83,9 +83,8 @@ NumericText ParseNumericText(std::string_view text) {
   return out;
 }
 
-std::string Emitter::DeclaredTypeOf(const Expr& e, bool* found) {
-  *found = false;
-  if (e.kind != ExprKind::kColumn) return "";
+const TableShape* Emitter::ColumnOf(const Expr& e, size_t* index) {
+  if (e.kind != ExprKind::kColumn) return nullptr;
   for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
     for (const ScopeItem& item : *scope) {
       if (item.shape == nullptr) continue;
@@ -93,13 +92,27 @@ std::string Emitter::DeclaredTypeOf(const Expr& e, bool* found) {
       const auto& cols = item.shape->columns;
       for (size_t i = 0; i < cols.size() && i < item.shape->types.size(); ++i) {
         if (Lower(cols[i]) == Lower(e.column)) {
-          *found = true;
-          return item.shape->types[i];
+          *index = i;
+          return item.shape;
         }
       }
     }
   }
-  return "";
+  return nullptr;
+}
+
+std::string Emitter::DeclaredTypeOf(const Expr& e, bool* found) {
+  size_t i = 0;
+  const TableShape* shape = ColumnOf(e, &i);
+  *found = shape != nullptr;
+  return shape != nullptr ? shape->types[i] : "";
+}
+
+std::string Emitter::CollationOf(const Expr& e) {
+  if (e.kind == ExprKind::kCollate) return e.text;
+  size_t i = 0;
+  const TableShape* shape = ColumnOf(e, &i);
+  return shape != nullptr && i < shape->collations.size() ? shape->collations[i] : "";
 }
 
 Affinity Emitter::AffinityOf(const Expr& e) {
@@ -203,7 +216,11 @@ std::string Emitter::ComparisonText(const Expr& l, const Expr& r, const std::str
   bool known = a.family != Family::kUnknown && a.family != Family::kNull &&
                b.family != Family::kUnknown && b.family != Family::kNull;
   if (!known || a.family == b.family) {
-    std::string collation = CollationOf(l).empty() ? CollationOf(r) : CollationOf(l);
+    // A COLLATE on either side first, then the columns' own, left first.
+    std::string collation = l.kind == ExprKind::kCollate   ? l.text
+                            : r.kind == ExprKind::kCollate ? r.text
+                            : CollationOf(l).empty()       ? CollationOf(r)
+                                                           : CollationOf(l);
     std::string left = Collated(a.sql, collation), right = Collated(b.sql, collation);
     if (is_form) {
       return "(" + left + (op == "=" ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + right +

@@ -18,9 +18,6 @@ bool IsRowidName(std::string_view name) {
   return w == "rowid" || w == "oid" || w == "_rowid_";
 }
 
-// The collation an operand of a comparison asks for ("" for none).
-std::string CollationOf(const Expr& e) { return e.kind == ExprKind::kCollate ? e.text : ""; }
-
 // A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
 // ignores trailing spaces, BINARY is the server's C collation already.
 std::string Collated(const std::string& value, const std::string& collation) {
@@ -360,9 +357,11 @@ std::string Emitter::InText(const Expr& e) {
     }
     return out + "))";
   }
-  std::string out = "(" + value + op + "(";
+  // The list compares under the left operand's collation.
+  std::string collation = CollationOf(*e.args[0]);
+  std::string out = "(" + Collated(value, collation) + op + "(";
   for (size_t i = 1; i < e.args.size(); ++i) {
-    out += (i > 1 ? ", " : "") + Compared(*e.args[i], *e.args[0]);
+    out += (i > 1 ? ", " : "") + Collated(Compared(*e.args[i], *e.args[0]), collation);
   }
   return out + "))";
 }

@@ -42,8 +42,6 @@ struct NumericText {
 };
 NumericText ParseNumericText(std::string_view text);
 
-// The collation an operand of a comparison asks for ("" for none).
-std::string CollationOf(const Expr& e);
 // A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
 // ignores trailing spaces, BINARY is the server's C collation already.
 std::string Collated(const std::string& value, const std::string& collation);
@@ -129,6 +127,12 @@ class Emitter {
   Operand ComparisonOperand(const Expr& e, const Expr& other, Affinity applied);
   Affinity AffinityOf(const Expr& e);
   Family FamilyOf(const Expr& e);
+  // The table in scope a column belongs to (null when none), and the
+  // column's index in it.
+  const TableShape* ColumnOf(const Expr& e, size_t* index);
+  // The collation an operand asks for: its COLLATE, else its column's
+  // declared one ("" for none).
+  std::string CollationOf(const Expr& e);
   // The declared type of a column of the tables in scope; found: whether
   // the column is one.
   std::string DeclaredTypeOf(const Expr& e, bool* found);

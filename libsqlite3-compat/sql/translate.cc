@@ -22,6 +22,20 @@ std::string ColumnList(const std::vector<std::string>& cols) {
   return out;
 }
 
+// A key's columns as an ON CONFLICT target: a column with a NOCASE or
+// RTRIM collation is unique under it (its index is on the collated value).
+std::string KeyTarget(const TableShape& shape, const std::vector<std::string>& key) {
+  std::string out;
+  for (const auto& c : key) {
+    std::string collation;
+    for (size_t k = 0; k < shape.columns.size() && k < shape.collations.size(); ++k) {
+      if (SameName(shape.columns[k], c)) collation = shape.collations[k];
+    }
+    out += (out.empty() ? "" : ", ") + Collated(Ident(c), collation);
+  }
+  return out;
+}
+
 // A column a data change names: the rowid's names mean the table's rowid
 // column on the server.
 std::string TargetColumn(const TableShape* shape, const std::string& name) {
@@ -87,7 +101,9 @@ std::string ReplaceUpsert(const TableShape& shape, const std::vector<std::string
   for (const auto& c : shape.InsertableColumns()) {
     bool in_key =
         std::any_of(key.begin(), key.end(), [&](const std::string& k) { return SameName(k, c); });
-    if (in_key) continue;
+    // A key column keeps its value, unless its collation let the new
+    // row's spelling differ (SQLite's new row has the new spelling).
+    if (in_key && KeyTarget(shape, {c}) == Ident(c)) continue;
     bool is_listed = std::any_of(listed.begin(), listed.end(),
                                  [&](const std::string& l) { return SameName(l, c); });
     std::string value = is_listed ? "excluded." + Ident(c) : std::string("DEFAULT");
@@ -107,7 +123,7 @@ std::string ReplaceUpsert(const TableShape& shape, const std::vector<std::string
             (rowid_listed ? "excluded." + rowid
                           : "(SELECT max(" + rowid + ") + 1 FROM " + Ident(shape.name) + ")");
   }
-  return " ON CONFLICT (" + ColumnList(key) + ") DO " +
+  return " ON CONFLICT (" + KeyTarget(shape, key) + ") DO " +
          (sets.empty() ? std::string("NOTHING") : "UPDATE SET " + sets);
 }
 
@@ -206,7 +222,10 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
       for (size_t i = 0; i < up.target.size(); ++i) {
         const Expr& t = *up.target[i].expr;
         out += i ? ", " : "";
-        out += t.kind == ExprKind::kColumn ? Ident(TargetColumn(shape, t.column)) : em.Value(t);
+        std::string target = t.kind == ExprKind::kColumn ? TargetColumn(shape, t.column) : "";
+        out += !target.empty() && shape != nullptr ? KeyTarget(*shape, {target})
+               : !target.empty()                   ? Ident(target)
+                                                   : em.Value(t);
       }
       out += ")";
       if (up.target_where) out += " WHERE " + em.Condition(*up.target_where);
@@ -224,7 +243,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
         tr.error = "litelift: ON CONFLICT DO UPDATE without a target needs a table with one key";
         return tr;
       }
-      out += " (" + ColumnList(keys[0]) + ")";
+      out += " (" + KeyTarget(*shape, keys[0]) + ")";
     }
     if (up.do_nothing) {
       out += " DO NOTHING";

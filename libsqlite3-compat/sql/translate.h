@@ -31,6 +31,7 @@ struct TableShape {
   // Generated columns (also in columns): SELECT * shows them, INSERT
   // without a column list and REPLACE never write them.
   std::vector<std::string> generated;
+  std::vector<std::string> collations;  // the columns' COLLATE (upper case), or ""
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };

@@ -77,5 +77,53 @@ TEST(Differential, ExplainIsSqlites) {
   });
 }
 
+// A column's declared collation decides its comparisons, its order and its
+// keys' uniqueness, as SQLite's.
+TEST(Differential, ColumnCollations) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE UNIQUE, tag TEXT "
+      "COLLATE RTRIM, n INT)",
+      "INSERT INTO u (email, tag, n) VALUES ('A@x.com', 'red  ', 1), ('b@x.com', 'blue', 2)",
+      "INSERT INTO u (email) VALUES ('a@X.COM')",
+      "SELECT id FROM u WHERE email = 'B@X.COM' OR 'a@x.com' = email ORDER BY id",
+      "SELECT id FROM u WHERE email IN ('B@X.com') OR tag = 'red' ORDER BY id",
+      "SELECT email FROM u ORDER BY email DESC",
+      "SELECT email FROM u WHERE email = 'a@x.com' COLLATE BINARY",
+      "INSERT INTO u (email, n) VALUES ('B@X.COM', 5) ON CONFLICT (email) DO UPDATE SET n = "
+      "excluded.n",
+      "INSERT OR REPLACE INTO u (email, tag) VALUES ('A@X.COM', 'new')",
+      "INSERT OR IGNORE INTO u (email) VALUES ('NEW@x'), ('new@X')",
+      "SELECT * FROM u ORDER BY id",
+      "CREATE TABLE k (code TEXT PRIMARY KEY COLLATE NOCASE, v INT) WITHOUT ROWID",
+      "INSERT INTO k VALUES ('ab', 1)",
+      "INSERT INTO k VALUES ('AB', 2)",
+      "INSERT INTO k VALUES ('AB', 3) ON CONFLICT DO UPDATE SET v = excluded.v",
+      "SELECT * FROM k",
+  });
+}
+
+// Indexes on expressions and under collations: made on the server, unique
+// ones enforced as SQLite does (naming the index when it is on an
+// expression).
+TEST(Differential, IndexesOnExpressions) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INT)",
+      "INSERT INTO t (name, n) VALUES ('Bob', 1), ('al', 2)",
+      "CREATE INDEX t_lower ON t (lower(name), n DESC)",
+      "CREATE UNIQUE INDEX t_name ON t (name COLLATE NOCASE)",
+      "INSERT INTO t (name) VALUES ('BOB')",
+      "CREATE UNIQUE INDEX t_double ON t (n * 2) WHERE n > 0",
+      "INSERT INTO t (name, n) VALUES ('x', 2)",
+      "INSERT INTO t (name, n) VALUES ('y', -2), ('z', -2)",
+      "SELECT name FROM t WHERE lower(name) = 'bob'",
+      "PRAGMA index_list(t)",
+      "PRAGMA index_xinfo(t_lower)",
+      "DROP INDEX t_lower",
+      "SELECT name FROM sqlite_master ORDER BY name",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test

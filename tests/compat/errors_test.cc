@@ -79,6 +79,12 @@ TEST(KeyColumnsOfDetail, Table) {
             (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(KeyColumnsOfDetail("Key (\"Mixed Case\")=(x) already exists."),
             std::vector<std::string>{"Mixed Case"});
+  EXPECT_EQ(KeyColumnsOfDetail("Key (litelift.ascii_lower(email), n)=(a, 1) already exists."),
+            (std::vector<std::string>{"email", "n"}));
+  EXPECT_EQ(KeyColumnsOfDetail("Key (rtrim(\"T\", ' '::text))=(a) already exists."),
+            std::vector<std::string>{"T"});
+  EXPECT_EQ(KeyColumnsOfDetail("Key ((n * 2::bigint))=(4) already exists."),
+            std::vector<std::string>{""});
   EXPECT_TRUE(KeyColumnsOfDetail("something else").empty());
 }
 
