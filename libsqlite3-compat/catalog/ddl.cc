@@ -29,13 +29,6 @@ bool IsKeyword(std::string_view w) {
   return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
 }
 
-// A column's server type: by affinity, and text compared byte by byte as
-// SQLite's BINARY collation does, whatever the server's locale.
-std::string ServerColumnType(const std::string& declared) {
-  std::string type = sql::PgTypeForDeclared(declared);
-  return type == "text" ? type + " COLLATE \"C\"" : type;
-}
-
 // Translates a parameterless statement of the schema (a view's SELECT, an
 // expression's SELECT) to the server's form.
 bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* out,
@@ -53,20 +46,16 @@ bool TranslateSchemaText(Shadow& shadow, const std::string& text, std::string* o
   return true;
 }
 
-// Translates one SQLite condition (a CHECK, an index's WHERE) to the
-// server's form.
-bool TranslateExpression(Shadow& shadow, const std::string& expr, std::string* out,
-                         std::string* error) {
-  if (!TranslateSchemaText(shadow, "SELECT 1 WHERE " + expr, out, error)) return false;
-  out->erase(0, out->find(" WHERE ") + std::string(" WHERE ").size());
-  return true;
-}
-
-// Translates one SQLite expression used as a value (a generated column's)
-// to the server's form.
-bool TranslateValue(Shadow& shadow, const std::string& expr, std::string* out, std::string* error) {
-  if (!TranslateSchemaText(shadow, "SELECT (" + expr + ")", out, error)) return false;
-  out->erase(0, std::string("SELECT ").size());
+// Translates one SQLite condition over table's columns (a CHECK, an
+// index's WHERE) to the server's form.
+bool TranslateExpression(Shadow& shadow, const std::string& table, const std::string& expr,
+                         std::string* out, std::string* error) {
+  // Over the table, so that its columns' types and collations apply.
+  std::string head = " FROM " + Ident(table) + " WHERE ";
+  if (!TranslateSchemaText(shadow, "SELECT 1" + head + "(" + expr + ")", out, error)) return false;
+  size_t from = out->find(head) + head.size();
+  size_t order = out->rfind(" ORDER BY " + Ident(table) + ".");
+  *out = out->substr(from, order == std::string::npos ? std::string::npos : order - from);
   return true;
 }
 
@@ -167,6 +156,32 @@ void RowidTrigger(const std::string& schema, const std::string& table, const std
   out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER \"litelift_rowid\"");
 }
 
+// A column's definition on the server: name, type (by affinity; an
+// untyped column referencing another table takes its key's type), a
+// generated column's expression (PostgreSQL 15 stores every generated
+// column; reads cannot tell), NOT NULL, DEFAULT. Values of an untyped
+// (jsonb) column are stored values.
+bool ColumnDefinition(Shadow& shadow, const sql::TableShape& shape, const ColumnInfo& c,
+                      std::string* def, std::string* error) {
+  std::string type = sql::PgTypeForDeclared(c.type);
+  for (size_t k = 0; k < shape.columns.size(); ++k) {
+    if (Lower(shape.columns[k]) == Lower(c.name)) type = shape.ServerType(k);
+  }
+  bool stored = type == "jsonb";
+  *def = Ident(c.name) + " " + (type == "text" ? type + " COLLATE \"C\"" : type);
+  if (!c.generated_sql.empty()) {
+    std::string pg;
+    if (!TranslateTableValue(shadow, shape.name, c.generated_sql, &pg, error)) return false;
+    *def += " GENERATED ALWAYS AS (" + (stored ? "litelift.to_any(" + pg + ")" : pg) + ") STORED";
+  }
+  if (c.not_null) *def += " NOT NULL";
+  if (c.has_default) {
+    std::string value = DefaultExpression(c.default_sql);
+    *def += " DEFAULT " + (stored ? "litelift.to_any(" + value + ")" : value);
+  }
+  return true;
+}
+
 bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                  std::vector<std::string>* out, std::string* error) {
   if (Lower(o.name) == "sqlite_sequence") {
@@ -186,15 +201,8 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   }
   std::vector<std::string> parts;
   for (const ColumnInfo& c : ColumnsOf(shadow, o.name)) {
-    std::string def = Ident(c.name) + " " + ServerColumnType(c.type);
-    if (!c.generated_sql.empty()) {
-      // PostgreSQL 15 stores every generated column; reads cannot tell.
-      std::string pg;
-      if (!TranslateValue(shadow, c.generated_sql, &pg, error)) return false;
-      def += " GENERATED ALWAYS AS (" + pg + ") STORED";
-    }
-    if (c.not_null) def += " NOT NULL";
-    if (c.has_default) def += " DEFAULT " + DefaultExpression(c.default_sql);
+    std::string def;
+    if (!ColumnDefinition(shadow, *shape, c, &def, error)) return false;
     parts.push_back(def);
   }
   if (shape->hidden_rowid) {
@@ -274,7 +282,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   }
   for (const auto& [name, expr] : Checks(o.sql)) {
     std::string pg;
-    if (!TranslateExpression(shadow, expr, &pg, error)) return false;
+    if (!TranslateExpression(shadow, o.name, expr, &pg, error)) return false;
     parts.push_back("CONSTRAINT " + QuoteIdent(name.substr(0, 63)) + " CHECK (" + pg + ")");
   }
   std::string create = "CREATE TABLE " + Qualified(schema, o.name) + " (";
@@ -385,7 +393,8 @@ bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schem
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (sql::IsWord(tokens[i], "WHERE")) {
       std::string pg;
-      if (!TranslateExpression(shadow, o.sql.substr(tokens[i].offset + 5), &pg, error)) {
+      if (!TranslateExpression(shadow, o.tbl_name, o.sql.substr(tokens[i].offset + 5), &pg,
+                               error)) {
         return false;
       }
       where = " WHERE " + pg;
@@ -565,16 +574,9 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
     out->push_back("ALTER TABLE " + table + " DROP COLUMN " + Ident(c->name));
   }
   for (const ColumnInfo* c : added) {
-    std::string def =
-        "ALTER TABLE " + table + " ADD COLUMN " + Ident(c->name) + " " + ServerColumnType(c->type);
-    if (!c->generated_sql.empty()) {
-      std::string pg;
-      if (!TranslateValue(shadow, c->generated_sql, &pg, error)) return false;
-      def += " GENERATED ALWAYS AS (" + pg + ") STORED";
-    }
-    if (c->has_default) def += " DEFAULT " + DefaultExpression(c->default_sql);
-    if (c->not_null) def += " NOT NULL";
-    out->push_back(def);
+    std::string def;
+    if (shape == nullptr || !ColumnDefinition(shadow, *shape, *c, &def, error)) return false;
+    out->push_back("ALTER TABLE " + table + " ADD COLUMN " + def);
   }
   return true;
 }

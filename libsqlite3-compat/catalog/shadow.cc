@@ -81,6 +81,18 @@ std::map<std::string, SchemaObject> Shadow::Snapshot() const {
   return out;
 }
 
+std::string Shadow::ReferencedType(const std::string& parent, const std::string& column) {
+  // The named column's declared type, or the primary key's when none is
+  // named; an untyped one stays untyped ("").
+  std::string type;
+  Query(db_, "SELECT name, type, pk FROM pragma_table_info(?1)", parent, [&](sqlite3_stmt* s) {
+    bool named = !column.empty() && Lower(Text(s, 0)) == Lower(column);
+    bool key = column.empty() && SQ(sqlite3_column_int)(s, 2) == 1;
+    if (named || key) type = Text(s, 1);
+  });
+  return type;
+}
+
 const sql::TableShape* Shadow::Table(std::string_view name) {
   std::string key = Lower(name);
   auto it = shapes_.find(key);
@@ -110,6 +122,21 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
         [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
   std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
   for (const auto& c : shape->columns) shape->collations.push_back(clauses[Lower(c)].collation);
+  for (size_t i = 0; i < shape->columns.size(); ++i) {
+    shape->server_types.push_back(sql::PgTypeForDeclared(shape->types[i]));
+  }
+  // An untyped column that references another table holds that table's
+  // keys: it takes the referenced column's type (a foreign key on the
+  // server needs comparable types).
+  Query(db_, "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1)", shape->name,
+        [&](sqlite3_stmt* s) {
+          std::string from = Text(s, 0), parent = Text(s, 1), to = Text(s, 2);
+          for (size_t i = 0; i < shape->columns.size(); ++i) {
+            if (Lower(shape->columns[i]) != Lower(from) || !shape->types[i].empty()) continue;
+            std::string type = ReferencedType(parent, to);
+            if (!type.empty()) shape->server_types[i] = sql::PgTypeForDeclared(type);
+          }
+        });
   std::sort(pk.begin(), pk.end());
   for (auto& [k, col] : pk) shape->primary_key.push_back(col);
   // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is

@@ -74,6 +74,10 @@ class Shadow {
   std::string ColumnName(std::string_view server_table, std::string_view server_column);
 
  private:
+  // The declared type of parent's column (its primary key when column is
+  // ""), for a foreign key's child column.
+  std::string ReferencedType(const std::string& parent, const std::string& column);
+
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;

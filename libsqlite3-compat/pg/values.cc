@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <string>
 
 #include "libsqlite3-compat/host.h"
 
@@ -13,7 +14,7 @@ namespace {
 // Type OIDs (pg_type.h).
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
-              kTimeTz = 1266;
+              kTimeTz = 1266, kJsonb = 3802;
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -22,7 +23,115 @@ int Hex(char c) {
   return -1;
 }
 
+// Appends the UTF-8 form of code point cp.
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+uint32_t Hex4(std::string_view s, size_t at) {
+  uint32_t v = 0;
+  for (size_t k = at; k < at + 4 && k < s.size(); ++k)
+    v = v * 16 + static_cast<uint32_t>(Hex(s[k]));
+  return v;
+}
+
 }  // namespace
+
+bool DecodeJsonString(std::string_view json, std::string* out) {
+  out->clear();
+  if (json.size() < 2 || json.front() != '"' || json.back() != '"') return false;
+  for (size_t i = 1; i + 1 < json.size(); ++i) {
+    char c = json[i];
+    if (c != '\\') {
+      out->push_back(c);
+      continue;
+    }
+    if (++i + 1 >= json.size() + 1) return false;
+    switch (json[i]) {
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'u': {
+        if (i + 4 >= json.size()) return false;
+        uint32_t cp = Hex4(json, i + 1);
+        i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < json.size() && json[i + 1] == '\\' &&
+            json[i + 2] == 'u') {
+          uint32_t low = Hex4(json, i + 3);
+          if (low >= 0xDC00 && low < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            i += 6;
+          }
+        }
+        AppendUtf8(cp, out);
+        break;
+      }
+      default:
+        out->push_back(json[i]);  // \" \\ \/
+    }
+  }
+  return true;
+}
+
+int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view v) {
+  if (v.empty()) return SQ(sqlite3_bind_null)(stmt, index);
+  if (v.front() == '"') {
+    std::string text;
+    if (DecodeJsonString(v, &text)) {
+      return SQ(sqlite3_bind_text)(stmt, index, text.data(), static_cast<int>(text.size()),
+                                   SQLITE_TRANSIENT);
+    }
+  } else if (v.front() == '{') {
+    // {"b": "0aff"}: a blob.
+    size_t colon = v.find(':');
+    size_t open = v.find('"', colon == std::string_view::npos ? 0 : colon);
+    size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
+    if (close != std::string_view::npos) {
+      std::string hex = "\\x" + std::string(v.substr(open + 1, close - open - 1));
+      std::string bytes;
+      if (DecodeBytea(hex, &bytes)) {
+        return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
+                                     SQLITE_TRANSIENT);
+      }
+    }
+  } else if (v.find_first_of(".eE") == std::string_view::npos) {
+    std::string s(v);
+    errno = 0;
+    char* end = nullptr;
+    long long i = std::strtoll(s.c_str(), &end, 10);
+    if (errno == 0 && end != nullptr && *end == '\0') return SQ(sqlite3_bind_int64)(stmt, index, i);
+    return SQ(sqlite3_bind_double)(stmt, index, std::strtod(s.c_str(), nullptr));
+  } else {
+    return SQ(sqlite3_bind_double)(stmt, index, std::strtod(std::string(v).c_str(), nullptr));
+  }
+  return SQ(sqlite3_bind_text)(stmt, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
 
 bool DecodeBytea(std::string_view text, std::string* out) {
   out->clear();
@@ -57,21 +166,10 @@ void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d
       *i = v;
       return;
     }
-  } else if (s.find_first_of("eEN") == std::string::npos) {
-    // 12.000 is integral: SQLite stores it as INTEGER in a NUMERIC column.
-    size_t dot = s.find('.');
-    bool zeros = s.find_first_not_of('0', dot + 1) == std::string::npos;
-    if (zeros) {
-      errno = 0;
-      char* end = nullptr;
-      long long v = std::strtoll(s.substr(0, dot).c_str(), &end, 10);
-      if (errno == 0 && end != nullptr && *end == '\0') {
-        *is_integer = true;
-        *i = v;
-        return;
-      }
-    }
   }
+  // A fraction, even .0, is a REAL: a NUMERIC column stores whole values
+  // without one (litelift.numeric_store), so only arithmetic on reals
+  // makes one.
   *d = std::strtod(s.c_str(), nullptr);
 }
 
@@ -110,6 +208,8 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
                                    SQLITE_TRANSIENT);
     }
+    case kJsonb:
+      return BindStoredValue(stmt, index, std::string_view(v, static_cast<size_t>(len)));
     case kTimestamp:
     case kTimestampTz:
     case kTime:

@@ -17,8 +17,9 @@ namespace litelift::compat {
 
 // Binds the value at (row, col) of res to parameter index of stmt, by the
 // column's type: integer types and bool -> INTEGER; numeric -> INTEGER when
-// integral and in range, else FLOAT; float types -> FLOAT; bytea -> BLOB;
-// timestamps -> TEXT in SQLite's format; everything else -> TEXT.
+// written without a fraction and in range, else FLOAT; float types -> FLOAT; bytea -> BLOB;
+// timestamps -> TEXT in SQLite's format; jsonb (an untyped column's stored
+// value, server/any_value.h) -> its storage class; everything else -> TEXT.
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col);
 
 // Binds a server value sent as text with its SQLite storage class beside
@@ -30,11 +31,18 @@ int BindClassedValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row
 // -> "2024-01-02 03:04:05").
 std::string SqliteTimestamp(std::string_view server_text);
 
+// Binds an untyped column's stored value (jsonb text: a number, a string,
+// {"b": "<hex>"}) with its storage class.
+int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view jsonb_text);
+
+// Decodes a JSON string literal ("a\"b" -> a"b); false when malformed.
+bool DecodeJsonString(std::string_view json, std::string* out);
+
 // Decodes bytea's hex output ("\x0aff" -> bytes); false when malformed.
 bool DecodeBytea(std::string_view text, std::string* out);
 
-// Parses numeric's text as SQLite would store it: *is_integer when it has
-// no fraction and fits in 64 bits.
+// Parses numeric's text: *is_integer when it has no fraction (not even
+// ".0") and fits in 64 bits.
 void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d);
 
 }  // namespace litelift::compat

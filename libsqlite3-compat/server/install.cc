@@ -4,6 +4,7 @@
 #include <set>
 
 #include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/server/any_value.h"
 #include "libsqlite3-compat/server/core_functions.h"
 #include "libsqlite3-compat/server/datetime.h"
 #include "libsqlite3-compat/server/json.h"
@@ -76,7 +77,7 @@ CREATE OR REPLACE FUNCTION litelift.quote(anyelement) RETURNS text
   SELECT CASE WHEN $1 IS NULL THEN 'NULL'
     WHEN pg_typeof($1) = 'bytea'::regtype THEN 'X''' || upper(encode($1::text::bytea, 'hex')) || ''''
     WHEN litelift.typeof($1) IN ('integer', 'real') THEN $1::text
-    ELSE quote_literal($1::text) END $$;
+    ELSE '''' || replace($1::text, '''', '''''') || '''' END $$;
 )SQL";
 
 std::mutex g_mutex;
@@ -104,6 +105,7 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
                          server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
                          server::JsonFunctionsSql() + ";" + server::PrintfFunctionsSql() + ";" +
+                         server::AnyValueFunctionsSql() + ";" +
                          "INSERT INTO litelift.meta VALUES ('version', '" +
                          std::to_string(kServerSchemaVersion) +
                          "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";

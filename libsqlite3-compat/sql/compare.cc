@@ -28,6 +28,7 @@ Family FamilyOfServerType(const std::string& type) {
   if (type == "bigint" || type == "double precision" || type == "numeric") return Family::kNumber;
   if (type == "text") return Family::kText;
   if (type == "bytea") return Family::kBlob;
+  if (type == "jsonb") return Family::kAny;
   return Family::kUnknown;
 }
 
@@ -157,8 +158,6 @@ Family Emitter::FamilyOf(const Expr& e) {
 Emitter::Operand Emitter::ComparisonOperand(const Expr& e, const Expr& other, Affinity applied) {
   Operand op;
   op.family = FamilyOf(e);
-  bool found = false;
-  std::string declared = DeclaredTypeOf(e, &found);
   if (applied == Affinity::kNumeric && op.family == Family::kText) {
     if (e.kind == ExprKind::kString) {
       NumericText n = ParseNumericText(std::string_view(e.text).substr(1, e.text.size() - 2));
@@ -171,11 +170,6 @@ Emitter::Operand Emitter::ComparisonOperand(const Expr& e, const Expr& other, Af
       op.maybe_number = true;
     }
   }
-  // An untyped column holds numbers as their text on the server (issue 5):
-  // compared with a number, it is the number it holds.
-  if (found && declared.find_first_not_of(" \t\n\r") == std::string::npos &&
-      op.family == Family::kText)
-    op.maybe_number = true;
   if (applied == Affinity::kText && op.family == Family::kNumber &&
       AffinityOf(e) == Affinity::kNone) {
     op.family = Family::kText;
@@ -206,6 +200,9 @@ Affinity CompareAffinity(Affinity left, Affinity right) {
 
 std::string Emitter::ComparisonText(const Expr& l, const Expr& r, const std::string& op,
                                     bool is_form) {
+  if (FamilyOf(l) == Family::kAny || FamilyOf(r) == Family::kAny) {
+    return StoredComparison(l, r, op, is_form);
+  }
   Affinity applied = CompareAffinity(AffinityOf(l), AffinityOf(r));
   Operand a = ComparisonOperand(l, r, applied);
   Operand b = ComparisonOperand(r, l, applied);

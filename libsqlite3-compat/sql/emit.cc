@@ -148,7 +148,7 @@ std::string Emitter::Raw(const Expr& e) {
           e.args[0]->text == "9223372036854775808") {
         return "(-9223372036854775808)::int8";  // the one integer only a minus makes
       }
-      return "(" + e.text + " " + Value(*e.args[0]) + ")";
+      return "(" + e.text + " " + Numeric(*e.args[0]) + ")";
     case ExprKind::kBinary:
       return BinaryText(e);
     case ExprKind::kIs:
@@ -225,9 +225,9 @@ const TableShape* Emitter::FindShape(const std::string& qualifier, const std::st
 }
 
 std::string Emitter::ServerTypeOf(const Expr& e) {
-  bool found = false;
-  std::string declared = DeclaredTypeOf(e, &found);
-  return found ? PgTypeForDeclared(declared) : "";
+  size_t i = 0;
+  const TableShape* shape = ColumnOf(e, &i);
+  return shape != nullptr ? shape->ServerType(i) : "";
 }
 
 std::string Emitter::Compared(const Expr& e, const Expr& other) {
@@ -288,23 +288,34 @@ std::string Emitter::BinaryText(const Expr& e) {
     // SQLite compares under the left operand's collation, else the right's.
     return ComparisonText(l, r, op, false);
   }
+  if ((op == "/" || op == "%") && (FamilyOf(l) == Family::kAny || FamilyOf(r) == Family::kAny)) {
+    // Whether integers divide as integers depends on the stored classes.
+    return std::string(op == "/" ? "litelift.any_div(" : "litelift.any_mod(") + AsStored(l) + ", " +
+           AsStored(r) + ")";
+  }
+  if ((op == "/" || op == "%") && (ServerTypeOf(l) == "numeric" || ServerTypeOf(r) == "numeric")) {
+    return std::string(op == "/" ? "litelift.num_div(" : "litelift.num_mod(") + Value(l) + ", " +
+           Value(r) + ")";
+  }
   if (op == "/" || op == "%") {
     // SQLite: division by zero is NULL, not an error.
-    return "(" + Value(l) + " " + op + " NULLIF(" + Value(r) + ", 0))";
+    return "(" + Numeric(l) + " " + op + " NULLIF(" + Numeric(r) + ", 0))";
   }
   if (op == "||") {
     return "(litelift.cast_text(" + Value(l) + ") || litelift.cast_text(" + Value(r) + "))";
   }
-  if (op == "<<" || op == ">>") return "(" + Value(l) + " " + op + " (" + Value(r) + ")::int)";
+  if (op == "<<" || op == ">>") {
+    return "(" + Numeric(l) + " " + op + " (" + Numeric(r) + ")::int)";
+  }
   if (op == "->" || op == "->>") {
     return std::string(op == "->" ? "litelift.json_arrow(" : "litelift.json_arrow2(") + Value(l) +
            ", " + Value(r) + ")";
   }
-  return "(" + Value(l) + " " + op + " " + Value(r) + ")";
+  return "(" + Numeric(l) + " " + op + " " + Numeric(r) + ")";
 }
 
 std::string Emitter::LikeText(const Expr& e) {
-  std::string value = Value(*e.args[0]), pattern = Value(*e.args[1]);
+  std::string value = AsText(*e.args[0]), pattern = AsText(*e.args[1]);
   std::string n = e.negated ? "NOT " : "";
   if (e.text == "LIKE") {
     // SQLite's LIKE ignores the case of ASCII letters (only).
@@ -383,7 +394,7 @@ std::string Emitter::FunctionText(const Expr& e) {
   call.window = e.over || !e.over_name.empty();
   bool aggregate = IsAggregateCall(e);
   aggregate_depth_ += aggregate ? 1 : 0;
-  for (const auto& a : e.args) call.args.push_back(Value(*a));
+  call.args = FunctionArgs(e);
   if (call.name == "iif") {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
   }
@@ -417,12 +428,22 @@ std::string Emitter::CastText(const Expr& e) {
 }
 
 std::string Emitter::CaseText(const Expr& e) {
-  std::string out = "(CASE";
-  if (e.operand) out += " " + Value(*e.operand);
+  // An untyped column among the results (or the operand and its WHENs):
+  // the others become stored values too, so that PostgreSQL sees one type.
+  bool any_result = e.else_expr && FamilyOf(*e.else_expr) == Family::kAny;
+  bool any_operand = e.operand && FamilyOf(*e.operand) == Family::kAny;
   for (const auto& [when, then] : e.whens) {
-    out += " WHEN " + (e.operand ? Value(*when) : Condition(*when)) + " THEN " + Value(*then);
+    any_result = any_result || FamilyOf(*then) == Family::kAny;
+    any_operand = any_operand || (e.operand && FamilyOf(*when) == Family::kAny);
   }
-  if (e.else_expr) out += " ELSE " + Value(*e.else_expr);
+  auto result = [&](const Expr& x) { return any_result ? AsStored(x) : Value(x); };
+  auto operand = [&](const Expr& x) { return any_operand ? AsStored(x) : Value(x); };
+  std::string out = "(CASE";
+  if (e.operand) out += " " + operand(*e.operand);
+  for (const auto& [when, then] : e.whens) {
+    out += " WHEN " + (e.operand ? operand(*when) : Condition(*when)) + " THEN " + result(*then);
+  }
+  if (e.else_expr) out += " ELSE " + result(*e.else_expr);
   return out + " END)";
 }
 
@@ -448,9 +469,15 @@ std::string Emitter::OrderText(const std::vector<OrderTerm>& terms) {
   for (size_t i = 0; i < terms.size(); ++i) {
     const OrderTerm& t = terms[i];
     out += i ? ", " : "";
-    // ORDER BY 2 names the second column: the literal stays bare.
-    out += t.expr->kind == ExprKind::kInteger ? t.expr->text
-                                              : Collated(Value(*t.expr), CollationOf(*t.expr));
+    // ORDER BY 2 names the second column: the literal stays bare, unless
+    // that column is untyped (its key sorts it, not jsonb).
+    const Expr* named = ResultColumnNamed(*t.expr);
+    if (named != nullptr && FamilyOf(*named) == Family::kAny) {
+      out += SortKey(*named);
+    } else {
+      out += t.expr->kind == ExprKind::kInteger ? t.expr->text
+                                                : Collated(SortKey(*t.expr), CollationOf(*t.expr));
+    }
     if (t.desc) out += " DESC";
     // SQLite puts NULLs first when ascending, last when descending:
     // PostgreSQL's defaults are the other way round.
@@ -458,6 +485,21 @@ std::string Emitter::OrderText(const std::vector<OrderTerm>& terms) {
     out += nulls == 1 ? " NULLS FIRST" : " NULLS LAST";
   }
   return out;
+}
+
+const Expr* Emitter::ResultColumnNamed(const Expr& term) {
+  if (order_columns_ == nullptr) return nullptr;
+  const auto& cols = *order_columns_;
+  if (term.kind == ExprKind::kInteger) {
+    size_t k = static_cast<size_t>(std::strtoll(term.text.c_str(), nullptr, 10));
+    return k >= 1 && k <= cols.size() ? cols[k - 1].expr.get() : nullptr;
+  }
+  if (term.kind == ExprKind::kColumn && term.table.empty()) {
+    for (const auto& c : cols) {
+      if (!c.alias.empty() && Lower(c.alias) == Lower(term.column)) return c.expr.get();
+    }
+  }
+  return nullptr;
 }
 
 std::string Emitter::LimitText(const Expr* limit, const Expr* offset) {
@@ -601,7 +643,9 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     // In an aggregate query, ORDER BY's bare columns are the select list's.
     const BareColumns* outer = bare_;
     if (select.cores.size() == 1 && first_bare.active) bare_ = &first_bare;
+    order_columns_ = select.cores.size() == 1 ? &first.columns : nullptr;
     out += " " + OrderText(select.order_by);
+    order_columns_ = nullptr;
     bare_ = outer;
     PopScope();
   } else if (select_depth_ == 1 || select.limit) {
@@ -825,7 +869,8 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     for (size_t r = 0; r < core.values.size(); ++r) {
       out += r ? ", (" : "(";
       for (size_t i = 0; i < core.values[r].size(); ++i) {
-        out += (i ? ", " : "") + Value(*core.values[r][i]);
+        std::string type = select_depth_ == 1 && i < values_types_.size() ? values_types_[i] : "";
+        out += (i ? ", " : "") + ValueFor(*core.values[r][i], type);
       }
       out += ")";
     }

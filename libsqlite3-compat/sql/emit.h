@@ -28,7 +28,8 @@ bool IsRowidName(std::string_view name);
 enum class Affinity { kNone, kBlob, kText, kNumeric };
 // The storage class an expression has on the server, where its type fixes
 // it.
-enum class Family { kUnknown, kNull, kNumber, kText, kBlob };
+// kAny: an untyped column, whatever was stored (jsonb on the server).
+enum class Family { kUnknown, kNull, kNumber, kText, kBlob, kAny };
 
 // The affinity SQLite applies to both operands of a comparison.
 Affinity CompareAffinity(Affinity left, Affinity right);
@@ -45,6 +46,11 @@ NumericText ParseNumericText(std::string_view text);
 // A value compared under an SQLite collation: NOCASE folds ASCII case, RTRIM
 // ignores trailing spaces, BINARY is the server's C collation already.
 std::string Collated(const std::string& value, const std::string& collation);
+
+// value_sql as a column of column_type stores it: an untyped (jsonb)
+// column's stored value, a NUMERIC column's whole values without a
+// fraction (server/any_value.h); else unchanged.
+std::string StoredValueSql(const std::string& value_sql, const std::string& column_type);
 
 class Emitter {
  public:
@@ -89,6 +95,21 @@ class Emitter {
     bare_depth_ = scopes_.size();
   }
 
+  // The server types of the columns the statement's VALUES rows go into
+  // (an INSERT's): each value is written by ValueFor. Empty: none.
+  void StoreValuesAs(std::vector<std::string> types) { values_types_ = std::move(types); }
+
+  // Untyped columns (untyped.cc): e as a number, as text, as a stored value
+  // (jsonb), each unchanged when e is not an untyped column (AsStored: made
+  // one).
+  std::string Numeric(const Expr& e);
+  std::string AsText(const Expr& e);
+  std::string AsStored(const Expr& e);
+  // e as the new value of a column of column_type (StoredValueSql).
+  std::string ValueFor(const Expr& e, const std::string& column_type);
+  // e as an ORDER BY term: an untyped column sorts by litelift.any_key.
+  std::string SortKey(const Expr& e);
+
   const std::string& error() const { return error_; }
   void Fail(const std::string& message) {
     if (error_.empty()) error_ = message;
@@ -124,6 +145,11 @@ class Emitter {
   // Whether the server holds l and r in different classes (a comparison
   // of them must be written out).
   bool DiffersInClass(const Expr& l, const Expr& r);
+
+  // A call's arguments, untyped columns converted as the function wants.
+  std::vector<std::string> FunctionArgs(const Expr& call);
+  // (l op r) where one side is an untyped column.
+  std::string StoredComparison(const Expr& l, const Expr& r, const std::string& op, bool is_form);
   Operand ComparisonOperand(const Expr& e, const Expr& other, Affinity applied);
   Affinity AffinityOf(const Expr& e);
   Family FamilyOf(const Expr& e);
@@ -183,6 +209,11 @@ class Emitter {
   BareColumns AggregateContext(const SelectCore& core);
   const BareColumns* bare_ = nullptr;  // while emitting a select list or HAVING
   int aggregate_depth_ = 0;
+  std::vector<std::string> values_types_;
+  // While writing a query's ORDER BY: its select list, and the expression
+  // a term names by position or alias (null when none).
+  const std::vector<ResultColumn>* order_columns_ = nullptr;
+  const Expr* ResultColumnNamed(const Expr& term);
 };
 
 // Whether an expression is a condition in PostgreSQL (a boolean), rather

@@ -77,13 +77,12 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
     for (const auto& col : key) {
       std::string type = SameName(col, shape.rowid_column) ? "bigint" : "text";
       for (size_t k = 0; k < shape.columns.size(); ++k) {
-        if (SameName(shape.columns[k], col) && k < shape.types.size()) {
-          type = PgTypeForDeclared(shape.types[k]);
-        }
+        if (SameName(shape.columns[k], col)) type = shape.ServerType(k);
       }
       left += (left.empty() ? "" : ", ") + Ident(shape.name) + "." + Ident(col);
-      right +=
-          (right.empty() ? "" : ", ") + std::string("litelift_new.") + Ident(col) + "::" + type;
+      std::string value = "litelift_new." + Ident(col);
+      value = type == "jsonb" ? StoredValueSql(value, type) : value + "::" + type;
+      right += (right.empty() ? "" : ", ") + value;
     }
     where += (where.empty() ? "" : " OR ") + ("(" + left + ") = (" + right + ")");
   }
@@ -148,9 +147,47 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
       for (const auto& c : set.columns) cols.push_back(TargetColumn(shape, c));
       out += "(" + ColumnList(cols) + ")";
     }
-    out += " = " + em.Value(*set.value);
+    std::string type;  // the column's: its new value is stored as it stores values
+    for (size_t k = 0; set.columns.size() == 1 && shape != nullptr && k < shape->columns.size();
+         ++k) {
+      if (SameName(shape->columns[k], set.columns[0])) type = shape->ServerType(k);
+    }
+    out += " = " + em.ValueFor(*set.value, type);
   }
   return out;
+}
+
+// An INSERT's rows, each value written as its column stores it
+// (StoredValueSql): in place for VALUES, around the query otherwise.
+std::string InsertSource(Emitter& em, const TableShape* shape,
+                         const std::vector<std::string>& listed, const Select& source) {
+  std::vector<std::string> types;
+  bool any = false;
+  for (const auto& c : listed) {
+    std::string type;
+    for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
+      if (SameName(shape->columns[k], c)) type = shape->ServerType(k);
+    }
+    any = any || StoredValueSql("", type) != "";
+    types.push_back(type);
+  }
+  if (!any) return em.SelectText(source);
+  bool plain_values = source.cores.size() == 1 && source.cores[0].is_values && !source.with &&
+                      source.order_by.empty() && !source.limit;
+  if (plain_values) {
+    em.StoreValuesAs(types);
+    std::string out = em.SelectText(source);
+    em.StoreValuesAs({});
+    return out;
+  }
+  std::string names, values;
+  for (size_t i = 0; i < types.size(); ++i) {
+    std::string n = "c" + std::to_string(i + 1);
+    names += (i ? ", " : "") + n;
+    values += std::string(i ? ", " : "") + StoredValueSql("litelift_source." + n, types[i]);
+  }
+  return "SELECT " + values + " FROM (" + em.SelectText(source) + ") AS litelift_source (" + names +
+         ")";
 }
 
 // What the emitter gathered while writing sql: the text, its parameters,
@@ -172,7 +209,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   bool explicit_columns = !listed.empty();
   if (!explicit_columns && shape != nullptr) listed = shape->InsertableColumns();
   std::string out = ins.with ? em.WithText(*ins.with) : "";
-  std::string source = ins.default_values ? "" : em.SelectText(*ins.source);
+  std::string source = ins.default_values ? "" : InsertSource(em, shape, listed, *ins.source);
   const std::string& conflict = ins.conflict;
   if (!ins.upserts.empty() && (conflict == "REPLACE" || conflict == "IGNORE")) {
     tr.error =
@@ -376,6 +413,11 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
 
 }  // namespace
 
+std::string TableShape::ServerType(size_t column) const {
+  if (column < server_types.size()) return server_types[column];
+  return column < types.size() ? PgTypeForDeclared(types[column]) : "";
+}
+
 std::vector<std::string> TableShape::InsertableColumns() const {
   std::vector<std::string> out;
   for (const auto& c : columns) {
@@ -392,7 +434,7 @@ std::string PgTypeForDeclared(std::string_view declared_type) {
   if (Contains(t, "INT")) return "bigint";
   if (Contains(t, "CHAR") || Contains(t, "CLOB") || Contains(t, "TEXT")) return "text";
   if (Contains(t, "BLOB")) return "bytea";
-  if (t.empty()) return "text";
+  if (t.empty()) return "jsonb";
   if (Contains(t, "REAL") || Contains(t, "FLOA") || Contains(t, "DOUB")) return "double precision";
   if (Contains(t, "DATE") || Contains(t, "TIME")) return "text";
   if (Contains(t, "BOOL")) return "bigint";

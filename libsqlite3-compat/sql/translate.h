@@ -32,6 +32,11 @@ struct TableShape {
   // without a column list and REPLACE never write them.
   std::vector<std::string> generated;
   std::vector<std::string> collations;  // the columns' COLLATE (upper case), or ""
+  // The columns' server types (PgTypeForDeclared, except that an untyped
+  // column referencing another table takes the referenced column's type);
+  // empty: by PgTypeForDeclared.
+  std::vector<std::string> server_types;
+  std::string ServerType(size_t column) const;
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };
@@ -85,7 +90,8 @@ Translation TranslateStatement(const TranslateInput& input);
 // rules, chosen so that stored values keep their storage class:
 // INTEGER -> bigint, TEXT -> text, REAL -> double precision, BLOB -> bytea,
 // dates and times -> text (SQLite keeps them as text), BOOLEAN -> bigint,
-// other NUMERIC -> numeric, no type -> text.
+// other NUMERIC -> numeric, no type -> jsonb (any storage class; see
+// server/any_value.h).
 std::string PgTypeForDeclared(std::string_view declared_type);
 
 }  // namespace litelift::compat::sql

@@ -125,5 +125,76 @@ TEST(Differential, IndexesOnExpressions) {
   });
 }
 
+// An untyped column keeps the storage class each value was given, and
+// behaves as SQLite's in comparisons, order, arithmetic and functions.
+TEST(Differential, UntypedColumnsKeepWhatIsStored) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE u (id INTEGER PRIMARY KEY, x, n INT, s TEXT)",
+      "INSERT INTO u (x, n, s) VALUES (1, 1, '1'), ('1', 2, 'x'), (1.5, 3, '1.5'), (x'01ff', 4, "
+      "'b'), (NULL, 5, NULL), (3.0, 6, 'z'), ('it''s', 7, 'q'), (-7, 8, '-7'), ('10', 9, '10')",
+      "SELECT id, x, typeof(x) FROM u",
+      "SELECT id FROM u WHERE x = 1 OR x = 'it''s' OR x > 2.9 ORDER BY id",
+      "SELECT id FROM u WHERE x = n ORDER BY id",
+      "SELECT id FROM u WHERE x = s ORDER BY id",
+      "SELECT id FROM u WHERE x IN (1, '10', x'01ff') ORDER BY id",
+      "SELECT id FROM u WHERE x BETWEEN 0 AND 'b' ORDER BY id",
+      "SELECT x FROM u ORDER BY x",
+      "SELECT x FROM u ORDER BY x DESC",
+      "SELECT x, count(*) FROM u GROUP BY x ORDER BY 1",
+      "SELECT min(x), max(x), count(x), typeof(sum(x)) FROM u",
+      "SELECT id, x + 1, x * 2, -x, x / 2, length(x), quote(x), hex(x) FROM u WHERE id != 4",
+      "SELECT id, x || '!', upper(x), substr(x, 1, 1), x LIKE '1%', coalesce(x, 'none') FROM u "
+      "WHERE id != 4",
+      "SELECT id, CAST(x AS INTEGER), CAST(x AS TEXT), CAST(x AS REAL) FROM u WHERE id != 4",
+      "SELECT id, CASE WHEN n > 4 THEN x ELSE 0 END, iif(x, 'yes', 'no') FROM u",
+      "SELECT id, json_array(x), json_object('k', x) FROM u WHERE id != 4",
+      "UPDATE u SET x = x + 100 WHERE typeof(x) = 'integer'",
+      "UPDATE u SET x = s WHERE id = 5",
+      "INSERT INTO u (x) SELECT s FROM u WHERE id < 3",
+      "INSERT INTO u (x) VALUES (?1)",
+      "SELECT id, x, typeof(x) FROM u",
+      "CREATE TABLE d (k, v DEFAULT 0, w DEFAULT 'none', z DEFAULT 1.5)",
+      "INSERT INTO d (k) VALUES (1)",
+      "SELECT k, typeof(k), v, typeof(v), w, z, typeof(z) FROM d",
+      "CREATE UNIQUE INDEX d_k ON d (k)",
+      "INSERT INTO d (k) VALUES (1.0)",
+      "INSERT INTO d (k) VALUES ('1')",
+      "SELECT k, typeof(k) FROM d ORDER BY k",
+  });
+}
+
+// An untyped column that references another table holds its keys: its
+// foreign key works on the server.
+TEST(Differential, UntypedForeignKeyColumns) {
+  Pair p(Name());
+  p.Same({
+      "PRAGMA foreign_keys = ON",
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT)",
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id REFERENCES parent (id), note)",
+      "INSERT INTO parent (name) VALUES ('a'), ('b')",
+      "INSERT INTO child (parent_id, note) VALUES (1, 'x'), (2, 5)",
+      "INSERT INTO child (parent_id) VALUES (3)",
+      "SELECT c.id, p.name, c.note, typeof(c.note) FROM child c JOIN parent p ON p.id = "
+      "c.parent_id",
+      "PRAGMA foreign_key_list(child)",
+  });
+}
+
+// NUMERIC affinity columns: whole values are integers, others reals, and
+// integers divide as integers.
+TEST(Differential, NumericColumnsStoreAsSqlite) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (b NUMERIC, f DECIMAL(10,2), d BOOLEAN)",
+      "INSERT INTO t VALUES ('12', '3.50', 1), (1.0, 2, 0), ('1e3', 7, 2), (2.5, '1.0', 1)",
+      "INSERT INTO t VALUES (?1, ?2, ?3)",
+      "UPDATE t SET f = '10.00' WHERE d = 0",
+      "SELECT b, typeof(b), f, typeof(f), d FROM t",
+      "SELECT b * 1.5, f + 1, b / 2, b % 5, f / 2, 7 / b, f % 2 FROM t",
+      "SELECT sum(b), sum(f), typeof(sum(f)), avg(b) FROM t",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test

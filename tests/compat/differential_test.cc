@@ -585,18 +585,6 @@ TEST(Differential, UriModesAndDirectories) {
   sqlite3_close(db);
 }
 
-// What the route does not do like SQLite yet (docs/status.md); enable a
-// test here when its gap is closed.
-TEST(Differential, DISABLED_KnownGaps) {
-  Pair p(Name());
-  p.Same({
-      // An untyped column keeps the storage class it was given.
-      "CREATE TABLE u (x)",
-      "INSERT INTO u VALUES (1), ('1'), (1.5), (x'01')",
-      "SELECT x, typeof(x) FROM u",
-  });
-}
-
 // A closed connection is reused for the next open of its database (warm
 // open), and its next user sees a new connection: no counters, hooks,
 // settings or transaction of the last one.

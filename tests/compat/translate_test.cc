@@ -488,7 +488,7 @@ TEST(PgTypeForDeclared, Affinity) {
       {"TEXT", "text"},
       {"CLOB", "text"},
       {"BLOB", "bytea"},
-      {"", "text"},
+      {"", "jsonb"},
       {"REAL", "double precision"},
       {"DOUBLE PRECISION", "double precision"},
       {"FLOAT", "double precision"},

@@ -1,0 +1,199 @@
+#include "libsqlite3-compat/server/any_value.h"
+
+namespace litelift::compat::server {
+
+const char* AnyValueFunctionsSql() {
+  return R"SQL(
+CREATE OR REPLACE FUNCTION litelift.to_any(bigint) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(integer) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(boolean) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1::int) $$;
+-- A real keeps a '.' even when whole, so that it reads back as a real.
+CREATE OR REPLACE FUNCTION litelift.to_any(double precision) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9.2e18 THEN ($1::bigint::text || '.0')::jsonb
+    WHEN $1 IN ('Infinity', '-Infinity', 'NaN') THEN NULL
+    ELSE to_jsonb($1) END $$;
+-- numeric: a whole value is an integer (NUMERIC affinity), else a real.
+CREATE OR REPLACE FUNCTION litelift.to_any(numeric) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN to_jsonb(trunc($1))
+    ELSE litelift.to_any($1::double precision) END $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(text) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(bytea) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT jsonb_build_object('b', encode($1, 'hex')) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
+CREATE OR REPLACE FUNCTION litelift.to_any(json) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1::text) $$;
+
+-- SQLite's storage class of a stored value.
+CREATE OR REPLACE FUNCTION litelift.any_class(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'number' THEN CASE WHEN $1::text ~ '^-?[0-9]+$'
+                             AND $1::numeric BETWEEN -9223372036854775808 AND 9223372036854775807
+                            THEN 'integer' ELSE 'real' END
+    WHEN 'string' THEN 'text'
+    WHEN 'object' THEN 'blob'
+    ELSE 'null' END $$;
+CREATE OR REPLACE FUNCTION litelift.typeof(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT litelift.any_class($1) $$;
+CREATE OR REPLACE FUNCTION litelift.any_blob(jsonb) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT decode($1 ->> 'b', 'hex') $$;
+
+-- A blob's bytes as text (SQLite does not check them); bytes that are not
+-- UTF-8 come out escaped, as the server's text cannot hold them.
+CREATE OR REPLACE FUNCTION litelift.blob_text(bytea) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN convert_from($1, 'UTF8');
+EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+  RETURN encode($1, 'escape');
+END $$;
+-- The value as SQLite converts it to text.
+CREATE OR REPLACE FUNCTION litelift.any_text(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE litelift.any_class($1)
+    WHEN 'integer' THEN $1::text
+    WHEN 'real' THEN litelift.real_text($1::text::double precision)
+    WHEN 'text' THEN $1 #>> '{}'
+    ELSE litelift.blob_text(litelift.any_blob($1)) END $$;
+-- The value as SQLite converts it to a number (text and blobs leniently).
+CREATE OR REPLACE FUNCTION litelift.any_num(jsonb) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'number' THEN $1::text::numeric
+    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+-- NUMERIC affinity applied to a stored value: text that reads as a number
+-- becomes that number.
+CREATE OR REPLACE FUNCTION litelift.any_numeric_affinity(jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof($1) = 'string'
+                   AND litelift.numeric_affinity($1 #>> '{}') IS NOT NULL
+              THEN litelift.to_any(litelift.numeric_affinity($1 #>> '{}'))
+              ELSE $1 END $$;
+
+-- Whether a stored value is an integer in arithmetic (text as SQLite
+-- reads it: a number with a '.' or an exponent is a real).
+CREATE OR REPLACE FUNCTION litelift.any_is_int(jsonb) RETURNS boolean
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE litelift.any_class($1) WHEN 'integer' THEN true WHEN 'real' THEN false
+    ELSE litelift.any_text($1) !~ '^[ \t\n\r\f]*[+-]?[0-9]*[.eE][0-9]' END $$;
+-- Division and remainder of stored values: integers divide as integers.
+CREATE OR REPLACE FUNCTION litelift.any_div(jsonb, jsonb) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.any_num($2) = 0 THEN NULL
+    WHEN litelift.any_is_int($1) AND litelift.any_is_int($2)
+      THEN trunc(litelift.any_num($1) / litelift.any_num($2))
+    ELSE (litelift.any_num($1)::double precision /
+          litelift.any_num($2)::double precision)::text::numeric + 0.0
+    END $$;
+CREATE OR REPLACE FUNCTION litelift.any_mod(jsonb, jsonb) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN trunc(litelift.any_num($2)) = 0 THEN NULL
+    WHEN litelift.any_is_int($1) AND litelift.any_is_int($2)
+      THEN trunc(litelift.any_num($1)) % trunc(litelift.any_num($2))
+    ELSE trunc(litelift.any_num($1)) % trunc(litelift.any_num($2)) + 0.0 END $$;
+-- Division and remainder where a NUMERIC column is an operand: integers
+-- (no fraction) divide as integers, as SQLite's do.
+CREATE OR REPLACE FUNCTION litelift.num_div(numeric, numeric) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $2 = 0 THEN NULL
+    WHEN scale($1) = 0 AND scale($2) = 0 THEN trunc($1 / $2)
+    ELSE ($1::double precision / $2::double precision)::text::numeric + 0.0 END $$;
+CREATE OR REPLACE FUNCTION litelift.num_mod(numeric, numeric) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN trunc($2) = 0 THEN NULL
+    WHEN scale($1) = 0 AND scale($2) = 0 THEN $1 % $2
+    ELSE trunc($1) % trunc($2) + 0.0 END $$;
+-- A value going into a NUMERIC column, as its affinity stores it: whole
+-- values as integers (no fraction), others as reals.
+CREATE OR REPLACE FUNCTION litelift.numeric_store(numeric) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN trunc($1) ELSE $1 END $$;
+CREATE OR REPLACE FUNCTION litelift.numeric_store(double precision) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.numeric_store($1::text::numeric) $$;
+CREATE OR REPLACE FUNCTION litelift.numeric_store(bigint) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::numeric $$;
+CREATE OR REPLACE FUNCTION litelift.numeric_store(integer) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::numeric $$;
+CREATE OR REPLACE FUNCTION litelift.numeric_store(text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.numeric_store($1::numeric) $$;
+CREATE OR REPLACE FUNCTION litelift.numeric_store(jsonb) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.numeric_store($1::text::numeric)
+    ELSE litelift.numeric_store(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.truth(jsonb) RETURNS boolean
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.any_num($1) <> 0 $$;
+CREATE OR REPLACE FUNCTION litelift.cast_text(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.any_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.cast_integer(jsonb) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.cast_integer($1::text::numeric)
+    ELSE litelift.cast_integer(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.cast_real(jsonb) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::double precision
+    ELSE litelift.cast_real(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.cast_numeric(jsonb) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::numeric
+    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.cast_blob(jsonb) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
+    ELSE convert_to(litelift.any_text($1), 'UTF8') END $$;
+CREATE OR REPLACE FUNCTION litelift.quote(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE litelift.any_class($1)
+    WHEN 'null' THEN 'NULL'
+    WHEN 'blob' THEN 'X''' || upper($1 ->> 'b') || ''''
+    WHEN 'text' THEN '''' || replace($1 #>> '{}', '''', '''''') || ''''
+    ELSE litelift.any_text($1) END $$;
+CREATE OR REPLACE FUNCTION litelift.length(jsonb) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN length(litelift.any_blob($1))
+    ELSE length(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.hex(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN upper($1 ->> 'b')
+    ELSE litelift.hex(litelift.any_text($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.json_quote(v jsonb) RETURNS json
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE litelift.any_class(v)
+    WHEN 'null' THEN 'null'::json
+    WHEN 'blob' THEN litelift.json_quote(litelift.any_blob(v))
+    WHEN 'real' THEN litelift.json_quote(v::text::double precision)
+    ELSE v::text::json END $$;
+
+-- The key that orders stored values as SQLite orders values: numbers by
+-- value, then text, then blobs by their bytes ([class rank, value]; jsonb
+-- alone puts strings before numbers).
+CREATE OR REPLACE FUNCTION litelift.any_key(jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'number' THEN jsonb_build_array(1, $1)
+    WHEN 'string' THEN jsonb_build_array(2, $1)
+    ELSE jsonb_build_array(3, $1 -> 'b') END $$;
+CREATE OR REPLACE FUNCTION litelift.any_smaller(jsonb, jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.any_key($2) < litelift.any_key($1) THEN $2 ELSE $1 END $$;
+CREATE OR REPLACE FUNCTION litelift.any_larger(jsonb, jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.any_key($2) > litelift.any_key($1) THEN $2 ELSE $1 END $$;
+DO $$ BEGIN
+  CREATE AGGREGATE litelift.min(jsonb) (SFUNC = litelift.any_smaller, STYPE = jsonb);
+EXCEPTION WHEN duplicate_function THEN NULL; END $$;
+DO $$ BEGIN
+  CREATE AGGREGATE litelift.max(jsonb) (SFUNC = litelift.any_larger, STYPE = jsonb);
+EXCEPTION WHEN duplicate_function THEN NULL; END $$;
+)SQL";
+}
+
+}  // namespace litelift::compat::server

@@ -1,0 +1,119 @@
+// Untyped columns in expressions. Such a column is jsonb on the server
+// (server/any_value.h): the emitter hands it over as a number where SQLite
+// would use it as one (arithmetic, numeric functions), as text where
+// SQLite would convert it to text (LIKE, text functions), and compares it
+// with other values by making them stored values too.
+
+#include <set>
+#include <string>
+
+#include "libsqlite3-compat/sql/emit.h"
+#include "libsqlite3-compat/text.h"
+
+namespace litelift::compat::sql {
+
+namespace {
+
+bool IsNumericFunction(const std::string& name) {
+  static const std::set<std::string> kNames = {
+      "abs",   "round", "sign",     "ceil",       "ceiling", "floor", "trunc", "sqrt",
+      "pow",   "power", "exp",      "ln",         "log",     "log2",  "log10", "mod",
+      "sum",   "avg",   "total",    "degrees",    "radians", "sin",   "cos",   "tan",
+      "asin",  "acos",  "atan",     "atan2",      "sinh",    "cosh",  "tanh",  "asinh",
+      "acosh", "atanh", "zeroblob", "randomblob", "char"};
+  return kNames.count(name) != 0;
+}
+
+// Functions whose result is one of their arguments: the others become
+// stored values too, so that PostgreSQL sees one type.
+bool ReturnsAnArgument(const std::string& name) {
+  return name == "coalesce" || name == "ifnull" || name == "nullif" || name == "iif" ||
+         name == "max" || name == "min";
+}
+
+// Functions the server has a jsonb form of (they look at the class).
+bool TakesStoredValue(const std::string& name) {
+  return name == "typeof" || name == "quote" || name == "length" || name == "hex" ||
+         name == "count" || name == "group_concat" || name == "likely" || name == "unlikely" ||
+         name == "likelihood";
+}
+
+}  // namespace
+
+std::string Emitter::Numeric(const Expr& e) {
+  if (FamilyOf(e) == Family::kAny) return "litelift.any_num(" + Value(e) + ")";
+  return Value(e);
+}
+
+std::string Emitter::AsText(const Expr& e) {
+  if (FamilyOf(e) == Family::kAny) return "litelift.any_text(" + Value(e) + ")";
+  return Value(e);
+}
+
+std::string Emitter::SortKey(const Expr& e) {
+  if (FamilyOf(e) == Family::kAny) return "litelift.any_key(" + Value(e) + ")";
+  return Value(e);
+}
+
+std::string Emitter::AsStored(const Expr& e) {
+  if (FamilyOf(e) == Family::kAny) return Value(e);
+  return "litelift.to_any(" + Value(e) + ")";
+}
+
+std::string StoredValueSql(const std::string& value, const std::string& column_type) {
+  if (column_type == "jsonb") return "litelift.to_any(" + value + ")";
+  if (column_type == "numeric") return "litelift.numeric_store(" + value + ")";
+  return value;
+}
+
+std::string Emitter::ValueFor(const Expr& e, const std::string& column_type) {
+  if (column_type == "jsonb") return AsStored(e);
+  return StoredValueSql(Value(e), column_type);
+}
+
+std::vector<std::string> Emitter::FunctionArgs(const Expr& call) {
+  std::vector<std::string> args;
+  bool any = false;
+  for (const auto& a : call.args) any = any || FamilyOf(*a) == Family::kAny;
+  const std::string& name = call.text;
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    const Expr& a = *call.args[i];
+    if (!any) {
+      args.push_back(Value(a));
+    } else if (ReturnsAnArgument(name) && !(name == "iif" && i == 0)) {
+      args.push_back(AsStored(a));
+    } else if (FamilyOf(a) != Family::kAny || TakesStoredValue(name)) {
+      args.push_back(Value(a));
+    } else if (IsNumericFunction(name)) {
+      args.push_back(Numeric(a));
+    } else {
+      args.push_back(AsText(a));
+    }
+  }
+  return args;
+}
+
+std::string Emitter::StoredComparison(const Expr& l, const Expr& r, const std::string& op,
+                                      bool is_form) {
+  // An untyped column has no affinity of its own; beside a column of
+  // INTEGER, REAL or NUMERIC affinity its text reads as a number.
+  auto side = [&](const Expr& e, const Expr& other) {
+    if (FamilyOf(e) != Family::kAny) return AsStored(e);
+    if (AffinityOf(other) == Affinity::kNumeric) {
+      return "litelift.any_numeric_affinity(" + Value(e) + ")";
+    }
+    return Value(e);
+  };
+  std::string a = side(l, r), b = side(r, l);
+  if (op != "=" && op != "<>") {
+    // jsonb's own order puts text before numbers; SQLite's is the key's.
+    a = "litelift.any_key(" + a + ")";
+    b = "litelift.any_key(" + b + ")";
+  }
+  if (is_form) {
+    return "(" + a + (op == "=" ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + b + ")";
+  }
+  return "(" + a + " " + op + " " + b + ")";
+}
+
+}  // namespace litelift::compat::sql
