@@ -7,6 +7,7 @@
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 
@@ -163,21 +164,24 @@ void RowidTrigger(const std::string& schema, const std::string& table, const std
 // (jsonb) column are stored values.
 bool ColumnDefinition(Shadow& shadow, const sql::TableShape& shape, const ColumnInfo& c,
                       std::string* def, std::string* error) {
-  std::string type = sql::PgTypeForDeclared(c.type);
+  std::string type = sql::PgTypeForDeclared(c.type), storage = type;
   for (size_t k = 0; k < shape.columns.size(); ++k) {
-    if (Lower(shape.columns[k]) == Lower(c.name)) type = shape.ServerType(k);
+    if (Lower(shape.columns[k]) == Lower(c.name)) {
+      type = shape.ServerType(k);
+      storage = shape.Storage(k);
+    }
   }
   bool stored = type == "jsonb";
   *def = Ident(c.name) + " " + (type == "text" ? type + " COLLATE \"C\"" : type);
   if (!c.generated_sql.empty()) {
     std::string pg;
     if (!TranslateTableValue(shadow, shape.name, c.generated_sql, &pg, error)) return false;
-    *def += " GENERATED ALWAYS AS (" + (stored ? "litelift.to_any(" + pg + ")" : pg) + ") STORED";
+    *def += " GENERATED ALWAYS AS (" + sql::StoredValueSql(pg, storage) + ") STORED";
   }
   if (c.not_null) *def += " NOT NULL";
   if (c.has_default) {
     std::string value = DefaultExpression(c.default_sql);
-    *def += " DEFAULT " + (stored ? "litelift.to_any(" + value + ")" : value);
+    *def += " DEFAULT " + (stored ? sql::StoredValueSql(value, storage) : value);
   }
   return true;
 }

@@ -31,6 +31,38 @@ CREATE OR REPLACE FUNCTION litelift.to_any(jsonb) RETURNS jsonb
 CREATE OR REPLACE FUNCTION litelift.to_any(json) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1::text) $$;
 
+-- A value going into a column of NUMERIC affinity that stores any class
+-- (a type name SQLite does not know: JSON, UUID, ...): text that reads as
+-- a number is that number, and whole reals are integers.
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(numeric) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN to_jsonb(trunc($1))
+    ELSE litelift.to_any($1::double precision) END $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(double precision) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9.2e18 THEN to_jsonb($1::bigint)
+    ELSE litelift.to_any($1) END $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(bigint) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(integer) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(text) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.numeric_affinity($1) IS NOT NULL
+    THEN litelift.to_any_numeric(litelift.numeric_affinity($1)) ELSE to_jsonb($1) END $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(bytea) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.to_any($1) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(boolean) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1::int) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(json) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.to_any_numeric($1::text) $$;
+CREATE OR REPLACE FUNCTION litelift.to_any_numeric(jsonb) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'number' THEN litelift.to_any_numeric($1::text::numeric)
+    WHEN 'string' THEN litelift.to_any_numeric($1 #>> '{}')
+    ELSE $1 END $$;
+
 -- SQLite's storage class of a stored value.
 CREATE OR REPLACE FUNCTION litelift.any_class(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -245,11 +245,11 @@ std::string Emitter::Compared(const Expr& e, const Expr& other) {
                        other_type == "numeric";
   if (numeric_other && e.kind == ExprKind::kFunction && e.text == "json_extract" &&
       e.args.size() == 2) {
-    return "litelift.json_extract_real(" + Value(*e.args[0]) + ", (" + Value(*e.args[1]) +
+    return "litelift.json_extract_real(" + AsText(*e.args[0]) + ", (" + Value(*e.args[1]) +
            ")::text)";
   }
   if (numeric_other && e.kind == ExprKind::kBinary && e.text == "->>") {
-    return "litelift.json_extract_real(" + Value(*e.args[0]) + ", litelift.json_arrow_path(" +
+    return "litelift.json_extract_real(" + AsText(*e.args[0]) + ", litelift.json_arrow_path(" +
            Value(*e.args[1]) + "))";
   }
   return Value(e);
@@ -308,8 +308,8 @@ std::string Emitter::BinaryText(const Expr& e) {
     return "(" + Numeric(l) + " " + op + " (" + Numeric(r) + ")::int)";
   }
   if (op == "->" || op == "->>") {
-    return std::string(op == "->" ? "litelift.json_arrow(" : "litelift.json_arrow2(") + Value(l) +
-           ", " + Value(r) + ")";
+    return std::string(op == "->" ? "litelift.json_arrow(" : "litelift.json_arrow2(") + AsText(l) +
+           ", " + AsText(r) + ")";
   }
   return "(" + Numeric(l) + " " + op + " " + Numeric(r) + ")";
 }
@@ -565,7 +565,7 @@ std::string Emitter::JsonValue(const Expr& e) {
   // json_extract found, as the JSON it was; any other value is quoted.
   if (ReturnsJson(e)) return Value(e);
   if (e.kind == ExprKind::kFunction && e.text == "json_extract" && e.args.size() >= 2) {
-    std::string out = "litelift.json_extract_json(" + Value(*e.args[0]);
+    std::string out = "litelift.json_extract_json(" + AsText(*e.args[0]);
     for (size_t i = 1; i < e.args.size(); ++i) out += ", (" + Value(*e.args[i]) + ")::text";
     return out + ")";
   }
@@ -577,12 +577,12 @@ std::string Emitter::ClassOf(const Expr& e) {
   // (integer, real, text, null) comes from json_extract_type.
   if (e.kind == ExprKind::kFunction && e.text == "json_extract" && e.args.size() >= 2 && !e.over &&
       e.over_name.empty()) {
-    std::string out = "litelift.json_extract_type(" + Value(*e.args[0]);
+    std::string out = "litelift.json_extract_type(" + AsText(*e.args[0]);
     for (size_t i = 1; i < e.args.size(); ++i) out += ", (" + Value(*e.args[i]) + ")::text";
     return out + ")";
   }
   if (e.kind == ExprKind::kBinary && e.text == "->>") {
-    return "litelift.json_extract_type(" + Value(*e.args[0]) + ", litelift.json_arrow_path(" +
+    return "litelift.json_extract_type(" + AsText(*e.args[0]) + ", litelift.json_arrow_path(" +
            Value(*e.args[1]) + "))";
   }
   std::string column = e.kind == ExprKind::kColumn ? Lower(e.column) : "";
@@ -727,7 +727,7 @@ std::string Emitter::JoinText(const JoinSource& from) {
              "() is not supported on the postgres route yet");
         return "";
       }
-      out += "litelift." + name + "(" + Value(*ref.function_args[0]);
+      out += "litelift." + name + "(" + AsText(*ref.function_args[0]);
       if (ref.function_args.size() == 2) out += ", (" + Value(*ref.function_args[1]) + ")::text";
       out += ") AS " + Ident(ref.alias.empty() ? ref.name : ref.alias);
     } else {

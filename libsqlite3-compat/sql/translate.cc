@@ -77,11 +77,11 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
     for (const auto& col : key) {
       std::string type = SameName(col, shape.rowid_column) ? "bigint" : "text";
       for (size_t k = 0; k < shape.columns.size(); ++k) {
-        if (SameName(shape.columns[k], col)) type = shape.ServerType(k);
+        if (SameName(shape.columns[k], col)) type = shape.Storage(k);
       }
       left += (left.empty() ? "" : ", ") + Ident(shape.name) + "." + Ident(col);
       std::string value = "litelift_new." + Ident(col);
-      value = type == "jsonb" ? StoredValueSql(value, type) : value + "::" + type;
+      value = type.rfind("jsonb", 0) == 0 ? StoredValueSql(value, type) : value + "::" + type;
       right += (right.empty() ? "" : ", ") + value;
     }
     where += (where.empty() ? "" : " OR ") + ("(" + left + ") = (" + right + ")");
@@ -150,7 +150,7 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
     std::string type;  // the column's: its new value is stored as it stores values
     for (size_t k = 0; set.columns.size() == 1 && shape != nullptr && k < shape->columns.size();
          ++k) {
-      if (SameName(shape->columns[k], set.columns[0])) type = shape->ServerType(k);
+      if (SameName(shape->columns[k], set.columns[0])) type = shape->Storage(k);
     }
     out += " = " + em.ValueFor(*set.value, type);
   }
@@ -166,7 +166,7 @@ std::string InsertSource(Emitter& em, const TableShape* shape,
   for (const auto& c : listed) {
     std::string type;
     for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
-      if (SameName(shape->columns[k], c)) type = shape->ServerType(k);
+      if (SameName(shape->columns[k], c)) type = shape->Storage(k);
     }
     any = any || StoredValueSql("", type) != "";
     types.push_back(type);
@@ -418,6 +418,12 @@ std::string TableShape::ServerType(size_t column) const {
   return column < types.size() ? PgTypeForDeclared(types[column]) : "";
 }
 
+std::string TableShape::Storage(size_t column) const {
+  std::string type = ServerType(column);
+  bool named = column < types.size() && !types[column].empty();
+  return type == "jsonb" && named ? "jsonb numeric" : type;
+}
+
 std::vector<std::string> TableShape::InsertableColumns() const {
   std::vector<std::string> out;
   for (const auto& c : columns) {
@@ -438,7 +444,8 @@ std::string PgTypeForDeclared(std::string_view declared_type) {
   if (Contains(t, "REAL") || Contains(t, "FLOA") || Contains(t, "DOUB")) return "double precision";
   if (Contains(t, "DATE") || Contains(t, "TIME")) return "text";
   if (Contains(t, "BOOL")) return "bigint";
-  return "numeric";
+  if (Contains(t, "NUM") || Contains(t, "DEC") || Contains(t, "MONEY")) return "numeric";
+  return "jsonb";
 }
 
 Translation TranslateStatement(const TranslateInput& input) {

@@ -37,6 +37,10 @@ struct TableShape {
   // empty: by PgTypeForDeclared.
   std::vector<std::string> server_types;
   std::string ServerType(size_t column) const;
+  // How the column stores a value written to it (StoredValueSql): its
+  // server type, and "jsonb numeric" for a jsonb column with NUMERIC
+  // affinity (a type name SQLite does not know, such as JSON or UUID).
+  std::string Storage(size_t column) const;
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };
@@ -90,8 +94,9 @@ Translation TranslateStatement(const TranslateInput& input);
 // rules, chosen so that stored values keep their storage class:
 // INTEGER -> bigint, TEXT -> text, REAL -> double precision, BLOB -> bytea,
 // dates and times -> text (SQLite keeps them as text), BOOLEAN -> bigint,
-// other NUMERIC -> numeric, no type -> jsonb (any storage class; see
-// server/any_value.h).
+// NUMERIC, DECIMAL, NUMBER, MONEY -> numeric; no type and every other name
+// (JSON, UUID, ...: NUMERIC affinity, and they hold text) -> jsonb, which
+// keeps any storage class (server/any_value.h).
 std::string PgTypeForDeclared(std::string_view declared_type);
 
 }  // namespace litelift::compat::sql

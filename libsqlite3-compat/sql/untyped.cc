@@ -62,12 +62,14 @@ std::string Emitter::AsStored(const Expr& e) {
 
 std::string StoredValueSql(const std::string& value, const std::string& column_type) {
   if (column_type == "jsonb") return "litelift.to_any(" + value + ")";
+  if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + value + ")";
   if (column_type == "numeric") return "litelift.numeric_store(" + value + ")";
   return value;
 }
 
 std::string Emitter::ValueFor(const Expr& e, const std::string& column_type) {
   if (column_type == "jsonb") return AsStored(e);
+  if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + AsStored(e) + ")";
   return StoredValueSql(Value(e), column_type);
 }
 
@@ -98,7 +100,15 @@ std::string Emitter::StoredComparison(const Expr& l, const Expr& r, const std::s
   // An untyped column has no affinity of its own; beside a column of
   // INTEGER, REAL or NUMERIC affinity its text reads as a number.
   auto side = [&](const Expr& e, const Expr& other) {
-    if (FamilyOf(e) != Family::kAny) return AsStored(e);
+    if (FamilyOf(e) != Family::kAny) {
+      // Beside an untyped-storage column of NUMERIC affinity (JSON, UUID,
+      // ...), text that reads as a number is that number.
+      if (FamilyOf(other) == Family::kAny && AffinityOf(other) == Affinity::kNumeric &&
+          AffinityOf(e) != Affinity::kNumeric) {
+        return "litelift.any_numeric_affinity(" + AsStored(e) + ")";
+      }
+      return AsStored(e);
+    }
     if (AffinityOf(other) == Affinity::kNumeric) {
       return "litelift.any_numeric_affinity(" + Value(e) + ")";
     }

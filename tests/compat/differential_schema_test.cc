@@ -196,5 +196,22 @@ TEST(Differential, NumericColumnsStoreAsSqlite) {
   });
 }
 
+// A type name SQLite does not know (JSON, UUID, ...) has NUMERIC affinity:
+// numbers stay numbers, text that reads as one becomes one, other text
+// stays text.
+TEST(Differential, UnknownTypeNamesHoldText) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE j (id INTEGER PRIMARY KEY, data JSON, key UUID, misc FOO)",
+      "INSERT INTO j (data, key, misc) VALUES ('{\"a\": [1, 2]}', "
+      "'6f1c2a3e-0000-4000-8000-000000000001', '12'), ('[]', 'k2', 3.0), (NULL, ' 7 ', 'x')",
+      "SELECT id, data, typeof(data), key, misc, typeof(misc) FROM j",
+      "SELECT id, json_extract(data, '$.a[1]'), data ->> '$.a[0]' FROM j WHERE data IS NOT NULL",
+      "SELECT id FROM j WHERE misc = '12' OR key = 7 OR misc = 3 ORDER BY id",
+      "UPDATE j SET misc = '4.0' WHERE id = 3",
+      "SELECT misc, typeof(misc) FROM j ORDER BY misc",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
