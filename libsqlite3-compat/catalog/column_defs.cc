@@ -64,4 +64,15 @@ std::map<std::string, ColumnClauses> ColumnClausesOf(const std::string& create_s
   return out;
 }
 
+std::string KeyConflictClause(const std::string& create_sql) {
+  std::vector<sql::Token> tokens = sql::SignificantTokens(create_sql);
+  for (size_t i = 1; i + 2 < tokens.size(); ++i) {
+    if (!sql::IsWord(tokens[i], "ON") || !sql::IsWord(tokens[i + 1], "CONFLICT")) continue;
+    // The clause belongs to the constraint before it: NOT NULL's is not a key's.
+    if (sql::IsWord(tokens[i - 1], "NULL")) continue;
+    return Upper(tokens[i + 2].text);
+  }
+  return "";
+}
+
 }  // namespace litelift::compat

@@ -18,6 +18,11 @@ struct ColumnClauses {
 // text as sqlite_master holds it), by lower-cased column name.
 std::map<std::string, ColumnClauses> ColumnClausesOf(const std::string& create_sql);
 
+// The conflict resolution (REPLACE, IGNORE, ...) that the PRIMARY KEY and
+// UNIQUE constraints of create_sql name with ON CONFLICT, upper case; ""
+// when none does (NOT NULL's own clause is not a key's).
+std::string KeyConflictClause(const std::string& create_sql);
+
 }  // namespace litelift::compat
 
 #endif  // LITELIFT_COMPAT_CATALOG_COLUMN_DEFS_H_

@@ -121,6 +121,7 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   Query(db_, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", shape->name,
         [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
   std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
+  shape->default_conflict = KeyConflictClause(create_sql);
   for (const auto& c : shape->columns) shape->collations.push_back(clauses[Lower(c)].collation);
   for (size_t i = 0; i < shape->columns.size(); ++i) {
     shape->server_types.push_back(sql::PgTypeForDeclared(shape->types[i]));

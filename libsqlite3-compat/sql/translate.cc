@@ -210,7 +210,10 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   if (!explicit_columns && shape != nullptr) listed = shape->InsertableColumns();
   std::string out = ins.with ? em.WithText(*ins.with) : "";
   std::string source = ins.default_values ? "" : InsertSource(em, shape, listed, *ins.source);
-  const std::string& conflict = ins.conflict;
+  // Without an OR clause, the keys' own ON CONFLICT clause decides.
+  const std::string conflict = ins.conflict.empty() && shape != nullptr && ins.upserts.empty()
+                                   ? shape->default_conflict
+                                   : ins.conflict;
   if (!ins.upserts.empty() && (conflict == "REPLACE" || conflict == "IGNORE")) {
     tr.error =
         "litelift: INSERT OR " + conflict + " with an ON CONFLICT clause is not supported yet";

@@ -41,6 +41,10 @@ struct TableShape {
   // server type, and "jsonb numeric" for a jsonb column with NUMERIC
   // affinity (a type name SQLite does not know, such as JSON or UUID).
   std::string Storage(size_t column) const;
+  // The conflict resolution a PRIMARY KEY or UNIQUE constraint names (ON
+  // CONFLICT REPLACE / IGNORE, upper case), which an INSERT without an OR
+  // clause follows; "" for none.
+  std::string default_conflict;
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };
