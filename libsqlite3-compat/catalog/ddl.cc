@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/catalog/trigger.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
@@ -509,6 +510,7 @@ bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::str
     return CreateIndex(shadow, object, schema, out, error);
   }
   if (object.type == "view") return CreateView(shadow, object, schema, out, error);
+  if (object.type == "trigger") return CreateTrigger(shadow, object, schema, out, error);
   *error = "litelift: CREATE " + object.type + " is not supported on the postgres route yet";
   return false;
 }
@@ -523,6 +525,8 @@ void DropStatements(const SchemaObject& object, const std::string& schema,
     out->push_back("DROP INDEX IF EXISTS " + Qualified(schema, object.name));
   } else if (object.type == "view") {
     out->push_back("DROP VIEW IF EXISTS " + Qualified(schema, object.name));
+  } else if (object.type == "trigger") {
+    DropTrigger(object, schema, out);
   }
 }
 

@@ -99,6 +99,10 @@ const std::vector<Rule>& Rules() {
       {"42501", [](const PgError&,
                    const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
       {"42883", NoSuchFunction},
+      {"LL001",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_CONSTRAINT_TRIGGER, e.message};  // RAISE(ABORT, message)
+       }},
       {"22003",
        [](const PgError&, const NameMapper&) { return Fixed(SQLITE_ERROR, "integer overflow"); }},
       {"22P02", [](const PgError&,

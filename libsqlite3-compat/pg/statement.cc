@@ -283,8 +283,13 @@ int Statement::StepDdl() {
   }
   for (const auto& [key, o] : after) {
     auto old = before.find(key);
-    if (!ok || old == before.end() || old->second.sql == o.sql || o.type != "table") continue;
-    ok = AlterStatements(sh, o.name, before_columns[key], o.name, conn->schema, &server, &error);
+    if (!ok || old == before.end() || old->second.sql == o.sql) continue;
+    if (o.type == "table") {
+      ok = AlterStatements(sh, o.name, before_columns[key], o.name, conn->schema, &server, &error);
+    } else if (o.type == "trigger") {
+      // SQLite rewrote the trigger (a table or column it names was renamed).
+      ok = CreateStatements(sh, o, conn->schema, &server, &error);
+    }
   }
   // The catalog: what the shadow holds now, for every other connection.
   std::string s = QuoteLiteral(conn->schema);

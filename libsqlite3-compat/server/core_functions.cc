@@ -283,6 +283,15 @@ CREATE OR REPLACE FUNCTION litelift.numeric_affinity(text) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN $1 ~ '^[ \t\n\r\f]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f]*$'
     THEN trim($1)::numeric END $$;
+-- RAISE() in a trigger: IGNORE ends the trigger and skips the row
+-- (SQLSTATE LL002, caught by the trigger function); ABORT, FAIL and
+-- ROLLBACK fail the statement with the message (LL001).
+CREATE OR REPLACE FUNCTION litelift.raise(kind text, message text) RETURNS text
+  LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF kind = 'IGNORE' THEN RAISE EXCEPTION 'RAISE(IGNORE)' USING ERRCODE = 'LL002'; END IF;
+  RAISE EXCEPTION '%', message USING ERRCODE = 'LL001', HINT = kind;
+END $$;
 -- LIMIT and OFFSET values: NULL is SQLite's "datatype mismatch"; a
 -- negative LIMIT means none, a negative OFFSET none.
 CREATE OR REPLACE FUNCTION litelift.limit_value(bigint) RETURNS bigint

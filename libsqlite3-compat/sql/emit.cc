@@ -185,8 +185,15 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kCollate:
       return Value(*e.args[0]);  // comparisons and ORDER BY apply it
     case ExprKind::kRaise:
-      Fail("litelift: RAISE() outside a trigger cannot be translated");
-      return "";
+      if (!in_.in_trigger) {
+        Fail("RAISE() may only be used within a trigger-program");
+        return "";
+      }
+      // litelift.raise() raises the error SQLite's RAISE() stands for.
+      return "litelift.raise('" + e.text + "', " +
+             (e.args.empty() ? std::string("NULL")
+                             : "litelift.cast_text(" + Value(*e.args[0]) + ")") +
+             ")";
   }
   return "";
 }

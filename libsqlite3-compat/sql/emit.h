@@ -54,7 +54,12 @@ std::string StoredValueSql(const std::string& value_sql, const std::string& colu
 
 class Emitter {
  public:
-  explicit Emitter(const TranslateInput& in) : in_(in) {}
+  explicit Emitter(const TranslateInput& in) : in_(in) {
+    // A trigger's statements may name the row it fires for as NEW and OLD.
+    if (in.in_trigger) {
+      scopes_.push_back({{"new", in.trigger_table}, {"old", in.trigger_table}});
+    }
+  }
 
   // A whole query.
   std::string SelectText(const Select& select);

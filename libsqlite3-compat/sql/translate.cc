@@ -309,7 +309,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
         tr.rowid_if_inserted = true;
       }
     }
-  } else if (shape != nullptr && !shape->rowid_column.empty()) {
+  } else if (shape != nullptr && !shape->rowid_column.empty() && !in.in_trigger) {
     out += " RETURNING " + Ident(shape->rowid_column);
     tr.returns_rowid = true;
     if (!ins.upserts.empty() && !ins.upserts[0].do_nothing) {

@@ -61,6 +61,11 @@ struct TranslateInput {
   bool return_rowids = false;
   // How many parameters the statement has (its connection values come after).
   int parameter_count = 0;
+  // The statement is one of a trigger's: NEW and OLD name its rows (of
+  // trigger_table, null for a view's), RAISE() is allowed, and nothing is
+  // returned for the client.
+  bool in_trigger = false;
+  const TableShape* trigger_table = nullptr;
 };
 
 struct Translation {

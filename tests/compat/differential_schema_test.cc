@@ -213,5 +213,56 @@ TEST(Differential, UnknownTypeNamesHoldText) {
   });
 }
 
+// Triggers: BEFORE, AFTER and INSTEAD OF, UPDATE OF, WHEN, NEW and OLD,
+// RAISE(); triggers that cascade into other triggers; dropped with their
+// table, moved with a renamed one.
+TEST(Differential, TriggersLikeSqlite) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INT, touched TEXT)",
+      "CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT, x)",
+      "CREATE TABLE tally (n INT)",
+      "CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN INSERT INTO log (what, x) VALUES ('ins', "
+      "new.id); END",
+      "CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.what = 'ins' BEGIN INSERT INTO tally "
+      "VALUES (new.x * 10); END",
+      "CREATE TRIGGER t_upd AFTER UPDATE OF v ON t FOR EACH ROW WHEN old.v <> new.v BEGIN INSERT "
+      "INTO log (what, x) VALUES ('upd ' || old.v || '->' || new.v, new.n); UPDATE t SET "
+      "touched = 'yes' WHERE id = new.id; END",
+      "CREATE TRIGGER t_chk BEFORE INSERT ON t BEGIN SELECT RAISE(ABORT, 'n must be positive') "
+      "WHERE new.n < 0; END",
+      "CREATE TRIGGER t_del BEFORE DELETE ON t BEGIN SELECT CASE WHEN old.n = 99 THEN "
+      "RAISE(IGNORE) END; INSERT INTO log (what) VALUES ('del ' || old.v); END",
+      "INSERT INTO t (v, n) VALUES ('a', 1), ('b', 99)",
+      "INSERT INTO t (v, n) VALUES ('c', -1)",
+      "UPDATE t SET v = 'z' WHERE id = 1",
+      "UPDATE t SET n = 5 WHERE id = 1",
+      "DELETE FROM t",
+      "SELECT * FROM t",
+      "SELECT * FROM log",
+      "SELECT * FROM tally",
+      "SELECT type, name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+      "DROP TRIGGER t_ins",
+      "INSERT INTO t (v, n) VALUES ('q', 1)",
+      "SELECT count(*) FROM log",
+      "ALTER TABLE t RENAME TO t2",
+      "UPDATE t2 SET v = 'w' WHERE v = 'q'",
+      "SELECT what, x FROM log ORDER BY id DESC LIMIT 1",
+      "DROP TABLE t2",
+      "SELECT type, name FROM sqlite_master ORDER BY name",
+      // INSTEAD OF triggers make a view writable.
+      "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)",
+      "CREATE VIEW av AS SELECT id, v, length(v) AS len FROM a",
+      "CREATE TRIGGER av_ins INSTEAD OF INSERT ON av BEGIN INSERT INTO a (v) VALUES (new.v); END",
+      "CREATE TRIGGER av_upd INSTEAD OF UPDATE ON av BEGIN UPDATE a SET v = new.v WHERE id = "
+      "old.id; END",
+      "CREATE TRIGGER av_del INSTEAD OF DELETE ON av BEGIN DELETE FROM a WHERE id = old.id; END",
+      "INSERT INTO av (v) VALUES ('x'), ('yy')",
+      "UPDATE av SET v = 'zzz' WHERE len = 2",
+      "DELETE FROM av WHERE v = 'x'",
+      "SELECT * FROM av",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
