@@ -5,6 +5,7 @@
 #include <map>
 
 #include "libsqlite3-compat/catalog/column_defs.h"
+#include "libsqlite3-compat/catalog/foreign_keys.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/catalog/trigger.h"
 #include "libsqlite3-compat/host.h"
@@ -116,16 +117,6 @@ bool HasWord(const std::string& sql_text, std::string_view word) {
     if (sql::IsWord(t, word)) return true;
   }
   return false;
-}
-
-std::string Action(const std::string& a) {
-  std::string u = a;
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (u == "NO ACTION" || u == "CASCADE" || u == "SET NULL" || u == "SET DEFAULT" ||
-      u == "RESTRICT") {
-    return u;
-  }
-  return "NO ACTION";
 }
 
 std::string RowidFunctionName(const std::string& table) { return "litelift_rowid_" + Lower(table); }
@@ -257,34 +248,6 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
     for (const auto& c : key) cols += (cols.empty() ? "" : ", ") + Ident(c);
     parts.push_back("UNIQUE (" + cols + ")");
   }
-  // Foreign keys, grouped by id.
-  std::map<int, std::vector<std::string>> fk_rows;
-  std::map<int, std::string> fk_parent, fk_update, fk_delete;
-  std::map<int, std::vector<std::string>> fk_from, fk_to;
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
-                             "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, o.name.c_str(), -1, SQLITE_TRANSIENT);
-    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
-      int id = SQ(sqlite3_column_int)(s, 0);
-      fk_parent[id] = Text(s, 1);
-      fk_from[id].push_back(Text(s, 2));
-      if (SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL) fk_to[id].push_back(Text(s, 3));
-      fk_update[id] = Text(s, 4);
-      fk_delete[id] = Text(s, 5);
-    }
-    SQ(sqlite3_finalize)(s);
-  }
-  for (auto& [id, from] : fk_from) {
-    std::string f, t;
-    for (const auto& c : from) f += (f.empty() ? "" : ", ") + Ident(c);
-    for (const auto& c : fk_to[id]) t += (t.empty() ? "" : ", ") + Ident(c);
-    parts.push_back("FOREIGN KEY (" + f + ") REFERENCES " + Qualified(schema, fk_parent[id]) +
-                    (t.empty() ? "" : " (" + t + ")") + " ON UPDATE " + Action(fk_update[id]) +
-                    " ON DELETE " + Action(fk_delete[id]));
-  }
   for (const auto& [name, expr] : Checks(o.sql)) {
     std::string pg;
     if (!TranslateExpression(shadow, o.name, expr, &pg, error)) return false;
@@ -297,6 +260,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   if (!shape->rowid_column.empty()) {
     RowidTrigger(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"), out);
   }
+  ForeignKeyStatements(shadow, o.name, schema, out);
   return true;
 }
 
@@ -518,6 +482,7 @@ bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::str
 void DropStatements(const SchemaObject& object, const std::string& schema,
                     std::vector<std::string>* out) {
   if (object.type == "table") {
+    DropForeignKeys(object.name, schema, out);
     out->push_back("DROP TABLE IF EXISTS " + Qualified(schema, object.name));
     out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
                    QuoteIdent(RowidFunctionName(object.name)) + "()");
@@ -557,6 +522,9 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
     RowidTrigger(schema, shape->name, shape->rowid_column,
                  HasWord(TableSql(shadow, shape->name), "AUTOINCREMENT"), &trigger);
   }
+  // Foreign keys: made anew under the table's new name and columns.
+  if (Lower(old_name) != Lower(new_name)) DropForeignKeys(old_name, schema, out);
+  ForeignKeyStatements(shadow, new_name, schema, &trigger);
   struct Append {
     std::vector<std::string>* out;
     std::vector<std::string> tail;

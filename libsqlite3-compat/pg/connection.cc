@@ -376,7 +376,7 @@ bool Connection::ResetForReuse() {
   }
   if (PQtransactionStatus(pg) != PQTRANS_IDLE) return false;
   if (fk_role_changed) {
-    if (!Ok(Exec(pg, "RESET session_replication_role").get())) return false;
+    if (!Ok(Exec(pg, "RESET litelift.foreign_keys").get())) return false;
     SQ(sqlite3_exec)(shadow.db(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
     fk_role_changed = false;
   }

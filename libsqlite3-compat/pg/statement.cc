@@ -129,11 +129,12 @@ int Statement::StepShadow() {
       }
     } else if (pragma == "foreign_keys") {
       conn->fk_role_changed = true;
-      // PostgreSQL enforces foreign keys unless the session replicates.
+      // litelift's foreign key triggers act only while the session says so
+      // (catalog/foreign_keys.h).
       bool on = value("foreign_keys") != 0;
       conn->TakeSession(nullptr);
-      PgResult res = Exec(
-          conn->pg, std::string("SET session_replication_role = ") + (on ? "origin" : "replica"));
+      PgResult res =
+          Exec(conn->pg, std::string("SET litelift.foreign_keys = ") + (on ? "'on'" : "'off'"));
       if (!Ok(res.get())) {
         LL_WARN("foreign_keys={} cannot change enforcement on the server: {}", on,
                 ErrorText(conn->pg, res.get()));

@@ -264,5 +264,45 @@ TEST(Differential, TriggersLikeSqlite) {
   });
 }
 
+// Foreign keys act only while PRAGMA foreign_keys is on (off by default),
+// with SQLite's actions; a child may be created before its parent.
+TEST(Differential, ForeignKeysLikeSqlite) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE c (pid INT REFERENCES p (id) ON DELETE CASCADE, note TEXT)",
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT)",
+      "INSERT INTO c VALUES (5, 'orphan, allowed: foreign keys are off')",
+      "PRAGMA foreign_keys = ON",
+      "INSERT INTO c VALUES (6, 'orphan')",
+      "INSERT INTO p VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+      "INSERT INTO c VALUES (1, 'x'), (2, 'y'), (NULL, 'no parent needed')",
+      "DELETE FROM p WHERE id = 1",
+      "SELECT * FROM c",
+      "CREATE TABLE d (pid INT REFERENCES p (id) ON UPDATE CASCADE ON DELETE SET NULL)",
+      "INSERT INTO d VALUES (2)",
+      "UPDATE p SET id = 20 WHERE id = 2",
+      "SELECT * FROM d",
+      "DELETE FROM p WHERE id = 20",
+      "SELECT * FROM d",
+      "CREATE TABLE e (pid INT, FOREIGN KEY (pid) REFERENCES p)",
+      "INSERT INTO e VALUES (3)",
+      "DELETE FROM p WHERE id = 3",
+      "UPDATE e SET pid = 99",
+      "UPDATE p SET name = 'still c' WHERE id = 3",
+      "PRAGMA foreign_keys = OFF",
+      "DELETE FROM p WHERE id = 3",
+      "SELECT * FROM e",
+      "PRAGMA foreign_keys = ON",
+      "ALTER TABLE p RENAME TO parent",
+      "INSERT INTO parent VALUES (7, 'g')",
+      "INSERT INTO e VALUES (7)",
+      "INSERT INTO e VALUES (8)",
+      "DELETE FROM parent WHERE id = 7",
+      "PRAGMA foreign_key_list(e)",
+      "DROP TABLE e",
+      "DELETE FROM parent",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test

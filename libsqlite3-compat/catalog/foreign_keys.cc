@@ -1,0 +1,220 @@
+#include "libsqlite3-compat/catalog/foreign_keys.h"
+
+#include <map>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/text.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const unsigned char* t = SQ(sqlite3_column_text)(s, col);
+  return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+}
+
+struct ForeignKey {
+  int id = 0;
+  std::string parent;
+  std::vector<std::string> from, to;  // child columns, parent columns
+  std::string on_update, on_delete;   // SQLite's words, upper case
+};
+
+std::vector<ForeignKey> ForeignKeysOf(Shadow& shadow, const std::string& table) {
+  std::map<int, ForeignKey> keys;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
+                             "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+                             -1, &s, nullptr) != SQLITE_OK) {
+    return {};
+  }
+  SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
+    ForeignKey& k = keys[SQ(sqlite3_column_int)(s, 0)];
+    k.id = SQ(sqlite3_column_int)(s, 0);
+    k.parent = Text(s, 1);
+    k.from.push_back(Text(s, 2));
+    if (SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL) k.to.push_back(Text(s, 3));
+    k.on_update = Upper(Text(s, 4));
+    k.on_delete = Upper(Text(s, 5));
+  }
+  SQ(sqlite3_finalize)(s);
+  std::vector<ForeignKey> out;
+  for (auto& [id, k] : keys) {
+    if (k.to.empty()) {
+      // No parent columns named: the parent's primary key (its rowid).
+      const sql::TableShape* parent = shadow.Table(k.parent);
+      if (parent != nullptr) {
+        k.to = parent->primary_key.empty() && !parent->rowid_column.empty()
+                   ? std::vector<std::string>{parent->rowid_column}
+                   : parent->primary_key;
+      }
+    }
+    if (k.to.size() == k.from.size()) out.push_back(k);
+  }
+  return out;
+}
+
+// The server type of a column ("" when unknown).
+std::string TypeOf(Shadow& shadow, const std::string& table, const std::string& column) {
+  const sql::TableShape* shape = shadow.Table(table);
+  for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
+    if (Lower(shape->columns[k]) == Lower(column)) return shape->ServerType(k);
+  }
+  if (shape != nullptr && Lower(shape->rowid_column) == Lower(column)) return "bigint";
+  return "";
+}
+
+// "a.x = b.y AND ..." over the key's columns; both sides as text when the
+// types differ (an INTEGER child of a TEXT parent).
+std::string KeyMatch(Shadow& shadow, const ForeignKey& k, const std::string& child,
+                     const std::string& child_row, const std::string& parent_row) {
+  std::string out;
+  for (size_t i = 0; i < k.from.size(); ++i) {
+    std::string c = child_row + "." + Ident(k.from[i]), p = parent_row + "." + Ident(k.to[i]);
+    if (TypeOf(shadow, child, k.from[i]) != TypeOf(shadow, k.parent, k.to[i])) {
+      c += "::text";
+      p += "::text";
+    }
+    out += (i ? " AND " : "") + c + " = " + p;
+  }
+  return out;
+}
+
+std::string Prefix(const std::string& child) {
+  return "litelift_fk_" + Lower(child).substr(0, 36) + "_";
+}
+
+constexpr const char* kEnabled =
+    "IF coalesce(current_setting('litelift.foreign_keys', true), '') <> 'on' THEN RETURN NULL; "
+    "END IF; ";
+constexpr const char* kFailed =
+    "RAISE EXCEPTION 'FOREIGN KEY constraint failed' USING ERRCODE = '23503'; ";
+
+void Function(const std::string& schema, const std::string& name, const std::string& body,
+              std::vector<std::string>* out) {
+  out->push_back("CREATE OR REPLACE FUNCTION " + QuoteIdent(schema) + "." + QuoteIdent(name) +
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN " + kEnabled + body +
+                 "RETURN NULL; END $litelift$");
+}
+
+void Trigger(const std::string& schema, const std::string& name, const std::string& events,
+             const std::string& table, std::vector<std::string>* out) {
+  std::string t = QuoteIdent(schema) + "." + Ident(table);
+  out->push_back("DROP TRIGGER IF EXISTS " + QuoteIdent(name) + " ON " + t);
+  out->push_back("CREATE TRIGGER " + QuoteIdent(name) + " AFTER " + events + " ON " + t +
+                 " FOR EACH ROW EXECUTE FUNCTION " + QuoteIdent(schema) + "." + QuoteIdent(name) +
+                 "()");
+  out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER " + QuoteIdent(name));
+}
+
+// The parent's side of one foreign key: its action when a parent row goes
+// or its key changes.
+void ParentSide(Shadow& shadow, const std::string& child, const ForeignKey& k,
+                const std::string& schema, std::vector<std::string>* out) {
+  std::string c = QuoteIdent(schema) + "." + Ident(child);
+  std::string p = QuoteIdent(schema) + "." + Ident(k.parent);
+  std::string match = KeyMatch(shadow, k, child, c, "OLD");
+  std::string same_key;  // another parent row with the old key
+  for (size_t i = 0; i < k.to.size(); ++i) {
+    same_key += (i ? " AND " : "") + p + "." + Ident(k.to[i]) + " = OLD." + Ident(k.to[i]);
+  }
+  auto action = [&](const std::string& what, bool update) {
+    if (what == "CASCADE" && !update) return "DELETE FROM " + c + " WHERE " + match + "; ";
+    if (what == "CASCADE" || what == "SET NULL" || what == "SET DEFAULT") {
+      std::string sets;
+      for (size_t i = 0; i < k.from.size(); ++i) {
+        std::string value = what == "CASCADE"    ? "NEW." + Ident(k.to[i])
+                            : what == "SET NULL" ? std::string("NULL")
+                                                 : std::string("DEFAULT");
+        sets += (i ? ", " : "") + Ident(k.from[i]) + " = " + value;
+      }
+      return "UPDATE " + c + " SET " + sets + " WHERE " + match + "; ";
+    }
+    // NO ACTION, RESTRICT: a child left without a parent row fails.
+    return "IF EXISTS (SELECT 1 FROM " + c + " WHERE " + match +
+           ") AND NOT EXISTS (SELECT 1 FROM " + p + " WHERE " + same_key + ") THEN " + kFailed +
+           "END IF; ";
+  };
+  std::string changed;
+  for (size_t i = 0; i < k.to.size(); ++i) {
+    changed +=
+        (i ? " OR " : "") + ("NEW." + Ident(k.to[i])) + " IS DISTINCT FROM OLD." + Ident(k.to[i]);
+  }
+  std::string name = Prefix(child) + std::to_string(k.id);
+  Function(schema, name,
+           "IF TG_OP = 'DELETE' THEN " + action(k.on_delete, false) + "ELSIF " + changed +
+               " THEN " + action(k.on_update, true) + "END IF; ",
+           out);
+  Trigger(schema, name, "DELETE OR UPDATE", k.parent, out);
+}
+
+// The child's side: a row whose key is all given must have a parent row.
+void ChildSide(Shadow& shadow, const std::string& child, const std::vector<ForeignKey>& keys,
+               const std::string& schema, std::vector<std::string>* out) {
+  std::string body;
+  for (const ForeignKey& k : keys) {
+    std::string given, changed;
+    for (size_t i = 0; i < k.from.size(); ++i) {
+      std::string col = Ident(k.from[i]);
+      given += (i ? " AND " : "") + ("NEW." + col) + " IS NOT NULL";
+      changed += (i ? " OR " : "") + ("NEW." + col) + " IS DISTINCT FROM OLD." + col;
+    }
+    std::string p = QuoteIdent(schema) + "." + Ident(k.parent);
+    body += "IF " + given + " AND (TG_OP = 'INSERT' OR " + changed +
+            ") AND NOT EXISTS (SELECT 1 FROM " + p + " WHERE " +
+            KeyMatch(shadow, k, child, "NEW", p) + ") THEN " + kFailed + "END IF; ";
+  }
+  std::string name = Prefix(child) + "child";
+  Function(schema, name, body, out);
+  Trigger(schema, name, "INSERT OR UPDATE", child, out);
+}
+
+bool Exists(Shadow& shadow, const std::string& table) { return shadow.Table(table) != nullptr; }
+
+}  // namespace
+
+void DropForeignKeys(const std::string& table, const std::string& schema,
+                     std::vector<std::string>* out) {
+  std::string pattern = Prefix(table);
+  std::string escaped;
+  for (char ch : pattern) escaped += ch == '_' ? std::string("\\_") : std::string(1, ch);
+  out->push_back(
+      "DO $litelift$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid FROM pg_proc p JOIN "
+      "pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = " +
+      QuoteLiteral(schema) + " AND p.proname LIKE " + QuoteLiteral(escaped + "%") +
+      " LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; END LOOP; END $litelift$");
+}
+
+void ForeignKeyStatements(Shadow& shadow, const std::string& table, const std::string& schema,
+                          std::vector<std::string>* out) {
+  // The tables whose enforcement depends on table: itself, and each table
+  // with a foreign key to it.
+  std::vector<std::string> children = {table};
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT DISTINCT m.name FROM sqlite_master m, "
+                             "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND "
+                             "lower(f.\"table\") = lower(?1) AND lower(m.name) != lower(?1)",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    while (SQ(sqlite3_step)(s) == SQLITE_ROW) children.push_back(Text(s, 0));
+    SQ(sqlite3_finalize)(s);
+  }
+  for (const std::string& child : children) {
+    DropForeignKeys(child, schema, out);
+    std::vector<ForeignKey> keys = ForeignKeysOf(shadow, child);
+    if (keys.empty()) continue;
+    ChildSide(shadow, child, keys, schema, out);
+    for (const ForeignKey& k : keys) {
+      if (Exists(shadow, k.parent)) ParentSide(shadow, child, k, schema, out);
+    }
+  }
+}
+
+}  // namespace litelift::compat
