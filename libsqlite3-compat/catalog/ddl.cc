@@ -269,8 +269,10 @@ std::string TableSql(Shadow& shadow, const std::string& table) {
   std::string sql;
   sqlite3_stmt* s = nullptr;
   if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
-                             &s, nullptr) == SQLITE_OK) {
+                             "SELECT sql FROM (SELECT sql, 0 AS k FROM sqlite_temp_master WHERE "
+                             "type = 'table' AND name = ?1 UNION ALL SELECT sql, 1 FROM "
+                             "sqlite_master WHERE type = 'table' AND name = ?1) ORDER BY k LIMIT 1",
+                             -1, &s, nullptr) == SQLITE_OK) {
     SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
     if (SQ(sqlite3_step)(s) == SQLITE_ROW) sql = Text(s, 0);
     SQ(sqlite3_finalize)(s);
@@ -483,7 +485,9 @@ void DropStatements(const SchemaObject& object, const std::string& schema,
                     std::vector<std::string>* out) {
   if (object.type == "table") {
     DropForeignKeys(object.name, schema, out);
-    out->push_back("DROP TABLE IF EXISTS " + Qualified(schema, object.name));
+    // SQLite keeps the views over a dropped table (they fail until it is
+    // made anew); PostgreSQL drops them with it.
+    out->push_back("DROP TABLE IF EXISTS " + Qualified(schema, object.name) + " CASCADE");
     out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
                    QuoteIdent(RowidFunctionName(object.name)) + "()");
   } else if (object.type == "index" && !object.sql.empty()) {

@@ -186,8 +186,10 @@ void DropForeignKeys(const std::string& table, const std::string& schema,
   for (char ch : pattern) escaped += ch == '_' ? std::string("\\_") : std::string(1, ch);
   out->push_back(
       "DO $litelift$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid FROM pg_proc p JOIN "
-      "pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = " +
-      QuoteLiteral(schema) + " AND p.proname LIKE " + QuoteLiteral(escaped + "%") +
+      "pg_namespace n ON n.oid = p.pronamespace WHERE " +
+      (schema == "pg_temp" ? std::string("n.oid = pg_my_temp_schema()")
+                           : "n.nspname = " + QuoteLiteral(schema)) +
+      " AND p.proname LIKE " + QuoteLiteral(escaped + "%") +
       " LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; END LOOP; END $litelift$");
 }
 

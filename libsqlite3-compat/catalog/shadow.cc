@@ -78,6 +78,10 @@ std::map<std::string, SchemaObject> Shadow::Snapshot() const {
     SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)};
     out[Lower(o.name)] = o;
   });
+  Query(db_, "SELECT type, name, tbl_name, sql FROM sqlite_temp_master", "", [&](sqlite3_stmt* s) {
+    SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3), true};
+    out["temp." + Lower(o.name)] = o;
+  });
   return out;
 }
 
@@ -98,15 +102,26 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   auto it = shapes_.find(key);
   if (it != shapes_.end()) return it->second.get();
   auto shape = std::make_unique<sql::TableShape>();
-  Query(db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = ?1", key,
-        [&](sqlite3_stmt* s) { shape->name = Text(s, 0); });
+  // A TEMP table first: it hides a main one of the same name, as in SQLite
+  // ("main.t" asks for main's).
+  bool main_only = key.rfind("main.", 0) == 0;
+  std::string lookup = main_only ? key.substr(5) : key;
+  Query(db_,
+        main_only ? "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = ?1"
+                  : "SELECT name FROM (SELECT name, 0 AS k FROM sqlite_temp_master WHERE type = "
+                    "'table' AND lower(name) = ?1 UNION ALL SELECT name, 1 FROM sqlite_master "
+                    "WHERE type = 'table' AND lower(name) = ?1) ORDER BY k LIMIT 1",
+        lookup, [&](sqlite3_stmt* s) { shape->name = Text(s, 0); });
+  // The PRAGMAs below read the TEMP table first unless told main.
+  const std::string in_main = main_only ? ", 'main'" : "";
   if (shape->name.empty()) return nullptr;
   std::vector<std::pair<int, std::string>> pk;
   std::string int_pk_type;
   // hidden: 0 an ordinary column, 2 and 3 generated (VIRTUAL, STORED).
   Query(db_,
-        "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) "
-        "ORDER BY cid",
+        ("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?1" + in_main +
+         ") WHERE hidden IN (0, 2, 3) ORDER BY cid")
+            .c_str(),
         shape->name, [&](sqlite3_stmt* s) {
           shape->columns.push_back(Text(s, 0));
           shape->types.push_back(Text(s, 1));
@@ -118,8 +133,13 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
           }
         });
   std::string create_sql;
-  Query(db_, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", shape->name,
-        [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
+  Query(db_,
+        main_only
+            ? "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1"
+            : "SELECT sql FROM (SELECT sql, 0 AS k FROM sqlite_temp_master WHERE type = 'table' "
+              "AND name = ?1 UNION ALL SELECT sql, 1 FROM sqlite_master WHERE type = 'table' AND "
+              "name = ?1) ORDER BY k LIMIT 1",
+        shape->name, [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
   std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
   shape->default_conflict = KeyConflictClause(create_sql);
   for (const auto& c : shape->columns) shape->collations.push_back(clauses[Lower(c)].collation);
@@ -129,8 +149,10 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   // An untyped column that references another table holds that table's
   // keys: it takes the referenced column's type (a foreign key on the
   // server needs comparable types).
-  Query(db_, "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1)", shape->name,
-        [&](sqlite3_stmt* s) {
+  Query(db_,
+        ("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1" + in_main + ")")
+            .c_str(),
+        shape->name, [&](sqlite3_stmt* s) {
           std::string from = Text(s, 0), parent = Text(s, 1), to = Text(s, 2);
           for (size_t i = 0; i < shape->columns.size(); ++i) {
             if (Lower(shape->columns[i]) != Lower(from) || !shape->types[i].empty()) continue;
@@ -143,8 +165,10 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   // INTEGER PRIMARY KEY (exactly that type, one column, a rowid table) is
   // the rowid alias.
   bool without_rowid = false;
-  Query(db_, "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1", shape->name,
-        [&](sqlite3_stmt*) { without_rowid = true; });
+  Query(db_,
+        main_only ? "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1 AND schema = 'main'"
+                  : "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1",
+        shape->name, [&](sqlite3_stmt*) { without_rowid = true; });
   shape->without_rowid = without_rowid;
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
     shape->rowid_column = pk[0].second;
@@ -154,7 +178,10 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
     shape->hidden_rowid = true;
   }
   std::vector<std::string> unique_indexes;
-  Query(db_, "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin != 'pk'",
+  Query(db_,
+        ("SELECT name FROM pragma_index_list(?1" + in_main +
+         ") WHERE \"unique\" = 1 AND origin != 'pk'")
+            .c_str(),
         shape->name, [&](sqlite3_stmt* s) { unique_indexes.push_back(Text(s, 0)); });
   for (const auto& index : unique_indexes) {
     std::vector<std::string> cols;
@@ -188,6 +215,7 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   if (it != translations_.end()) return it->second;
   sql::TranslateInput in;
   in.return_rowids = return_rowids;
+  in.main_schema = server_schema_;
   in.parameter_count = SQ(sqlite3_bind_parameter_count)(stmt);
   in.sql = text;
   in.parameter_index = [stmt](std::string_view name) {

@@ -29,7 +29,8 @@ struct SchemaObject {
   std::string type;  // table, index, view, trigger
   std::string name;
   std::string tbl_name;
-  std::string sql;  // empty for automatic indexes
+  std::string sql;    // empty for automatic indexes
+  bool temp = false;  // in the connection's TEMP schema (sqlite_temp_master)
 };
 
 class Shadow {
@@ -50,7 +51,11 @@ class Shadow {
 
   sqlite3* db() const { return db_; }
 
-  // sqlite_master now, by lower-cased name.
+  // The database's schema on the server (translations qualify main.t).
+  void set_server_schema(std::string schema) { server_schema_ = std::move(schema); }
+
+  // sqlite_master now, by lower-cased name; TEMP objects (sqlite_temp_master)
+  // by "temp." and their lower-cased name.
   std::map<std::string, SchemaObject> Snapshot() const;
 
   // The shape of a table (case-insensitive name), or null. Valid until the
@@ -79,6 +84,7 @@ class Shadow {
   std::string ReferencedType(const std::string& parent, const std::string& column);
 
   sqlite3* db_ = nullptr;
+  std::string server_schema_;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;
 };

@@ -64,7 +64,8 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
     case SQLITE_DROP_TEMP_TABLE:
     case SQLITE_DROP_TEMP_TRIGGER:
     case SQLITE_DROP_TEMP_VIEW:
-      acts->denied = "litelift: TEMP schema objects are not supported on the postgres route yet";
+      acts->ddl = true;  // in the session's own temporary schema on the server
+      c->has_temp_objects = true;
       break;
     case SQLITE_TRANSACTION:
     case SQLITE_SAVEPOINT:
@@ -317,6 +318,7 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
     return SQLITE_CANTOPEN;
   }
   if (!shadow.Open(error)) return SQLITE_CANTOPEN;
+  shadow.set_server_schema(schema);
   if (PQntuples(catalog.get()) == 0) {
     if (!(flags & SQLITE_OPEN_CREATE) || readonly ||
         (!memory && !ParentExists(route.canonical_path))) {
@@ -367,7 +369,11 @@ std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
 }
 
 bool Connection::ResetForReuse() {
-  if (memory || pg == nullptr || PQstatus(pg) != CONNECTION_OK || !statements.empty()) return false;
+  // TEMP objects go with the connection: closing the session drops them.
+  if (memory || pg == nullptr || PQstatus(pg) != CONNECTION_OK || !statements.empty() ||
+      has_temp_objects) {
+    return false;
+  }
   TakeSession(nullptr);
   if (!Autocommit()) {
     // Closing with an open transaction rolls it back, as in SQLite.

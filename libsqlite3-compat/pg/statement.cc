@@ -264,14 +264,18 @@ int Statement::StepDdl() {
     renamed_to = tables(created)[0];
   }
   bool ok = true;
+  // TEMP objects live in the session's temporary schema.
+  auto schema_of = [&](const SchemaObject& o) {
+    return o.temp ? std::string("pg_temp") : conn->schema;
+  };
   for (const SchemaObject* o : dropped) {
     if (o == renamed_from || (renamed_from && Lower(o->tbl_name) == Lower(renamed_from->name)))
       continue;
-    DropStatements(*o, conn->schema, &server);
+    DropStatements(*o, schema_of(*o), &server);
   }
   if (renamed_from != nullptr) {
     ok = AlterStatements(sh, renamed_from->name, before_columns[Lower(renamed_from->name)],
-                         renamed_to->name, conn->schema, &server, &error);
+                         renamed_to->name, schema_of(*renamed_to), &server, &error);
   }
   // Tables first, then views and indexes (they refer to tables).
   for (const char* type : {"table", "view", "index", "trigger"}) {
@@ -279,22 +283,25 @@ int Statement::StepDdl() {
       if (!ok || o->type != type || o == renamed_to) continue;
       if (renamed_to && Lower(o->tbl_name) == Lower(renamed_to->name) && o->type == "index")
         continue;
-      ok = CreateStatements(sh, *o, conn->schema, &server, &error);
+      ok = CreateStatements(sh, *o, schema_of(*o), &server, &error);
     }
   }
   for (const auto& [key, o] : after) {
     auto old = before.find(key);
     if (!ok || old == before.end() || old->second.sql == o.sql) continue;
     if (o.type == "table") {
-      ok = AlterStatements(sh, o.name, before_columns[key], o.name, conn->schema, &server, &error);
+      ok = AlterStatements(sh, o.name, before_columns[key], o.name, schema_of(o), &server, &error);
     } else if (o.type == "trigger") {
       // SQLite rewrote the trigger (a table or column it names was renamed).
-      ok = CreateStatements(sh, o, conn->schema, &server, &error);
+      ok = CreateStatements(sh, o, schema_of(o), &server, &error);
     }
   }
   // The catalog: what the shadow holds now, for every other connection.
   std::string s = QuoteLiteral(conn->schema);
+  bool shared = false;  // a change other connections must see (not TEMP)
   for (const SchemaObject* o : dropped) {
+    if (o->temp) continue;
+    shared = true;
     server.push_back("DELETE FROM litelift.catalog WHERE db_schema = " + s +
                      " AND name = " + QuoteLiteral(o->name));
   }
@@ -303,7 +310,8 @@ int Statement::StepDdl() {
     if (Lower(o.name).rfind("sqlite_", 0) == 0 && o.type != "index") continue;
     if (old != before.end() && old->second.sql == o.sql && old->second.tbl_name == o.tbl_name)
       continue;
-    if (o.sql.empty()) continue;  // automatic indexes come with their table
+    if (o.sql.empty() || o.temp) continue;  // automatic indexes come with their table
+    shared = true;
     server.push_back(
         "INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" + s + ", " +
         QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) + ", " + QuoteLiteral(o.tbl_name) +
@@ -311,12 +319,14 @@ int Statement::StepDdl() {
         ") ON CONFLICT (db_schema, name) DO UPDATE SET type = excluded.type, "
         "tbl_name = excluded.tbl_name, sql = excluded.sql");
   }
-  if (ok && !server.empty()) {
-    int64_t version = conn->schema_version + 1;
+  int64_t version = conn->schema_version + (shared ? 1 : 0);
+  if (ok && shared) {
     server.push_back("UPDATE litelift.databases SET schema_version = " + std::to_string(version) +
                      " WHERE db_schema = " + s);
     server.push_back(std::string("NOTIFY ") + kSchemaChannel + ", " +
                      QuoteLiteral(conn->schema + ":" + std::to_string(version)));
+  }
+  if (ok && !server.empty()) {
     std::string script = "SAVEPOINT litelift_ddl";
     if (conn->NeedsWriteLock()) script += "; " + conn->WriteLockSql();
     for (const auto& stmt : server) script += "; " + stmt;

@@ -674,7 +674,7 @@ std::string Emitter::ScanOrder(const Select& select) {
   std::vector<const Expr*> aggregates;
   for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
   if (!aggregates.empty()) return "";
-  const TableShape* shape = in_.table ? in_.table(ref.name) : nullptr;
+  const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
   if (shape == nullptr) return "";
   std::string q = Ident(ref.alias.empty() ? ref.name : ref.alias) + ".";
   if (!shape->rowid_column.empty()) return " ORDER BY " + q + Ident(shape->rowid_column);
@@ -695,7 +695,9 @@ std::vector<Emitter::ScopeItem> Emitter::ScopeOf(const JoinSource& from) {
       continue;
     }
     const TableShape* shape = nullptr;
-    if (!ref.subquery && !ref.is_function && in_.table) shape = in_.table(ref.name);
+    if (!ref.subquery && !ref.is_function && in_.table) {
+      shape = in_.table(ShapeKey(ref.schema, ref.name));
+    }
     items.push_back({ref.alias.empty() ? ref.name : ref.alias, shape});
     items.back().json_table =
         ref.is_function && (Lower(ref.name) == "json_each" || Lower(ref.name) == "json_tree");
@@ -743,8 +745,13 @@ std::string Emitter::JoinText(const JoinSource& from) {
              ") are not supported on the postgres route yet");
         return "";
       }
-      out += Ident(ref.name);
-      if (!ref.alias.empty()) out += " AS " + Ident(ref.alias);
+      std::string table = ServerTableName(in_, ref.schema, ref.name);
+      out += table;
+      if (!ref.alias.empty()) {
+        out += " AS " + Ident(ref.alias);
+      } else if (table != Ident(ref.name)) {
+        out += " AS " + Ident(ref.name);  // columns name it t, not schema.t
+      }
     }
     if (ref.on) out += " ON " + Condition(*ref.on);
     if (!ref.using_columns.empty()) {

@@ -202,7 +202,8 @@ void TakeEmitted(const Emitter& em, std::string sql, Translation* tr) {
 Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   Translation tr;
   Emitter em(in);
-  const TableShape* shape = in.table ? in.table(ins.table.name) : nullptr;
+  const TableShape* shape =
+      in.table ? in.table(ShapeKey(ins.table.schema, ins.table.name)) : nullptr;
   std::string qualifier = ins.table.alias.empty() ? ins.table.name : ins.table.alias;
   std::vector<std::string> listed;
   for (const auto& c : ins.columns) listed.push_back(TargetColumn(shape, c));
@@ -224,7 +225,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   bool replace_by_delete =
       conflict == "REPLACE" && shape != nullptr && UsableKeys(*shape, listed).size() > 1;
   if (replace_by_delete && !ins.default_values) tr.pre_sql = ReplaceDeletes(*shape, listed, source);
-  out += "INSERT INTO " + Ident(ins.table.name);
+  out += "INSERT INTO " + ServerTableName(in, ins.table.schema, ins.table.name);
   if (!ins.table.alias.empty()) out += " AS " + Ident(ins.table.alias);
   if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";
@@ -366,7 +367,7 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   }
   tr.rollback_on_constraint = up.conflict == "ROLLBACK";
   Emitter em(in);
-  const TableShape* shape = in.table ? in.table(up.table.name) : nullptr;
+  const TableShape* shape = in.table ? in.table(ShapeKey(up.table.schema, up.table.name)) : nullptr;
   std::string out = up.with ? em.WithText(*up.with) : "";
   JoinSource target = TargetSource(up.table);
   std::vector<Emitter::ScopeItem> scope = em.ScopeOf(target);
@@ -375,7 +376,7 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
     scope.insert(scope.end(), more.begin(), more.end());
   }
   em.PushScope(scope);
-  out += "UPDATE " + Ident(up.table.name);
+  out += "UPDATE " + ServerTableName(in, up.table.schema, up.table.name);
   if (!up.table.alias.empty()) out += " AS " + Ident(up.table.alias);
   out += " SET " + SetsText(em, shape, up.sets);
   if (up.from) out += " FROM " + em.JoinText(*up.from);
@@ -396,11 +397,12 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
 Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   Translation tr;
   Emitter em(in);
-  const TableShape* shape = in.table ? in.table(del.table.name) : nullptr;
+  const TableShape* shape =
+      in.table ? in.table(ShapeKey(del.table.schema, del.table.name)) : nullptr;
   std::string out = del.with ? em.WithText(*del.with) : "";
   JoinSource target = TargetSource(del.table);
   em.PushScope(em.ScopeOf(target));
-  out += "DELETE FROM " + Ident(del.table.name);
+  out += "DELETE FROM " + ServerTableName(in, del.table.schema, del.table.name);
   if (!del.table.alias.empty()) out += " AS " + Ident(del.table.alias);
   if (del.limit) {
     out += " WHERE " + LimitedRows(em, del.table, shape, nullptr, del.where.get(), del.order_by,
@@ -415,6 +417,19 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
 }
 
 }  // namespace
+
+std::string ShapeKey(const std::string& schema, const std::string& name) {
+  return Lower(schema) == "main" ? "main." + name : name;
+}
+
+std::string ServerTableName(const TranslateInput& in, const std::string& schema,
+                            const std::string& name) {
+  if (Lower(schema) == "main" && !in.main_schema.empty()) {
+    return QuoteIdent(in.main_schema) + "." + Ident(name);
+  }
+  if (Lower(schema) == "temp") return "pg_temp." + Ident(name);
+  return Ident(name);
+}
 
 std::string TableShape::ServerType(size_t column) const {
   if (column < server_types.size()) return server_types[column];

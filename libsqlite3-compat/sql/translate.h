@@ -56,6 +56,7 @@ struct TranslateInput {
   // Whether a word is an SQLite keyword (sqlite3_keyword_check).
   std::function<bool(std::string_view)> is_keyword;
   // The shape of a table, looked up case-insensitively; null when unknown.
+  // A TEMP table hides a main one of its name; "main.t" asks for main's.
   std::function<const TableShape*(std::string_view)> table;
   // UPDATE and DELETE return the rowids they change (for sqlite3_update_hook).
   bool return_rowids = false;
@@ -65,6 +66,9 @@ struct TranslateInput {
   // trigger_table, null for a view's), RAISE() is allowed, and nothing is
   // returned for the client.
   bool in_trigger = false;
+  // The database's schema on the server: main.t names it there (a TEMP t
+  // would otherwise hide it). "" leaves main.t unqualified.
+  std::string main_schema;
   const TableShape* trigger_table = nullptr;
 };
 
@@ -107,6 +111,14 @@ Translation TranslateStatement(const TranslateInput& input);
 // (JSON, UUID, ...: NUMERIC affinity, and they hold text) -> jsonb, which
 // keeps any storage class (server/any_value.h).
 std::string PgTypeForDeclared(std::string_view declared_type);
+
+// The name to look a table's shape up by (in.table): "main.t" for main.t.
+std::string ShapeKey(const std::string& schema, const std::string& name);
+
+// A table name as the server reads it: main.t in the database's schema,
+// temp.t and t by the search path (the session's TEMP tables first).
+std::string ServerTableName(const TranslateInput& in, const std::string& schema,
+                            const std::string& name);
 
 }  // namespace litelift::compat::sql
 

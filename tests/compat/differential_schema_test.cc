@@ -304,5 +304,46 @@ TEST(Differential, ForeignKeysLikeSqlite) {
   });
 }
 
+// TEMP tables, views, triggers and indexes belong to their connection: the
+// database's other connections never see them, and they go at close.
+TEST(Differential, TempObjectsBelongToTheConnection) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+      "INSERT INTO t (v) VALUES ('main')",
+      "CREATE TEMP TABLE t (v TEXT)",
+      "INSERT INTO t VALUES ('temp')",
+      "INSERT INTO main.t (v) VALUES ('main 2')",
+      "SELECT * FROM t",
+      "SELECT * FROM main.t",
+      "CREATE TEMP TABLE scratch (id INTEGER PRIMARY KEY, x, y TEXT UNIQUE)",
+      "CREATE INDEX temp.scratch_x ON scratch (x)",
+      "CREATE TEMP VIEW sv AS SELECT x FROM scratch",
+      "CREATE TEMP TRIGGER st AFTER INSERT ON scratch BEGIN INSERT INTO t VALUES ('saw ' || "
+      "new.y); END",
+      "INSERT INTO scratch (x, y) VALUES (1, 'a'), ('two', 'b')",
+      "INSERT INTO scratch (x, y) VALUES (3, 'a')",
+      "SELECT * FROM sv",
+      "SELECT * FROM temp.t",
+      "SELECT type, name, tbl_name FROM sqlite_temp_master ORDER BY name",
+      "SELECT type, name FROM sqlite_master ORDER BY name",
+  });
+  // Another connection to the same database sees main's t only.
+  std::string path = g_dir + "/" + Name() + ".db";
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  EXPECT_NE(Describe(other, "SELECT v FROM t ORDER BY id").find("row: text 'main 2'"),
+            std::string::npos);
+  EXPECT_NE(Describe(other, "SELECT * FROM scratch").find("no such table: scratch"),
+            std::string::npos);
+  sqlite3_close(other);
+  // Closed and opened again: the TEMP objects are gone.
+  sqlite3_close(p.routed);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &p.routed), SQLITE_OK);
+  EXPECT_NE(Describe(p.routed, "SELECT count(*) FROM sqlite_temp_master").find("row: int 0"),
+            std::string::npos);
+  EXPECT_NE(Describe(p.routed, "SELECT count(*) FROM t").find("row: int 2"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace litelift::test
