@@ -144,8 +144,10 @@ void RowidTrigger(const std::string& schema, const std::string& table, const std
   out->push_back("CREATE OR REPLACE FUNCTION " + fn +
                  "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN " + body +
                  " RETURN NEW; END $litelift$");
-  out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t +
-                 " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+  // Without AUTOINCREMENT only a row without its rowid needs the function.
+  out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t + " FOR EACH ROW " +
+                 (autoincrement ? "" : "WHEN (" + c + " IS NULL) ") + "EXECUTE FUNCTION " + fn +
+                 "()");
   out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER \"litelift_rowid\"");
 }
 

@@ -5,6 +5,7 @@
 
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
@@ -142,6 +143,9 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
         shape->name, [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
   std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
   shape->default_conflict = KeyConflictClause(create_sql);
+  for (const auto& t : sql::SignificantTokens(create_sql)) {
+    if (sql::IsWord(t, "AUTOINCREMENT")) shape->autoincrement = true;
+  }
   for (const auto& c : shape->columns) shape->collations.push_back(clauses[Lower(c)].collation);
   for (size_t i = 0; i < shape->columns.size(); ++i) {
     shape->server_types.push_back(sql::PgTypeForDeclared(shape->types[i]));

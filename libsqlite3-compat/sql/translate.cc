@@ -157,6 +157,24 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
   return out;
 }
 
+// Whether an INSERT numbers its row itself: one VALUES row that gives no
+// rowid, into a rowid table without AUTOINCREMENT (whose numbering also
+// keeps sqlite_sequence), no REPLACE.
+bool NumbersInline(const TableShape* shape, const Insert& ins,
+                   const std::vector<std::string>& listed, const std::string& conflict) {
+  if (shape == nullptr || shape->rowid_column.empty() || shape->autoincrement ||
+      ins.default_values || conflict == "REPLACE" || listed.empty()) {
+    return false;
+  }
+  const Select& src = *ins.source;
+  if (src.cores.size() != 1 || !src.cores[0].is_values || src.cores[0].values.size() != 1 ||
+      src.with || !src.order_by.empty() || src.limit) {
+    return false;
+  }
+  return std::none_of(listed.begin(), listed.end(),
+                      [&](const std::string& c) { return SameName(c, shape->rowid_column); });
+}
+
 // An INSERT's rows, each value written as its column stores it
 // (StoredValueSql): in place for VALUES, around the query otherwise.
 std::string InsertSource(Emitter& em, const TableShape* shape,
@@ -227,7 +245,13 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   if (replace_by_delete && !ins.default_values) tr.pre_sql = ReplaceDeletes(*shape, listed, source);
   out += "INSERT INTO " + ServerTableName(in, ins.table.schema, ins.table.name);
   if (!ins.table.alias.empty()) out += " AS " + Ident(ins.table.alias);
-  if (explicit_columns) {
+  if (NumbersInline(shape, ins, listed, conflict)) {
+    // One row without its rowid: numbered here rather than by the rowid
+    // trigger (which PL/pgSQL would run for each row).
+    out += " (" + Ident(shape->rowid_column) + ", " + ColumnList(listed) + ")";
+    source = "VALUES ((SELECT coalesce(max(" + Ident(shape->rowid_column) + "), 0) + 1 FROM " +
+             ServerTableName(in, ins.table.schema, ins.table.name) + "), " + source.substr(8);
+  } else if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";
   } else if (shape != nullptr && shape->hidden_rowid && !ins.default_values) {
     // INSERT INTO t VALUES (...) names the program's columns, never the

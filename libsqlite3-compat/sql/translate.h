@@ -45,6 +45,7 @@ struct TableShape {
   // CONFLICT REPLACE / IGNORE, upper case), which an INSERT without an OR
   // clause follows; "" for none.
   std::string default_conflict;
+  bool autoincrement = false;  // INTEGER PRIMARY KEY AUTOINCREMENT
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };

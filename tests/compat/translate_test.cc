@@ -390,13 +390,15 @@ TEST(Rule, RowidsAndStars) {
 TEST(Rule, DataChanges) {
   ExpectPairs({
       {"INSERT INTO notes (body) VALUES (?)",
-       "INSERT INTO \"notes\" (\"body\") VALUES ($1) RETURNING \"id\""},
+       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
+       "\"notes\"), $1) RETURNING \"id\""},
       {"INSERT INTO notes DEFAULT VALUES", "INSERT INTO \"notes\" DEFAULT VALUES RETURNING \"id\""},
       {"INSERT INTO notes (body) SELECT path FROM files",
        "INSERT INTO \"notes\" (\"body\") SELECT \"path\" FROM \"files\" ORDER BY "
        "\"files\".\"litelift_rowid\" RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, $3) ON CONFLICT DO "
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES ((SELECT "
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, $2, $3) ON CONFLICT DO "
        "NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, $3) ON CONFLICT "
@@ -408,15 +410,18 @@ TEST(Rule, DataChanges) {
        "UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, \"litelift_rowid\" = "
        "(SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
       {"INSERT INTO notes (body) VALUES('x') RETURNING id",
-       "INSERT INTO \"notes\" (\"body\") VALUES ('x') RETURNING \"id\", \"id\""},
+       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
+       "\"notes\"), 'x') RETURNING \"id\", \"id\""},
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
-       "INSERT INTO \"files\" (\"path\", \"size\") VALUES ($1, 1::int8) ON CONFLICT (\"path\") DO "
-       "UPDATE SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE "
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"size\") VALUES ((SELECT "
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, 1::int8) ON CONFLICT "
+       "(\"path\") DO UPDATE SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE "
        "(\"excluded\".\"size\" > 0::int8) RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
-       "INSERT INTO \"files\" (\"path\") VALUES ($1) ON CONFLICT (\"path\") DO UPDATE SET \"size\" "
-       "= 0::int8 RETURNING \"litelift_rowid\", (xmax = 0)"},
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\") VALUES ((SELECT "
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1) ON CONFLICT (\"path\") DO "
+       "UPDATE SET \"size\" = 0::int8 RETURNING \"litelift_rowid\", (xmax = 0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",
        "UPDATE \"notes\" SET \"body\" = $1, \"id\" = (\"id\" + 1::int8) WHERE (\"id\" = $2)"},
       {"UPDATE OR ROLLBACK files SET size = 1 FROM notes WHERE notes.body = files.path",
