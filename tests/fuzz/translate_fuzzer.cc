@@ -24,6 +24,21 @@ const TableShape* Shape(std::string_view name) {
                                 {}};
   static const TableShape notes{"notes", {"id", "body"}, {"INTEGER", "TEXT"}, {"id"}, "id",
                                 false,   false,          {{"body"}}};
+  // Untyped, NUMERIC, unknown-type and NOCASE columns, a generated one.
+  static const TableShape any = [] {
+    TableShape t{"u",
+                 {"id", "x", "n", "j", "e", "g"},
+                 {"INTEGER", "", "NUMERIC", "JSON", "TEXT", "INT"},
+                 {"id"},
+                 "id",
+                 false,
+                 false,
+                 {{"e"}}};
+    t.generated = {"g"};
+    t.collations = {"", "", "", "", "NOCASE", ""};
+    return t;
+  }();
+  if (name == "u" || name == "main.u") return &any;
   if (name == "files") return &files;
   if (name == "notes" || name == "t") return &notes;
   return nullptr;
@@ -39,6 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.is_keyword = [](std::string_view) { return false; };
   in.table = Shape;
   in.return_rowids = size % 2 == 0;
+  // Some inputs as a trigger's statements (NEW, OLD, RAISE()).
+  in.in_trigger = size % 3 == 0;
+  in.trigger_table = in.in_trigger ? Shape("u") : nullptr;
+  in.main_schema = size % 5 == 0 ? "db_1234" : "";
   litelift::compat::sql::Translation tr = litelift::compat::sql::TranslateStatement(in);
   // A translation is either text or an error, never both.
   if (!tr.error.empty() && !tr.sql.empty()) __builtin_trap();

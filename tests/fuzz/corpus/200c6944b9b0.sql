@@ -1,0 +1,1 @@
+SELECT RAISE(ABORT, 'no') WHERE new.x > old.x
