@@ -57,6 +57,19 @@ expected=$(TZ=Asia/Kolkata python3 -c "$zone" "$WORK/zone_local.db")
 out=$(TZ=Asia/Kolkata "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c "$zone" "$WORK/zone.db")
 expect_eq "$out" "$expected" "localtime on server data is the program's TZ"
 
+# A schema change made by another process reaches a connection opened
+# before it, without a restart, as with SQLite's file.
+two='import sqlite3, subprocess, sys
+path = sys.argv[1]
+b = sqlite3.connect(path)
+b.execute("CREATE TABLE IF NOT EXISTS first (x)")
+b.commit()
+subprocess.run([sys.executable, "-c", "import sqlite3, sys\na = sqlite3.connect(sys.argv[1])\na.execute(\"CREATE TABLE made_by_a (x, y INT DEFAULT 7)\")\na.execute(\"INSERT INTO made_by_a (x) VALUES (42)\")\na.execute(\"ALTER TABLE first ADD COLUMN z TEXT\")\na.commit()", path], check=True)
+print(b.execute("SELECT x, typeof(x), y FROM made_by_a").fetchone(), [r[1] for r in b.execute("PRAGMA table_info(first)")])'
+expected=$(python3 -c "$two" "$WORK/two_local.db")
+out=$(run python3 -c "$two" "$WORK/two.db" 2>&1)
+expect_eq "$out" "$expected" "a second process's schema change reaches an open connection"
+
 # Two files with one name in different folders never share a schema.
 mkdir -p a b
 run python3 "$SOURCE_DIR/examples/notes.py" a/same.db "in a" > /dev/null
