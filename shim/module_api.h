@@ -16,7 +16,7 @@
 namespace litelift::shim {
 
 // Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
-constexpr std::uint32_t kModuleAbiVersion = 3;
+constexpr std::uint32_t kModuleAbiVersion = 4;
 
 // Only C types cross this boundary: the shim carries its own (hidden) C++
 // runtime, and the module may use another.
@@ -40,6 +40,10 @@ struct ModuleHost {
   const RemoteApi* default_api;
   sqlite3* (*new_failed_connection)(int code, const char* message);
   bool (*is_remote)(const void* handle);
+  // Where the router sends another database (ATTACH): 1 to postgres (*out
+  // filled, its strings valid until the thread's next call), 0 it stays
+  // local, -1 the settings are in error (out->origin says why).
+  int (*route_for)(const char* filename, int flags, ModuleRoute* out);
 };
 
 // What the module offers.

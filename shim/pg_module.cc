@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "router/log.h"
+#include "router/route.h"
 #include "shim/failed_connection.h"
 #include "shim/handle_arena.h"
 
@@ -40,11 +41,32 @@ sqlite3* NewFailedConnectionC(int code, const char* message) {
   return NewFailedConnection(code, message != nullptr ? message : "");
 }
 
+int RouteFor(const char* filename, int flags, ModuleRoute* out) {
+  thread_local router::Route route;
+  thread_local std::string error;
+  route = router::Route();
+  error.clear();
+  try {
+    if (!router::Decide(router::ProcessSettings(), filename, flags, &route, &error)) {
+      out->origin = error.c_str();
+      return -1;
+    }
+  } catch (...) {  // only std::bad_alloc can get here
+    error = "out of memory";
+    out->origin = error.c_str();
+    return -1;
+  }
+  if (route.backend == router::Backend::kSqlite) return 0;
+  *out = {route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
+          route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0};
+  return 1;
+}
+
 void Load() {
   engine::Resolve();
   static const ModuleHost host = {
       kModuleAbiVersion,   &engine::internal::g_api, &AllocateHandle, &FreeHandle,
-      &DefaultRemoteApi(), &NewFailedConnectionC,    &IsRemoteHandle,
+      &DefaultRemoteApi(), &NewFailedConnectionC,    &IsRemoteHandle, &RouteFor,
   };
   std::string path = ModulePath();
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

@@ -80,9 +80,16 @@ std::map<std::string, SchemaObject> Shadow::Snapshot() const {
     out[Lower(o.name)] = o;
   });
   Query(db_, "SELECT type, name, tbl_name, sql FROM sqlite_temp_master", "", [&](sqlite3_stmt* s) {
-    SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3), true};
+    SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3), true, "temp"};
     out["temp." + Lower(o.name)] = o;
   });
+  for (const std::string& db : attached_order_) {
+    Query(db_, ("SELECT type, name, tbl_name, sql FROM \"" + db + "\".sqlite_master").c_str(), "",
+          [&](sqlite3_stmt* s) {
+            SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3), false, db};
+            out[db + "." + Lower(o.name)] = o;
+          });
+  }
   return out;
 }
 
@@ -103,19 +110,33 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   auto it = shapes_.find(key);
   if (it != shapes_.end()) return it->second.get();
   auto shape = std::make_unique<sql::TableShape>();
-  // A TEMP table first: it hides a main one of the same name, as in SQLite
-  // ("main.t" asks for main's).
-  bool main_only = key.rfind("main.", 0) == 0;
-  std::string lookup = main_only ? key.substr(5) : key;
-  Query(db_,
-        main_only ? "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(name) = ?1"
-                  : "SELECT name FROM (SELECT name, 0 AS k FROM sqlite_temp_master WHERE type = "
-                    "'table' AND lower(name) = ?1 UNION ALL SELECT name, 1 FROM sqlite_master "
-                    "WHERE type = 'table' AND lower(name) = ?1) ORDER BY k LIMIT 1",
+  // Which database holds it: the one named ("main.t", "aux.t"), else the
+  // first of temp, main and the attached ones in order, as SQLite looks.
+  std::vector<std::string> dbs;
+  std::string lookup = key;
+  size_t dot = key.find('.');
+  std::string prefix = dot == std::string::npos ? "" : key.substr(0, dot);
+  if (prefix == "main" || prefix == "temp" || attached_.count(prefix) != 0) {
+    dbs = {prefix};
+    lookup = key.substr(dot + 1);
+  } else {
+    dbs = {"temp", "main"};
+    for (const auto& a : attached_order_) dbs.push_back(a);
+  }
+  for (const std::string& db : dbs) {
+    Query(
+        db_,
+        ("SELECT name FROM \"" + db + "\".sqlite_master WHERE type = 'table' AND lower(name) = ?1")
+            .c_str(),
         lookup, [&](sqlite3_stmt* s) { shape->name = Text(s, 0); });
-  // The PRAGMAs below read the TEMP table first unless told main.
-  const std::string in_main = main_only ? ", 'main'" : "";
+    if (!shape->name.empty()) {
+      shape->db = db;
+      break;
+    }
+  }
   if (shape->name.empty()) return nullptr;
+  // The PRAGMAs below read that database's table.
+  const std::string in_main = ", '" + shape->db + "'";
   std::vector<std::pair<int, std::string>> pk;
   std::string int_pk_type;
   // hidden: 0 an ordinary column, 2 and 3 generated (VIRTUAL, STORED).
@@ -135,11 +156,8 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
         });
   std::string create_sql;
   Query(db_,
-        main_only
-            ? "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1"
-            : "SELECT sql FROM (SELECT sql, 0 AS k FROM sqlite_temp_master WHERE type = 'table' "
-              "AND name = ?1 UNION ALL SELECT sql, 1 FROM sqlite_master WHERE type = 'table' AND "
-              "name = ?1) ORDER BY k LIMIT 1",
+        ("SELECT sql FROM \"" + shape->db + "\".sqlite_master WHERE type = 'table' AND name = ?1")
+            .c_str(),
         shape->name, [&](sqlite3_stmt* s) { create_sql = Text(s, 0); });
   std::map<std::string, ColumnClauses> clauses = ColumnClausesOf(create_sql);
   shape->default_conflict = KeyConflictClause(create_sql);
@@ -170,8 +188,9 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   // the rowid alias.
   bool without_rowid = false;
   Query(db_,
-        main_only ? "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1 AND schema = 'main'"
-                  : "SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1",
+        ("SELECT 1 FROM pragma_table_list WHERE name = ?1 AND wr = 1 AND schema = '" + shape->db +
+         "'")
+            .c_str(),
         shape->name, [&](sqlite3_stmt*) { without_rowid = true; });
   shape->without_rowid = without_rowid;
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
@@ -189,8 +208,8 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
         shape->name, [&](sqlite3_stmt* s) { unique_indexes.push_back(Text(s, 0)); });
   for (const auto& index : unique_indexes) {
     std::vector<std::string> cols;
-    Query(db_, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", index,
-          [&](sqlite3_stmt* s) { cols.push_back(Text(s, 0)); });
+    Query(db_, ("SELECT name FROM pragma_index_info(?1" + in_main + ") ORDER BY seqno").c_str(),
+          index, [&](sqlite3_stmt* s) { cols.push_back(Text(s, 0)); });
     if (!cols.empty()) shape->unique_keys.push_back(cols);
   }
   return (shapes_[key] = std::move(shape)).get();
@@ -220,6 +239,7 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   sql::TranslateInput in;
   in.return_rowids = return_rowids;
   in.main_schema = server_schema_;
+  in.attached = &attached_;
   in.parameter_count = SQ(sqlite3_bind_parameter_count)(stmt);
   in.sql = text;
   in.parameter_index = [stmt](std::string_view name) {

@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,8 +30,9 @@ struct SchemaObject {
   std::string type;  // table, index, view, trigger
   std::string name;
   std::string tbl_name;
-  std::string sql;    // empty for automatic indexes
-  bool temp = false;  // in the connection's TEMP schema (sqlite_temp_master)
+  std::string sql;          // empty for automatic indexes
+  bool temp = false;        // in the connection's TEMP schema (sqlite_temp_master)
+  std::string db = "main";  // main, temp, or an attached database's name
 };
 
 class Shadow {
@@ -53,6 +55,20 @@ class Shadow {
 
   // The database's schema on the server (translations qualify main.t).
   void set_server_schema(std::string schema) { server_schema_ = std::move(schema); }
+  // An attached database (ATTACH ... AS name, name lower-cased) and its
+  // schema on the server; the shadow holds its objects under that name.
+  void Attach(const std::string& name, const std::string& server_schema) {
+    attached_[name] = server_schema;
+    attached_order_.push_back(name);
+    Invalidate();
+  }
+  void Detach(const std::string& name) {
+    attached_.erase(name);
+    attached_order_.erase(std::remove(attached_order_.begin(), attached_order_.end(), name),
+                          attached_order_.end());
+    Invalidate();
+  }
+  const std::map<std::string, std::string>& attached() const { return attached_; }
 
   // sqlite_master now, by lower-cased name; TEMP objects (sqlite_temp_master)
   // by "temp." and their lower-cased name.
@@ -85,6 +101,8 @@ class Shadow {
 
   sqlite3* db_ = nullptr;
   std::string server_schema_;
+  std::map<std::string, std::string> attached_;  // name -> server schema
+  std::vector<std::string> attached_order_;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;
 };

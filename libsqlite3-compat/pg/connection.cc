@@ -106,32 +106,6 @@ std::string Text(const PGresult* r, int row, int col) {
   return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
 }
 
-// A path as valid UTF-8 for the server: bytes that are not UTF-8 become \xNN.
-std::string PrintablePath(std::string_view path) {
-  std::string out;
-  size_t i = 0;
-  while (i < path.size()) {
-    unsigned char c = static_cast<unsigned char>(path[i]);
-    int n = c < 0x80             ? 1
-            : (c & 0xE0) == 0xC0 ? 2
-            : (c & 0xF0) == 0xE0 ? 3
-            : (c & 0xF8) == 0xF0 ? 4
-                                 : 0;
-    bool ok = n > 0 && i + n <= path.size();
-    for (int k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(path[i + k]) & 0xC0) == 0x80;
-    if (ok) {
-      out.append(path.substr(i, static_cast<size_t>(n)));
-      i += static_cast<size_t>(n);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-      ++i;
-    }
-  }
-  return out;
-}
-
 // SQLite cannot create a database in a directory that does not exist; nor
 // does the postgres route, so that a wrong path fails the same way.
 bool ParentExists(const std::string& path) {
@@ -165,6 +139,31 @@ bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
 }
 
 }  // namespace
+
+std::string PrintablePath(std::string_view path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    int n = c < 0x80             ? 1
+            : (c & 0xE0) == 0xC0 ? 2
+            : (c & 0xF0) == 0xE0 ? 3
+            : (c & 0xF8) == 0xF0 ? 4
+                                 : 0;
+    bool ok = n > 0 && i + n <= path.size();
+    for (int k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(path[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(path.substr(i, static_cast<size_t>(n)));
+      i += static_cast<size_t>(n);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
+}
 
 bool Connection::Autocommit() { return SQ(sqlite3_get_autocommit)(shadow.db()) != 0; }
 
@@ -349,16 +348,24 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
 }
 
 const std::string& Connection::WriteLockSql() {
-  if (write_lock_timeout_ == busy_timeout_ms) return write_lock_sql_;
+  if (write_lock_timeout_ == busy_timeout_ms && write_lock_attached_ == attached.size()) {
+    return write_lock_sql_;
+  }
   // One advisory lock per database: 'll' in the high half, the schema's
-  // hash in the low half.
-  long long key = (0x6c6cLL << 32) | Fnv1a32(schema);
+  // hash in the low half; with databases attached, each of theirs too.
   // The uncontended case stays in SQL; only a wait runs the function.
-  std::string k = std::to_string(key);
-  write_lock_sql_ = "SELECT CASE WHEN pg_try_advisory_xact_lock(" + k +
-                    ") THEN true ELSE litelift.write_lock(" + k + ", " +
-                    std::to_string(busy_timeout_ms) + ") IS NULL END";
+  std::vector<std::string> schemas = {schema};
+  for (const Attached& a : attached) schemas.push_back(a.schema);
+  std::string tries, waits;
+  for (const std::string& s : schemas) {
+    std::string k = std::to_string((0x6c6cLL << 32) | Fnv1a32(s));
+    tries += (tries.empty() ? "" : " AND ") + ("pg_try_advisory_xact_lock(" + k + ")");
+    waits += (waits.empty() ? "" : " AND ") +
+             ("litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL");
+  }
+  write_lock_sql_ = "SELECT CASE WHEN " + tries + " THEN true ELSE " + waits + " END";
   write_lock_timeout_ = busy_timeout_ms;
+  write_lock_attached_ = attached.size();
   return write_lock_sql_;
 }
 
@@ -371,7 +378,7 @@ std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
 bool Connection::ResetForReuse() {
   // TEMP objects go with the connection: closing the session drops them.
   if (memory || pg == nullptr || PQstatus(pg) != CONNECTION_OK || !statements.empty() ||
-      has_temp_objects) {
+      has_temp_objects || !attached.empty()) {
     return false;
   }
   TakeSession(nullptr);
@@ -406,6 +413,13 @@ void Connection::Shutdown() {
   }
   if (pg != nullptr) {
     TakeSession(nullptr);
+    if (!attached.empty()) Exec(pg, "ROLLBACK");
+    for (const Attached& a : attached) {
+      if (!a.memory) continue;  // an attached :memory: goes with the connection
+      Exec(pg, "DROP SCHEMA IF EXISTS " + QuoteIdent(a.schema) +
+                   " CASCADE; DELETE FROM litelift.databases WHERE db_schema = " +
+                   QuoteLiteral(a.schema));
+    }
     if (memory) {
       Exec(pg, "ROLLBACK");
       Exec(pg, "DROP SCHEMA IF EXISTS " + QuoteIdent(schema) +
@@ -443,11 +457,11 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     return SetError(SQLITE_ERROR, message);
   };
   if (!acts.denied.empty()) return fail(acts.denied);
-  if (acts.attach)
-    return fail("litelift: ATTACH and DETACH are not supported on the postgres route yet");
 
   Statement::Kind kind;
-  if (SQ(sqlite3_stmt_isexplain)(sh) != 0) {
+  if (acts.attach && SQ(sqlite3_stmt_isexplain)(sh) == 0) {
+    kind = Statement::Kind::kAttach;
+  } else if (SQ(sqlite3_stmt_isexplain)(sh) != 0) {
     // EXPLAIN and EXPLAIN QUERY PLAN describe SQLite's program for the
     // statement, which the schema alone decides: the shadow's answer is
     // SQLite's own.

@@ -37,6 +37,13 @@ struct BoundValue {
   std::string bytes;  // TEXT (UTF-8) or BLOB
 };
 
+// A path as valid UTF-8 for the server: bytes that are not UTF-8 become \xNN.
+std::string PrintablePath(std::string_view path);
+
+// The query reading one database's settings and catalog (litelift.databases
+// joined with litelift.catalog, in creation order).
+std::string CatalogQuery(const std::string& schema);
+
 class Statement {
  public:
   // What runs the statement.
@@ -45,6 +52,7 @@ class Statement {
     kServer,  // data: translated and run on the server
     kTxn,     // BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: both
     kDdl,     // schema changes: shadow first, then the server and its catalog
+    kAttach,  // ATTACH / DETACH of another routed database (attach.cc)
   };
 
   Statement(Connection* conn, sqlite3_stmt* shadow, Kind kind);
@@ -137,6 +145,7 @@ class Statement {
   int StepTxn();
   int StepDdl();
   int StepShadow();
+  int StepAttach();
   PgResult NextResult();
 };
 
@@ -186,6 +195,14 @@ class Connection : public ConnectionState {
   std::string schema;    // the database's schema on the server
   std::string filename;  // as given to open, for sqlite3_db_filename
   bool memory = false;   // private schema, dropped at close
+  // Attached databases (ATTACH ... AS name): their schemas on the server;
+  // the ones of :memory: are private, dropped at DETACH or close.
+  struct Attached {
+    std::string name;  // lower case
+    std::string schema;
+    bool memory = false;
+  };
+  std::vector<Attached> attached;
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
@@ -261,7 +278,8 @@ class Connection : public ConnectionState {
   const std::string& WriteLockSql();
 
  private:
-  std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_
+  std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_ and the attached set
+  size_t write_lock_attached_ = 0;
   int write_lock_timeout_ = -1;
 };
 

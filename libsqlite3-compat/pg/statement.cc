@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "libsqlite3-compat/catalog/ddl.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -50,6 +51,9 @@ int Statement::Step() {
       break;
     case Kind::kDdl:
       rc = StepDdl();
+      break;
+    case Kind::kAttach:
+      rc = StepAttach();
       break;
     case Kind::kServer:
       rc = StepServer();
@@ -266,7 +270,11 @@ int Statement::StepDdl() {
   bool ok = true;
   // TEMP objects live in the session's temporary schema.
   auto schema_of = [&](const SchemaObject& o) {
-    return o.temp ? std::string("pg_temp") : conn->schema;
+    if (o.temp) return std::string("pg_temp");
+    for (const auto& a : conn->attached) {
+      if (a.name == o.db) return a.schema;
+    }
+    return conn->schema;
   };
   for (const SchemaObject* o : dropped) {
     if (o == renamed_from || (renamed_from && Lower(o->tbl_name) == Lower(renamed_from->name)))
@@ -298,9 +306,16 @@ int Statement::StepDdl() {
   }
   // The catalog: what the shadow holds now, for every other connection.
   std::string s = QuoteLiteral(conn->schema);
-  bool shared = false;  // a change other connections must see (not TEMP)
+  bool shared = false;                     // a change other connections must see (not TEMP)
+  std::set<std::string> attached_changes;  // the attached databases' schemas changed
   for (const SchemaObject* o : dropped) {
     if (o->temp) continue;
+    if (o->db != "main") {
+      attached_changes.insert(schema_of(*o));
+      server.push_back("DELETE FROM litelift.catalog WHERE db_schema = " +
+                       QuoteLiteral(schema_of(*o)) + " AND name = " + QuoteLiteral(o->name));
+      continue;
+    }
     shared = true;
     server.push_back("DELETE FROM litelift.catalog WHERE db_schema = " + s +
                      " AND name = " + QuoteLiteral(o->name));
@@ -311,13 +326,20 @@ int Statement::StepDdl() {
     if (old != before.end() && old->second.sql == o.sql && old->second.tbl_name == o.tbl_name)
       continue;
     if (o.sql.empty() || o.temp) continue;  // automatic indexes come with their table
-    shared = true;
+    if (o.db != "main") attached_changes.insert(schema_of(o));
+    shared = shared || o.db == "main";
     server.push_back(
-        "INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" + s + ", " +
-        QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) + ", " + QuoteLiteral(o.tbl_name) +
-        ", " + QuoteLiteral(o.sql) +
+        "INSERT INTO litelift.catalog (db_schema, type, name, tbl_name, sql) VALUES (" +
+        QuoteLiteral(schema_of(o)) + ", " + QuoteLiteral(o.type) + ", " + QuoteLiteral(o.name) +
+        ", " + QuoteLiteral(o.tbl_name) + ", " + QuoteLiteral(o.sql) +
         ") ON CONFLICT (db_schema, name) DO UPDATE SET type = excluded.type, "
         "tbl_name = excluded.tbl_name, sql = excluded.sql");
+  }
+  for (const std::string& other : attached_changes) {
+    // Its other connections see the change by its version (not announced).
+    server.push_back(
+        "UPDATE litelift.databases SET schema_version = schema_version + 1 WHERE db_schema = " +
+        QuoteLiteral(other));
   }
   int64_t version = conn->schema_version + (shared ? 1 : 0);
   if (ok && shared) {

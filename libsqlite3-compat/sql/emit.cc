@@ -263,11 +263,6 @@ std::string Emitter::Compared(const Expr& e, const Expr& other) {
 }
 
 std::string Emitter::Column(const Expr& e) {
-  if (!e.schema.empty() && Lower(e.schema) != "main" && Lower(e.schema) != "temp") {
-    Fail("litelift: attached databases (" + e.schema +
-         ") are not supported on the postgres route yet");
-    return "";
-  }
   std::string prefix = e.table.empty() ? "" : Ident(e.table) + ".";
   if (e.table.empty() && !bare_qualifier_.empty() && scopes_.size() == bare_depth_) {
     prefix = Ident(bare_qualifier_) + ".";
@@ -740,12 +735,12 @@ std::string Emitter::JoinText(const JoinSource& from) {
       if (ref.function_args.size() == 2) out += ", (" + Value(*ref.function_args[1]) + ")::text";
       out += ") AS " + Ident(ref.alias.empty() ? ref.name : ref.alias);
     } else {
-      if (!ref.schema.empty() && Lower(ref.schema) != "main" && Lower(ref.schema) != "temp") {
-        Fail("litelift: attached databases (" + ref.schema +
-             ") are not supported on the postgres route yet");
+      if (!KnownDatabase(in_, ref.schema)) {
+        Fail("unknown database " + ref.schema);
         return "";
       }
-      std::string table = ServerTableName(in_, ref.schema, ref.name);
+      const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
+      std::string table = ServerTableName(in_, ref.schema, ref.name, shape);
       out += table;
       if (!ref.alias.empty()) {
         out += " AS " + Ident(ref.alias);

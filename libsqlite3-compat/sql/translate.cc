@@ -222,6 +222,10 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   Emitter em(in);
   const TableShape* shape =
       in.table ? in.table(ShapeKey(ins.table.schema, ins.table.name)) : nullptr;
+  if (!KnownDatabase(in, ins.table.schema)) {
+    tr.error = "unknown database " + ins.table.schema;
+    return tr;
+  }
   std::string qualifier = ins.table.alias.empty() ? ins.table.name : ins.table.alias;
   std::vector<std::string> listed;
   for (const auto& c : ins.columns) listed.push_back(TargetColumn(shape, c));
@@ -243,14 +247,15 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   bool replace_by_delete =
       conflict == "REPLACE" && shape != nullptr && UsableKeys(*shape, listed).size() > 1;
   if (replace_by_delete && !ins.default_values) tr.pre_sql = ReplaceDeletes(*shape, listed, source);
-  out += "INSERT INTO " + ServerTableName(in, ins.table.schema, ins.table.name);
+  out += "INSERT INTO " + ServerTableName(in, ins.table.schema, ins.table.name, shape);
   if (!ins.table.alias.empty()) out += " AS " + Ident(ins.table.alias);
   if (NumbersInline(shape, ins, listed, conflict)) {
     // One row without its rowid: numbered here rather than by the rowid
     // trigger (which PL/pgSQL would run for each row).
     out += " (" + Ident(shape->rowid_column) + ", " + ColumnList(listed) + ")";
     source = "VALUES ((SELECT coalesce(max(" + Ident(shape->rowid_column) + "), 0) + 1 FROM " +
-             ServerTableName(in, ins.table.schema, ins.table.name) + "), " + source.substr(8);
+             ServerTableName(in, ins.table.schema, ins.table.name, shape) + "), " +
+             source.substr(8);
   } else if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";
   } else if (shape != nullptr && shape->hidden_rowid && !ins.default_values) {
@@ -392,6 +397,10 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   tr.rollback_on_constraint = up.conflict == "ROLLBACK";
   Emitter em(in);
   const TableShape* shape = in.table ? in.table(ShapeKey(up.table.schema, up.table.name)) : nullptr;
+  if (!KnownDatabase(in, up.table.schema)) {
+    tr.error = "unknown database " + up.table.schema;
+    return tr;
+  }
   std::string out = up.with ? em.WithText(*up.with) : "";
   JoinSource target = TargetSource(up.table);
   std::vector<Emitter::ScopeItem> scope = em.ScopeOf(target);
@@ -400,7 +409,7 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
     scope.insert(scope.end(), more.begin(), more.end());
   }
   em.PushScope(scope);
-  out += "UPDATE " + ServerTableName(in, up.table.schema, up.table.name);
+  out += "UPDATE " + ServerTableName(in, up.table.schema, up.table.name, shape);
   if (!up.table.alias.empty()) out += " AS " + Ident(up.table.alias);
   out += " SET " + SetsText(em, shape, up.sets);
   if (up.from) out += " FROM " + em.JoinText(*up.from);
@@ -423,10 +432,14 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   Emitter em(in);
   const TableShape* shape =
       in.table ? in.table(ShapeKey(del.table.schema, del.table.name)) : nullptr;
+  if (!KnownDatabase(in, del.table.schema)) {
+    tr.error = "unknown database " + del.table.schema;
+    return tr;
+  }
   std::string out = del.with ? em.WithText(*del.with) : "";
   JoinSource target = TargetSource(del.table);
   em.PushScope(em.ScopeOf(target));
-  out += "DELETE FROM " + ServerTableName(in, del.table.schema, del.table.name);
+  out += "DELETE FROM " + ServerTableName(in, del.table.schema, del.table.name, shape);
   if (!del.table.alias.empty()) out += " AS " + Ident(del.table.alias);
   if (del.limit) {
     out += " WHERE " + LimitedRows(em, del.table, shape, nullptr, del.where.get(), del.order_by,
@@ -443,15 +456,27 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
 }  // namespace
 
 std::string ShapeKey(const std::string& schema, const std::string& name) {
-  return Lower(schema) == "main" ? "main." + name : name;
+  return schema.empty() ? name : Lower(schema) + "." + name;
+}
+
+bool KnownDatabase(const TranslateInput& in, const std::string& schema) {
+  std::string db = Lower(schema);
+  return db.empty() || db == "main" || db == "temp" ||
+         (in.attached != nullptr && in.attached->count(db) != 0);
 }
 
 std::string ServerTableName(const TranslateInput& in, const std::string& schema,
-                            const std::string& name) {
-  if (Lower(schema) == "main" && !in.main_schema.empty()) {
+                            const std::string& name, const TableShape* shape) {
+  std::string db = Lower(schema);
+  if (db.empty() && shape != nullptr && shape->db != "main" && shape->db != "temp") db = shape->db;
+  if (db == "main" && !in.main_schema.empty()) {
     return QuoteIdent(in.main_schema) + "." + Ident(name);
   }
-  if (Lower(schema) == "temp") return "pg_temp." + Ident(name);
+  if (db == "temp") return "pg_temp." + Ident(name);
+  if (in.attached != nullptr) {
+    auto it = in.attached->find(db);
+    if (it != in.attached->end()) return QuoteIdent(it->second) + "." + Ident(name);
+  }
   return Ident(name);
 }
 

@@ -10,6 +10,7 @@
 #define LITELIFT_COMPAT_SQL_TRANSLATE_H_
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,7 @@ struct TableShape {
   // clause follows; "" for none.
   std::string default_conflict;
   bool autoincrement = false;  // INTEGER PRIMARY KEY AUTOINCREMENT
+  std::string db = "main";     // the database holding it: main, temp or an attached one
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;
 };
@@ -70,6 +72,8 @@ struct TranslateInput {
   // The database's schema on the server: main.t names it there (a TEMP t
   // would otherwise hide it). "" leaves main.t unqualified.
   std::string main_schema;
+  // Attached databases: name (lower case) -> schema on the server.
+  const std::map<std::string, std::string>* attached = nullptr;
   const TableShape* trigger_table = nullptr;
 };
 
@@ -113,13 +117,17 @@ Translation TranslateStatement(const TranslateInput& input);
 // keeps any storage class (server/any_value.h).
 std::string PgTypeForDeclared(std::string_view declared_type);
 
-// The name to look a table's shape up by (in.table): "main.t" for main.t.
+// The name to look a table's shape up by (in.table): "aux.t" for aux.t.
 std::string ShapeKey(const std::string& schema, const std::string& name);
 
+// Whether schema names a database the statement may use ("" included).
+bool KnownDatabase(const TranslateInput& in, const std::string& schema);
+
 // A table name as the server reads it: main.t in the database's schema,
-// temp.t and t by the search path (the session's TEMP tables first).
+// aux.t (and t that only an attached database has: shape) in the attached
+// database's, temp.t and t by the search path (TEMP tables first).
 std::string ServerTableName(const TranslateInput& in, const std::string& schema,
-                            const std::string& name);
+                            const std::string& name, const TableShape* shape = nullptr);
 
 }  // namespace litelift::compat::sql
 

@@ -345,5 +345,47 @@ TEST(Differential, TempObjectsBelongToTheConnection) {
   EXPECT_NE(Describe(p.routed, "SELECT count(*) FROM t").find("row: int 2"), std::string::npos);
 }
 
+// ATTACH of another database on the same server (and of :memory:): aux.t
+// and unqualified names resolve as in SQLite, data moves between them,
+// DETACH forgets them.
+TEST(Differential, AttachedDatabases) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE local (id INTEGER PRIMARY KEY, v TEXT)",
+          "INSERT INTO local (v) VALUES ('here'), ('there')"});
+  // The same file name on each side: a local file, and one the route sends
+  // to the server.
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::string file = g_dir + "/" + Name() + (db == p.local ? "_local" : "_routed") + ".db";
+    std::string sql = "ATTACH DATABASE '" + file + "' AS other";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+  }
+  p.Same({
+      "CREATE TABLE other.things (id INTEGER PRIMARY KEY, name TEXT, n)",
+      "INSERT INTO other.things (name, n) SELECT v, length(v) FROM local",
+      "INSERT INTO things (name, n) VALUES ('unqualified', 1.5)",
+      "SELECT id, name, n, typeof(n) FROM other.things",
+      "SELECT l.v, t.n FROM local AS l JOIN things AS t ON t.id = l.id",
+      "UPDATE other.things SET n = n * 2 WHERE id = 1",
+      "DELETE FROM things WHERE id = 2",
+      "SELECT * FROM other.things",
+      "SELECT name, type FROM other.sqlite_master ORDER BY name",
+      "ATTACH ':memory:' AS mem",
+      "ATTACH ':memory:' AS mem",
+      "CREATE TABLE mem.scratch (x)",
+      "INSERT INTO mem.scratch SELECT name FROM other.things",
+      "SELECT x FROM mem.scratch ORDER BY x",
+      "BEGIN",
+      "INSERT INTO other.things (name) VALUES ('in a transaction')",
+      "INSERT INTO local (v) VALUES ('also')",
+      "ROLLBACK",
+      "SELECT count(*) FROM other.things",
+      "DETACH mem",
+      "DETACH other",
+      "SELECT * FROM other.things",
+      "DETACH nothing",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test

@@ -1,0 +1,169 @@
+// ATTACH and DETACH on the postgres route. The attached file must route to
+// the same PostgreSQL server (the router decides, as for an open); its
+// schema there holds its tables, and the shadow catalog gets an in-memory
+// database of that name with its objects, so that SQLite resolves aux.t and
+// unqualified names as it would. Writes lock every attached database too.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
+#include "libsqlite3-compat/text.h"
+
+namespace litelift::compat {
+
+namespace {
+
+// An object's CREATE text with its name put in database db.
+std::string QualifyCreate(const std::string& sql, const std::string& db) {
+  std::vector<sql::Token> tok = sql::SignificantTokens(sql);
+  size_t i = 0;
+  while (i < tok.size() && !sql::IsWord(tok[i], "TABLE") && !sql::IsWord(tok[i], "INDEX") &&
+         !sql::IsWord(tok[i], "VIEW") && !sql::IsWord(tok[i], "TRIGGER")) {
+    ++i;
+  }
+  ++i;
+  if (i + 2 < tok.size() && sql::IsWord(tok[i], "IF")) i += 3;
+  if (i >= tok.size()) return sql;
+  return sql.substr(0, tok[i].offset) + QuoteIdent(db) + "." + sql.substr(tok[i].offset);
+}
+
+}  // namespace
+
+int Statement::StepAttach() {
+  started = true;
+  std::string sql = SQ(sqlite3_sql)(shadow);
+  std::vector<sql::Token> tok = sql::SignificantTokens(sql);
+  // The operands: literals or bound parameters ('file.db', ?1, :name).
+  int next_param = 0;
+  auto operand = [&](size_t at, std::string* out) {
+    if (at >= tok.size()) return false;
+    const sql::Token& t = tok[at];
+    std::string storage;
+    if (t.type == sql::TokenType::kString) {
+      out->clear();
+      for (size_t k = 1; k + 1 < t.text.size(); ++k) {
+        out->push_back(t.text[k]);
+        if (t.text[k] == '\'') ++k;  // '' is one quote
+      }
+      return true;
+    }
+    if (t.type == sql::TokenType::kWord || t.type == sql::TokenType::kQuotedName) {
+      *out = std::string(sql::NameText(t, &storage));
+      return true;
+    }
+    if (t.type != sql::TokenType::kVariable) return false;
+    std::string name(t.text);
+    int index = name == "?" ? ++next_param : SQ(sqlite3_bind_parameter_index)(shadow, name.c_str());
+    next_param = std::max(next_param, index);
+    if (index <= 0 || static_cast<size_t>(index) >= params.size()) return false;
+    *out = params[static_cast<size_t>(index)].bytes;
+    return params[static_cast<size_t>(index)].type != SQLITE_NULL;
+  };
+  bool attach = !tok.empty() && sql::IsWord(tok[0], "ATTACH");
+  size_t at = tok.size() > 1 && sql::IsWord(tok[1], "DATABASE") ? 2 : 1;
+  std::string file, name;
+  if (attach) {
+    size_t as = at;
+    while (as < tok.size() && !sql::IsWord(tok[as], "AS")) ++as;
+    if (as != at + 1 || !operand(at, &file) || !operand(as + 1, &name) || as + 2 < tok.size()) {
+      return conn->SetError(SQLITE_ERROR,
+                            "litelift: ATTACH takes a file name and a name, each a literal or "
+                            "a parameter, on the postgres route");
+    }
+  } else if (!operand(at, &name) || at + 1 < tok.size()) {
+    return conn->SetError(SQLITE_ERROR, "litelift: DETACH takes a name on the postgres route");
+  }
+  std::string key = Lower(name);
+  auto found = std::find_if(conn->attached.begin(), conn->attached.end(),
+                            [&](const Connection::Attached& a) { return a.name == key; });
+  if (!attach) {
+    if (found == conn->attached.end())
+      return conn->SetError(SQLITE_ERROR, "no such database: " + name);
+    if (!conn->Autocommit()) return conn->SetError(SQLITE_ERROR, "database " + name + " is locked");
+    conn->TakeSession(nullptr);
+    SQ(sqlite3_exec)
+    (conn->shadow.db(), ("DETACH " + QuoteIdent(key)).c_str(), nullptr, nullptr, nullptr);
+    conn->shadow.Detach(key);
+    if (found->memory) {
+      Exec(conn->pg, "DROP SCHEMA IF EXISTS " + QuoteIdent(found->schema) +
+                         " CASCADE; DELETE FROM litelift.databases WHERE db_schema = " +
+                         QuoteLiteral(found->schema));
+    }
+    conn->attached.erase(found);
+    ++conn->schema_generation;
+    done = true;
+    return SQLITE_DONE;
+  }
+  if (key == "main" || key == "temp" || found != conn->attached.end()) {
+    return conn->SetError(SQLITE_ERROR, "database " + name + " is already in use");
+  }
+  if (!conn->Autocommit()) {
+    return conn->SetError(SQLITE_ERROR, "cannot ATTACH database within transaction");
+  }
+  // Where the router sends the file: it must be this server.
+  shim::ModuleRoute route{};
+  int routed = g_host->route_for(file.c_str(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &route);
+  if (routed < 0) return conn->SetError(SQLITE_ERROR, route.origin);
+  // A private in-memory database stays private and brief wherever it is:
+  // here, a schema of its own, dropped at DETACH or close.
+  bool memory_name = file.empty() || file == ":memory:" || file.rfind("file::memory:", 0) == 0;
+  if (routed == 0 && memory_name) {
+    routed = 1;
+    route = shim::ModuleRoute{conn->dsn.c_str(), "", "", 1, "ATTACH", 0};
+  }
+  if (routed == 0 || conn->dsn != route.dsn) {
+    return conn->SetError(SQLITE_ERROR,
+                          "litelift: cannot attach " + file + ": " +
+                              (routed == 0 ? "it stays on the local SQLite"
+                                           : "it lives on another PostgreSQL server") +
+                              ", and this database is on PostgreSQL");
+  }
+  Connection::Attached a;
+  a.name = key;
+  a.memory = route.memory != 0;
+  a.schema = route.schema != nullptr && *route.schema ? route.schema
+             : a.memory                               ? SchemaNameForMemory()
+                                                      : SchemaNameForPath(route.canonical_path);
+  std::string path = a.memory ? ":memory:" : PrintablePath(route.canonical_path);
+  // The database exists from now on (ATTACH creates a missing file), with
+  // its catalog read in the same round trip.
+  conn->TakeSession(nullptr);
+  PgResult catalog =
+      Exec(conn->pg, "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) +
+                         "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
+                         QuoteLiteral(a.schema) + ", " + QuoteLiteral(path) +
+                         ") ON CONFLICT DO NOTHING; " + CatalogQuery(a.schema));
+  if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
+  sqlite3* sdb = conn->shadow.db();
+  if (SQ(sqlite3_exec)(sdb, ("ATTACH ':memory:' AS " + QuoteIdent(key)).c_str(), nullptr, nullptr,
+                       nullptr) != SQLITE_OK) {
+    return conn->SetErrorFromShadow(SQ(sqlite3_errcode)(sdb));
+  }
+  for (int i = 0; i < PQntuples(catalog.get()); ++i) {
+    if (PQgetisnull(catalog.get(), i, 6)) continue;  // no objects, or an automatic index
+    std::string create = QualifyCreate(PQgetvalue(catalog.get(), i, 6), key);
+    char* err = nullptr;
+    if (SQ(sqlite3_exec)(sdb, create.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err != nullptr ? err : "";
+      SQ(sqlite3_free)(err);
+      SQ(sqlite3_exec)(sdb, ("DETACH " + QuoteIdent(key)).c_str(), nullptr, nullptr, nullptr);
+      return conn->SetError(SQLITE_ERROR,
+                            "litelift: the attached database's schema does not "
+                            "apply: " +
+                                message);
+    }
+  }
+  conn->shadow.Attach(key, a.schema);
+  conn->attached.push_back(a);
+  ++conn->schema_generation;
+  done = true;
+  return SQLITE_DONE;
+}
+
+}  // namespace litelift::compat
