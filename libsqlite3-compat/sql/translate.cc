@@ -372,6 +372,47 @@ std::string LimitedRows(Emitter& em, const TargetTable& t, const TableShape* sha
   return q + ".ctid = ANY (ARRAY(" + rows + order + em.LimitText(limit, offset) + "))";
 }
 
+// The condition that row litelift_other holds a key that the row q of an
+// UPDATE would take (its new values where SET, its own elsewhere): for each
+// PRIMARY KEY or UNIQUE key the UPDATE sets, under the key's collation.
+// "" when it sets none. Expressions are written with the update's bare
+// names qualified by q.
+std::string KeyClash(Emitter& em, const TableShape& shape, const Update& up, const std::string& q) {
+  std::vector<std::vector<std::string>> keys = UsableKeys(shape, shape.columns);
+  if (!shape.primary_key.empty() && std::none_of(keys.begin(), keys.end(), [&](const auto& k) {
+        return k == shape.primary_key;
+      })) {
+    keys.push_back(shape.primary_key);
+  }
+  if (!shape.rowid_column.empty()) keys.push_back({shape.rowid_column});
+  em.QualifyBareColumns(up.table.alias.empty() ? up.table.name : up.table.alias);
+  std::string out;
+  for (const auto& key : keys) {
+    std::string mine, theirs;
+    bool touched = false;
+    for (const auto& col : key) {
+      std::string value = q + "." + Ident(col);
+      for (const SetClause& set : up.sets) {
+        if (set.columns.size() == 1 && SameName(TargetColumn(&shape, set.columns[0]), col)) {
+          value = em.Value(*set.value);
+          touched = true;
+        }
+      }
+      std::string collation;
+      for (size_t k = 0; k < shape.columns.size() && k < shape.collations.size(); ++k) {
+        if (SameName(shape.columns[k], col)) collation = shape.collations[k];
+      }
+      mine += (mine.empty() ? "" : ", ") + Collated(value, collation);
+      theirs += (theirs.empty() ? "" : ", ") + Collated("litelift_other." + Ident(col), collation);
+    }
+    if (!touched) continue;
+    out += (out.empty() ? "" : " OR ") + ("(" + theirs + ") = (" + mine + ")");
+  }
+  em.QualifyBareColumns("");
+  if (out.empty()) return "";
+  return "litelift_other.ctid <> " + q + ".ctid AND (" + out + ")";
+}
+
 // UPDATE and DELETE: which table they change, and its rowids back when a
 // hook wants them.
 void FinishChange(const TranslateInput& in, const Emitter& em, const TableShape* shape, int op,
@@ -388,10 +429,12 @@ void FinishChange(const TranslateInput& in, const Emitter& em, const TableShape*
 Translation TranslateUpdate(const TranslateInput& in, Update& up) {
   Translation tr;
   // UPDATE OR <conflict>: ABORT and FAIL are PostgreSQL's own behaviour for
-  // a single statement, ROLLBACK ends the transaction; the others need rows
-  // handled one by one, which is not done yet.
-  if (up.conflict == "REPLACE" || up.conflict == "IGNORE") {
-    tr.error = "litelift: UPDATE OR " + up.conflict + " is not supported on the postgres route yet";
+  // a single statement, ROLLBACK ends the transaction; IGNORE and REPLACE
+  // look for the rows each updated row's new keys would meet.
+  bool resolves = up.conflict == "REPLACE" || up.conflict == "IGNORE";
+  if (resolves && (up.from || up.limit)) {
+    tr.error = "litelift: UPDATE OR " + up.conflict +
+               " with FROM or LIMIT is not supported on the postgres route yet";
     return tr;
   }
   tr.rollback_on_constraint = up.conflict == "ROLLBACK";
@@ -420,6 +463,24 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
                        up.limit.get(), up.offset.get());
   } else if (up.where) {
     out += " WHERE " + em.Condition(*up.where);
+  }
+  if (resolves && shape != nullptr) {
+    std::string target_name = ServerTableName(in, up.table.schema, up.table.name, shape);
+    std::string q = Ident(up.table.alias.empty() ? up.table.name : up.table.alias);
+    std::string clash = KeyClash(em, *shape, up, q);
+    if (!clash.empty() && up.conflict == "IGNORE") {
+      // A row whose new keys another row has keeps its old values.
+      out += std::string(up.where ? " AND " : " WHERE ") + "NOT EXISTS (SELECT 1 FROM " +
+             target_name + " AS litelift_other WHERE " + clash + ")";
+    } else if (!clash.empty()) {
+      // The rows the new keys meet go first, as SQLite's REPLACE deletes them.
+      em.QualifyBareColumns(up.table.alias.empty() ? up.table.name : up.table.alias);
+      std::string where = up.where ? em.Condition(*up.where) + " AND " : "";
+      em.QualifyBareColumns("");
+      tr.pre_sql = "DELETE FROM " + target_name + " AS litelift_other USING " + target_name +
+                   (up.table.alias.empty() ? "" : " AS " + Ident(up.table.alias)) + " WHERE " +
+                   where + clash;
+    }
   }
   if (!up.returning.empty()) out += " RETURNING " + em.ResultColumns(up.returning, &target);
   em.PopScope();

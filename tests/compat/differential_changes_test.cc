@@ -197,5 +197,29 @@ TEST(Differential, PlainQueriesReadInRowidOrder) {
   });
 }
 
+// UPDATE OR IGNORE keeps a row whose new keys another row holds; UPDATE OR
+// REPLACE deletes that other row first. Keys under NOCASE count as equal.
+TEST(Differential, UpdateOrIgnoreAndReplace) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v INT)",
+      "INSERT INTO t (k, v) VALUES ('a', 1), ('b', 2), ('c', 3)",
+      "UPDATE OR IGNORE t SET k = 'b' WHERE id = 1",
+      "UPDATE OR IGNORE t SET k = k || 'x', v = v + 10 WHERE v < 3",
+      "SELECT * FROM t",
+      "UPDATE OR REPLACE t SET k = 'c' WHERE id = 1",
+      "SELECT * FROM t",
+      "UPDATE OR REPLACE t SET id = 2 WHERE k = 'bx'",
+      "UPDATE OR IGNORE t SET v = v * 2",
+      "SELECT * FROM t",
+      "CREATE TABLE h (name TEXT COLLATE NOCASE UNIQUE, n INT)",
+      "INSERT INTO h VALUES ('x', 1), ('y', 2)",
+      "UPDATE OR IGNORE h SET name = 'X' WHERE n = 2",
+      "SELECT rowid, * FROM h",
+      "UPDATE OR REPLACE h AS hh SET name = 'X' WHERE hh.n = 2",
+      "SELECT rowid, * FROM h",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
