@@ -139,11 +139,12 @@ int main(int argc, char** argv) {
                     ("INSERT INTO \"" + schema + "\".ident (v) VALUES ($1) RETURNING id").c_str(),
                     1, nullptr));
   // The INSERT litelift sends for a row without its rowid, by raw libpq.
-  PQclear(PQprepare(pg, "maxins",
-                    ("INSERT INTO " + table + " (\"id\", \"v\") VALUES ((SELECT coalesce(max(\"id\"), " +
-                     "0) + 1 FROM " + table + "), $1) RETURNING \"id\"")
-                        .c_str(),
-                    1, nullptr));
+  PQclear(PQprepare(
+      pg, "maxins",
+      ("INSERT INTO " + table + " (\"id\", \"v\") VALUES ((SELECT coalesce(max(\"id\"), " +
+       "0) + 1 FROM " + table + "), $1) RETURNING \"id\"")
+          .c_str(),
+      1, nullptr));
   sqlite3_stmt* ins_auto = nullptr;
   Check(
       sqlite3_prepare_v2(db, "INSERT INTO kva (v) VALUES (?)", -1, &ins_auto, nullptr) == SQLITE_OK,

@@ -417,6 +417,51 @@ bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema
 
 }  // namespace
 
+void RestoreViews(Shadow& shadow, const std::vector<std::string>& tables, const std::string& schema,
+                  std::vector<std::string>* out) {
+  std::vector<std::string> touched;
+  for (const auto& t : tables) touched.push_back(Lower(t));
+  std::vector<SchemaObject> views, triggers;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN "
+                             "('view', 'trigger') ORDER BY rowid",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
+      SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)};
+      (o.type == "view" ? views : triggers).push_back(o);
+    }
+    SQ(sqlite3_finalize)(s);
+  }
+  for (const SchemaObject& view : views) {
+    bool uses = false;
+    std::string storage;
+    for (const auto& t : sql::SignificantTokens(view.sql)) {
+      if (t.type != sql::TokenType::kWord && t.type != sql::TokenType::kQuotedName) continue;
+      std::string word = Lower(sql::NameText(t, &storage));
+      uses = uses || std::find(touched.begin(), touched.end(), word) != touched.end();
+    }
+    if (!uses) continue;
+    touched.push_back(Lower(view.name));
+    std::vector<std::string> make;
+    std::string error;
+    if (!CreateStatements(shadow, view, schema, &make, &error)) continue;
+    for (const SchemaObject& trig : triggers) {
+      if (Lower(trig.tbl_name) == Lower(view.name))
+        CreateStatements(shadow, trig, schema, &make, &error);
+    }
+    // Only when missing, and only when it can be made (its tables may be
+    // gone still).
+    std::string body;
+    for (const auto& m : make) body += "EXECUTE " + QuoteLiteral(m) + "; ";
+    // (Its own dollar quote: the statements hold $litelift$ ones.)
+    out->push_back("DO $litelift_restore$ BEGIN IF to_regclass(" +
+                   QuoteLiteral(Qualified(schema, view.name)) + ") IS NULL THEN " + body +
+                   "END IF; EXCEPTION WHEN undefined_table OR undefined_column OR "
+                   "undefined_function THEN NULL; END $litelift_restore$");
+  }
+}
+
 std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
   std::vector<ColumnInfo> cols;
   sqlite3_stmt* s = nullptr;

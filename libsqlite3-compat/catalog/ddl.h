@@ -39,6 +39,14 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
                      const std::vector<ColumnInfo>& before, const std::string& new_name,
                      const std::string& schema, std::vector<std::string>* out, std::string* error);
 
+// Appends the statements that make anew, when missing on the server, the
+// views of the main database over the tables named (and the views over
+// those, with their INSTEAD OF triggers): PostgreSQL dropped them with a
+// table that SQLite let go while keeping its views, and a table of that
+// name is back (created, or renamed to it).
+void RestoreViews(Shadow& shadow, const std::vector<std::string>& tables, const std::string& schema,
+                  std::vector<std::string>* out);
+
 // A column default (PRAGMA table_info's dflt_value) as a server expression.
 std::string DefaultExpression(const std::string& sqlite_default);
 

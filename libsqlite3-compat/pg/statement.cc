@@ -294,6 +294,13 @@ int Statement::StepDdl() {
       ok = CreateStatements(sh, *o, schema_of(*o), &server, &error);
     }
   }
+  // Views PostgreSQL dropped with a table SQLite let go come back with a
+  // table of that name.
+  std::vector<std::string> back;
+  for (const SchemaObject* o : created) {
+    if (o->type == "table" && o->db == "main") back.push_back(o->name);
+  }
+  if (ok && !back.empty()) RestoreViews(sh, back, conn->schema, &server);
   for (const auto& [key, o] : after) {
     auto old = before.find(key);
     if (!ok || old == before.end() || old->second.sql == o.sql) continue;

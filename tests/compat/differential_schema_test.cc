@@ -387,5 +387,35 @@ TEST(Differential, AttachedDatabases) {
   });
 }
 
+// The way SQLite changes a table it cannot ALTER: a new table, the rows
+// copied, the old one dropped, the new one renamed; the views over it (and
+// their triggers) work again, as in SQLite.
+TEST(Differential, TableRebuiltUnderItsViews) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+      "INSERT INTO t (v) VALUES ('a')",
+      "CREATE VIEW tv AS SELECT v FROM t",
+      "CREATE VIEW tv2 AS SELECT upper(v) AS u FROM tv",
+      "CREATE TRIGGER tvi INSTEAD OF INSERT ON tv BEGIN INSERT INTO t (v) VALUES (new.v || '!'); "
+      "END",
+      "BEGIN",
+      "CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT, w INT DEFAULT 0)",
+      "INSERT INTO t_new (id, v) SELECT id, v FROM t",
+      "DROP TABLE t",
+      "ALTER TABLE t_new RENAME TO t",
+      "COMMIT",
+      "SELECT * FROM tv",
+      "SELECT * FROM tv2",
+      "INSERT INTO tv VALUES ('b')",
+      "SELECT * FROM t",
+      "DROP TABLE t",
+      "SELECT * FROM tv",
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+      "INSERT INTO t (v) VALUES ('again')",
+      "SELECT * FROM tv2",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
