@@ -170,36 +170,28 @@ int main(int argc, char** argv) {
     if (PQntuples(res) == 1) sink += static_cast<size_t>(PQgetlength(res, 0, 0));
     PQclear(res);
   };
-  auto lite_insert = [&](int) {
-    sqlite3_bind_text(ins, 1, "inserted", -1, SQLITE_STATIC);
-    sqlite3_step(ins);
-    sqlite3_reset(ins);
-    sink += static_cast<size_t>(sqlite3_last_insert_rowid(db));
+  // One row inserted by a prepared statement: litelift's or libpq's.
+  auto lite_inserter = [&](sqlite3_stmt* st) {
+    return [&, st](int) {
+      sqlite3_bind_text(st, 1, "inserted", -1, SQLITE_STATIC);
+      sqlite3_step(st);
+      sqlite3_reset(st);
+      sink += static_cast<size_t>(sqlite3_last_insert_rowid(db));
+    };
   };
-  auto pq_insert = [&](int) {
-    const char* values[1] = {"inserted"};
-    PGresult* res = PQexecPrepared(pg, "ins", 1, values, nullptr, nullptr, 0);
-    if (PQntuples(res) == 1) sink += static_cast<size_t>(std::atoll(PQgetvalue(res, 0, 0)));
-    PQclear(res);
+  auto pq_inserter = [&](const char* prepared) {
+    return [&, prepared](int) {
+      const char* values[1] = {"inserted"};
+      PGresult* res = PQexecPrepared(pg, prepared, 1, values, nullptr, nullptr, 0);
+      if (PQntuples(res) == 1) sink += static_cast<size_t>(std::atoll(PQgetvalue(res, 0, 0)));
+      PQclear(res);
+    };
   };
-  auto lite_insert_auto = [&](int) {
-    sqlite3_bind_text(ins_auto, 1, "inserted", -1, SQLITE_STATIC);
-    sqlite3_step(ins_auto);
-    sqlite3_reset(ins_auto);
-    sink += static_cast<size_t>(sqlite3_last_insert_rowid(db));
-  };
-  auto pq_identity = [&](int) {
-    const char* values[1] = {"inserted"};
-    PGresult* res = PQexecPrepared(pg, "ident", 1, values, nullptr, nullptr, 0);
-    if (PQntuples(res) == 1) sink += static_cast<size_t>(std::atoll(PQgetvalue(res, 0, 0)));
-    PQclear(res);
-  };
-  auto pq_max_insert = [&](int) {
-    const char* values[1] = {"inserted"};
-    PGresult* res = PQexecPrepared(pg, "maxins", 1, values, nullptr, nullptr, 0);
-    if (PQntuples(res) == 1) sink += static_cast<size_t>(std::atoll(PQgetvalue(res, 0, 0)));
-    PQclear(res);
-  };
+  auto lite_insert = lite_inserter(ins);
+  auto lite_insert_auto = lite_inserter(ins_auto);
+  auto pq_insert = pq_inserter("ins");
+  auto pq_identity = pq_inserter("ident");
+  auto pq_max_insert = pq_inserter("maxins");
   auto open_close = [&](int) {
     sqlite3* other = nullptr;
     sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr);
