@@ -19,6 +19,7 @@ std::string Text(sqlite3_stmt* s, int col) {
 
 struct ForeignKey {
   int id = 0;
+  bool deferred = false;  // DEFERRABLE INITIALLY DEFERRED: checked at COMMIT
   std::string parent;
   std::vector<std::string> from, to;  // child columns, parent columns
   std::string on_update, on_delete;   // SQLite's words, upper case
@@ -44,8 +45,20 @@ std::vector<ForeignKey> ForeignKeysOf(Shadow& shadow, const std::string& table) 
     k.on_delete = Upper(Text(s, 5));
   }
   SQ(sqlite3_finalize)(s);
+  // PRAGMA foreign_key_list does not say which keys are deferred: a table
+  // that declares INITIALLY DEFERRED has all of its keys so (as Django's).
+  bool deferred = false;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 AND "
+                             "upper(sql) LIKE '%INITIALLY DEFERRED%'",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    deferred = SQ(sqlite3_step)(s) == SQLITE_ROW;
+    SQ(sqlite3_finalize)(s);
+  }
   std::vector<ForeignKey> out;
   for (auto& [id, k] : keys) {
+    k.deferred = deferred;
     if (k.to.empty()) {
       // No parent columns named: the parent's primary key (its rowid).
       const sql::TableShape* parent = shadow.Table(k.parent);
@@ -103,13 +116,16 @@ void Function(const std::string& schema, const std::string& name, const std::str
                  "RETURN NULL; END $litelift$");
 }
 
+// deferred: a constraint trigger that fires at COMMIT (or SET CONSTRAINTS
+// ALL IMMEDIATE, which litelift's COMMIT runs first).
 void Trigger(const std::string& schema, const std::string& name, const std::string& events,
-             const std::string& table, std::vector<std::string>* out) {
+             const std::string& table, bool deferred, std::vector<std::string>* out) {
   std::string t = QuoteIdent(schema) + "." + Ident(table);
   out->push_back("DROP TRIGGER IF EXISTS " + QuoteIdent(name) + " ON " + t);
-  out->push_back("CREATE TRIGGER " + QuoteIdent(name) + " AFTER " + events + " ON " + t +
-                 " FOR EACH ROW EXECUTE FUNCTION " + QuoteIdent(schema) + "." + QuoteIdent(name) +
-                 "()");
+  out->push_back(
+      std::string(deferred ? "CREATE CONSTRAINT TRIGGER " : "CREATE TRIGGER ") + QuoteIdent(name) +
+      " AFTER " + events + " ON " + t + (deferred ? " DEFERRABLE INITIALLY DEFERRED" : "") +
+      " FOR EACH ROW EXECUTE FUNCTION " + QuoteIdent(schema) + "." + QuoteIdent(name) + "()");
   out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER " + QuoteIdent(name));
 }
 
@@ -151,7 +167,10 @@ void ParentSide(Shadow& shadow, const std::string& child, const ForeignKey& k,
            "IF TG_OP = 'DELETE' THEN " + action(k.on_delete, false) + "ELSIF " + changed +
                " THEN " + action(k.on_update, true) + "END IF; ",
            out);
-  Trigger(schema, name, "DELETE OR UPDATE", k.parent, out);
+  // A deferred key's check waits for COMMIT; its actions do not.
+  bool checks_only = (k.on_delete == "NO ACTION" || k.on_delete.empty()) &&
+                     (k.on_update == "NO ACTION" || k.on_update.empty());
+  Trigger(schema, name, "DELETE OR UPDATE", k.parent, k.deferred && checks_only, out);
 }
 
 // The child's side: a row whose key is all given must have a parent row.
@@ -166,13 +185,23 @@ void ChildSide(Shadow& shadow, const std::string& child, const std::vector<Forei
       changed += (i ? " OR " : "") + ("NEW." + col) + " IS DISTINCT FROM OLD." + col;
     }
     std::string p = QuoteIdent(schema) + "." + Ident(k.parent);
-    body += "IF " + given + " AND (TG_OP = 'INSERT' OR " + changed +
-            ") AND NOT EXISTS (SELECT 1 FROM " + p + " WHERE " +
+    // Checked at COMMIT, the row may have changed since: the key must still
+    // be a child's.
+    std::string still;
+    if (k.deferred) {
+      std::string c = QuoteIdent(schema) + "." + Ident(child), same;
+      for (size_t i = 0; i < k.from.size(); ++i) {
+        same += (i ? " AND " : "") + c + "." + Ident(k.from[i]) + " = NEW." + Ident(k.from[i]);
+      }
+      still = " AND EXISTS (SELECT 1 FROM " + c + " WHERE " + same + ")";
+    }
+    body += "IF " + given + " AND (TG_OP = 'INSERT' OR " + changed + ")" + still +
+            " AND NOT EXISTS (SELECT 1 FROM " + p + " WHERE " +
             KeyMatch(shadow, k, child, "NEW", p) + ") THEN " + kFailed + "END IF; ";
   }
   std::string name = Prefix(child) + "child";
   Function(schema, name, body, out);
-  Trigger(schema, name, "INSERT OR UPDATE", child, out);
+  Trigger(schema, name, "INSERT OR UPDATE", child, keys.front().deferred, out);
 }
 
 bool Exists(Shadow& shadow, const std::string& table) { return shadow.Table(table) != nullptr; }

@@ -347,6 +347,19 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   return SQLITE_OK;
 }
 
+bool Connection::HasDeferredKeys() {
+  sqlite3_stmt* s = nullptr;
+  bool found = false;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE "
+                             "'%INITIALLY DEFERRED%' LIMIT 1",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    found = SQ(sqlite3_step)(s) == SQLITE_ROW;
+    SQ(sqlite3_finalize)(s);
+  }
+  return found;
+}
+
 const std::string& Connection::WriteLockSql() {
   if (write_lock_timeout_ == busy_timeout_ms && write_lock_attached_ == attached.size()) {
     return write_lock_sql_;

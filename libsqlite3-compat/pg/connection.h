@@ -276,6 +276,8 @@ class Connection : public ConnectionState {
   // timeout, then fails with SQLITE_BUSY "database is locked".
   bool NeedsWriteLock() const { return !native_concurrency && !holds_write_lock; }
   const std::string& WriteLockSql();
+  // Whether the schema has deferred foreign keys (checked at COMMIT).
+  bool HasDeferredKeys();
 
  private:
   std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_ and the attached set

@@ -158,6 +158,19 @@ int Statement::StepShadow() {
 int Statement::StepTxn() {
   std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
   bool was_autocommit = conn->Autocommit();
+  bool commit = sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END");
+  if (commit && !was_autocommit && conn->HasDeferredKeys()) {
+    // Deferred foreign keys are checked before the COMMIT, so that a
+    // failure leaves the transaction open, as SQLite does.
+    conn->TakeSession(nullptr);
+    if (!conn->Run("SAVEPOINT litelift_commit; SET CONSTRAINTS ALL IMMEDIATE; "
+                   "RELEASE SAVEPOINT litelift_commit")) {
+      int code = conn->err_code;
+      std::string message = conn->err_msg;
+      Exec(conn->pg, "ROLLBACK TO SAVEPOINT litelift_commit; RELEASE SAVEPOINT litelift_commit");
+      return conn->SetError(code, message);
+    }
+  }
   int rc = SQ(sqlite3_step)(shadow);
   started = true;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return conn->SetErrorFromShadow(rc);
@@ -452,6 +465,10 @@ void Statement::FinishPipeline() {
     PGresult* r = PQgetResult(conn->pg);
     if (r == nullptr) continue;
     bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    if (PQresultStatus(r) == PGRES_FATAL_ERROR && post_error == nullptr) {
+      post_error.reset(r);  // the implicit transaction's COMMIT failed (a deferred key)
+      continue;
+    }
     PQclear(r);
     if (sync) break;
   }

@@ -417,5 +417,38 @@ TEST(Differential, TableRebuiltUnderItsViews) {
   });
 }
 
+// Foreign keys declared DEFERRABLE INITIALLY DEFERRED (as Django declares
+// them) are checked at COMMIT; a COMMIT they fail leaves the transaction
+// open, as SQLite does.
+TEST(Differential, DeferredForeignKeys) {
+  Pair p(Name());
+  p.Same({
+      "PRAGMA foreign_keys = ON",
+      "CREATE TABLE p (id INTEGER PRIMARY KEY)",
+      "CREATE TABLE ch (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p (id) DEFERRABLE "
+      "INITIALLY DEFERRED)",
+      "BEGIN",
+      "INSERT INTO ch (pid) VALUES (5)",
+      "INSERT INTO p VALUES (5)",
+      "COMMIT",
+      "BEGIN",
+      "INSERT INTO ch (pid) VALUES (6)",
+      "COMMIT",
+      "SELECT count(*) FROM ch",
+      "INSERT INTO p VALUES (6)",
+      "COMMIT",
+      "BEGIN",
+      "INSERT INTO ch (pid) VALUES (7)",
+      "UPDATE ch SET pid = 5 WHERE pid = 7",
+      "COMMIT",
+      "BEGIN",
+      "DELETE FROM p WHERE id = 5",
+      "COMMIT",
+      "ROLLBACK",
+      "SELECT * FROM ch ORDER BY id",
+      "INSERT INTO ch (pid) VALUES (99)",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
