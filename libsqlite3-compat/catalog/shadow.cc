@@ -168,6 +168,10 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   for (size_t i = 0; i < shape->columns.size(); ++i) {
     shape->server_types.push_back(sql::PgTypeForDeclared(shape->types[i]));
   }
+  // sqlite_sequence is litelift's (name text, seq bigint) on the server.
+  if (Lower(shape->name) == "sqlite_sequence" && shape->server_types.size() == 2) {
+    shape->server_types = {"text", "bigint"};
+  }
   // An untyped column that references another table holds that table's
   // keys: it takes the referenced column's type (a foreign key on the
   // server needs comparable types).
