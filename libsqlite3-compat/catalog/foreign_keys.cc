@@ -208,6 +208,46 @@ bool Exists(Shadow& shadow, const std::string& table) { return shadow.Table(tabl
 
 }  // namespace
 
+std::string ForeignKeyCheckSql(Shadow& shadow, const std::string& table) {
+  std::vector<std::string> tables;
+  sqlite3_stmt* s = nullptr;
+  if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                             "SELECT name FROM sqlite_master WHERE type = 'table' AND (?1 = '' OR "
+                             "lower(name) = lower(?1)) ORDER BY rowid",
+                             -1, &s, nullptr) == SQLITE_OK) {
+    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    while (SQ(sqlite3_step)(s) == SQLITE_ROW) tables.push_back(Text(s, 0));
+    SQ(sqlite3_finalize)(s);
+  }
+  std::string parts;
+  int ordinal = 0;
+  for (const std::string& child : tables) {
+    const sql::TableShape* shape = shadow.Table(child);
+    if (shape == nullptr) continue;
+    std::string rowid =
+        shape->rowid_column.empty() ? "NULL::bigint" : "c." + Ident(shape->rowid_column);
+    ++ordinal;  // rows by table, then by rowid and key, as SQLite lists them
+    for (const ForeignKey& k : ForeignKeysOf(shadow, child)) {
+      std::string given;
+      for (size_t i = 0; i < k.from.size(); ++i) {
+        given += (i ? " AND " : "") + ("c." + Ident(k.from[i])) + " IS NOT NULL";
+      }
+      // No parent table: every row with a key is without a parent.
+      std::string orphan = "true";
+      if (shadow.Table(k.parent) != nullptr) {
+        orphan = "NOT EXISTS (SELECT 1 FROM " + Ident(k.parent) + " AS p WHERE " +
+                 KeyMatch(shadow, k, child, "c", "p") + ")";
+      }
+      parts += std::string(parts.empty() ? "" : " UNION ALL ") + "SELECT " +
+               std::to_string(ordinal) + " AS o, " + QuoteLiteral(shape->name) + "::text AS t, " +
+               rowid + " AS r, " + QuoteLiteral(k.parent) + "::text AS p, " + std::to_string(k.id) +
+               "::int8 AS f FROM " + Ident(child) + " AS c WHERE " + given + " AND " + orphan;
+    }
+  }
+  if (parts.empty()) return "";
+  return "SELECT t, r, p, f FROM (" + parts + ") AS litelift_check ORDER BY o, r, f";
+}
+
 void DropForeignKeys(const std::string& table, const std::string& schema,
                      std::vector<std::string>* out) {
   std::string pattern = Prefix(table);

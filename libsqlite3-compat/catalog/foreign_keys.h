@@ -27,6 +27,12 @@ void ForeignKeyStatements(Shadow& shadow, const std::string& table, const std::s
 void DropForeignKeys(const std::string& table, const std::string& schema,
                      std::vector<std::string>* out);
 
+// PRAGMA foreign_key_check[(table)] on the server: the query listing, in
+// SQLite's columns (table, rowid, parent, fkid), the rows whose foreign key
+// finds no parent row; table "" checks every table. "" when there is no
+// key to check.
+std::string ForeignKeyCheckSql(Shadow& shadow, const std::string& table);
+
 }  // namespace litelift::compat
 
 #endif  // LITELIFT_COMPAT_CATALOG_FOREIGN_KEYS_H_

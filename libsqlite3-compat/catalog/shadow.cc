@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "libsqlite3-compat/catalog/column_defs.h"
+#include "libsqlite3-compat/catalog/foreign_keys.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
@@ -234,6 +235,22 @@ std::string Shadow::ColumnName(std::string_view server_table, std::string_view s
   return std::string(server_column);
 }
 
+bool IsForeignKeyCheck(const std::string& sql, std::string* table) {
+  std::vector<sql::Token> tok = sql::SignificantTokens(sql);
+  size_t i = 1;
+  if (tok.empty() || !sql::IsWord(tok[0], "PRAGMA")) return false;
+  if (i + 1 < tok.size() && tok[i + 1].text == ".") i += 2;  // main.
+  if (i >= tok.size() || !sql::IsWord(tok[i], "FOREIGN_KEY_CHECK")) return false;
+  std::string storage;
+  if (i + 2 < tok.size() && (tok[i + 1].text == "(" || tok[i + 1].text == "=")) {
+    *table = std::string(sql::NameText(tok[i + 2], &storage));
+    if (tok[i + 2].type == sql::TokenType::kString) {
+      *table = std::string(tok[i + 2].text.substr(1, tok[i + 2].text.size() - 2));
+    }
+  }
+  return true;
+}
+
 sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   std::string text = SQ(sqlite3_sql)(stmt);
   std::string key = text;
@@ -253,7 +270,17 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
     return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
   };
   in.table = [this](std::string_view n) { return Table(n); };
-  sql::Translation tr = sql::TranslateStatement(in);
+  sql::Translation tr;
+  std::string check_table;
+  if (IsForeignKeyCheck(text, &check_table)) {
+    // Run on the server's rows; with nothing to check, an empty answer.
+    tr.sql = ForeignKeyCheckSql(*this, check_table);
+    if (tr.sql.empty()) {
+      tr.sql = "SELECT NULL::text, NULL::bigint, NULL::text, NULL::int8 WHERE false";
+    }
+  } else {
+    tr = sql::TranslateStatement(in);
+  }
   if (translations_.size() >= 2000) translations_.clear();  // a program making SQL by the million
   translations_.emplace(std::move(key), tr);
   return tr;

@@ -35,6 +35,10 @@ struct SchemaObject {
   std::string db = "main";  // main, temp, or an attached database's name
 };
 
+// Whether sql is PRAGMA foreign_key_check, which runs on the server's rows;
+// *table: the table it names, or "".
+bool IsForeignKeyCheck(const std::string& sql, std::string* table);
+
 class Shadow {
  public:
   Shadow() = default;

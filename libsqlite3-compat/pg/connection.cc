@@ -483,6 +483,8 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     kind = Statement::Kind::kDdl;
   } else if (acts.txn) {
     kind = Statement::Kind::kTxn;
+  } else if (acts.pragma && acts.pragma_name == "foreign_key_check") {
+    kind = Statement::Kind::kServer;  // the rows are the server's
   } else if (acts.pragma) {
     kind = Statement::Kind::kShadow;
   } else if (acts.write || acts.server_read || acts.uses_connection_state) {

@@ -450,5 +450,28 @@ TEST(Differential, DeferredForeignKeys) {
   });
 }
 
+// PRAGMA foreign_key_check reads the server's rows (Django runs it after
+// rebuilding a table).
+TEST(Differential, ForeignKeyCheckReadsTheRows) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id), pk TEXT REFERENCES p "
+      "(k))",
+      "CREATE TABLE w (a TEXT PRIMARY KEY, pid INT REFERENCES p) WITHOUT ROWID",
+      "INSERT INTO p VALUES (1, 'a')",
+      "INSERT INTO c (pid, pk) VALUES (1, 'a'), (2, 'a'), (NULL, 'zz'), (3, 'b')",
+      "INSERT INTO w VALUES ('q', 9), ('r', 1)",
+      "PRAGMA foreign_key_check(c)",
+      "PRAGMA main.foreign_key_check('w')",
+      "PRAGMA foreign_key_check(p)",
+      "CREATE TABLE orphan (x REFERENCES nothere (id))",
+      "INSERT INTO orphan VALUES (1), (NULL)",
+      "PRAGMA foreign_key_check(orphan)",
+      "DELETE FROM c WHERE id > 1",
+      "PRAGMA foreign_key_check(c)",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
