@@ -344,6 +344,7 @@ int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
   // Registered on the shadow: statements the shadow runs can call it; a
   // query that needs it on the server fails with "no such function".
   C(db)->shadow_dirty = true;
+  C(db)->shadow.Invalidate();  // translations may use it (regexp)
   return SQ(sqlite3_create_function_v2)(C(db)->shadow.db(), name, n, enc, app, f, step, final,
                                         destroy);
 }
@@ -352,6 +353,7 @@ int CreateFunction(sqlite3* db, const char* name, int n, int enc, void* app,
                    void (*step)(sqlite3_context*, int, sqlite3_value**),
                    void (*final)(sqlite3_context*)) {
   C(db)->shadow_dirty = true;
+  C(db)->shadow.Invalidate();
   return SQ(sqlite3_create_function)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
 }
 int CreateFunction16(sqlite3* db, const void* name, int n, int enc, void* app,
@@ -359,6 +361,7 @@ int CreateFunction16(sqlite3* db, const void* name, int n, int enc, void* app,
                      void (*step)(sqlite3_context*, int, sqlite3_value**),
                      void (*final)(sqlite3_context*)) {
   C(db)->shadow_dirty = true;
+  C(db)->shadow.Invalidate();
   return SQ(sqlite3_create_function16)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
 }
 int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* app,

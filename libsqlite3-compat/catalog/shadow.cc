@@ -251,6 +251,13 @@ bool IsForeignKeyCheck(const std::string& sql, std::string* table) {
   return true;
 }
 
+bool Shadow::HasRegexp() {
+  bool found = false;
+  Query(db_, "SELECT 1 FROM pragma_function_list WHERE name = ?1 AND narg IN (2, -1)", "regexp",
+        [&](sqlite3_stmt*) { found = true; });
+  return found;
+}
+
 sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   std::string text = SQ(sqlite3_sql)(stmt);
   std::string key = text;
@@ -260,6 +267,7 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   sql::TranslateInput in;
   in.return_rowids = return_rowids;
   in.main_schema = server_schema_;
+  in.regexp_function = HasRegexp();
   in.attached = &attached_;
   in.parameter_count = SQ(sqlite3_bind_parameter_count)(stmt);
   in.sql = text;

@@ -99,6 +99,8 @@ class Shadow {
   std::string ColumnName(std::string_view server_table, std::string_view server_column);
 
  private:
+  // Whether the program registered a regexp() function on the shadow.
+  bool HasRegexp();
   // The declared type of parent's column (its primary key when column is
   // ""), for a foreign key's child column.
   std::string ReferencedType(const std::string& parent, const std::string& column);

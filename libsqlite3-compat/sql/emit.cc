@@ -331,6 +331,7 @@ std::string Emitter::LikeText(const Expr& e) {
     Fail("unable to use function MATCH in the requested context");
     return "";
   }
+  if (in_.regexp_function) return "(" + value + (e.negated ? " !~ " : " ~ ") + pattern + ")";
   Fail("no such function: REGEXP");
   return "";
 }

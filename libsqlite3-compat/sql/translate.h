@@ -68,6 +68,9 @@ struct TranslateInput {
   // The statement is one of a trigger's: NEW and OLD name its rows (of
   // trigger_table, null for a view's), RAISE() is allowed, and nothing is
   // returned for the client.
+  // The program registered a regexp(pattern, text) function: X REGEXP Y
+  // runs as PostgreSQL's regular expression match (differs in details).
+  bool regexp_function = false;
   bool in_trigger = false;
   // The database's schema on the server: main.t names it there (a TEMP t
   // would otherwise hide it). "" leaves main.t unqualified.

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -867,6 +868,36 @@ TEST(Interrupt, CancelsTheRunningQuery) {
   EXPECT_EQ(sqlite3_exec(db, "INSERT INTO t VALUES (1)", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_NE(Describe(db, "SELECT count(*) FROM t").find("row: int 2"), std::string::npos);
   sqlite3_close(db);
+}
+
+// A regexp() the program registers (Python's sqlite3 users and Django do)
+// makes X REGEXP Y work on server data, as PostgreSQL's regular
+// expressions: the same for the usual patterns.
+void Regexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  std::regex pattern(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+  sqlite3_result_int(
+      ctx, std::regex_search(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])), pattern));
+}
+
+TEST(Differential, RegisteredRegexp) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT)",
+          "INSERT INTO t (s) VALUES ('apple'), ('banana'), ('cherry'), (NULL)",
+          "SELECT id FROM t WHERE s REGEXP '^b'"});
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(
+        sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8, nullptr, Regexp, nullptr, nullptr),
+        SQLITE_OK);
+  }
+  p.Same({
+      "SELECT id FROM t WHERE s REGEXP '^b|rr' ORDER BY id",
+      "SELECT id FROM t WHERE s NOT REGEXP 'an' ORDER BY id",
+      "SELECT id, s REGEXP 'e$', s REGEXP '[0-9]+' FROM t ORDER BY id",
+  });
 }
 
 }  // namespace
