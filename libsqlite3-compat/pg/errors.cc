@@ -99,6 +99,10 @@ const std::vector<Rule>& Rules() {
       {"42501", [](const PgError&,
                    const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
       {"42883", NoSuchFunction},
+      {"LL003",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_MISMATCH, e.message};  // a value a bigint cannot hold
+       }},
       {"LL001",
        [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_CONSTRAINT_TRIGGER, e.message};  // RAISE(ABORT, message)

@@ -143,6 +143,42 @@ CREATE OR REPLACE FUNCTION litelift.num_mod(numeric, numeric) RETURNS numeric
   SELECT CASE WHEN trunc($2) = 0 THEN NULL
     WHEN scale($1) = 0 AND scale($2) = 0 THEN $1 % $2
     ELSE trunc($1) % trunc($2) + 0.0 END $$;
+-- A value going into an INTEGER column (a bigint): a whole value is stored;
+-- SQLite would keep 1.5 or 'abc' there as they are, which a bigint cannot,
+-- so they fail instead of being rounded (LL003: SQLITE_MISMATCH).
+CREATE OR REPLACE FUNCTION litelift.cannot_store(value text, class text) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RAISE EXCEPTION 'litelift: cannot store % % in an INTEGER column on PostgreSQL', class, value
+    USING ERRCODE = 'LL003';
+END $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(bigint) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(integer) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::bigint $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(boolean) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::int::bigint $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(double precision) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9.2e18 THEN $1::bigint
+    ELSE litelift.cannot_store(litelift.real_text($1), 'the REAL') END $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(numeric) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN $1::bigint
+    ELSE litelift.cannot_store($1::text, 'the REAL') END $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(text) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.numeric_affinity($1) IS NULL
+      THEN litelift.cannot_store(quote_literal($1), 'the TEXT')
+    ELSE litelift.integer_store(litelift.numeric_affinity($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(bytea) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store('x''' || encode($1, 'hex') || '''', 'the BLOB') $$;
+CREATE OR REPLACE FUNCTION litelift.integer_store(jsonb) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.integer_store($1::text::numeric)
+    WHEN 'string' THEN litelift.integer_store($1 #>> '{}')
+    ELSE litelift.integer_store(litelift.any_blob($1)) END $$;
 -- A value going into a NUMERIC column, as its affinity stores it: whole
 -- values as integers (no fraction), others as reals.
 CREATE OR REPLACE FUNCTION litelift.numeric_store(numeric) RETURNS numeric

@@ -49,7 +49,8 @@ std::string Collated(const std::string& value, const std::string& collation);
 
 // value_sql as a column of column_type stores it: an untyped (jsonb)
 // column's stored value, a NUMERIC column's whole values without a
-// fraction (server/any_value.h); else unchanged.
+// fraction, an INTEGER column's whole values (others fail rather than
+// round; server/any_value.h); else unchanged.
 std::string StoredValueSql(const std::string& value_sql, const std::string& column_type);
 
 class Emitter {
@@ -110,6 +111,9 @@ class Emitter {
   std::string Numeric(const Expr& e);
   std::string AsText(const Expr& e);
   std::string AsStored(const Expr& e);
+  // Whether the server computes e as a bigint (an integer literal, an
+  // INTEGER column, integer arithmetic of those).
+  bool IsStaticInteger(const Expr& e);
   // e as the new value of a column of column_type (StoredValueSql).
   std::string ValueFor(const Expr& e, const std::string& column_type);
   // e as an ORDER BY term: an untyped column sorts by litelift.any_key.

@@ -64,11 +64,34 @@ std::string StoredValueSql(const std::string& value, const std::string& column_t
   if (column_type == "jsonb") return "litelift.to_any(" + value + ")";
   if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + value + ")";
   if (column_type == "numeric") return "litelift.numeric_store(" + value + ")";
+  if (column_type == "bigint") return "litelift.integer_store(" + value + ")";
   return value;
+}
+
+bool Emitter::IsStaticInteger(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kInteger:
+      return true;
+    case ExprKind::kColumn:
+      return ServerTypeOf(e) == "bigint";
+    case ExprKind::kUnary:
+      return (e.text == "-" || e.text == "+" || e.text == "~") && IsStaticInteger(*e.args[0]);
+    case ExprKind::kBinary: {
+      static const std::set<std::string> kIntegerOps = {"+", "-", "*", "%", "&", "|", "<<", ">>"};
+      return kIntegerOps.count(e.text) != 0 && IsStaticInteger(*e.args[0]) &&
+             IsStaticInteger(*e.args[1]);
+    }
+    case ExprKind::kCast:
+      return PgTypeForDeclared(e.type) == "bigint";
+    default:
+      return false;
+  }
 }
 
 std::string Emitter::ValueFor(const Expr& e, const std::string& column_type) {
   if (column_type == "jsonb") return AsStored(e);
+  // An integer already: nothing to check.
+  if (column_type == "bigint" && IsStaticInteger(e)) return Value(e);
   if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + AsStored(e) + ")";
   return StoredValueSql(Value(e), column_type);
 }

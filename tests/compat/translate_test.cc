@@ -398,10 +398,13 @@ TEST(Rule, DataChanges) {
        "\"files\".\"litelift_rowid\" RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, $2, $3) ON CONFLICT DO "
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, $2, "
+       "litelift.integer_store($3)) "
+       "ON CONFLICT DO "
        "NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, $3) ON CONFLICT "
+       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, "
+       "litelift.integer_store($3)) ON CONFLICT "
        "(\"path\") DO UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = excluded.\"size\", "
        "\"litelift_rowid\" = (SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING "
        "\"litelift_rowid\""},
@@ -437,11 +440,13 @@ TEST(Rule, DataChanges) {
 TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
   Translation tr = T("INSERT OR REPLACE INTO notes (id, body) VALUES (?, ?), (?, 'x')");
   EXPECT_EQ(tr.pre_sql,
-            "DELETE FROM \"notes\" USING (VALUES ($1, $2), ($3, 'x')) AS litelift_new (\"id\", "
+            "DELETE FROM \"notes\" USING (VALUES (litelift.integer_store($1), $2), "
+            "(litelift.integer_store($3), 'x')) AS litelift_new (\"id\", "
             "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
             "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
   EXPECT_EQ(tr.sql,
-            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ($1, $2), ($3, 'x') RETURNING \"id\"");
+            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.integer_store($1), $2), "
+            "(litelift.integer_store($3), 'x') RETURNING \"id\"");
   // A key whose columns are not given cannot conflict (it takes fresh
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
