@@ -391,42 +391,44 @@ TEST(Rule, DataChanges) {
   ExpectPairs({
       {"INSERT INTO notes (body) VALUES (?)",
        "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
-       "\"notes\"), $1) RETURNING \"id\""},
+       "\"notes\"), litelift.cast_text($1)) RETURNING \"id\""},
       {"INSERT INTO notes DEFAULT VALUES", "INSERT INTO \"notes\" DEFAULT VALUES RETURNING \"id\""},
       {"INSERT INTO notes (body) SELECT path FROM files",
-       "INSERT INTO \"notes\" (\"body\") SELECT \"path\" FROM \"files\" ORDER BY "
-       "\"files\".\"litelift_rowid\" RETURNING \"id\""},
+       "INSERT INTO \"notes\" (\"body\") SELECT litelift.cast_text(litelift_source.c1) FROM "
+       "(SELECT \"path\" FROM \"files\" ORDER BY \"files\".\"litelift_rowid\") AS litelift_source "
+       "(c1) RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, $2, "
-       "litelift.integer_store($3)) "
-       "ON CONFLICT DO "
-       "NOTHING RETURNING \"litelift_rowid\""},
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1), $2, "
+       "litelift.integer_store($3)) ON CONFLICT DO NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES ($1, $2, "
-       "litelift.integer_store($3)) ON CONFLICT "
-       "(\"path\") DO UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = excluded.\"size\", "
+       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES (litelift.cast_text($1), $2, "
+       "litelift.integer_store($3)) ON CONFLICT (\"path\") DO UPDATE SET \"mtime\" = "
+       "excluded.\"mtime\", \"size\" = excluded.\"size\", \"litelift_rowid\" = (SELECT "
+       "max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
+      {"REPLACE INTO files (path, mtime) VALUES (?, ?)",
+       "INSERT INTO \"files\" (\"path\", \"mtime\") VALUES (litelift.cast_text($1), $2) ON "
+       "CONFLICT (\"path\") DO UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, "
        "\"litelift_rowid\" = (SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING "
        "\"litelift_rowid\""},
-      {"REPLACE INTO files (path, mtime) VALUES (?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\") VALUES ($1, $2) ON CONFLICT (\"path\") DO "
-       "UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, \"litelift_rowid\" = "
-       "(SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
       {"INSERT INTO notes (body) VALUES('x') RETURNING id",
        "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
        "\"notes\"), 'x') RETURNING \"id\", \"id\""},
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"size\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1, 1::int8) ON CONFLICT "
-       "(\"path\") DO UPDATE SET \"size\" = (\"files\".\"size\" + \"excluded\".\"size\") WHERE "
-       "(\"excluded\".\"size\" > 0::int8) RETURNING \"litelift_rowid\", (xmax = 0)"},
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1), 1::int8) "
+       "ON CONFLICT (\"path\") DO UPDATE SET \"size\" = (\"files\".\"size\" + "
+       "\"excluded\".\"size\") WHERE (\"excluded\".\"size\" > 0::int8) RETURNING "
+       "\"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), $1) ON CONFLICT (\"path\") DO "
-       "UPDATE SET \"size\" = 0::int8 RETURNING \"litelift_rowid\", (xmax = 0)"},
+       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1)) ON "
+       "CONFLICT (\"path\") DO UPDATE SET \"size\" = 0::int8 RETURNING \"litelift_rowid\", (xmax = "
+       "0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",
-       "UPDATE \"notes\" SET \"body\" = $1, \"id\" = (\"id\" + 1::int8) WHERE (\"id\" = $2)"},
+       "UPDATE \"notes\" SET \"body\" = litelift.cast_text($1), \"id\" = (\"id\" + 1::int8) WHERE "
+       "(\"id\" = $2)"},
       {"UPDATE OR ROLLBACK files SET size = 1 FROM notes WHERE notes.body = files.path",
        "UPDATE \"files\" SET \"size\" = 1::int8 FROM \"notes\" WHERE (\"notes\".\"body\" = "
        "\"files\".\"path\")"},
@@ -439,21 +441,23 @@ TEST(Rule, DataChanges) {
 // REPLACE first deletes the rows the new ones conflict with, on every key.
 TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
   Translation tr = T("INSERT OR REPLACE INTO notes (id, body) VALUES (?, ?), (?, 'x')");
-  EXPECT_EQ(tr.pre_sql,
-            "DELETE FROM \"notes\" USING (VALUES (litelift.integer_store($1), $2), "
-            "(litelift.integer_store($3), 'x')) AS litelift_new (\"id\", "
-            "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
-            "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
+  EXPECT_EQ(
+      tr.pre_sql,
+      "DELETE FROM \"notes\" USING (VALUES (litelift.integer_store($1), litelift.cast_text($2)), "
+      "(litelift.integer_store($3), 'x')) AS litelift_new (\"id\", "
+      "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
+      "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
   EXPECT_EQ(tr.sql,
-            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.integer_store($1), $2), "
-            "(litelift.integer_store($3), 'x') RETURNING \"id\"");
+            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.integer_store($1), "
+            "litelift.cast_text($2)), (litelift.integer_store($3), 'x') RETURNING \"id\"");
   // A key whose columns are not given cannot conflict (it takes fresh
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
   EXPECT_EQ(one.pre_sql, "");
   EXPECT_EQ(
       one.sql,
-      "INSERT INTO \"notes\" (\"body\") VALUES ($1) ON CONFLICT (\"body\") DO UPDATE SET \"id\" "
+      "INSERT INTO \"notes\" (\"body\") VALUES (litelift.cast_text($1)) ON CONFLICT (\"body\") DO "
+      "UPDATE SET \"id\" "
       "= (SELECT max(\"id\") + 1 FROM \"notes\") RETURNING \"id\"");
   EXPECT_EQ(T("INSERT INTO notes (body) VALUES (?)").pre_sql, "");
 }
