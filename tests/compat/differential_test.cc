@@ -7,6 +7,7 @@
 // databases are :memory: (which stays local), routed ones are files.
 
 #include <gtest/gtest.h>
+#include <regex.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -15,7 +16,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -878,9 +878,15 @@ void Regexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_null(ctx);
     return;
   }
-  std::regex pattern(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
-  sqlite3_result_int(
-      ctx, std::regex_search(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])), pattern));
+  regex_t pattern;  // POSIX extended expressions, close to PostgreSQL's
+  if (regcomp(&pattern, reinterpret_cast<const char*>(sqlite3_value_text(argv[0])),
+              REG_EXTENDED | REG_NOSUB) != 0) {
+    sqlite3_result_error(ctx, "bad pattern", -1);
+    return;
+  }
+  const char* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  sqlite3_result_int(ctx, regexec(&pattern, text, 0, nullptr, 0) == 0);
+  regfree(&pattern);
 }
 
 TEST(Differential, RegisteredRegexp) {
