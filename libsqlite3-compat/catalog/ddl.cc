@@ -269,16 +269,11 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
 // The SQL the shadow holds for a table.
 std::string TableSql(Shadow& shadow, const std::string& table) {
   std::string sql;
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT sql FROM (SELECT sql, 0 AS k FROM sqlite_temp_master WHERE "
-                             "type = 'table' AND name = ?1 UNION ALL SELECT sql, 1 FROM "
-                             "sqlite_master WHERE type = 'table' AND name = ?1) ORDER BY k LIMIT 1",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    if (SQ(sqlite3_step)(s) == SQLITE_ROW) sql = Text(s, 0);
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT sql FROM (SELECT sql, 0 AS k FROM sqlite_temp_master WHERE type = 'table' AND "
+      "name = ?1 UNION ALL SELECT sql, 1 FROM sqlite_master WHERE type = 'table' AND name = ?1) "
+      "ORDER BY k LIMIT 1",
+      table, [&](sqlite3_stmt* s) { sql = Text(s, 0); });
   return sql;
 }
 
@@ -422,17 +417,13 @@ void RestoreViews(Shadow& shadow, const std::vector<std::string>& tables, const 
   std::vector<std::string> touched;
   for (const auto& t : tables) touched.push_back(Lower(t));
   std::vector<SchemaObject> views, triggers;
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN "
-                             "('view', 'trigger') ORDER BY rowid",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
-      SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)};
-      (o.type == "view" ? views : triggers).push_back(o);
-    }
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
+      "ORDER BY rowid",
+      "", [&](sqlite3_stmt* s) {
+        SchemaObject o{Text(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)};
+        (o.type == "view" ? views : triggers).push_back(o);
+      });
   for (const SchemaObject& view : views) {
     bool uses = false;
     std::string storage;

@@ -12,10 +12,7 @@ namespace {
 
 std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
 
-std::string Text(sqlite3_stmt* s, int col) {
-  const unsigned char* t = SQ(sqlite3_column_text)(s, col);
-  return t != nullptr ? reinterpret_cast<const char*>(t) : "";
-}
+std::string Text(sqlite3_stmt* s, int col) { return ColumnText(s, col); }
 
 struct ForeignKey {
   int id = 0;
@@ -27,35 +24,25 @@ struct ForeignKey {
 
 std::vector<ForeignKey> ForeignKeysOf(Shadow& shadow, const std::string& table) {
   std::map<int, ForeignKey> keys;
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
-                             "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-                             -1, &s, nullptr) != SQLITE_OK) {
-    return {};
-  }
-  SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  while (SQ(sqlite3_step)(s) == SQLITE_ROW) {
-    ForeignKey& k = keys[SQ(sqlite3_column_int)(s, 0)];
-    k.id = SQ(sqlite3_column_int)(s, 0);
-    k.parent = Text(s, 1);
-    k.from.push_back(Text(s, 2));
-    if (SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL) k.to.push_back(Text(s, 3));
-    k.on_update = Upper(Text(s, 4));
-    k.on_delete = Upper(Text(s, 5));
-  }
-  SQ(sqlite3_finalize)(s);
+  shadow.ForEachRow(
+      "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
+      "pragma_foreign_key_list(?1) ORDER BY id, seq",
+      table, [&](sqlite3_stmt* s) {
+        ForeignKey& k = keys[SQ(sqlite3_column_int)(s, 0)];
+        k.id = SQ(sqlite3_column_int)(s, 0);
+        k.parent = Text(s, 1);
+        k.from.push_back(Text(s, 2));
+        if (SQ(sqlite3_column_type)(s, 3) != SQLITE_NULL) k.to.push_back(Text(s, 3));
+        k.on_update = Upper(Text(s, 4));
+        k.on_delete = Upper(Text(s, 5));
+      });
   // PRAGMA foreign_key_list does not say which keys are deferred: a table
   // that declares INITIALLY DEFERRED has all of its keys so (as Django's).
   bool deferred = false;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 AND "
-                             "upper(sql) LIKE '%INITIALLY DEFERRED%'",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    deferred = SQ(sqlite3_step)(s) == SQLITE_ROW;
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 AND upper(sql) LIKE "
+      "'%INITIALLY DEFERRED%'",
+      table, [&](sqlite3_stmt*) { deferred = true; });
   std::vector<ForeignKey> out;
   for (auto& [id, k] : keys) {
     k.deferred = deferred;
@@ -210,15 +197,10 @@ bool Exists(Shadow& shadow, const std::string& table) { return shadow.Table(tabl
 
 std::string ForeignKeyCheckSql(Shadow& shadow, const std::string& table) {
   std::vector<std::string> tables;
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT name FROM sqlite_master WHERE type = 'table' AND (?1 = '' OR "
-                             "lower(name) = lower(?1)) ORDER BY rowid",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    while (SQ(sqlite3_step)(s) == SQLITE_ROW) tables.push_back(Text(s, 0));
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND (?1 IS NULL OR lower(name) = "
+      "lower(?1)) ORDER BY rowid",
+      table, [&](sqlite3_stmt* s) { tables.push_back(Text(s, 0)); });
   std::string parts;
   int ordinal = 0;
   for (const std::string& child : tables) {
@@ -267,16 +249,10 @@ void ForeignKeyStatements(Shadow& shadow, const std::string& table, const std::s
   // The tables whose enforcement depends on table: itself, and each table
   // with a foreign key to it.
   std::vector<std::string> children = {table};
-  sqlite3_stmt* s = nullptr;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT DISTINCT m.name FROM sqlite_master m, "
-                             "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND "
-                             "lower(f.\"table\") = lower(?1) AND lower(m.name) != lower(?1)",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    SQ(sqlite3_bind_text)(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    while (SQ(sqlite3_step)(s) == SQLITE_ROW) children.push_back(Text(s, 0));
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE "
+      "m.type = 'table' AND lower(f.\"table\") = lower(?1) AND lower(m.name) != lower(?1)",
+      table, [&](sqlite3_stmt* s) { children.push_back(Text(s, 0)); });
   for (const std::string& child : children) {
     DropForeignKeys(child, schema, out);
     std::vector<ForeignKey> keys = ForeignKeysOf(shadow, child);

@@ -30,6 +30,13 @@ void Query(sqlite3* db, const char* sql, const std::string& arg, Row row) {
 
 }  // namespace
 
+std::string ColumnText(sqlite3_stmt* stmt, int col) { return Text(stmt, col); }
+
+void Shadow::ForEachRow(const std::string& sql, const std::string& arg,
+                        const std::function<void(sqlite3_stmt*)>& row) const {
+  Query(db_, sql.c_str(), arg, row);
+}
+
 Shadow::~Shadow() { Close(); }
 
 void Shadow::Close() {

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,9 @@ struct SchemaObject {
   std::string db = "main";  // main, temp, or an attached database's name
 };
 
+// A result column's text ("" for NULL).
+std::string ColumnText(sqlite3_stmt* stmt, int col);
+
 // Whether sql is PRAGMA foreign_key_check, which runs on the server's rows;
 // *table: the table it names, or "".
 bool IsForeignKeyCheck(const std::string& sql, std::string* table);
@@ -56,6 +60,11 @@ class Shadow {
   bool Load(const std::vector<SchemaObject>& objects, std::string* error);
 
   sqlite3* db() const { return db_; }
+
+  // Runs sql on the shadow with arg bound to ?1 (NULL when empty), calling
+  // row(stmt) for each row.
+  void ForEachRow(const std::string& sql, const std::string& arg,
+                  const std::function<void(sqlite3_stmt*)>& row) const;
 
   // The database's schema on the server (translations qualify main.t).
   void set_server_schema(std::string schema) { server_schema_ = std::move(schema); }
