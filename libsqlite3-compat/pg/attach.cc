@@ -103,9 +103,6 @@ int Statement::StepAttach() {
   if (key == "main" || key == "temp" || found != conn->attached.end()) {
     return conn->SetError(SQLITE_ERROR, "database " + name + " is already in use");
   }
-  if (!conn->Autocommit()) {
-    return conn->SetError(SQLITE_ERROR, "cannot ATTACH database within transaction");
-  }
   // Where the router sends the file: it must be this server.
   shim::ModuleRoute route{};
   int routed = g_host->route_for(file.c_str(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &route);
@@ -131,14 +128,26 @@ int Statement::StepAttach() {
              : a.memory                               ? SchemaNameForMemory()
                                                       : SchemaNameForPath(route.canonical_path);
   std::string path = a.memory ? ":memory:" : PrintablePath(route.canonical_path);
-  // The database exists from now on (ATTACH creates a missing file), with
-  // its catalog read in the same round trip.
+  // The database exists from now on (ATTACH creates a missing file), also
+  // when the program's transaction rolls back: inside one, another session
+  // makes it.
+  std::string create = "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) +
+                       "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
+                       QuoteLiteral(a.schema) + ", " + QuoteLiteral(path) +
+                       ") ON CONFLICT DO NOTHING; ";
   conn->TakeSession(nullptr);
-  PgResult catalog =
-      Exec(conn->pg, "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) +
-                         "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
-                         QuoteLiteral(a.schema) + ", " + QuoteLiteral(path) +
-                         ") ON CONFLICT DO NOTHING; " + CatalogQuery(a.schema));
+  if (!conn->Autocommit()) {
+    std::string error;
+    PGconn* other = AcquireSession(conn->dsn, &error);
+    if (other == nullptr) return conn->SetError(SQLITE_CANTOPEN, "litelift: " + error);
+    PgResult made = Exec(other, create);
+    bool ok = Ok(made.get());
+    std::string why = ok ? "" : ErrorText(other, made.get());
+    ReleaseSession(conn->dsn, other);
+    if (!ok) return conn->SetError(SQLITE_ERROR, "litelift: " + why);
+    create.clear();
+  }
+  PgResult catalog = Exec(conn->pg, create + CatalogQuery(a.schema));
   if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
   sqlite3* sdb = conn->shadow.db();
   if (SQ(sqlite3_exec)(sdb, ("ATTACH ':memory:' AS " + QuoteIdent(key)).c_str(), nullptr, nullptr,
