@@ -179,6 +179,38 @@ CREATE OR REPLACE FUNCTION litelift.integer_store(jsonb) RETURNS bigint
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.integer_store($1::text::numeric)
     WHEN 'string' THEN litelift.integer_store($1 #>> '{}')
     ELSE litelift.integer_store(litelift.any_blob($1)) END $$;
+-- A value going into the INTEGER PRIMARY KEY: a whole value, else SQLite's
+-- "datatype mismatch" (22P02).
+-- (VOLATILE: an immutable call without arguments would be folded, and so
+-- raised, wherever it is written.)
+CREATE OR REPLACE FUNCTION litelift.rowid_mismatch() RETURNS bigint
+  LANGUAGE plpgsql VOLATILE PARALLEL SAFE AS $$
+BEGIN
+  RAISE EXCEPTION 'datatype mismatch' USING ERRCODE = '22P02';
+END $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(bigint) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(integer) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::bigint $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(double precision) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9.2e18 THEN $1::bigint
+    ELSE litelift.rowid_mismatch() END $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(numeric) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN $1::bigint
+    ELSE litelift.rowid_mismatch() END $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(text) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN litelift.numeric_affinity($1) IS NULL THEN litelift.rowid_mismatch()
+    ELSE litelift.rowid_store(litelift.numeric_affinity($1)) END $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(bytea) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.rowid_mismatch() $$;
+CREATE OR REPLACE FUNCTION litelift.rowid_store(jsonb) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.rowid_store($1::text::numeric)
+    WHEN 'string' THEN litelift.rowid_store($1 #>> '{}')
+    ELSE litelift.rowid_mismatch() END $$;
 -- A value going into a NUMERIC column, as its affinity stores it: whole
 -- values as integers (no fraction), others as reals.
 CREATE OR REPLACE FUNCTION litelift.numeric_store(numeric) RETURNS numeric

@@ -50,7 +50,8 @@ std::string Collated(const std::string& value, const std::string& collation);
 // value_sql as a column of column_type stores it: an untyped (jsonb)
 // column's stored value, a NUMERIC column's whole values without a
 // fraction, an INTEGER column's whole values (others fail rather than
-// round; server/any_value.h); else unchanged.
+// round), the rowid's whole values (else SQLite's "datatype mismatch";
+// server/any_value.h); else unchanged.
 std::string StoredValueSql(const std::string& value_sql, const std::string& column_type);
 
 class Emitter {

@@ -77,7 +77,7 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
     for (const auto& col : key) {
       std::string type = SameName(col, shape.rowid_column) ? "bigint" : "text";
       for (size_t k = 0; k < shape.columns.size(); ++k) {
-        if (SameName(shape.columns[k], col)) type = shape.Storage(k);
+        if (SameName(shape.columns[k], col)) type = shape.ServerType(k);
       }
       left += (left.empty() ? "" : ", ") + Ident(shape.name) + "." + Ident(col);
       std::string value = "litelift_new." + Ident(col);
@@ -152,6 +152,10 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
          ++k) {
       if (SameName(shape->columns[k], set.columns[0])) type = shape->Storage(k);
     }
+    if (shape != nullptr && set.columns.size() == 1 &&
+        SameName(TargetColumn(shape, set.columns[0]), shape->rowid_column)) {
+      type = "rowid";  // also the hidden rowid column
+    }
     out += " = " + em.ValueFor(*set.value, type);
   }
   return out;
@@ -186,6 +190,7 @@ std::string InsertSource(Emitter& em, const TableShape* shape,
     for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
       if (SameName(shape->columns[k], c)) type = shape->Storage(k);
     }
+    if (shape != nullptr && SameName(c, shape->rowid_column)) type = "rowid";
     any = any || StoredValueSql("", type) != "";
     types.push_back(type);
   }
@@ -549,6 +554,10 @@ std::string TableShape::ServerType(size_t column) const {
 std::string TableShape::Storage(size_t column) const {
   std::string type = ServerType(column);
   bool named = column < types.size() && !types[column].empty();
+  if (type == "bigint" && column < columns.size() &&
+      Lower(columns[column]) == Lower(rowid_column)) {
+    return "rowid";
+  }
   return type == "jsonb" && named ? "jsonb numeric" : type;
 }
 

@@ -39,8 +39,9 @@ struct TableShape {
   std::vector<std::string> server_types;
   std::string ServerType(size_t column) const;
   // How the column stores a value written to it (StoredValueSql): its
-  // server type, and "jsonb numeric" for a jsonb column with NUMERIC
-  // affinity (a type name SQLite does not know, such as JSON or UUID).
+  // server type, "jsonb numeric" for a jsonb column with NUMERIC affinity
+  // (a type name SQLite does not know, such as JSON or UUID), "rowid" for
+  // the INTEGER PRIMARY KEY.
   std::string Storage(size_t column) const;
   // The conflict resolution a PRIMARY KEY or UNIQUE constraint names (ON
   // CONFLICT REPLACE / IGNORE, upper case), which an INSERT without an OR

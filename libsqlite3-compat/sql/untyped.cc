@@ -65,6 +65,8 @@ std::string StoredValueSql(const std::string& value, const std::string& column_t
   if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + value + ")";
   if (column_type == "numeric") return "litelift.numeric_store(" + value + ")";
   if (column_type == "bigint") return "litelift.integer_store(" + value + ")";
+  // The rowid takes integers only: SQLite's "datatype mismatch" otherwise.
+  if (column_type == "rowid") return "litelift.rowid_store(" + value + ")";
   // A number goes into a TEXT column as SQLite writes it (1.0 is "1.0").
   if (column_type == "text") return "litelift.cast_text(" + value + ")";
   return value;
@@ -93,7 +95,7 @@ bool Emitter::IsStaticInteger(const Expr& e) {
 std::string Emitter::ValueFor(const Expr& e, const std::string& column_type) {
   if (column_type == "jsonb") return AsStored(e);
   // An integer already: nothing to check.
-  if (column_type == "bigint" && IsStaticInteger(e)) return Value(e);
+  if ((column_type == "bigint" || column_type == "rowid") && IsStaticInteger(e)) return Value(e);
   // Text already, or an integer (whose text PostgreSQL writes alike).
   if (column_type == "text" &&
       (FamilyOf(e) == Family::kText || IsStaticInteger(e) || e.kind == ExprKind::kNull)) {

@@ -443,13 +443,13 @@ TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
   Translation tr = T("INSERT OR REPLACE INTO notes (id, body) VALUES (?, ?), (?, 'x')");
   EXPECT_EQ(
       tr.pre_sql,
-      "DELETE FROM \"notes\" USING (VALUES (litelift.integer_store($1), litelift.cast_text($2)), "
-      "(litelift.integer_store($3), 'x')) AS litelift_new (\"id\", "
+      "DELETE FROM \"notes\" USING (VALUES (litelift.rowid_store($1), litelift.cast_text($2)), "
+      "(litelift.rowid_store($3), 'x')) AS litelift_new (\"id\", "
       "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
       "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
   EXPECT_EQ(tr.sql,
-            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.integer_store($1), "
-            "litelift.cast_text($2)), (litelift.integer_store($3), 'x') RETURNING \"id\"");
+            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.rowid_store($1), "
+            "litelift.cast_text($2)), (litelift.rowid_store($3), 'x') RETURNING \"id\"");
   // A key whose columns are not given cannot conflict (it takes fresh
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
