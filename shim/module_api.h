@@ -31,6 +31,11 @@ struct ModuleRoute {
   int native_concurrency;      // PostgreSQL's row locks instead of one writer
 };
 
+// route_for's answers.
+constexpr int kStaysLocal = 0;
+constexpr int kRoutedToPostgres = 1;
+constexpr int kRouteError = 2;
+
 // What the shim lends the module.
 struct ModuleHost {
   std::uint32_t abi_version;
@@ -40,9 +45,10 @@ struct ModuleHost {
   const RemoteApi* default_api;
   sqlite3* (*new_failed_connection)(int code, const char* message);
   bool (*is_remote)(const void* handle);
-  // Where the router sends another database (ATTACH): 1 to postgres (*out
-  // filled, its strings valid until the thread's next call), 0 it stays
-  // local, -1 the settings are in error (out->origin says why).
+  // Where the router sends another database (ATTACH): kRoutedToPostgres
+  // (*out filled, its strings valid until the thread's next call),
+  // kStaysLocal, or kRouteError (the settings are in error; out->origin
+  // says why).
   int (*route_for)(const char* filename, int flags, ModuleRoute* out);
 };
 

@@ -49,17 +49,17 @@ int RouteFor(const char* filename, int flags, ModuleRoute* out) {
   try {
     if (!router::Decide(router::ProcessSettings(), filename, flags, &route, &error)) {
       out->origin = error.c_str();
-      return -1;
+      return kRouteError;
     }
   } catch (...) {  // only std::bad_alloc can get here
     error = "out of memory";
     out->origin = error.c_str();
-    return -1;
+    return kRouteError;
   }
-  if (route.backend == router::Backend::kSqlite) return 0;
+  if (route.backend == router::Backend::kSqlite) return kStaysLocal;
   *out = {route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
           route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0};
-  return 1;
+  return kRoutedToPostgres;
 }
 
 void Load() {

@@ -106,20 +106,20 @@ int Statement::StepAttach() {
   // Where the router sends the file: it must be this server.
   shim::ModuleRoute route{};
   int routed = g_host->route_for(file.c_str(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &route);
-  if (routed < 0) return conn->SetError(SQLITE_ERROR, route.origin);
+  if (routed == shim::kRouteError) return conn->SetError(SQLITE_ERROR, route.origin);
   // A private in-memory database stays private and brief wherever it is:
   // here, a schema of its own, dropped at DETACH or close.
   bool memory_name = file.empty() || file == ":memory:" || file.rfind("file::memory:", 0) == 0;
-  if (routed == 0 && memory_name) {
-    routed = 1;
+  if (routed == shim::kStaysLocal && memory_name) {
+    routed = shim::kRoutedToPostgres;
     route = shim::ModuleRoute{conn->dsn.c_str(), "", "", 1, "ATTACH", 0};
   }
-  if (routed == 0 || conn->dsn != route.dsn) {
-    return conn->SetError(SQLITE_ERROR,
-                          "litelift: cannot attach " + file + ": " +
-                              (routed == 0 ? "it stays on the local SQLite"
-                                           : "it lives on another PostgreSQL server") +
-                              ", and this database is on PostgreSQL");
+  if (routed != shim::kRoutedToPostgres || conn->dsn != route.dsn) {
+    return conn->SetError(
+        SQLITE_ERROR, "litelift: cannot attach " + file + ": " +
+                          (routed == shim::kStaysLocal ? "it stays on the local SQLite"
+                                                       : "it lives on another PostgreSQL server") +
+                          ", and this database is on PostgreSQL");
   }
   Connection::Attached a;
   a.name = key;
