@@ -379,12 +379,7 @@ bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema
                 std::vector<std::string>* out, std::string* error) {
   std::vector<sql::Token> tokens = sql::SignificantTokens(o.sql);
   // CREATE [TEMP] VIEW [IF NOT EXISTS] [schema.]name [(cols)] AS select
-  size_t i = 0;
-  while (i < tokens.size() && !sql::IsWord(tokens[i], "VIEW")) ++i;
-  ++i;
-  if (i + 2 < tokens.size() && sql::IsWord(tokens[i], "IF")) i += 3;
-  if (i + 1 < tokens.size() && tokens[i + 1].text == ".") i += 2;
-  ++i;  // the name
+  size_t i = sql::CreatedNameIndex(tokens) + 1;  // after the name
   std::string columns;
   if (i < tokens.size() && tokens[i].text == "(") {
     size_t close;

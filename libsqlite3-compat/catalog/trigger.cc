@@ -29,12 +29,7 @@ struct TriggerParts {
 bool ParseTrigger(const std::string& sql, TriggerParts* t, std::string* error) {
   std::vector<sql::Token> tok = sql::SignificantTokens(sql);
   std::string storage;
-  size_t i = 0;
-  while (i < tok.size() && !sql::IsWord(tok[i], "TRIGGER")) ++i;
-  ++i;
-  if (i + 2 < tok.size() && sql::IsWord(tok[i], "IF")) i += 3;
-  if (i + 1 < tok.size() && tok[i + 1].text == ".") i += 2;
-  ++i;  // the name
+  size_t i = sql::CreatedNameIndex(tok) + 1;  // after the name
   if (i < tok.size() && (sql::IsWord(tok[i], "BEFORE") || sql::IsWord(tok[i], "AFTER"))) {
     t->timing = Upper(tok[i++].text);
   } else if (i + 1 < tok.size() && sql::IsWord(tok[i], "INSTEAD")) {

@@ -22,13 +22,7 @@ namespace {
 // An object's CREATE text with its name put in database db.
 std::string QualifyCreate(const std::string& sql, const std::string& db) {
   std::vector<sql::Token> tok = sql::SignificantTokens(sql);
-  size_t i = 0;
-  while (i < tok.size() && !sql::IsWord(tok[i], "TABLE") && !sql::IsWord(tok[i], "INDEX") &&
-         !sql::IsWord(tok[i], "VIEW") && !sql::IsWord(tok[i], "TRIGGER")) {
-    ++i;
-  }
-  ++i;
-  if (i + 2 < tok.size() && sql::IsWord(tok[i], "IF")) i += 3;
+  size_t i = sql::CreatedNameIndex(tok);
   if (i >= tok.size()) return sql;
   return sql.substr(0, tok[i].offset) + QuoteIdent(db) + "." + sql.substr(tok[i].offset);
 }

@@ -1,5 +1,6 @@
 #include "libsqlite3-compat/sql/tokenizer.h"
 
+#include <algorithm>
 #include <string>
 
 namespace litelift::compat::sql {
@@ -175,6 +176,18 @@ bool IsWord(const Token& token, std::string_view keyword) {
     if (a != b) return false;
   }
   return true;
+}
+
+size_t CreatedNameIndex(const std::vector<Token>& tokens) {
+  size_t i = 0;
+  while (i < tokens.size() && !IsWord(tokens[i], "TABLE") && !IsWord(tokens[i], "INDEX") &&
+         !IsWord(tokens[i], "VIEW") && !IsWord(tokens[i], "TRIGGER")) {
+    ++i;
+  }
+  ++i;
+  if (i + 2 < tokens.size() && IsWord(tokens[i], "IF")) i += 3;
+  if (i + 1 < tokens.size() && tokens[i + 1].text == ".") i += 2;
+  return std::min(i, tokens.size());
 }
 
 }  // namespace litelift::compat::sql

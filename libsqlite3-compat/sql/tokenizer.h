@@ -40,6 +40,11 @@ std::string_view NameText(const Token& token, std::string* storage);
 // Case-insensitive ASCII comparison of a word token with a keyword.
 bool IsWord(const Token& token, std::string_view keyword);
 
+// In the significant tokens of CREATE [TEMP] [UNIQUE] TABLE|INDEX|VIEW|
+// TRIGGER [IF NOT EXISTS] [schema.]name ..., the index of the name's token
+// (tokens.size() when there is none).
+size_t CreatedNameIndex(const std::vector<Token>& tokens);
+
 }  // namespace litelift::compat::sql
 
 #endif  // LITELIFT_COMPAT_SQL_TOKENIZER_H_
