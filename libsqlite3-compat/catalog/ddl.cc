@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/foreign_keys.h"
+#include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/catalog/trigger.h"
 #include "libsqlite3-compat/host.h"
@@ -119,38 +120,6 @@ bool HasWord(const std::string& sql_text, std::string_view word) {
   return false;
 }
 
-std::string RowidFunctionName(const std::string& table) { return "litelift_rowid_" + Lower(table); }
-
-// The BEFORE INSERT trigger that gives an INTEGER PRIMARY KEY SQLite's
-// rowid: NULL takes max+1 (AUTOINCREMENT: never reused, via sqlite_sequence).
-void RowidTrigger(const std::string& schema, const std::string& table, const std::string& col,
-                  bool autoincrement, std::vector<std::string>* out) {
-  std::string t = Qualified(schema, table), c = "NEW." + Ident(col);
-  std::string seq = QuoteIdent(schema) + ".\"sqlite_sequence\"";
-  std::string lit = QuoteLiteral(table);
-  std::string body;
-  if (autoincrement) {
-    body = "IF " + c + " IS NULL THEN SELECT greatest(coalesce(max(" + Ident(col) +
-           "), 0), coalesce((SELECT max(seq) FROM " + seq + " WHERE name = " + lit +
-           "), 0)) + 1 INTO " + c + " FROM " + t + "; END IF; UPDATE " + seq + " SET seq = " + c +
-           " WHERE name = " + lit + " AND seq < " + c + "; IF NOT EXISTS (SELECT 1 FROM " + seq +
-           " WHERE name = " + lit + ") THEN INSERT INTO " + seq + " VALUES (" + lit + ", " + c +
-           "); END IF;";
-  } else {
-    body = "IF " + c + " IS NULL THEN SELECT coalesce(max(" + Ident(col) + "), 0) + 1 INTO " + c +
-           " FROM " + t + "; END IF;";
-  }
-  std::string fn = QuoteIdent(schema) + "." + QuoteIdent(RowidFunctionName(table));
-  out->push_back("CREATE OR REPLACE FUNCTION " + fn +
-                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN " + body +
-                 " RETURN NEW; END $litelift$");
-  // Without AUTOINCREMENT only a row without its rowid needs the function.
-  out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t + " FOR EACH ROW " +
-                 (autoincrement ? "" : "WHEN (" + c + " IS NULL) ") + "EXECUTE FUNCTION " + fn +
-                 "()");
-  out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER \"litelift_rowid\"");
-}
-
 // A column's definition on the server: name, type (by affinity; an
 // untyped column referencing another table takes its key's type), a
 // generated column's expression (PostgreSQL 15 stores every generated
@@ -183,8 +152,7 @@ bool ColumnDefinition(Shadow& shadow, const sql::TableShape& shape, const Column
 bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                  std::vector<std::string>* out, std::string* error) {
   if (Lower(o.name) == "sqlite_sequence") {
-    out->push_back("CREATE TABLE IF NOT EXISTS " + QuoteIdent(schema) +
-                   ".\"sqlite_sequence\" (name text, seq bigint)");
+    SqliteSequenceStatements(schema, out);
     return true;
   }
   std::vector<sql::Token> head = sql::SignificantTokens(o.sql);
@@ -260,7 +228,8 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   out->push_back(create + ")");
   out->insert(out->end(), key_indexes.begin(), key_indexes.end());
   if (!shape->rowid_column.empty()) {
-    RowidTrigger(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"), out);
+    RowidNumberingStatements(schema, o.name, shape->rowid_column, HasWord(o.sql, "AUTOINCREMENT"),
+                             out);
   }
   ForeignKeyStatements(shadow, o.name, schema, out);
   return true;
@@ -521,8 +490,7 @@ void DropStatements(const SchemaObject& object, const std::string& schema,
     // SQLite keeps the views over a dropped table (they fail until it is
     // made anew); PostgreSQL drops them with it.
     out->push_back("DROP TABLE IF EXISTS " + Qualified(schema, object.name) + " CASCADE");
-    out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
-                   QuoteIdent(RowidFunctionName(object.name)) + "()");
+    RowidNumberingGone(schema, object.name, "", HasWord(object.sql, "AUTOINCREMENT"), out);
   } else if (object.type == "index" && !object.sql.empty()) {
     out->push_back("DROP INDEX IF EXISTS " + Qualified(schema, object.name));
   } else if (object.type == "view") {
@@ -541,23 +509,15 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
     table = Qualified(schema, new_name);
   }
   std::vector<ColumnInfo> after = ColumnsOf(shadow, new_name);
-  // The rowid trigger names its table and column: make it anew.
-  out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid\" ON " + table);
-  out->push_back("DROP FUNCTION IF EXISTS " + QuoteIdent(schema) + "." +
-                 QuoteIdent(RowidFunctionName(old_name)) + "()");
-  if (Lower(old_name) != Lower(new_name)) {
-    out->push_back("DO $litelift$ BEGIN IF to_regclass(" +
-                   QuoteLiteral(QuoteIdent(schema) + ".\"sqlite_sequence\"") +
-                   ") IS NOT NULL THEN UPDATE " + QuoteIdent(schema) +
-                   ".\"sqlite_sequence\" SET name = " + QuoteLiteral(new_name) +
-                   " WHERE name = " + QuoteLiteral(old_name) + "; END IF; END $litelift$");
-  }
+  // The rowid numbering names its table and column: made anew.
+  RowidNumberingGone(schema, old_name, new_name,
+                     HasWord(TableSql(shadow, new_name), "AUTOINCREMENT"), out);
   shadow.Invalidate();
   const sql::TableShape* shape = shadow.Table(new_name);
   std::vector<std::string> trigger;
   if (shape != nullptr && !shape->rowid_column.empty()) {
-    RowidTrigger(schema, shape->name, shape->rowid_column,
-                 HasWord(TableSql(shadow, shape->name), "AUTOINCREMENT"), &trigger);
+    RowidNumberingStatements(schema, shape->name, shape->rowid_column,
+                             HasWord(TableSql(shadow, shape->name), "AUTOINCREMENT"), &trigger);
   }
   // Foreign keys: made anew under the table's new name and columns.
   if (Lower(old_name) != Lower(new_name)) DropForeignKeys(old_name, schema, out);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/remote_tables.h"
@@ -382,6 +383,64 @@ const std::string& Connection::WriteLockSql() {
   return write_lock_sql_;
 }
 
+std::string Connection::ServerSchemaOf(const std::string& db) const {
+  if (db == "temp") return "pg_temp";
+  for (const Attached& a : attached) {
+    if (a.name == db) return a.schema;
+  }
+  return schema;
+}
+
+void Connection::ResyncRowids(const std::vector<std::string>& tables) {
+  std::vector<std::string> names = tables;
+  bool others = !attached.empty() || has_temp_objects;
+  if (!others && !names.empty()) {
+    // A trigger or a foreign key action may have written any table.
+    sqlite3_stmt* s = nullptr;
+    if (SQ(sqlite3_prepare_v2)(shadow.db(),
+                               "SELECT 1 FROM sqlite_master WHERE type = 'trigger' OR "
+                               "(type = 'table' AND sql LIKE '%REFERENCES%') LIMIT 1",
+                               -1, &s, nullptr) == SQLITE_OK) {
+      others = SQ(sqlite3_step)(s) == SQLITE_ROW;
+    }
+    SQ(sqlite3_finalize)(s);
+  }
+  if (others) names.clear();
+  std::string resync =
+      RowidResyncSql(shadow, names, [this](const std::string& db) { return ServerSchemaOf(db); });
+  if (resync.empty()) return;
+  bool lock = NeedsWriteLock();
+  bool idle = PQtransactionStatus(pg) == PQTRANS_IDLE;
+  std::string script = (lock ? WriteLockSql() + "; " : "") + resync;
+  script = idle ? "BEGIN; " + script + "; COMMIT"
+                : "SAVEPOINT litelift_resync; " + script + "; RELEASE SAVEPOINT litelift_resync";
+  PgResult res = Exec(pg, script);
+  if (!Ok(res.get())) {
+    LL_WARN("rowid sequences not set again after a rollback: {}", ErrorText(pg, res.get()));
+    Exec(pg, idle ? "ROLLBACK"
+                  : "ROLLBACK TO SAVEPOINT litelift_resync; RELEASE SAVEPOINT litelift_resync");
+  } else if (lock && !idle) {
+    holds_write_lock = true;  // as SQLite: the failed write took the lock
+  }
+}
+
+const std::string& Connection::RowidResyncStatement(const std::string& table) {
+  if (resync_generation != schema_generation) {
+    resync_statements.clear();
+    resync_generation = schema_generation;
+  }
+  auto it = resync_statements.find(table);
+  if (it != resync_statements.end()) return it->second;
+  std::string sql =
+      RowidResyncSql(shadow, {table}, [this](const std::string& db) { return ServerSchemaOf(db); });
+  return resync_statements[table] = sql.empty() ? "SELECT 1" : sql;
+}
+
+void Connection::TransactionRolledBack() {
+  if (wrote_in_txn) ResyncRowids({});
+  wrote_in_txn = false;
+}
+
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
   if (route.schema != nullptr && *route.schema) return route.schema;
   if (route.memory) return SchemaNameForMemory();
@@ -399,6 +458,7 @@ bool Connection::ResetForReuse() {
     // Closing with an open transaction rolls it back, as in SQLite.
     SQ(sqlite3_exec)(shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
     if (!Ok(Exec(pg, "ROLLBACK").get())) return false;
+    TransactionRolledBack();
   }
   if (PQtransactionStatus(pg) != PQTRANS_IDLE) return false;
   if (fk_role_changed) {
@@ -426,6 +486,11 @@ void Connection::Shutdown() {
   }
   if (pg != nullptr) {
     TakeSession(nullptr);
+    if (wrote_in_txn && PQtransactionStatus(pg) != PQTRANS_IDLE) {
+      // Closing with an open transaction rolls it back, as in SQLite.
+      Exec(pg, "ROLLBACK");
+      TransactionRolledBack();
+    }
     if (!attached.empty()) Exec(pg, "ROLLBACK");
     for (const Attached& a : attached) {
       if (!a.memory) continue;  // an attached :memory: goes with the connection

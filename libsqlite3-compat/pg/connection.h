@@ -157,6 +157,7 @@ struct ConnectionState {
   Statement* streaming = nullptr;   // the statement whose rows are arriving
   int txn_level = SQLITE_TXN_NONE;  // what the open transaction has done (txn_state)
   bool holds_write_lock = false;    // this transaction is the database's writer
+  bool wrote_in_txn = false;        // the open transaction ran a data change
   bool zombie = false;              // close_v2 with statements left
   int64_t last_insert_rowid = 0;
   int64_t changes = 0;
@@ -215,6 +216,9 @@ class Connection : public ConnectionState {
   // way, by their text.
   std::unordered_map<std::string, std::string> prepared_wraps;
   int prepared_count = 0;  // names them: litelift_<n>
+  // RowidResyncStatement's, by table, for schema_generation resync_generation.
+  std::unordered_map<std::string, std::string> resync_statements;
+  int resync_generation = -1;
   int prepared_generation = 0;
   std::vector<Statement*> statements;  // in creation order
   int64_t schema_version = 0;
@@ -278,8 +282,21 @@ class Connection : public ConnectionState {
   const std::string& WriteLockSql();
   // Whether the schema has deferred foreign keys (checked at COMMIT).
   bool HasDeferredKeys();
+  // After the server rolled back rows (a transaction, a savepoint, a failed
+  // statement): sets the rowid sequences (catalog/rowid.h) of the tables
+  // named, or of every table when empty or when triggers or foreign keys
+  // could have written others, from the rows that remain, under the write
+  // lock. A failure is logged: the sequences then stay where they are.
+  void ResyncRowids(const std::vector<std::string>& tables);
+  // The statement that sets table's rowid sequence from its rows (in the
+  // transaction that holds them), cached until the schema changes.
+  const std::string& RowidResyncStatement(const std::string& table);
+  // The transaction ended in a rollback: ResyncRowids({}) if it wrote.
+  void TransactionRolledBack();
 
  private:
+  // The server schema of a database the shadow names (main, temp, attached).
+  std::string ServerSchemaOf(const std::string& db) const;
   std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_ and the attached set
   size_t write_lock_attached_ = 0;
   int write_lock_timeout_ = -1;

@@ -192,6 +192,7 @@ int Statement::StepTxn() {
   } else if (sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END")) {
     if (conn->commit_hook != nullptr && conn->commit_hook(conn->commit_arg) != 0) {
       conn->Run("ROLLBACK");
+      conn->TransactionRolledBack();
       if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
       return conn->SetError(SQLITE_CONSTRAINT_COMMITHOOK, "constraint failed");
     }
@@ -211,12 +212,22 @@ int Statement::StepTxn() {
     server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
   }
   if (!server.empty() && !conn->Run(server)) {
-    if (conn->Autocommit()) Exec(conn->pg, "ROLLBACK");
+    if (conn->Autocommit()) {
+      Exec(conn->pg, "ROLLBACK");
+      conn->TransactionRolledBack();
+    }
     return conn->err_code;
+  }
+  // Rows rolled back leave the rowid sequences ahead (catalog/rowid.h).
+  if (server.rfind("ROLLBACK TO", 0) == 0) {
+    if (conn->wrote_in_txn) conn->ResyncRowids({});
+  } else if (server == "ROLLBACK") {
+    conn->TransactionRolledBack();
   }
   if (conn->Autocommit()) {  // the transaction ended
     conn->holds_write_lock = false;
     conn->txn_level = SQLITE_TXN_NONE;
+    conn->wrote_in_txn = false;
   }
   if (immediate && conn->NeedsWriteLock()) {
     if (!conn->Run(conn->WriteLockSql())) {
@@ -438,8 +449,11 @@ int Statement::StartServer() {
     if (lock) pre.push_back(&conn->WriteLockSql());
     post = {&kRelease};
   }
+  if (!translation.resync_rowids_of.empty()) {
+    post.push_back(&conn->RowidResyncStatement(translation.resync_rowids_of));
+  }
   bool preparing = !cached && it == conn->prepared.end();
-  bool pipelined = !pre.empty() || preparing || !translation.pre_sql.empty();
+  bool pipelined = !pre.empty() || !post.empty() || preparing || !translation.pre_sql.empty();
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
     return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(conn->pg));
   }
@@ -553,6 +567,7 @@ int Statement::FinishServer(PGresult* final_result) {
     commit_pending = false;
     if (conn->commit_hook(conn->commit_arg) != 0) {
       Exec(conn->pg, "ROLLBACK");
+      conn->ResyncRowids({running->table});
       wrap = Wrap::kNone;
       if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
       conn->changes = 0;
@@ -561,7 +576,9 @@ int Statement::FinishServer(PGresult* final_result) {
     PgResult commit = Exec(conn->pg, "COMMIT");
     if (!Ok(commit.get())) {
       wrap = Wrap::kNone;
-      return conn->SetErrorFromServer(commit.get());
+      int rc = conn->SetErrorFromServer(commit.get());
+      conn->ResyncRowids({running->table});
+      return rc;
     }
     wrap = Wrap::kNone;
   }
@@ -577,14 +594,20 @@ int Statement::FinishServer(PGresult* final_result) {
       SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
       conn->holds_write_lock = false;
       conn->txn_level = SQLITE_TXN_NONE;
+      conn->wrote_in_txn = true;  // this statement's rows went too
+      conn->TransactionRolledBack();
       if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
       rc = conn->SetError(code, message);
+    } else if (!SQ(sqlite3_stmt_readonly)(shadow)) {
+      // Its rows are gone: the rowid sequences it moved are set again.
+      conn->ResyncRowids({running->table});
     }
     // A data change that fails changed nothing (sqlite3_changes() is 0).
     if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
     return rc;
   }
   if (took_lock && !conn->Autocommit()) conn->holds_write_lock = true;
+  if (!conn->Autocommit() && !SQ(sqlite3_stmt_readonly)(shadow)) conn->wrote_in_txn = true;
   if (!conn->Autocommit()) {
     int level = SQ(sqlite3_stmt_readonly)(shadow) ? SQLITE_TXN_READ : SQLITE_TXN_WRITE;
     conn->txn_level = std::max(conn->txn_level, level);

@@ -66,6 +66,23 @@ BEGIN
   END IF;
   RAISE EXCEPTION 'database is locked' USING ERRCODE = '55P03';
 END $$;
+-- Sets a rowid table's sequence from its committed rows (catalog/rowid.h).
+CREATE OR REPLACE FUNCTION litelift.rowid_resync(seq regclass, tbl regclass, col text,
+                                                 autoinc boolean, floor bigint)
+  RETURNS void LANGUAGE plpgsql AS $$
+DECLARE m bigint;
+BEGIN
+  -- What SQLite would give next: max(rowid) + 1, with AUTOINCREMENT never
+  -- below the committed counter (floor); an empty table starts at 1.
+  EXECUTE format('SELECT max(%I) FROM %s', col, tbl) INTO m;
+  IF autoinc AND (m IS NOT NULL OR floor IS NOT NULL) THEN
+    PERFORM setval(seq, greatest(coalesce(m, 0), coalesce(floor, 0)), true);
+  ELSIF m IS NULL THEN
+    PERFORM setval(seq, 1, false);
+  ELSE
+    PERFORM setval(seq, m, true);
+  END IF;
+END $$;
 CREATE OR REPLACE FUNCTION litelift.zeroblob(bigint) RETURNS bytea
   LANGUAGE sql IMMUTABLE AS $$ SELECT decode(repeat('00', greatest($1, 0)::int), 'hex') $$;
 CREATE OR REPLACE FUNCTION litelift.hex(bytea) RETURNS text

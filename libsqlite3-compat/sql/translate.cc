@@ -162,12 +162,11 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
 }
 
 // Whether an INSERT numbers its row itself: one VALUES row that gives no
-// rowid, into a rowid table without AUTOINCREMENT (whose numbering also
-// keeps sqlite_sequence), no REPLACE.
+// rowid, into a rowid table, no REPLACE.
 bool NumbersInline(const TableShape* shape, const Insert& ins,
                    const std::vector<std::string>& listed, const std::string& conflict) {
-  if (shape == nullptr || shape->rowid_column.empty() || shape->autoincrement ||
-      ins.default_values || conflict == "REPLACE" || listed.empty()) {
+  if (shape == nullptr || shape->rowid_column.empty() || ins.default_values ||
+      conflict == "REPLACE" || listed.empty()) {
     return false;
   }
   const Select& src = *ins.source;
@@ -258,9 +257,10 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
     // One row without its rowid: numbered here rather than by the rowid
     // trigger (which PL/pgSQL would run for each row).
     out += " (" + Ident(shape->rowid_column) + ", " + ColumnList(listed) + ")";
-    source = "VALUES ((SELECT coalesce(max(" + Ident(shape->rowid_column) + "), 0) + 1 FROM " +
-             ServerTableName(in, ins.table.schema, ins.table.name, shape) + "), " +
-             source.substr(8);
+    std::string table = ServerTableName(in, ins.table.schema, ins.table.name, shape);
+    std::string sequence = table.substr(0, table.size() - Ident(ins.table.name).size()) +
+                           QuoteIdent(RowidSequenceName(shape->name));
+    source = "VALUES (nextval(" + QuoteLiteral(sequence) + "::regclass), " + source.substr(8);
   } else if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";
   } else if (shape != nullptr && shape->hidden_rowid && !ins.default_values) {
@@ -270,6 +270,10 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   }
   out += ins.default_values ? " DEFAULT VALUES" : " " + source;
   tr.rollback_on_constraint = conflict == "ROLLBACK";
+  if (shape != nullptr && !shape->rowid_column.empty() && !in.in_trigger &&
+      (conflict == "IGNORE" || conflict == "REPLACE" || !ins.upserts.empty())) {
+    tr.resync_rowids_of = ShapeKey(ins.table.schema, ins.table.name);
+  }
   if (conflict == "IGNORE") {
     out += " ON CONFLICT DO NOTHING";
   } else if (conflict == "REPLACE" && !replace_by_delete) {
@@ -545,6 +549,8 @@ std::string ServerTableName(const TranslateInput& in, const std::string& schema,
   }
   return Ident(name);
 }
+
+std::string RowidSequenceName(std::string_view table) { return "litelift_seq_" + Lower(table); }
 
 std::string TableShape::ServerType(size_t column) const {
   if (column < server_types.size()) return server_types[column];

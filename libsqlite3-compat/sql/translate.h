@@ -107,6 +107,10 @@ struct Translation {
   std::string pre_sql;
   // OR ROLLBACK: a constraint failure rolls the whole transaction back.
   bool rollback_on_constraint = false;
+  // An INSERT that may number rows it then does not insert (OR IGNORE,
+  // REPLACE, upserts): its table (as in.table finds it) has its rowid
+  // sequence set again after it. "" for other statements.
+  std::string resync_rowids_of;
   std::string error;  // non-empty: not translatable; names the construct
 };
 
@@ -132,6 +136,10 @@ bool KnownDatabase(const TranslateInput& in, const std::string& schema);
 // database's, temp.t and t by the search path (TEMP tables first).
 std::string ServerTableName(const TranslateInput& in, const std::string& schema,
                             const std::string& name, const TableShape* shape = nullptr);
+
+// The name of the sequence that numbers a rowid table's rows on the server
+// (catalog/rowid.h), in the table's schema.
+std::string RowidSequenceName(std::string_view table);
 
 }  // namespace litelift::compat::sql
 

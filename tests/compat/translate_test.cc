@@ -390,16 +390,16 @@ TEST(Rule, RowidsAndStars) {
 TEST(Rule, DataChanges) {
   ExpectPairs({
       {"INSERT INTO notes (body) VALUES (?)",
-       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
-       "\"notes\"), litelift.cast_text($1)) RETURNING \"id\""},
+       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES "
+       "(nextval('\"litelift_seq_notes\"'::regclass), litelift.cast_text($1)) RETURNING \"id\""},
       {"INSERT INTO notes DEFAULT VALUES", "INSERT INTO \"notes\" DEFAULT VALUES RETURNING \"id\""},
       {"INSERT INTO notes (body) SELECT path FROM files",
        "INSERT INTO \"notes\" (\"body\") SELECT litelift.cast_text(litelift_source.c1) FROM "
        "(SELECT \"path\" FROM \"files\" ORDER BY \"files\".\"litelift_rowid\") AS litelift_source "
        "(c1) RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1), $2, "
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1), $2, "
        "litelift.integer_store($3)) ON CONFLICT DO NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES (litelift.cast_text($1), $2, "
@@ -412,18 +412,18 @@ TEST(Rule, DataChanges) {
        "\"litelift_rowid\" = (SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING "
        "\"litelift_rowid\""},
       {"INSERT INTO notes (body) VALUES('x') RETURNING id",
-       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES ((SELECT coalesce(max(\"id\"), 0) + 1 FROM "
-       "\"notes\"), 'x') RETURNING \"id\", \"id\""},
+       "INSERT INTO \"notes\" (\"id\", \"body\") VALUES "
+       "(nextval('\"litelift_seq_notes\"'::regclass), 'x') RETURNING \"id\", \"id\""},
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
-       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"size\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1), 1::int8) "
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"size\") VALUES "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1), 1::int8) "
        "ON CONFLICT (\"path\") DO UPDATE SET \"size\" = (\"files\".\"size\" + "
        "\"excluded\".\"size\") WHERE (\"excluded\".\"size\" > 0::int8) RETURNING "
        "\"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
-       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\") VALUES ((SELECT "
-       "coalesce(max(\"litelift_rowid\"), 0) + 1 FROM \"files\"), litelift.cast_text($1)) ON "
+       "INSERT INTO \"files\" (\"litelift_rowid\", \"path\") VALUES "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1)) ON "
        "CONFLICT (\"path\") DO UPDATE SET \"size\" = 0::int8 RETURNING \"litelift_rowid\", (xmax = "
        "0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",

@@ -1,0 +1,184 @@
+#include "libsqlite3-compat/catalog/rowid.h"
+
+#include <functional>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/sql/translate.h"
+#include "libsqlite3-compat/text.h"
+
+namespace litelift::compat {
+
+namespace {
+
+std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+
+std::string In(const std::string& schema, const std::string& name) {
+  return QuoteIdent(schema) + "." + QuoteIdent(name);
+}
+
+std::string Sequence(const std::string& schema, const std::string& table) {
+  return In(schema, sql::RowidSequenceName(table));
+}
+
+std::string RegClass(const std::string& qualified) {
+  return QuoteLiteral(qualified) + "::regclass";
+}
+
+std::string InsertFunction(const std::string& table) { return "litelift_rowid_" + Lower(table); }
+std::string SyncFunction(const std::string& table) { return "litelift_rowsync_" + Lower(table); }
+
+std::string Autoinc(const std::string& schema) { return In(schema, "litelift_autoinc"); }
+
+// The AUTOINCREMENT tables' list, made once per schema.
+std::string AutoincTable(const std::string& schema) {
+  return "CREATE TABLE IF NOT EXISTS " + Autoinc(schema) +
+         " (name text PRIMARY KEY, sequence regclass NOT NULL, tbl regclass NOT NULL, "
+         "col text NOT NULL, floor bigint, ord bigserial)";
+}
+
+}  // namespace
+
+void RowidNumberingStatements(const std::string& schema, const std::string& table,
+                              const std::string& col, bool autoincrement,
+                              std::vector<std::string>* out) {
+  std::string t = In(schema, Lower(table)), c = Ident(col), seq = Sequence(schema, table);
+  std::string seq_class = RegClass(seq);
+  out->push_back("CREATE SEQUENCE IF NOT EXISTS " + seq +
+                 " AS bigint MINVALUE -9223372036854775808 START 1 OWNED BY " + t + "." + c);
+  // A row without its rowid takes the next; one with a rowid above the
+  // sequence moves it (an empty table's: to that rowid; AUTOINCREMENT's
+  // counter never below 0 nor below the table's rows).
+  std::string bump = autoincrement ? "PERFORM setval(" + seq_class + ", greatest(NEW." + c +
+                                         ", CASE WHEN called THEN last ELSE last - 1 END));"
+                                   : "IF called THEN PERFORM setval(" + seq_class +
+                                         ", greatest(NEW." + c + ", last)); ELSE PERFORM setval(" +
+                                         seq_class + ", NEW." + c + "); END IF;";
+  std::string insert_fn = In(schema, InsertFunction(table));
+  out->push_back("CREATE OR REPLACE FUNCTION " + insert_fn +
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE last bigint; "
+                 "called boolean; BEGIN IF NEW." +
+                 c + " IS NULL THEN NEW." + c + " := nextval(" + seq_class +
+                 "); RETURN NEW; END IF; SELECT last_value, is_called INTO last, called FROM " +
+                 seq + "; " + bump + " RETURN NEW; END $litelift$");
+  std::string last = "pg_sequence_last_value(" + seq_class + ")";
+  out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid\" ON " + t);
+  // (Rows the sequence numbered, NEW.c <= last, skip the function: one
+  // read of the sequence per row.)
+  out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t +
+                 " FOR EACH ROW WHEN (NOT coalesce(NEW." + c + " <= " + last +
+                 ", false)) EXECUTE FUNCTION " + insert_fn + "()");
+  // After a DELETE the next row takes max(rowid) + 1 again (AUTOINCREMENT:
+  // the counter stays, and is kept where a rollback finds it); after an
+  // UPDATE of the rowid, never below the rows.
+  std::string sync_fn = In(schema, SyncFunction(table));
+  std::string to_rows = "SELECT max(" + c + ") INTO m FROM " + t + "; ";
+  std::string body;
+  if (autoincrement) {
+    body = "IF TG_OP = 'DELETE' THEN UPDATE " + Autoinc(schema) + " SET floor = " + last +
+           " WHERE name = " + QuoteLiteral(table) + "; ELSE " + to_rows + "IF m > coalesce(" +
+           last + ", 0) THEN PERFORM setval(" + seq_class + ", m); END IF; END IF;";
+  } else {
+    body = to_rows + "IF m IS NULL THEN PERFORM setval(" + seq_class +
+           ", 1, false); ELSE PERFORM setval(" + seq_class + ", m); END IF;";
+  }
+  out->push_back("CREATE OR REPLACE FUNCTION " + sync_fn +
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE m bigint; BEGIN " +
+                 body + " RETURN NULL; END $litelift$");
+  out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid_delete\" ON " + t);
+  out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid_update\" ON " + t);
+  out->push_back("CREATE TRIGGER \"litelift_rowid_delete\" AFTER DELETE ON " + t +
+                 " FOR EACH STATEMENT EXECUTE FUNCTION " + sync_fn + "()");
+  out->push_back("CREATE TRIGGER \"litelift_rowid_update\" AFTER UPDATE OF " + c + " ON " + t +
+                 " FOR EACH STATEMENT EXECUTE FUNCTION " + sync_fn + "()");
+  for (const char* trigger : {"litelift_rowid", "litelift_rowid_delete", "litelift_rowid_update"}) {
+    out->push_back("ALTER TABLE " + t + " ENABLE ALWAYS TRIGGER " + QuoteIdent(trigger));
+  }
+  if (autoincrement) {
+    out->push_back(AutoincTable(schema));
+    out->push_back("INSERT INTO " + Autoinc(schema) + " (name, sequence, tbl, col) VALUES (" +
+                   QuoteLiteral(table) + ", " + seq_class + ", " + RegClass(t) + ", " +
+                   QuoteLiteral(Lower(col)) +
+                   ") ON CONFLICT (name) DO UPDATE SET sequence = excluded.sequence, "
+                   "tbl = excluded.tbl, col = excluded.col");
+  }
+}
+
+void RowidNumberingGone(const std::string& schema, const std::string& old_name,
+                        const std::string& new_name, bool autoincrement,
+                        std::vector<std::string>* out) {
+  for (const std::string& fn : {InsertFunction(old_name), SyncFunction(old_name)}) {
+    out->push_back("DROP FUNCTION IF EXISTS " + In(schema, fn) + "() CASCADE");
+  }
+  if (!new_name.empty() && Lower(new_name) != Lower(old_name)) {
+    out->push_back("ALTER SEQUENCE IF EXISTS " + Sequence(schema, old_name) + " RENAME TO " +
+                   QuoteIdent(sql::RowidSequenceName(new_name)));
+  }
+  if (!autoincrement) return;
+  out->push_back(AutoincTable(schema));
+  if (new_name.empty()) {
+    out->push_back("DELETE FROM " + Autoinc(schema) +
+                   " WHERE lower(name) = " + QuoteLiteral(Lower(old_name)));
+  } else {
+    out->push_back("UPDATE " + Autoinc(schema) + " SET name = " + QuoteLiteral(new_name) +
+                   " WHERE lower(name) = " + QuoteLiteral(Lower(old_name)));
+  }
+}
+
+void SqliteSequenceStatements(const std::string& schema, std::vector<std::string>* out) {
+  std::string view = In(schema, "sqlite_sequence"), list = Autoinc(schema);
+  out->push_back(AutoincTable(schema));
+  out->push_back("CREATE OR REPLACE VIEW " + view +
+                 " AS SELECT name, seq FROM (SELECT name, pg_sequence_last_value(sequence) AS "
+                 "seq, ord FROM " +
+                 list + ") AS counters WHERE seq IS NOT NULL ORDER BY ord");
+  // Writes set the counter (never below the table's rows, which SQLite's
+  // numbering also looks at) and the committed floor; a row deleted leaves
+  // the table numbered from its rows, without a row here until the next.
+  std::string fn = In(schema, "litelift_sqlite_sequence");
+  out->push_back(
+      "CREATE OR REPLACE FUNCTION " + fn +
+      "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE r record; m bigint; BEGIN "
+      "SELECT * INTO r FROM " +
+      list +
+      " WHERE name = CASE WHEN TG_OP = 'DELETE' THEN OLD.name ELSE NEW.name END; "
+      "IF NOT FOUND THEN RAISE EXCEPTION 'litelift: sqlite_sequence holds only AUTOINCREMENT "
+      "tables on the postgres route, not %', CASE WHEN TG_OP = 'DELETE' THEN OLD.name ELSE "
+      "NEW.name END USING ERRCODE = '0A000'; END IF; "
+      "EXECUTE format('SELECT max(%I) FROM %s', r.col, r.tbl) INTO m; "
+      "IF TG_OP = 'DELETE' THEN PERFORM setval(r.sequence, coalesce(m, 0) + 1, false); UPDATE " +
+      list +
+      " SET floor = NULL WHERE name = r.name; RETURN OLD; END IF; "
+      "PERFORM setval(r.sequence, greatest(coalesce(NEW.seq, 0), coalesce(m, 0))); UPDATE " +
+      list + " SET floor = NEW.seq WHERE name = r.name; RETURN NEW; END $litelift$");
+  out->push_back("DROP TRIGGER IF EXISTS \"litelift_write\" ON " + view);
+  out->push_back("CREATE TRIGGER \"litelift_write\" INSTEAD OF INSERT OR UPDATE OR DELETE ON " +
+                 view + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+}
+
+std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& tables,
+                           const std::function<std::string(const std::string&)>& server_schema) {
+  std::vector<std::string> names = tables;
+  if (names.empty()) {
+    for (const auto& [key, o] : shadow.Snapshot()) {
+      if (o.type == "table") names.push_back(o.db == "main" ? o.name : o.db + "." + o.name);
+    }
+  }
+  std::string calls;
+  for (const std::string& name : names) {
+    const sql::TableShape* shape = shadow.Table(name);
+    if (shape == nullptr || shape->rowid_column.empty()) continue;
+    std::string schema = server_schema(shape->db);
+    std::string t = In(schema, Lower(shape->name));
+    std::string floor = shape->autoincrement
+                            ? "(SELECT floor FROM " + Autoinc(schema) +
+                                  " WHERE name = " + QuoteLiteral(shape->name) + ")"
+                            : "NULL";
+    calls += (calls.empty() ? "SELECT " : ", ") +
+             ("litelift.rowid_resync(" + RegClass(Sequence(schema, shape->name)) + ", " +
+              RegClass(t) + ", " + QuoteLiteral(Lower(shape->rowid_column)) + ", " +
+              (shape->autoincrement ? "true" : "false") + ", " + floor + ")");
+  }
+  return calls;
+}
+
+}  // namespace litelift::compat
