@@ -181,4 +181,29 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
   return calls;
 }
 
+void RowidUpgradeStatements(Shadow& shadow, const std::string& schema,
+                            std::vector<std::string>* out) {
+  std::vector<std::string> autoinc;
+  for (const auto& [key, o] : shadow.Snapshot()) {
+    if (o.type != "table" || o.db != "main") continue;
+    const sql::TableShape* shape = shadow.Table(o.name);
+    if (shape == nullptr || shape->rowid_column.empty()) continue;
+    RowidNumberingStatements(schema, shape->name, shape->rowid_column, shape->autoincrement, out);
+    if (shape->autoincrement) autoinc.push_back(shape->name);
+  }
+  std::string old_table = In(schema, "litelift_sqlite_sequence_v1");
+  if (!autoinc.empty()) {
+    // The old counters become the floors; sqlite_sequence, the view.
+    out->push_back("ALTER TABLE " + In(schema, "sqlite_sequence") + " RENAME TO " +
+                   QuoteIdent("litelift_sqlite_sequence_v1"));
+    out->push_back("UPDATE " + Autoinc(schema) + " AS a SET floor = o.seq FROM (SELECT name, " +
+                   "max(seq) AS seq FROM " + old_table +
+                   " GROUP BY name) AS o WHERE o.name = " + "a.name");
+    SqliteSequenceStatements(schema, out);
+  }
+  std::string resync = RowidResyncSql(shadow, {}, [&](const std::string&) { return schema; });
+  if (!resync.empty()) out->push_back(resync);
+  if (!autoinc.empty()) out->push_back("DROP TABLE " + old_table);
+}
+
 }  // namespace litelift::compat

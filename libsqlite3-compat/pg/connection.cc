@@ -217,7 +217,7 @@ void Connection::TakeSession(Statement* stmt) {
 // The catalog and settings of one database, in one query.
 std::string CatalogQuery(const std::string& schema) {
   return "SELECT d.schema_version, d.user_version, d.application_id, c.type, c.name, "
-         "c.tbl_name, c.sql FROM litelift.databases d LEFT JOIN litelift.catalog c "
+         "c.tbl_name, c.sql, d.rowid_layout FROM litelift.databases d LEFT JOIN litelift.catalog c "
          "USING (db_schema) WHERE d.db_schema = " +
          QuoteLiteral(schema) + " ORDER BY c.seq";
 }
@@ -326,10 +326,11 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
                " on the server; SQLITE_OPEN_CREATE creates it)";
       return SQLITE_CANTOPEN;
     }
-    std::string create = "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) +
-                         "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
-                         QuoteLiteral(schema) + ", " + QuoteLiteral(path) +
-                         ") ON CONFLICT DO NOTHING; COMMIT";
+    std::string create =
+        "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) +
+        "; INSERT INTO litelift.databases (db_schema, path, rowid_layout) VALUES (" +
+        QuoteLiteral(schema) + ", " + QuoteLiteral(path) + ", " + std::to_string(kRowidLayout) +
+        ") ON CONFLICT DO NOTHING; COMMIT";
     PgResult res = Exec(pg, create);
     if (!Ok(res.get())) {
       *error =
@@ -338,6 +339,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
       return SQLITE_CANTOPEN;
     }
   } else if (!LoadCatalogFrom(catalog.get(), error)) {
+    return SQLITE_CANTOPEN;
+  } else if (std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout && !UpgradeRowids(error)) {
     return SQLITE_CANTOPEN;
   }
   if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -434,6 +437,35 @@ const std::string& Connection::RowidResyncStatement(const std::string& table) {
   std::string sql =
       RowidResyncSql(shadow, {table}, [this](const std::string& db) { return ServerSchemaOf(db); });
   return resync_statements[table] = sql.empty() ? "SELECT 1" : sql;
+}
+
+bool Connection::UpgradeRowids(std::string* error) {
+  // Under the database's write lock; another process may have done it.
+  std::string s = QuoteLiteral(schema);
+  PgResult layout =
+      Exec(pg, "BEGIN; " + WriteLockSql() +
+                   "; SELECT rowid_layout FROM litelift.databases WHERE db_schema = " + s +
+                   " FOR UPDATE");
+  bool ok = Ok(layout.get()) && PQntuples(layout.get()) == 1;
+  if (ok && std::atoi(PQgetvalue(layout.get(), 0, 0)) < kRowidLayout) {
+    std::vector<std::string> upgrade;
+    RowidUpgradeStatements(shadow, schema, &upgrade);
+    upgrade.push_back("UPDATE litelift.databases SET rowid_layout = " +
+                      std::to_string(kRowidLayout) + " WHERE db_schema = " + s);
+    std::string script;
+    for (const std::string& stmt : upgrade) script += stmt + "; ";
+    layout = Exec(pg, script);
+    ok = Ok(layout.get());
+  }
+  if (!ok) {
+    *error = "litelift: cannot number the rows of " + schema +
+             " as this litelift does: " + ErrorText(pg, layout.get());
+    Exec(pg, "ROLLBACK");
+    return false;
+  }
+  PgResult commit = Exec(pg, "COMMIT");
+  LL_INFO("rowid numbering of {} upgraded to layout {}", schema, kRowidLayout);
+  return Ok(commit.get());
 }
 
 void Connection::TransactionRolledBack() {

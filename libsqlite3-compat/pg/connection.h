@@ -291,6 +291,9 @@ class Connection : public ConnectionState {
   // The statement that sets table's rowid sequence from its rows (in the
   // transaction that holds them), cached until the schema changes.
   const std::string& RowidResyncStatement(const std::string& table);
+  // Brings a database made by an older litelift to catalog/rowid.h's
+  // layout (kRowidLayout). False with *error when the server refuses.
+  bool UpgradeRowids(std::string* error);
   // The transaction ended in a rollback: ResyncRowids({}) if it wrote.
   void TransactionRolledBack();
 

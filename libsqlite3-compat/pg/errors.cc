@@ -90,6 +90,10 @@ const std::vector<Rule>& Rules() {
        [](const PgError&, const NameMapper&) { return Fixed(SQLITE_INTERRUPT, "interrupted"); }},
       {"53100", [](const PgError&,
                    const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
+      // A rowid sequence at the largest rowid (catalog/rowid.h): SQLite's
+      // AUTOINCREMENT fails alike; without it SQLite would try random rowids.
+      {"2200H", [](const PgError&,
+                   const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
       {"53200",
        [](const PgError&, const NameMapper&) { return Fixed(SQLITE_NOMEM, "out of memory"); }},
       {"25006",

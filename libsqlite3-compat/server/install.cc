@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS litelift.databases (
   user_version bigint NOT NULL DEFAULT 0,
   application_id bigint NOT NULL DEFAULT 0,
   created timestamptz NOT NULL DEFAULT now());
+-- How rows are numbered (catalog/rowid.h): 1 for databases made before v16.
+ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS rowid_layout int NOT NULL DEFAULT 1;
 CREATE TABLE IF NOT EXISTS litelift.catalog (
   db_schema text NOT NULL REFERENCES litelift.databases ON DELETE CASCADE,
   seq bigserial,

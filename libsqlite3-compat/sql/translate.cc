@@ -270,7 +270,8 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   }
   out += ins.default_values ? " DEFAULT VALUES" : " " + source;
   tr.rollback_on_constraint = conflict == "ROLLBACK";
-  if (shape != nullptr && !shape->rowid_column.empty() && !in.in_trigger &&
+  // (SQLite's AUTOINCREMENT counter moves for such rows too.)
+  if (shape != nullptr && !shape->rowid_column.empty() && !shape->autoincrement && !in.in_trigger &&
       (conflict == "IGNORE" || conflict == "REPLACE" || !ins.upserts.empty())) {
     tr.resync_rowids_of = ShapeKey(ins.table.schema, ins.table.name);
   }

@@ -108,7 +108,8 @@ struct Translation {
   // OR ROLLBACK: a constraint failure rolls the whole transaction back.
   bool rollback_on_constraint = false;
   // An INSERT that may number rows it then does not insert (OR IGNORE,
-  // REPLACE, upserts): its table (as in.table finds it) has its rowid
+  // REPLACE, upserts) into a table without AUTOINCREMENT (SQLite's
+  // counter moves for them): its table (as in.table finds it) has its rowid
   // sequence set again after it. "" for other statements.
   std::string resync_rowids_of;
   std::string error;  // non-empty: not translatable; names the construct
