@@ -380,7 +380,8 @@ const std::string& Connection::WriteLockSql() {
     waits += (waits.empty() ? "" : " AND ") +
              ("litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL");
   }
-  write_lock_sql_ = "SELECT CASE WHEN " + tries + " THEN true ELSE " + waits + " END";
+  write_lock_expr_ = "(CASE WHEN " + tries + " THEN true ELSE " + waits + " END)";
+  write_lock_sql_ = "SELECT " + write_lock_expr_;
   write_lock_timeout_ = busy_timeout_ms;
   write_lock_attached_ = attached.size();
   return write_lock_sql_;
@@ -471,6 +472,11 @@ bool Connection::UpgradeRowids(std::string* error) {
 void Connection::TransactionRolledBack() {
   if (wrote_in_txn) ResyncRowids({});
   wrote_in_txn = false;
+}
+
+const std::string& Connection::WriteLockExpr() {
+  WriteLockSql();
+  return write_lock_expr_;
 }
 
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {

@@ -115,6 +115,7 @@ class Statement {
   // (Connection::prepared_generation).
   struct PreparedCache {
     const sql::Translation* translation = nullptr;
+    bool folded = false;  // FoldedLockSql's text
     int generation = -1;
     std::vector<Oid> types;
     std::string name, pre_name;
@@ -136,6 +137,11 @@ class Statement {
   void Drain();
 
  private:
+  // The translation's text taking the write lock where it numbers its row
+  // (numbering_call), cached for the lock's text.
+  const std::string& FoldedLockSql(const sql::Translation& tr);
+  const sql::Translation* folded_for_ = nullptr;
+  std::string folded_lock_, folded_sql_;
   int StepServer();
   int StartServer();
   int NextServerRow();
@@ -280,6 +286,9 @@ class Connection : public ConnectionState {
   // timeout, then fails with SQLITE_BUSY "database is locked".
   bool NeedsWriteLock() const { return !native_concurrency && !holds_write_lock; }
   const std::string& WriteLockSql();
+  // The same lock as an expression (true once it is held; SQLSTATE 55P03
+  // after the busy timeout), for a statement to take itself.
+  const std::string& WriteLockExpr();
   // Whether the schema has deferred foreign keys (checked at COMMIT).
   bool HasDeferredKeys();
   // After the server rolled back rows (a transaction, a savepoint, a failed
@@ -300,7 +309,8 @@ class Connection : public ConnectionState {
  private:
   // The server schema of a database the shadow names (main, temp, attached).
   std::string ServerSchemaOf(const std::string& db) const;
-  std::string write_lock_sql_;  // WriteLockSql() for write_lock_timeout_ and the attached set
+  std::string write_lock_sql_,
+      write_lock_expr_;  // WriteLockSql() for write_lock_timeout_ and the attached set
   size_t write_lock_attached_ = 0;
   int write_lock_timeout_ = -1;
 };

@@ -329,6 +329,18 @@ void Statement::Unwrap(bool failed) {
   wrap = Wrap::kNone;
 }
 
+const std::string& Statement::FoldedLockSql(const sql::Translation& tr) {
+  const std::string& lock = conn->WriteLockExpr();
+  if (folded_for_ != &tr || folded_lock_ != lock) {
+    size_t at = tr.sql.find(tr.numbering_call);
+    folded_sql_ = tr.sql.substr(0, at) + "(CASE WHEN " + lock + " THEN " + tr.numbering_call +
+                  " END)" + tr.sql.substr(at + tr.numbering_call.size());
+    folded_for_ = &tr;
+    folded_lock_ = lock;
+  }
+  return folded_sql_;
+}
+
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
@@ -404,13 +416,20 @@ int Statement::StartServer() {
   // The server-side names: remembered by the statement while the session's
   // prepared statements stay and the parameter types are the same, so that
   // a statement run again builds no key.
+  bool write = !SQ(sqlite3_stmt_readonly)(shadow);
+  bool lock = write && conn->NeedsWriteLock();
+  // A statement that numbers its row takes the write lock itself, before
+  // the number (one command less per insert); with a busy handler the lock
+  // stays a command of its own, whose failure the handler may retry.
+  bool folded = lock && !translation.numbering_call.empty() && conn->busy_handler == nullptr;
+  const std::string& text = folded ? FoldedLockSql(translation) : translation.sql;
   PreparedCache& cache = prepared_cache_;
-  bool cached = cache.translation == &translation &&
+  bool cached = cache.translation == &translation && cache.folded == folded &&
                 cache.generation == conn->prepared_generation && cache.types == types;
   std::string key;
   auto it = conn->prepared.end();
   if (!cached) {
-    key = translation.sql;
+    key = text;
     key.push_back('\x1f');
     for (Oid t : types) key += std::to_string(t) + ",";
     it = conn->prepared.find(key);
@@ -419,9 +438,6 @@ int Statement::StartServer() {
                      : it != conn->prepared.end()
                          ? it->second
                          : "litelift_" + std::to_string(++conn->prepared_count);
-
-  bool write = !SQ(sqlite3_stmt_readonly)(shadow);
-  bool lock = write && conn->NeedsWriteLock();
   static const std::string kBegin = "BEGIN";
   static const std::string kSavepoint = std::string("SAVEPOINT ") + kStmtSavepoint;
   static const std::string kRelease = std::string("RELEASE SAVEPOINT ") + kStmtSavepoint;
@@ -433,20 +449,20 @@ int Statement::StartServer() {
       // after the statement once the hook agrees.
       wrap = Wrap::kTransaction;
       pre = {&kBegin};
-      if (lock) pre.push_back(&conn->WriteLockSql());
+      if (lock && !folded) pre.push_back(&conn->WriteLockSql());
       commit_pending = true;
     } else if (lock) {
       // The pipeline's implicit transaction (it commits at the sync point)
       // holds the lock for exactly the statement.
       wrap = Wrap::kImplicit;
-      pre = {&conn->WriteLockSql()};
+      if (!folded) pre = {&conn->WriteLockSql()};
     } else {
       wrap = Wrap::kNone;
     }
   } else {
     wrap = Wrap::kSavepoint;
     pre = {&kSavepoint};
-    if (lock) pre.push_back(&conn->WriteLockSql());
+    if (lock && !folded) pre.push_back(&conn->WriteLockSql());
     post = {&kRelease};
   }
   if (!translation.resync_rowids_of.empty()) {
@@ -505,7 +521,7 @@ int Statement::StartServer() {
     ++pre_results;
   }
   if (preparing) {
-    sent = sent && PQsendPrepare(conn->pg, name.c_str(), translation.sql.c_str(), n, types.data());
+    sent = sent && PQsendPrepare(conn->pg, name.c_str(), text.c_str(), n, types.data());
   }
   sent = sent && PQsendQueryPrepared(conn->pg, name.c_str(), n, values.data(), lengths.data(),
                                      formats.data(), 0);
@@ -529,6 +545,7 @@ int Statement::StartServer() {
   if (pre_preparing && !failure) conn->prepared.emplace(pre_key, pre_name);
   if (!failure && !cached) {
     cache.translation = &translation;
+    cache.folded = folded;
     cache.generation = conn->prepared_generation;
     cache.types = types;
     cache.name = name;
@@ -598,8 +615,9 @@ int Statement::FinishServer(PGresult* final_result) {
       conn->TransactionRolledBack();
       if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
       rc = conn->SetError(code, message);
-    } else if (!SQ(sqlite3_stmt_readonly)(shadow)) {
-      // Its rows are gone: the rowid sequences it moved are set again.
+    } else if (!SQ(sqlite3_stmt_readonly)(shadow) && (rc & 0xff) != SQLITE_BUSY) {
+      // Its rows are gone: the rowid sequences it moved are set again
+      // (SQLITE_BUSY: the write lock refused it before any).
       conn->ResyncRowids({running->table});
     }
     // A data change that fails changed nothing (sqlite3_changes() is 0).

@@ -260,7 +260,8 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
     std::string table = ServerTableName(in, ins.table.schema, ins.table.name, shape);
     std::string sequence = table.substr(0, table.size() - Ident(ins.table.name).size()) +
                            QuoteIdent(RowidSequenceName(shape->name));
-    source = "VALUES (nextval(" + QuoteLiteral(sequence) + "::regclass), " + source.substr(8);
+    tr.numbering_call = "nextval(" + QuoteLiteral(sequence) + "::regclass)";
+    source = "VALUES (" + tr.numbering_call + ", " + source.substr(8);
   } else if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";
   } else if (shape != nullptr && shape->hidden_rowid && !ins.default_values) {

@@ -107,6 +107,10 @@ struct Translation {
   std::string pre_sql;
   // OR ROLLBACK: a constraint failure rolls the whole transaction back.
   bool rollback_on_constraint = false;
+  // The call that numbers an INSERT's one row in sql (nextval of the
+  // table's rowid sequence), or "": a statement may take the write lock
+  // in it (pg/statement.cc).
+  std::string numbering_call;
   // An INSERT that may number rows it then does not insert (OR IGNORE,
   // REPLACE, upserts) into a table without AUTOINCREMENT (SQLite's
   // counter moves for them): its table (as in.table finds it) has its rowid
