@@ -1,5 +1,7 @@
 #include "libsqlite3-compat/catalog/trigger.h"
 
+#include <cstdio>
+
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
@@ -103,6 +105,12 @@ bool BodyStatement(Shadow& shadow, const sql::TableShape* table, const std::stri
 
 }  // namespace
 
+std::string FiringMark(const std::string& schema, const std::string& trigger) {
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", Fnv1a32(Lower(schema) + "." + Lower(trigger)));
+  return std::string("litelift.firing_") + hex;
+}
+
 bool CreateTrigger(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                    std::vector<std::string>* out, std::string* error) {
   TriggerParts t;
@@ -133,14 +141,25 @@ bool CreateTrigger(Shadow& shadow, const SchemaObject& o, const std::string& sch
   // AFTER: ignored; INSTEAD OF: NULL, so that the view's rows count as
   // unchanged (SQLite's changes() is 0 there); BEFORE: the row goes on.
   std::string result = t.timing == "BEFORE" ? row : "NULL";
+  // As SQLite without PRAGMA recursive_triggers: a trigger does not fire
+  // while it runs (an AFTER UPDATE trigger that updates its own table runs
+  // once). The mark is a setting local to the transaction, so that a
+  // failure undoes it with the statement.
+  std::string mark = QuoteLiteral(FiringMark(schema, o.name));
+  std::string unmark = "PERFORM set_config(" + mark + ", '', true); ";
   if (ignores) {
     // RAISE(IGNORE): the rest of the trigger is skipped, and so is the row.
-    body = "BEGIN " + body + "EXCEPTION WHEN SQLSTATE 'LL002' THEN RETURN NULL; END; ";
+    body =
+        "BEGIN " + body + "EXCEPTION WHEN SQLSTATE 'LL002' THEN " + unmark + "RETURN NULL; END; ";
   }
   std::string fn = FunctionName(schema, o.name);
   out->push_back("CREATE OR REPLACE FUNCTION " + fn +
-                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN " + body + "RETURN " +
-                 result + "; END $litelift$");
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN IF current_setting(" +
+                 mark +
+                 ", true) = 'on' AND current_setting('litelift.recursive_triggers', true) IS "
+                 "DISTINCT FROM 'on' THEN RETURN " +
+                 result + "; END IF; PERFORM set_config(" + mark + ", 'on', true); " + body +
+                 unmark + "RETURN " + result + "; END $litelift$");
   std::string event = t.event;
   if (!t.columns.empty()) {
     event += " OF ";

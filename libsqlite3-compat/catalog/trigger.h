@@ -18,6 +18,11 @@ namespace litelift::compat {
 bool CreateTrigger(Shadow& shadow, const SchemaObject& trigger, const std::string& schema,
                    std::vector<std::string>* out, std::string* error);
 
+// The session setting that marks trigger (of schema) as running: while it
+// is 'on' the trigger does not fire again, as SQLite's triggers do not
+// recurse unless PRAGMA recursive_triggers (litelift.recursive_triggers).
+std::string FiringMark(const std::string& schema, const std::string& trigger);
+
 // Appends the statements that drop trigger from schema (also when its table
 // is already gone).
 void DropTrigger(const SchemaObject& trigger, const std::string& schema,

@@ -500,8 +500,12 @@ bool Connection::ResetForReuse() {
   }
   if (PQtransactionStatus(pg) != PQTRANS_IDLE) return false;
   if (fk_role_changed) {
-    if (!Ok(Exec(pg, "RESET litelift.foreign_keys").get())) return false;
-    SQ(sqlite3_exec)(shadow.db(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
+    if (!Ok(Exec(pg, "RESET litelift.foreign_keys; RESET litelift.recursive_triggers").get())) {
+      return false;
+    }
+    SQ(sqlite3_exec)
+    (shadow.db(), "PRAGMA foreign_keys = OFF; PRAGMA recursive_triggers = OFF", nullptr, nullptr,
+     nullptr);
     fk_role_changed = false;
   }
   SQ(sqlite3_busy_timeout)(shadow.db(), 0);

@@ -141,6 +141,16 @@ int Statement::StepShadow() {
         LL_WARN("foreign_keys={} cannot change enforcement on the server: {}", on,
                 ErrorText(conn->pg, res.get()));
       }
+    } else if (pragma == "recursive_triggers") {
+      conn->fk_role_changed = true;  // reset with foreign_keys when reused
+      bool on = value("recursive_triggers") != 0;
+      conn->TakeSession(nullptr);
+      PgResult res = Exec(
+          conn->pg, std::string("SET litelift.recursive_triggers = ") + (on ? "'on'" : "'off'"));
+      if (!Ok(res.get())) {
+        LL_WARN("recursive_triggers={} not set on the server: {}", on,
+                ErrorText(conn->pg, res.get()));
+      }
     } else if (pragma == "busy_timeout") {
       conn->busy_timeout_ms = static_cast<int>(value("busy_timeout"));
     } else if (pragma != "journal_mode") {

@@ -479,6 +479,32 @@ TEST(Differential, ForeignKeyCheckReadsTheRows) {
   });
 }
 
+// SQLite's triggers do not fire while they run (PRAGMA recursive_triggers
+// is off): an AFTER UPDATE trigger that updates its own table, the common
+// "modified" column, runs once; with the PRAGMA on they recurse.
+TEST(Differential, TriggersDoNotRecurse) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INT DEFAULT 0)",
+      "CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN UPDATE t SET n = n + 1 WHERE id = NEW.id; "
+      "END",
+      "CREATE TABLE log (x)",
+      "CREATE TRIGGER t_copy AFTER INSERT ON t WHEN NEW.v < 'f' BEGIN INSERT INTO t (v) VALUES "
+      "(char(unicode(NEW.v) + 1)); INSERT INTO log VALUES (NEW.v); END",
+      "INSERT INTO t (v) VALUES ('a')",
+      "UPDATE t SET v = upper(v) WHERE id = 1",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM log ORDER BY x",
+      "PRAGMA recursive_triggers = ON",
+      "INSERT INTO t (v) VALUES ('c')",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM log ORDER BY x",
+      "PRAGMA recursive_triggers = OFF",
+      "INSERT INTO t (v) VALUES ('d')",
+      "SELECT count(*) FROM t",
+  });
+}
+
 // The statements that move SQLite's rowid counter, for a table t whose
 // rowid is key: explicit ids, NULL, deletes of the last rows, failed
 // statements, rollbacks of transactions and savepoints, OR IGNORE, upserts,
