@@ -143,30 +143,43 @@ int Statement::StepAttach() {
   }
   PgResult catalog = Exec(conn->pg, create + CatalogQuery(a.schema));
   if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
-  sqlite3* sdb = conn->shadow.db();
-  if (SQ(sqlite3_exec)(sdb, ("ATTACH ':memory:' AS " + QuoteIdent(key)).c_str(), nullptr, nullptr,
-                       nullptr) != SQLITE_OK) {
-    return conn->SetErrorFromShadow(SQ(sqlite3_errcode)(sdb));
+  std::string error;
+  if (!conn->LoadAttached(key, a.schema, catalog.get(), &error)) {
+    return conn->SetError(SQLITE_ERROR, error);
   }
-  for (int i = 0; i < PQntuples(catalog.get()); ++i) {
-    if (PQgetisnull(catalog.get(), i, 6)) continue;  // no objects, or an automatic index
-    std::string create = QualifyCreate(PQgetvalue(catalog.get(), i, 6), key);
-    char* err = nullptr;
-    if (SQ(sqlite3_exec)(sdb, create.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string message = err != nullptr ? err : "";
-      SQ(sqlite3_free)(err);
-      SQ(sqlite3_exec)(sdb, ("DETACH " + QuoteIdent(key)).c_str(), nullptr, nullptr, nullptr);
-      return conn->SetError(SQLITE_ERROR,
-                            "litelift: the attached database's schema does not "
-                            "apply: " +
-                                message);
-    }
-  }
-  conn->shadow.Attach(key, a.schema);
+  a.schema_version = PQntuples(catalog.get()) > 0 ? std::atoll(PQgetvalue(catalog.get(), 0, 0)) : 0;
   conn->attached.push_back(a);
   ++conn->schema_generation;
   done = true;
   return SQLITE_DONE;
+}
+
+bool Connection::LoadAttached(const std::string& name, const std::string& server_schema,
+                              const PGresult* catalog, std::string* error) {
+  sqlite3* sdb = shadow.db();
+  if (shadow.attached().count(name) != 0) {
+    SQ(sqlite3_exec)(sdb, ("DETACH " + QuoteIdent(name)).c_str(), nullptr, nullptr, nullptr);
+    shadow.Detach(name);
+  }
+  if (SQ(sqlite3_exec)(sdb, ("ATTACH ':memory:' AS " + QuoteIdent(name)).c_str(), nullptr, nullptr,
+                       nullptr) != SQLITE_OK) {
+    *error = SQ(sqlite3_errmsg)(sdb);
+    return false;
+  }
+  for (int i = 0; i < PQntuples(catalog); ++i) {
+    if (PQgetisnull(catalog, i, 6)) continue;  // no objects, or an automatic index
+    std::string create = QualifyCreate(PQgetvalue(catalog, i, 6), name);
+    char* err = nullptr;
+    if (SQ(sqlite3_exec)(sdb, create.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      *error = "litelift: the attached database's schema does not apply: " +
+               std::string(err != nullptr ? err : "");
+      SQ(sqlite3_free)(err);
+      SQ(sqlite3_exec)(sdb, ("DETACH " + QuoteIdent(name)).c_str(), nullptr, nullptr, nullptr);
+      return false;
+    }
+  }
+  shadow.Attach(name, server_schema);
+  return true;
 }
 
 }  // namespace litelift::compat

@@ -254,38 +254,70 @@ bool Connection::SchemaMayBeStale() {
                  message.rfind("no such column", 0) == 0 ||
                  message.rfind("no such index", 0) == 0 || message.rfind("no such view", 0) == 0;
   if (!missing || pg == nullptr || streaming != nullptr || !Autocommit()) return false;
-  const char* params[1] = {schema.c_str()};
-  PgResult res(PQexecParams(pg,
-                            "SELECT schema_version FROM litelift.databases WHERE db_schema = $1", 1,
-                            nullptr, params, nullptr, nullptr, 0));
-  if (!Ok(res.get()) || PQntuples(res.get()) != 1 ||
-      std::atoll(PQgetvalue(res.get(), 0, 0)) == schema_version) {
-    return false;
-  }
+  // The versions of this database and of the attached ones.
+  std::string schemas = QuoteLiteral(schema);
+  for (const Attached& a : attached) schemas += ", " + QuoteLiteral(a.schema);
+  PgResult res(Exec(pg,
+                    "SELECT db_schema, schema_version FROM litelift.databases WHERE db_schema "
+                    "IN (" +
+                        schemas + ")"));
+  if (!Ok(res.get())) return false;
+  bool reloaded = false;
   std::string error;
-  if (!LoadCatalog(&error)) {
-    LL_ERROR("{}", error);
-    return false;
+  for (int i = 0; i < PQntuples(res.get()); ++i) {
+    std::string changed = PQgetvalue(res.get(), i, 0);
+    int64_t version = std::atoll(PQgetvalue(res.get(), i, 1));
+    if (changed == schema && version != schema_version) {
+      if (!LoadCatalog(&error)) {
+        LL_ERROR("{}", error);
+        return false;
+      }
+      reloaded = true;
+    }
+    for (Attached& a : attached) {
+      if (a.schema != changed || version == a.schema_version) continue;
+      PgResult catalog = Exec(pg, CatalogQuery(a.schema));
+      if (!Ok(catalog.get()) || !LoadAttached(a.name, a.schema, catalog.get(), &error)) continue;
+      a.schema_version = version;
+      ++schema_generation;
+      reloaded = true;
+    }
   }
-  return true;
+  return reloaded;
 }
 
 void Connection::CheckSchemaChanges() {
   if (pg == nullptr || streaming != nullptr) return;
   PQconsumeInput(pg);
   bool reload = false;
+  std::vector<Attached*> changed;  // attached databases another connection changed
   while (PGnotify* n = PQnotifies(pg)) {
     std::string payload = n->extra != nullptr ? n->extra : "";
     size_t colon = payload.rfind(':');
-    if (payload.substr(0, colon) == schema &&
-        std::atoll(payload.c_str() + colon + 1) != schema_version) {
-      reload = true;
+    std::string changed_schema = payload.substr(0, colon);
+    int64_t version = std::atoll(payload.c_str() + colon + 1);
+    if (changed_schema == schema && version != schema_version) reload = true;
+    for (Attached& a : attached) {
+      if (a.schema == changed_schema && version != a.schema_version &&
+          std::find(changed.begin(), changed.end(), &a) == changed.end()) {
+        changed.push_back(&a);
+      }
     }
     PQfreemem(n);
   }
-  if (reload && Autocommit()) {
-    std::string error;
-    if (!LoadCatalog(&error)) LL_ERROR("{}", error);
+  if (!Autocommit()) return;
+  std::string error;
+  if (reload && !LoadCatalog(&error)) LL_ERROR("{}", error);
+  for (Attached* a : changed) {
+    PgResult catalog = Exec(pg, CatalogQuery(a->schema));
+    if (!Ok(catalog.get()) || !LoadAttached(a->name, a->schema, catalog.get(), &error)) {
+      LL_ERROR("attached database {} not reloaded: {}", a->name,
+               Ok(catalog.get()) ? error : ErrorText(pg, catalog.get()));
+      continue;
+    }
+    if (PQntuples(catalog.get()) > 0)
+      a->schema_version = std::atoll(PQgetvalue(catalog.get(), 0, 0));
+    ++schema_generation;
   }
 }
 

@@ -208,8 +208,14 @@ class Connection : public ConnectionState {
     std::string name;  // lower case
     std::string schema;
     bool memory = false;
+    int64_t schema_version = 0;  // of its catalog as loaded
   };
   std::vector<Attached> attached;
+  // Loads (or loads again) attached database name's objects into the
+  // shadow from a CatalogQuery result. False with *error when they do not
+  // apply (then it is not in the shadow).
+  bool LoadAttached(const std::string& name, const std::string& server_schema,
+                    const PGresult* catalog, std::string* error);
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;

@@ -145,10 +145,12 @@ int Statement::StepDdl() {
         "tbl_name = excluded.tbl_name, sql = excluded.sql");
   }
   for (const std::string& other : attached_changes) {
-    // Its other connections see the change by its version (not announced).
+    // Announced to its other connections, as a change of their main one is.
     server.push_back(
-        "UPDATE litelift.databases SET schema_version = schema_version + 1 WHERE db_schema = " +
-        QuoteLiteral(other));
+        "WITH changed AS (UPDATE litelift.databases SET schema_version = schema_version + 1 "
+        "WHERE db_schema = " +
+        QuoteLiteral(other) + " RETURNING db_schema, schema_version) SELECT pg_notify(" +
+        QuoteLiteral(kSchemaChannel) + ", db_schema || ':' || schema_version) FROM changed");
   }
   int64_t version = conn->schema_version + (shared ? 1 : 0);
   if (ok && shared) {

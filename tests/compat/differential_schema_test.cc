@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/compat/pair.h"
@@ -477,6 +479,49 @@ TEST(Differential, ForeignKeyCheckReadsTheRows) {
       "DELETE FROM c WHERE id > 1",
       "PRAGMA foreign_key_check(c)",
   });
+}
+
+// A schema change that another connection makes in a database this one
+// has attached reaches it without a new ATTACH: at once where a name
+// would be missing, and by the change's announcement otherwise.
+TEST(Differential, AttachedSchemaChangesReachOtherConnections) {
+  std::string aux = g_dir + "/" + Name() + "_aux.db";
+  sqlite3 *a = nullptr, *b = nullptr, *c = nullptr;
+  ASSERT_EQ(sqlite3_open((g_dir + "/" + Name() + "_a.db").c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((g_dir + "/" + Name() + "_c.db").c_str(), &c), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(aux.c_str(), &b), SQLITE_OK);
+  std::string attach = "ATTACH '" + aux + "' AS aux";
+  ASSERT_EQ(sqlite3_exec(a, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(c, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  auto run = [](sqlite3* db, const char* sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (error != nullptr ? error : "");
+    sqlite3_free(error);
+  };
+  // Made by a connection that has it as its main database.
+  run(b, "CREATE TABLE late (x); INSERT INTO late VALUES (1)");
+  EXPECT_NE(Describe(a, "SELECT x FROM aux.late").find("row: int 1\n"), std::string::npos);
+  // Made by another connection that has it attached.
+  run(c, "CREATE TABLE aux.later (y); INSERT INTO aux.later VALUES (2)");
+  EXPECT_NE(Describe(a, "SELECT y FROM aux.later").find("row: int 2\n"), std::string::npos);
+  run(b, "ALTER TABLE late ADD COLUMN z DEFAULT 5");
+  EXPECT_NE(Describe(a, "SELECT x, z FROM aux.late").find("row: int 1 | int 5\n"),
+            std::string::npos);
+  // A table made anew with other columns: no name is missing, the
+  // announcement tells (it may take a moment to arrive).
+  run(b, "DROP TABLE late; CREATE TABLE late (w); INSERT INTO late VALUES ('new')");
+  std::string seen;
+  for (int tries = 0; tries < 100; ++tries) {
+    seen = Describe(a, "SELECT * FROM aux.late");
+    if (seen.find("columns: w") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(seen.find("columns: w -\n"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("row: text 'new'\n"), std::string::npos) << seen;
+  sqlite3_close(a);
+  sqlite3_close(b);
+  sqlite3_close(c);
 }
 
 // SQLite's triggers do not fire while they run (PRAGMA recursive_triggers
