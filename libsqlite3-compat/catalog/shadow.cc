@@ -205,6 +205,11 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
             .c_str(),
         shape->name, [&](sqlite3_stmt*) { without_rowid = true; });
   shape->without_rowid = without_rowid;
+  Query(db_,
+        ("SELECT 1 FROM pragma_table_list WHERE name = ?1 AND strict = 1 AND schema = '" +
+         shape->db + "'")
+            .c_str(),
+        shape->name, [&](sqlite3_stmt*) { shape->strict = true; });
   if (pk.size() == 1 && Lower(int_pk_type) == "integer" && !without_rowid) {
     shape->rowid_column = pk[0].second;
   } else if (!without_rowid && Lower(shape->name) != "sqlite_sequence") {

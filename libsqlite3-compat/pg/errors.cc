@@ -107,6 +107,10 @@ const std::vector<Rule>& Rules() {
        [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_MISMATCH, e.message};  // a value a bigint cannot hold
        }},
+      {"LL004",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_CONSTRAINT_DATATYPE, e.message};  // a STRICT column's type
+       }},
       {"LL001",
        [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_CONSTRAINT_TRIGGER, e.message};  // RAISE(ABORT, message)

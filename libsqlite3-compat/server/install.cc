@@ -9,6 +9,7 @@
 #include "libsqlite3-compat/server/datetime.h"
 #include "libsqlite3-compat/server/json.h"
 #include "libsqlite3-compat/server/printf.h"
+#include "libsqlite3-compat/server/strict.h"
 
 namespace litelift::compat {
 
@@ -124,7 +125,7 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
                          server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
                          server::JsonFunctionsSql() + ";" + server::PrintfFunctionsSql() + ";" +
-                         server::AnyValueFunctionsSql() + ";" +
+                         server::AnyValueFunctionsSql() + ";" + server::StrictFunctionsSql() + ";" +
                          "INSERT INTO litelift.meta VALUES ('version', '" +
                          std::to_string(kServerSchemaVersion) +
                          "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";

@@ -566,6 +566,12 @@ std::string TableShape::Storage(size_t column) const {
       Lower(columns[column]) == Lower(rowid_column)) {
     return "rowid";
   }
+  if (strict && type != "rowid" && column < columns.size()) {
+    // STRICT: the declared type is one of INT, INTEGER, REAL, TEXT, BLOB, ANY.
+    std::string declared = Upper(types[column]);
+    if (declared == "ANY") return "jsonb";
+    return "strict " + declared + " " + name + "." + columns[column];
+  }
   return type == "jsonb" && named ? "jsonb numeric" : type;
 }
 

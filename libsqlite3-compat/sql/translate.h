@@ -41,13 +41,15 @@ struct TableShape {
   // How the column stores a value written to it (StoredValueSql): its
   // server type, "jsonb numeric" for a jsonb column with NUMERIC affinity
   // (a type name SQLite does not know, such as JSON or UUID), "rowid" for
-  // the INTEGER PRIMARY KEY.
+  // the INTEGER PRIMARY KEY; in a STRICT table "strict <TYPE> <table>.<column>"
+  // (server/strict.h), "jsonb" for ANY.
   std::string Storage(size_t column) const;
   // The conflict resolution a PRIMARY KEY or UNIQUE constraint names (ON
   // CONFLICT REPLACE / IGNORE, upper case), which an INSERT without an OR
   // clause follows; "" for none.
   std::string default_conflict;
   bool autoincrement = false;  // INTEGER PRIMARY KEY AUTOINCREMENT
+  bool strict = false;         // a STRICT table: values are checked against the column's type
   std::string db = "main";     // the database holding it: main, temp or an attached one
   // The columns an INSERT without a column list gives values for.
   std::vector<std::string> InsertableColumns() const;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/text.h"
 
@@ -62,6 +63,17 @@ std::string Emitter::AsStored(const Expr& e) {
 
 std::string StoredValueSql(const std::string& value, const std::string& column_type) {
   if (column_type == "jsonb") return "litelift.to_any(" + value + ")";
+  if (column_type.rfind("strict ", 0) == 0) {
+    // "strict <TYPE> <table>.<column>" (TableShape::Storage).
+    size_t space = column_type.find(' ', 7);
+    std::string type = column_type.substr(7, space - 7);
+    std::string fn = type == "REAL"   ? "strict_real"
+                     : type == "TEXT" ? "strict_text"
+                     : type == "BLOB" ? "strict_blob"
+                                      : "strict_int";
+    return "litelift." + fn + "(" + value + ", '" + type + "', " +
+           QuoteLiteral(column_type.substr(space + 1)) + ")";
+  }
   if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + value + ")";
   if (column_type == "numeric") return "litelift.numeric_store(" + value + ")";
   if (column_type == "bigint") return "litelift.integer_store(" + value + ")";

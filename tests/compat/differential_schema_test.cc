@@ -524,6 +524,33 @@ TEST(Differential, AttachedSchemaChangesReachOtherConnections) {
   sqlite3_close(c);
 }
 
+// STRICT tables: each column's affinity, then its type, decide; a value
+// that cannot be stored fails with SQLITE_CONSTRAINT_DATATYPE naming the
+// class, the type and the column; ANY keeps every value as given.
+TEST(Differential, StrictTables) {
+  Pair p(Name());
+  p.Same(
+      {"CREATE TABLE s (id INTEGER PRIMARY KEY, i INT, n Integer, r REAL, t TEXT, b BLOB, a "
+       "ANY) STRICT",
+       "CREATE TABLE src (v)", "INSERT INTO src VALUES (7), ('8'), ('x'), (2.5), (x'02')"});
+  for (const char* col : {"i", "n", "r", "t", "b", "a"}) {
+    std::vector<std::string> script;
+    for (const char* v : {"7", "'7'", "'abc'", "3.0", "3.5", "x'01'", "NULL", "'3.5'", "' 4 '"}) {
+      script.push_back(std::string("INSERT INTO s (") + col + ") VALUES (" + v + ")");
+    }
+    script.push_back(std::string("INSERT INTO s (") + col + ") VALUES (?1)");
+    script.push_back(std::string("UPDATE s SET ") + col + " = 'zz' WHERE id = 1");
+    script.push_back(std::string("SELECT id, ") + col + ", typeof(" + col + ") FROM s");
+    p.Same(script);
+    // (A statement that fails after some of its rows leaves SQLite's
+    // last_insert_rowid at the last of them; the server's rows never were.)
+    p.Same({std::string("INSERT INTO s (") + col + ") SELECT v FROM src ORDER BY rowid",
+            "INSERT INTO s (a) VALUES ('a row both number alike')"},
+           /*implicit_rowid=*/false);
+  }
+  p.Same({"INSERT INTO s (id) VALUES ('abc')", "SELECT count(*) FROM s"});
+}
+
 // SQLite's triggers do not fire while they run (PRAGMA recursive_triggers
 // is off): an AFTER UPDATE trigger that updates its own table, the common
 // "modified" column, runs once; with the PRAGMA on they recurse.
