@@ -16,10 +16,12 @@ CREATE OR REPLACE FUNCTION litelift.to_any(double precision) RETURNS jsonb
   SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9.2e18 THEN ($1::bigint::text || '.0')::jsonb
     WHEN $1 IN ('Infinity', '-Infinity', 'NaN') THEN NULL
     ELSE to_jsonb($1) END $$;
--- numeric: a whole value is an integer (NUMERIC affinity), else a real.
+-- numeric: an integer without a fraction (a NUMERIC column's whole values,
+-- sums of integers), else a real: arithmetic on reals keeps a fraction,
+-- even .0, as SQLite's result is a REAL.
 CREATE OR REPLACE FUNCTION litelift.to_any(numeric) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE WHEN $1 = trunc($1) AND abs($1) < 9223372036854775808 THEN to_jsonb(trunc($1))
+  SELECT CASE WHEN scale($1) = 0 AND abs($1) < 9223372036854775808 THEN to_jsonb($1)
     ELSE litelift.to_any($1::double precision) END $$;
 CREATE OR REPLACE FUNCTION litelift.to_any(text) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;

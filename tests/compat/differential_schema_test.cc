@@ -577,6 +577,21 @@ TEST(Differential, TriggersDoNotRecurse) {
   });
 }
 
+// Arithmetic on reals gives a REAL even when the result is whole, also
+// when it is stored into an untyped column (UPDATE ... SET y = x * 2).
+TEST(Differential, WholeRealResultsStayReal) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE u (id INTEGER PRIMARY KEY, x, y, n NUMERIC, j JSON)",
+      "INSERT INTO u (x, y, n) VALUES (1.5, 2, 2.5), (3.0, 1, 4), (2, 2, 1)",
+      "UPDATE u SET y = x * 2, j = x * 2",
+      "INSERT INTO u (x, y, n) SELECT x * y, x + x, n * 2 FROM u WHERE id < 3",
+      "SELECT id, x, typeof(x), y, typeof(y), n, typeof(n), j, typeof(j) FROM u",
+      "SELECT x * y, typeof(x * y), avg(y), typeof(avg(y)), sum(x), typeof(sum(x)) FROM u "
+      "GROUP BY id ORDER BY id",
+  });
+}
+
 // The statements that move SQLite's rowid counter, for a table t whose
 // rowid is key: explicit ids, NULL, deletes of the last rows, failed
 // statements, rollbacks of transactions and savepoints, OR IGNORE, upserts,
