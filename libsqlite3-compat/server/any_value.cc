@@ -295,6 +295,60 @@ EXCEPTION WHEN duplicate_function THEN NULL; END $$;
 DO $$ BEGIN
   CREATE AGGREGATE litelift.max(jsonb) (SFUNC = litelift.any_larger, STYPE = jsonb);
 EXCEPTION WHEN duplicate_function THEN NULL; END $$;
+-- A TEXT column holds text (numbers as SQLite writes them), a BLOB column
+-- blobs: a value of another class fails naming it, as for INTEGER columns
+-- (SQLite would keep it as given; the column's server type cannot).
+CREATE OR REPLACE FUNCTION litelift.cannot_store_in(value text, class text, col text)
+  RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RAISE EXCEPTION 'litelift: cannot store % % in a % column on PostgreSQL', class, value, col
+    USING ERRCODE = 'LL003';
+END $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.cast_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(integer) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.cast_text($1::bigint) $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(boolean) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1::int::text $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(double precision) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.cast_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(numeric) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.cast_text($1) $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(bytea) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in('x''' || encode($1, 'hex') || '''', 'the BLOB', 'TEXT') $$;
+CREATE OR REPLACE FUNCTION litelift.text_store(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof($1) = 'object' THEN litelift.text_store(litelift.any_blob($1))
+    ELSE litelift.cast_text($1) END $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(bytea) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(text) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in(quote_literal($1), 'the TEXT', 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(bigint) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in($1::text, 'the INTEGER', 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(integer) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in($1::text, 'the INTEGER', 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(boolean) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in($1::int::text, 'the INTEGER', 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(double precision) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in(litelift.real_text($1), 'the REAL', 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(numeric) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT litelift.cannot_store_in($1::text,
+    CASE WHEN scale($1) = 0 THEN 'the INTEGER' ELSE 'the REAL' END, 'BLOB')::bytea $$;
+CREATE OR REPLACE FUNCTION litelift.blob_store(jsonb) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
+    WHEN 'string' THEN litelift.blob_store($1 #>> '{}')
+    ELSE litelift.blob_store($1::text::numeric) END $$;
 )SQL";
 }
 

@@ -80,7 +80,9 @@ std::string StoredValueSql(const std::string& value, const std::string& column_t
   // The rowid takes integers only: SQLite's "datatype mismatch" otherwise.
   if (column_type == "rowid") return "litelift.rowid_store(" + value + ")";
   // A number goes into a TEXT column as SQLite writes it (1.0 is "1.0").
-  if (column_type == "text") return "litelift.cast_text(" + value + ")";
+  // (A blob fails naming itself: a TEXT column cannot keep it as one.)
+  if (column_type == "text") return "litelift.text_store(" + value + ")";
+  if (column_type == "bytea") return "litelift.blob_store(" + value + ")";
   return value;
 }
 

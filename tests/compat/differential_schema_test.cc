@@ -592,6 +592,38 @@ TEST(Differential, WholeRealResultsStayReal) {
   });
 }
 
+// A TEXT column holds text and a BLOB column blobs on the server: what
+// SQLite stores alike there matches; a blob in a TEXT column, or text or a
+// number in a BLOB column, which SQLite would keep as given, fails naming
+// the value instead of coming back as another class.
+TEST(Differential, TextAndBlobColumnsKeepTheirClass) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE tb (t TEXT, b BLOB)",
+      "INSERT INTO tb VALUES ('a', x'01'), (1, x''), (2.5, NULL), (NULL, zeroblob(2))",
+      "UPDATE tb SET t = t || '!' WHERE t = 'a'",
+      "SELECT t, typeof(t), b, typeof(b) FROM tb",
+  });
+  struct Refused {
+    const char* sql;
+    const char* message;
+  } refused[] = {
+      {"INSERT INTO tb (t) VALUES (x'41')",
+       "litelift: cannot store the BLOB x'41' in a TEXT column on PostgreSQL"},
+      {"INSERT INTO tb (b) VALUES ('text')",
+       "litelift: cannot store the TEXT 'text' in a BLOB column on PostgreSQL"},
+      {"INSERT INTO tb (b) VALUES (7)",
+       "litelift: cannot store the INTEGER 7 in a BLOB column on PostgreSQL"},
+      {"UPDATE tb SET b = 2.5",
+       "litelift: cannot store the REAL 2.5 in a BLOB column on PostgreSQL"},
+  };
+  for (const Refused& r : refused) {
+    EXPECT_EQ(sqlite3_exec(p.routed, r.sql, nullptr, nullptr, nullptr), SQLITE_MISMATCH) << r.sql;
+    EXPECT_STREQ(sqlite3_errmsg(p.routed), r.message) << r.sql;
+  }
+  EXPECT_NE(Describe(p.routed, "SELECT count(*) FROM tb").find("row: int 4\n"), std::string::npos);
+}
+
 // The statements that move SQLite's rowid counter, for a table t whose
 // rowid is key: explicit ids, NULL, deletes of the last rows, failed
 // statements, rollbacks of transactions and savepoints, OR IGNORE, upserts,

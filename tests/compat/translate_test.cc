@@ -391,23 +391,23 @@ TEST(Rule, DataChanges) {
   ExpectPairs({
       {"INSERT INTO notes (body) VALUES (?)",
        "INSERT INTO \"notes\" (\"id\", \"body\") VALUES "
-       "(nextval('\"litelift_seq_notes\"'::regclass), litelift.cast_text($1)) RETURNING \"id\""},
+       "(nextval('\"litelift_seq_notes\"'::regclass), litelift.text_store($1)) RETURNING \"id\""},
       {"INSERT INTO notes DEFAULT VALUES", "INSERT INTO \"notes\" DEFAULT VALUES RETURNING \"id\""},
       {"INSERT INTO notes (body) SELECT path FROM files",
-       "INSERT INTO \"notes\" (\"body\") SELECT litelift.cast_text(litelift_source.c1) FROM "
+       "INSERT INTO \"notes\" (\"body\") SELECT litelift.text_store(litelift_source.c1) FROM "
        "(SELECT \"path\" FROM \"files\" ORDER BY \"files\".\"litelift_rowid\") AS litelift_source "
        "(c1) RETURNING \"id\""},
       {"INSERT OR IGNORE INTO files VALUES (?, ?, ?)",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"mtime\", \"size\") VALUES "
-       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1), $2, "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.text_store($1), $2, "
        "litelift.integer_store($3)) ON CONFLICT DO NOTHING RETURNING \"litelift_rowid\""},
       {"INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES (litelift.cast_text($1), $2, "
+       "INSERT INTO \"files\" (\"path\", \"mtime\", \"size\") VALUES (litelift.text_store($1), $2, "
        "litelift.integer_store($3)) ON CONFLICT (\"path\") DO UPDATE SET \"mtime\" = "
        "excluded.\"mtime\", \"size\" = excluded.\"size\", \"litelift_rowid\" = (SELECT "
        "max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING \"litelift_rowid\""},
       {"REPLACE INTO files (path, mtime) VALUES (?, ?)",
-       "INSERT INTO \"files\" (\"path\", \"mtime\") VALUES (litelift.cast_text($1), $2) ON "
+       "INSERT INTO \"files\" (\"path\", \"mtime\") VALUES (litelift.text_store($1), $2) ON "
        "CONFLICT (\"path\") DO UPDATE SET \"mtime\" = excluded.\"mtime\", \"size\" = DEFAULT, "
        "\"litelift_rowid\" = (SELECT max(\"litelift_rowid\") + 1 FROM \"files\") RETURNING "
        "\"litelift_rowid\""},
@@ -417,17 +417,17 @@ TEST(Rule, DataChanges) {
       {"INSERT INTO files (path, size) VALUES (?, 1) ON CONFLICT (path) DO UPDATE SET size = "
        "size + excluded.size WHERE excluded.size > 0",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\", \"size\") VALUES "
-       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1), 1::int8) "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.text_store($1), 1::int8) "
        "ON CONFLICT (\"path\") DO UPDATE SET \"size\" = (\"files\".\"size\" + "
        "\"excluded\".\"size\") WHERE (\"excluded\".\"size\" > 0::int8) RETURNING "
        "\"litelift_rowid\", (xmax = 0)"},
       {"INSERT INTO files (path) VALUES (?) ON CONFLICT DO UPDATE SET size = 0",
        "INSERT INTO \"files\" (\"litelift_rowid\", \"path\") VALUES "
-       "(nextval('\"litelift_seq_files\"'::regclass), litelift.cast_text($1)) ON "
+       "(nextval('\"litelift_seq_files\"'::regclass), litelift.text_store($1)) ON "
        "CONFLICT (\"path\") DO UPDATE SET \"size\" = 0::int8 RETURNING \"litelift_rowid\", (xmax = "
        "0)"},
       {"UPDATE notes SET body = ?, id = id + 1 WHERE rowid = ?",
-       "UPDATE \"notes\" SET \"body\" = litelift.cast_text($1), \"id\" = (\"id\" + 1::int8) WHERE "
+       "UPDATE \"notes\" SET \"body\" = litelift.text_store($1), \"id\" = (\"id\" + 1::int8) WHERE "
        "(\"id\" = $2)"},
       {"UPDATE OR ROLLBACK files SET size = 1 FROM notes WHERE notes.body = files.path",
        "UPDATE \"files\" SET \"size\" = 1::int8 FROM \"notes\" WHERE (\"notes\".\"body\" = "
@@ -443,20 +443,20 @@ TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
   Translation tr = T("INSERT OR REPLACE INTO notes (id, body) VALUES (?, ?), (?, 'x')");
   EXPECT_EQ(
       tr.pre_sql,
-      "DELETE FROM \"notes\" USING (VALUES (litelift.rowid_store($1), litelift.cast_text($2)), "
+      "DELETE FROM \"notes\" USING (VALUES (litelift.rowid_store($1), litelift.text_store($2)), "
       "(litelift.rowid_store($3), 'x')) AS litelift_new (\"id\", "
       "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
       "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
   EXPECT_EQ(tr.sql,
             "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.rowid_store($1), "
-            "litelift.cast_text($2)), (litelift.rowid_store($3), 'x') RETURNING \"id\"");
+            "litelift.text_store($2)), (litelift.rowid_store($3), 'x') RETURNING \"id\"");
   // A key whose columns are not given cannot conflict (it takes fresh
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
   EXPECT_EQ(one.pre_sql, "");
   EXPECT_EQ(
       one.sql,
-      "INSERT INTO \"notes\" (\"body\") VALUES (litelift.cast_text($1)) ON CONFLICT (\"body\") DO "
+      "INSERT INTO \"notes\" (\"body\") VALUES (litelift.text_store($1)) ON CONFLICT (\"body\") DO "
       "UPDATE SET \"id\" "
       "= (SELECT max(\"id\") + 1 FROM \"notes\") RETURNING \"id\"");
   EXPECT_EQ(T("INSERT INTO notes (body) VALUES (?)").pre_sql, "");
