@@ -137,6 +137,9 @@ class Statement {
   void Drain();
 
  private:
+  // Whether a failed INSERT met a row holding the rowid its sequence gave.
+  bool NumberedATakenRowid(const PGresult* failure) const;
+  bool numbered_a_taken_rowid_ = false;
   // The translation's text taking the write lock where it numbers its row
   // (numbering_call), cached for the lock's text.
   const std::string& FoldedLockSql(const sql::Translation& tr);

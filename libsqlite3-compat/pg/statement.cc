@@ -339,6 +339,19 @@ void Statement::Unwrap(bool failed) {
   wrap = Wrap::kNone;
 }
 
+bool Statement::NumberedATakenRowid(const PGresult* failure) const {
+  // (One VALUES row numbered in the statement: a failure returned no row.)
+  if (running->numbering_call.empty()) return false;
+  const char* state = PQresultErrorField(failure, PG_DIAG_SQLSTATE);
+  const char* constraint = PQresultErrorField(failure, PG_DIAG_CONSTRAINT_NAME);
+  if (state == nullptr || std::string(state) != "23505" || constraint == nullptr) return false;
+  const sql::TableShape* shape = conn->shadow.Table(running->table);
+  if (shape == nullptr) return false;
+  std::string table = Lower(running->table);
+  return constraint ==
+         (shape->hidden_rowid ? table + "_" + kHiddenRowidColumn + "_key" : table + "_pkey");
+}
+
 const std::string& Statement::FoldedLockSql(const sql::Translation& tr) {
   const std::string& lock = conn->WriteLockExpr();
   if (folded_for_ != &tr || folded_lock_ != lock) {
@@ -629,6 +642,7 @@ int Statement::FinishServer(PGresult* final_result) {
       // Its rows are gone: the rowid sequences it moved are set again
       // (SQLITE_BUSY: the write lock refused it before any).
       conn->ResyncRowids({running->table});
+      numbered_a_taken_rowid_ = NumberedATakenRowid(final_result);
     }
     // A data change that fails changed nothing (sqlite3_changes() is 0).
     if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
@@ -768,7 +782,18 @@ int Statement::StepServer() {
     if (rc != SQLITE_OK) return rc;
   }
   row_active = false;
-  return NextServerRow();
+  int rc = NextServerRow();
+  if (numbered_a_taken_rowid_) {
+    // The sequence gave a rowid a row holds: a rollback litelift did not
+    // see (a process that died inside a transaction) brought the row back.
+    // The sequence is set again now (FinishServer): once more.
+    numbered_a_taken_rowid_ = false;
+    rc = StartServer();
+    if (rc != SQLITE_OK) return rc;
+    rc = NextServerRow();
+    numbered_a_taken_rowid_ = false;
+  }
+  return rc;
 }
 
 }  // namespace litelift::compat

@@ -89,6 +89,31 @@ expect_contains "$out" "Connection refused" "with libpq's reason"
 expect_not_contains "$out" "s3cret" "without the password"
 [ ! -e down.db ] && pass "and no local file" || fail "down.db was created"
 
+# A process that dies inside a transaction that deleted a table's last row
+# leaves the server to roll back, unseen by litelift: the next row without
+# a rowid still gets SQLite's number (max + 1), not a clash with that row.
+numbering='import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[2] == "die":
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    db.execute("INSERT INTO t (v) VALUES (1), (2), (3)")
+    db.execute("BEGIN")
+    db.execute("DELETE FROM t WHERE id = 3")
+    print("deleted", flush=True)
+    time.sleep(30)
+else:
+    print(db.execute("INSERT INTO t (v) VALUES (4) RETURNING id").fetchone()[0])'
+LITELIFT_DSN=$LITELIFT_TEST_DSN LD_PRELOAD=$PRELOAD python3 -c "$numbering" "$WORK/crash.db" die > crash.out &
+victim=$!
+for _ in $(seq 100); do grep -q deleted crash.out 2>/dev/null && break; sleep 0.1; done
+kill -9 "$victim"; wait "$victim" 2>/dev/null || true
+for _ in $(seq 100); do
+  [ "$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'")" = 0 ] && break
+  sleep 0.1
+done
+out=$(run python3 -c "$numbering" "$WORK/crash.db" insert 2>&1)
+expect_eq "$out" "4" "after a process died mid-transaction, the next rowid is still max + 1"
+
 # Unsetting the variable is the rollback: the local file is untouched.
 python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
 before=$(sha256sum back.db)
