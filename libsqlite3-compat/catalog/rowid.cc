@@ -45,28 +45,17 @@ void RowidNumberingStatements(const std::string& schema, const std::string& tabl
   std::string seq_class = RegClass(seq);
   out->push_back("CREATE SEQUENCE IF NOT EXISTS " + seq +
                  " AS bigint MINVALUE -9223372036854775808 START 1 OWNED BY " + t + "." + c);
-  // A row without its rowid takes the next; one with a rowid above the
-  // sequence moves it (an empty table's: to that rowid; AUTOINCREMENT's
-  // counter never below 0 nor below the table's rows).
-  std::string bump = autoincrement ? "PERFORM setval(" + seq_class + ", greatest(NEW." + c +
-                                         ", CASE WHEN called THEN last ELSE last - 1 END));"
-                                   : "IF called THEN PERFORM setval(" + seq_class +
-                                         ", greatest(NEW." + c + ", last)); ELSE PERFORM setval(" +
-                                         seq_class + ", NEW." + c + "); END IF;";
+  // A row without its rowid takes the next. (An INSERT through litelift
+  // numbers its rows itself, and moves the sequence past a rowid it gives:
+  // litelift.rowid_take; this numbers the rows of other writers.)
   std::string insert_fn = In(schema, InsertFunction(table));
   out->push_back("CREATE OR REPLACE FUNCTION " + insert_fn +
-                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE last bigint; "
-                 "called boolean; BEGIN IF NEW." +
-                 c + " IS NULL THEN NEW." + c + " := nextval(" + seq_class +
-                 "); RETURN NEW; END IF; SELECT last_value, is_called INTO last, called FROM " +
-                 seq + "; " + bump + " RETURN NEW; END $litelift$");
-  std::string last = "pg_sequence_last_value(" + seq_class + ")";
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN NEW." + c +
+                 " := nextval(" + seq_class + "); RETURN NEW; END $litelift$");
   out->push_back("DROP TRIGGER IF EXISTS \"litelift_rowid\" ON " + t);
-  // (Rows the sequence numbered, NEW.c <= last, skip the function: one
-  // read of the sequence per row.)
   out->push_back("CREATE TRIGGER \"litelift_rowid\" BEFORE INSERT ON " + t +
-                 " FOR EACH ROW WHEN (NOT coalesce(NEW." + c + " <= " + last +
-                 ", false)) EXECUTE FUNCTION " + insert_fn + "()");
+                 " FOR EACH ROW WHEN (NEW." + c + " IS NULL) EXECUTE FUNCTION " + insert_fn + "()");
+  std::string last = "pg_sequence_last_value(" + seq_class + ")";
   // After a DELETE the next row takes max(rowid) + 1 again (AUTOINCREMENT:
   // the counter stays, and is kept where a rollback finds it); after an
   // UPDATE of the rowid, never below the rows.

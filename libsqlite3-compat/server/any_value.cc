@@ -349,6 +349,17 @@ CREATE OR REPLACE FUNCTION litelift.blob_store(jsonb) RETURNS bytea
   SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
     WHEN 'string' THEN litelift.blob_store($1 #>> '{}')
     ELSE litelift.blob_store($1::text::numeric) END $$;
+-- An INSERT's rowid (catalog/rowid.h): NULL takes the sequence's next; a
+-- rowid above the sequence moves it there (an empty table's, whatever it
+-- is; AUTOINCREMENT's counter never below its own). The counter is read
+-- only for rows that give their rowid.
+CREATE OR REPLACE FUNCTION litelift.rowid_take(bigint, regclass, boolean) RETURNS bigint
+  LANGUAGE sql VOLATILE PARALLEL UNSAFE AS $$
+  SELECT CASE WHEN $1 IS NULL THEN nextval($2)
+    WHEN coalesce($1 <= pg_sequence_last_value($2), false) THEN $1
+    WHEN pg_sequence_last_value($2) IS NOT NULL OR NOT $3 THEN
+      CASE WHEN setval($2, $1) IS NOT NULL THEN $1 END
+    ELSE CASE WHEN setval($2, greatest($1, nextval($2) - 1)) IS NOT NULL THEN $1 END END $$;
 )SQL";
 }
 

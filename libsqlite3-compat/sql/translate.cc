@@ -179,9 +179,12 @@ bool NumbersInline(const TableShape* shape, const Insert& ins,
 }
 
 // An INSERT's rows, each value written as its column stores it
-// (StoredValueSql): in place for VALUES, around the query otherwise.
+// (StoredValueSql): in place for VALUES, around the query otherwise. A
+// rowid given moves the table's sequence (rowid_storage: "rowid <sequence
+// regclass> <autoincrement>").
 std::string InsertSource(Emitter& em, const TableShape* shape,
-                         const std::vector<std::string>& listed, const Select& source) {
+                         const std::vector<std::string>& listed, const Select& source,
+                         const std::string& rowid_storage) {
   std::vector<std::string> types;
   bool any = false;
   for (const auto& c : listed) {
@@ -189,7 +192,7 @@ std::string InsertSource(Emitter& em, const TableShape* shape,
     for (size_t k = 0; shape != nullptr && k < shape->columns.size(); ++k) {
       if (SameName(shape->columns[k], c)) type = shape->Storage(k);
     }
-    if (shape != nullptr && SameName(c, shape->rowid_column)) type = "rowid";
+    if (shape != nullptr && SameName(c, shape->rowid_column)) type = rowid_storage;
     any = any || StoredValueSql("", type) != "";
     types.push_back(type);
   }
@@ -236,7 +239,18 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   bool explicit_columns = !listed.empty();
   if (!explicit_columns && shape != nullptr) listed = shape->InsertableColumns();
   std::string out = ins.with ? em.WithText(*ins.with) : "";
-  std::string source = ins.default_values ? "" : InsertSource(em, shape, listed, *ins.source);
+  // The table's rowid sequence (catalog/rowid.h), as a regclass literal.
+  std::string sequence_class;
+  if (shape != nullptr && !shape->rowid_column.empty()) {
+    std::string table = ServerTableName(in, ins.table.schema, ins.table.name, shape);
+    sequence_class = QuoteLiteral(table.substr(0, table.size() - Ident(ins.table.name).size()) +
+                                  QuoteIdent(RowidSequenceName(shape->name))) +
+                     "::regclass";
+  }
+  std::string rowid_storage =
+      "rowid " + sequence_class + (shape != nullptr && shape->autoincrement ? " true" : " false");
+  std::string source =
+      ins.default_values ? "" : InsertSource(em, shape, listed, *ins.source, rowid_storage);
   // Without an OR clause, the keys' own ON CONFLICT clause decides.
   const std::string conflict = ins.conflict.empty() && shape != nullptr && ins.upserts.empty()
                                    ? shape->default_conflict
@@ -250,17 +264,18 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   // parameters, run just before in the same transaction).
   bool replace_by_delete =
       conflict == "REPLACE" && shape != nullptr && UsableKeys(*shape, listed).size() > 1;
-  if (replace_by_delete && !ins.default_values) tr.pre_sql = ReplaceDeletes(*shape, listed, source);
+  if (replace_by_delete && !ins.default_values) {
+    // (Its rows' rowids as given: the INSERT after it numbers them.)
+    tr.pre_sql =
+        ReplaceDeletes(*shape, listed, InsertSource(em, shape, listed, *ins.source, "rowid"));
+  }
   out += "INSERT INTO " + ServerTableName(in, ins.table.schema, ins.table.name, shape);
   if (!ins.table.alias.empty()) out += " AS " + Ident(ins.table.alias);
   if (NumbersInline(shape, ins, listed, conflict)) {
     // One row without its rowid: numbered here rather than by the rowid
     // trigger (which PL/pgSQL would run for each row).
     out += " (" + Ident(shape->rowid_column) + ", " + ColumnList(listed) + ")";
-    std::string table = ServerTableName(in, ins.table.schema, ins.table.name, shape);
-    std::string sequence = table.substr(0, table.size() - Ident(ins.table.name).size()) +
-                           QuoteIdent(RowidSequenceName(shape->name));
-    tr.numbering_call = "nextval(" + QuoteLiteral(sequence) + "::regclass)";
+    tr.numbering_call = "nextval(" + sequence_class + ")";
     source = "VALUES (" + tr.numbering_call + ", " + source.substr(8);
   } else if (explicit_columns) {
     out += " (" + ColumnList(listed) + ")";

@@ -79,6 +79,13 @@ std::string StoredValueSql(const std::string& value, const std::string& column_t
   if (column_type == "bigint") return "litelift.integer_store(" + value + ")";
   // The rowid takes integers only: SQLite's "datatype mismatch" otherwise.
   if (column_type == "rowid") return "litelift.rowid_store(" + value + ")";
+  if (column_type.rfind("rowid ", 0) == 0) {
+    // "rowid <sequence> <autoincrement>": an INSERT's rowid, which moves
+    // the table's sequence when above it, or takes the next when NULL.
+    size_t last = column_type.rfind(' ');
+    return "litelift.rowid_take(litelift.rowid_store(" + value + "), " +
+           column_type.substr(6, last - 6) + ", " + column_type.substr(last + 1) + ")";
+  }
   // A number goes into a TEXT column as SQLite writes it (1.0 is "1.0").
   // (A blob fails naming itself: a TEXT column cannot keep it as one.)
   if (column_type == "text") return "litelift.text_store(" + value + ")";

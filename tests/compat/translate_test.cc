@@ -448,8 +448,10 @@ TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
       "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
       "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
   EXPECT_EQ(tr.sql,
-            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES (litelift.rowid_store($1), "
-            "litelift.text_store($2)), (litelift.rowid_store($3), 'x') RETURNING \"id\"");
+            "INSERT INTO \"notes\" (\"id\", \"body\") VALUES "
+            "(litelift.rowid_take(litelift.rowid_store($1), '\"litelift_seq_notes\"'::regclass, "
+            "false), litelift.text_store($2)), (litelift.rowid_take(litelift.rowid_store($3), "
+            "'\"litelift_seq_notes\"'::regclass, false), 'x') RETURNING \"id\"");
   // A key whose columns are not given cannot conflict (it takes fresh
   // values): one key left, an upsert on it.
   Translation one = T("REPLACE INTO notes (body) VALUES (?)");
