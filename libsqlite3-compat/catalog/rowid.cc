@@ -67,8 +67,12 @@ void RowidNumberingStatements(const std::string& schema, const std::string& tabl
            " WHERE name = " + QuoteLiteral(table) + "; ELSE " + to_rows + "IF m > coalesce(" +
            last + ", 0) THEN PERFORM setval(" + seq_class + ", m); END IF; END IF;";
   } else {
-    body = to_rows + "IF m IS NULL THEN PERFORM setval(" + seq_class +
-           ", 1, false); ELSE PERFORM setval(" + seq_class + ", m); END IF;";
+    // (Not after the deletes of a REPLACE: SQLite numbered its row first.)
+    body =
+        "IF TG_OP = 'DELETE' AND current_setting('litelift.replacing', true) = 'on' THEN "
+        "PERFORM set_config('litelift.replacing', '', true); RETURN NULL; END IF; " +
+        to_rows + "IF m IS NULL THEN PERFORM setval(" + seq_class +
+        ", 1, false); ELSE PERFORM setval(" + seq_class + ", m); END IF;";
   }
   out->push_back("CREATE OR REPLACE FUNCTION " + sync_fn +
                  "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE m bigint; BEGIN " +

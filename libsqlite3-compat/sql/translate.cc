@@ -87,8 +87,11 @@ std::string ReplaceDeletes(const TableShape& shape, const std::vector<std::strin
     where += (where.empty() ? "" : " OR ") + ("(" + left + ") = (" + right + ")");
   }
   if (where.empty()) return "";
+  // SQLite numbers the new row before these deletes: the DELETE marks
+  // itself so that the rowid sequence is not set back (catalog/rowid.h).
   return "DELETE FROM " + Ident(shape.name) + " USING (" + source + ") AS litelift_new (" +
-         ColumnList(listed) + ") WHERE " + where;
+         ColumnList(listed) + ") WHERE set_config('litelift.replacing', 'on', true) = 'on' AND (" +
+         where + ")";
 }
 
 // REPLACE on one key: an upsert on it that gives the row every listed value

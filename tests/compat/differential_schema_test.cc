@@ -652,19 +652,21 @@ std::vector<std::string> RowidMoves(const std::string& t, const std::string& key
       "COMMIT",
       "INSERT OR IGNORE INTO " + t + " (v) VALUES ('a')",
       "INSERT INTO " + t + " (v) VALUES ('k')",
-      "INSERT INTO " + t + " (v) VALUES ('k') ON CONFLICT (v) DO UPDATE SET v = 'k2'",
+      "INSERT INTO " + t + " (v) VALUES ('k') ON CONFLICT (v) DO UPDATE SET v = 'k2', w = 'k2'",
       "INSERT INTO " + t + " (v) VALUES ('l')",
+      "REPLACE INTO " + t + " (v, w) VALUES ('l', 'k2')",
+      "INSERT INTO " + t + " (v) VALUES ('l2')",
       "INSERT INTO " + t + " (v) VALUES ('m'), ('n')",
       "INSERT INTO " + t + " (" + key + ", v) VALUES (100, 'o'), (NULL, 'p'), (50, 'q')",
       "UPDATE " + t + " SET " + key + " = 200 WHERE " + key + " = 101",
       "INSERT INTO " + t + " (v) VALUES ('r')",
       "DELETE FROM " + t + " WHERE " + key + " > 100",
       "INSERT INTO " + t + " (v) SELECT v || '2' FROM " + t + " WHERE " + key + " < 3",
-      "SELECT " + key + ", v FROM " + t,
+      "SELECT " + key + ", v FROM " + t + " ORDER BY " + key,
       "DELETE FROM " + t,
       "INSERT INTO " + t + " (" + key + ", v) VALUES (-5, 's')",
       "INSERT INTO " + t + " (v) VALUES ('t')",
-      "SELECT " + key + ", v FROM " + t,
+      "SELECT " + key + ", v FROM " + t + " ORDER BY " + key,
   };
   return s;
 }
@@ -674,9 +676,9 @@ std::vector<std::string> RowidMoves(const std::string& t, const std::string& key
 // rowid; sqlite_sequence read and written.
 TEST(Differential, RowidNumbering) {
   Pair p(Name());
-  p.Same({"CREATE TABLE n (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
-          "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT UNIQUE)",
-          "CREATE TABLE h (v TEXT UNIQUE)", "SELECT * FROM sqlite_sequence"});
+  p.Same({"CREATE TABLE n (id INTEGER PRIMARY KEY, v TEXT UNIQUE, w UNIQUE)",
+          "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT UNIQUE, w UNIQUE)",
+          "CREATE TABLE h (v TEXT UNIQUE, w UNIQUE)", "SELECT * FROM sqlite_sequence"});
   p.Same(RowidMoves("n", "id"));
   p.Same(RowidMoves("a", "id"));
   p.Same(RowidMoves("h", "rowid"));

@@ -445,8 +445,9 @@ TEST(Translate, ReplaceDeletesConflictsOnEveryKey) {
       tr.pre_sql,
       "DELETE FROM \"notes\" USING (VALUES (litelift.rowid_store($1), litelift.text_store($2)), "
       "(litelift.rowid_store($3), 'x')) AS litelift_new (\"id\", "
-      "\"body\") WHERE (\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
-      "(\"notes\".\"body\") = (litelift_new.\"body\"::text)");
+      "\"body\") WHERE set_config('litelift.replacing', 'on', true) = 'on' AND "
+      "((\"notes\".\"id\") = (litelift_new.\"id\"::bigint) OR "
+      "(\"notes\".\"body\") = (litelift_new.\"body\"::text))");
   EXPECT_EQ(tr.sql,
             "INSERT INTO \"notes\" (\"id\", \"body\") VALUES "
             "(litelift.rowid_take(litelift.rowid_store($1), '\"litelift_seq_notes\"'::regclass, "
