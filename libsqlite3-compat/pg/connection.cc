@@ -501,6 +501,19 @@ bool Connection::UpgradeRowids(std::string* error) {
   return Ok(commit.get());
 }
 
+bool Connection::RestartRowidAtRandom(const std::string& table) {
+  const sql::TableShape* shape = shadow.Table(table);
+  if (shape == nullptr || shape->rowid_column.empty()) return false;
+  std::string s = ServerSchemaOf(shape->db);
+  std::string t = QuoteIdent(s) + "." + QuoteIdent(Lower(shape->name));
+  std::string seq = QuoteIdent(s) + "." + QuoteIdent(sql::RowidSequenceName(shape->name));
+  PgResult res = Exec(pg, "SELECT litelift.rowid_random_restart(" + QuoteLiteral(seq) +
+                              "::regclass, " + QuoteLiteral(t) + "::regclass, " +
+                              QuoteLiteral(Lower(shape->rowid_column)) + ")");
+  if (!Ok(res.get())) LL_WARN("no random rowid for {}: {}", table, ErrorText(pg, res.get()));
+  return Ok(res.get());
+}
+
 void Connection::TransactionRolledBack() {
   if (wrote_in_txn) ResyncRowids({});
   wrote_in_txn = false;

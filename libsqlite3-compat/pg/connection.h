@@ -137,9 +137,11 @@ class Statement {
   void Drain();
 
  private:
-  // Whether a failed INSERT met a row holding the rowid its sequence gave.
-  bool NumberedATakenRowid(const PGresult* failure) const;
-  bool numbered_a_taken_rowid_ = false;
+  // Whether a failed one-row INSERT that numbered its row can run again
+  // with another number: the row met one holding it, or the sequence was at
+  // the largest rowid (then it restarts at a random free one).
+  bool NumberAgain(const PGresult* failure);
+  bool number_again_ = false;
   // The translation's text taking the write lock where it numbers its row
   // (numbering_call), cached for the lock's text.
   const std::string& FoldedLockSql(const sql::Translation& tr);
@@ -312,6 +314,9 @@ class Connection : public ConnectionState {
   // Brings a database made by an older litelift to catalog/rowid.h's
   // layout (kRowidLayout). False with *error when the server refuses.
   bool UpgradeRowids(std::string* error);
+  // Restarts table's rowid sequence at a random free rowid (SQLite's way
+  // once the largest is taken). False when the server refuses.
+  bool RestartRowidAtRandom(const std::string& table);
   // The transaction ended in a rollback: ResyncRowids({}) if it wrote.
   void TransactionRolledBack();
 

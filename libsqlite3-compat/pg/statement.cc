@@ -339,14 +339,22 @@ void Statement::Unwrap(bool failed) {
   wrap = Wrap::kNone;
 }
 
-bool Statement::NumberedATakenRowid(const PGresult* failure) const {
+bool Statement::NumberAgain(const PGresult* failure) {
   // (One VALUES row numbered in the statement: a failure returned no row.)
   if (running->numbering_call.empty()) return false;
-  const char* state = PQresultErrorField(failure, PG_DIAG_SQLSTATE);
-  const char* constraint = PQresultErrorField(failure, PG_DIAG_CONSTRAINT_NAME);
-  if (state == nullptr || std::string(state) != "23505" || constraint == nullptr) return false;
   const sql::TableShape* shape = conn->shadow.Table(running->table);
-  if (shape == nullptr) return false;
+  const char* state = PQresultErrorField(failure, PG_DIAG_SQLSTATE);
+  if (shape == nullptr || state == nullptr) return false;
+  if (std::string(state) == "2200H") {
+    // The sequence is at the largest rowid: SQLite tries random free ones
+    // (with AUTOINCREMENT it fails SQLITE_FULL, as here).
+    return !shape->autoincrement && conn->RestartRowidAtRandom(running->table);
+  }
+  // A rowid a row holds: a rollback litelift did not see (a process that
+  // died inside a transaction) brought the row back; ResyncRowids has set
+  // the sequence past it.
+  const char* constraint = PQresultErrorField(failure, PG_DIAG_CONSTRAINT_NAME);
+  if (std::string(state) != "23505" || constraint == nullptr) return false;
   std::string table = Lower(running->table);
   return constraint ==
          (shape->hidden_rowid ? table + "_" + kHiddenRowidColumn + "_key" : table + "_pkey");
@@ -642,7 +650,7 @@ int Statement::FinishServer(PGresult* final_result) {
       // Its rows are gone: the rowid sequences it moved are set again
       // (SQLITE_BUSY: the write lock refused it before any).
       conn->ResyncRowids({running->table});
-      numbered_a_taken_rowid_ = NumberedATakenRowid(final_result);
+      number_again_ = NumberAgain(final_result);
     }
     // A data change that fails changed nothing (sqlite3_changes() is 0).
     if (!SQ(sqlite3_stmt_readonly)(shadow)) conn->changes = 0;
@@ -783,15 +791,13 @@ int Statement::StepServer() {
   }
   row_active = false;
   int rc = NextServerRow();
-  if (numbered_a_taken_rowid_) {
-    // The sequence gave a rowid a row holds: a rollback litelift did not
-    // see (a process that died inside a transaction) brought the row back.
-    // The sequence is set again now (FinishServer): once more.
-    numbered_a_taken_rowid_ = false;
+  if (number_again_) {
+    // The sequence was set again (FinishServer, NumberAgain): once more.
+    number_again_ = false;
     rc = StartServer();
     if (rc != SQLITE_OK) return rc;
     rc = NextServerRow();
-    numbered_a_taken_rowid_ = false;
+    number_again_ = false;
   }
   return rc;
 }

@@ -86,6 +86,20 @@ BEGIN
     PERFORM setval(seq, m, true);
   END IF;
 END $$;
+-- SQLite, when a table without AUTOINCREMENT holds the largest rowid, tries
+-- random positive rowids until one is free: the sequence restarts there.
+CREATE OR REPLACE FUNCTION litelift.rowid_random_restart(seq regclass, tbl regclass, col text)
+  RETURNS void LANGUAGE plpgsql AS $$
+DECLARE candidate bigint; taken boolean;
+BEGIN
+  LOOP
+    candidate := 1 + floor(random() * 9.2e18)::bigint;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I = $1)', tbl, col)
+      INTO taken USING candidate;
+    EXIT WHEN NOT taken;
+  END LOOP;
+  PERFORM setval(seq, candidate - 1);
+END $$;
 CREATE OR REPLACE FUNCTION litelift.zeroblob(bigint) RETURNS bytea
   LANGUAGE sql IMMUTABLE AS $$ SELECT decode(repeat('00', greatest($1, 0)::int), 'hex') $$;
 CREATE OR REPLACE FUNCTION litelift.hex(bytea) RETURNS text

@@ -702,6 +702,34 @@ TEST(Differential, RowidNumbering) {
   });
 }
 
+// Once a table without AUTOINCREMENT holds the largest rowid, SQLite gives
+// new rows random free positive rowids (which no comparison can match:
+// both sides are checked for that).
+TEST(Differential, LargestRowidThenRandomOnes) {
+  Pair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE m (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE hm (v); "
+                           "INSERT INTO m VALUES (9223372036854775807, 'max'); "
+                           "INSERT INTO hm (rowid, v) VALUES (9223372036854775807, 'max')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    for (const char* table : {"m", "hm"}) {
+      for (int i = 0; i < 3; ++i) {
+        std::string insert = std::string("INSERT INTO ") + table + " (v) VALUES ('random')";
+        ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+            << sqlite3_errmsg(db);
+        sqlite3_int64 rowid = sqlite3_last_insert_rowid(db);
+        EXPECT_GT(rowid, 0);
+        EXPECT_LT(rowid, INT64_MAX);
+      }
+      std::string count = std::string("SELECT count(DISTINCT rowid), min(rowid) > 0 FROM ") + table;
+      EXPECT_NE(Describe(db, count).find("row: int 4 | int 1\n"), std::string::npos) << table;
+    }
+  }
+}
+
 // Two connections of the postgres route share one numbering, as SQLite's
 // connections to one file do: each sees the other's rows, deletes and
 // rollbacks (compared with one SQLite connection running the same
