@@ -68,6 +68,13 @@ class Shadow {
 
   // The database's schema on the server (translations qualify main.t).
   void set_server_schema(std::string schema) { server_schema_ = std::move(schema); }
+  // The server schema of a database it holds: main's, pg_temp for temp,
+  // an attached one's.
+  std::string ServerSchemaOf(const std::string& db) const {
+    if (db == "temp") return "pg_temp";
+    auto it = attached_.find(db);
+    return it != attached_.end() ? it->second : server_schema_;
+  }
   // An attached database (ATTACH ... AS name, name lower-cased) and its
   // schema on the server; the shadow holds its objects under that name.
   void Attach(const std::string& name, const std::string& server_schema) {

@@ -420,11 +420,7 @@ const std::string& Connection::WriteLockSql() {
 }
 
 std::string Connection::ServerSchemaOf(const std::string& db) const {
-  if (db == "temp") return "pg_temp";
-  for (const Attached& a : attached) {
-    if (a.name == db) return a.schema;
-  }
-  return schema;
+  return shadow.ServerSchemaOf(db);
 }
 
 void Connection::ResyncRowids(const std::vector<std::string>& tables) {

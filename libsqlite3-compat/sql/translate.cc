@@ -290,7 +290,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   out += ins.default_values ? " DEFAULT VALUES" : " " + source;
   tr.rollback_on_constraint = conflict == "ROLLBACK";
   // (SQLite's AUTOINCREMENT counter moves for such rows too.)
-  if (shape != nullptr && !shape->rowid_column.empty() && !shape->autoincrement && !in.in_trigger &&
+  if (shape != nullptr && !shape->rowid_column.empty() && !shape->autoincrement &&
       (conflict == "IGNORE" || conflict == "REPLACE" || !ins.upserts.empty())) {
     tr.resync_rowids_of = ShapeKey(ins.table.schema, ins.table.name);
   }

@@ -571,6 +571,13 @@ TEST(Differential, TriggersDoNotRecurse) {
       "INSERT INTO t (v) VALUES ('c')",
       "SELECT * FROM t ORDER BY id",
       "SELECT * FROM log ORDER BY x",
+      "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT UNIQUE)",
+      "CREATE TRIGGER t_tag AFTER INSERT ON t BEGIN INSERT OR IGNORE INTO tags (name) VALUES "
+      "(upper(NEW.v)); END",
+      "INSERT INTO t (v) VALUES ('x')",
+      "INSERT INTO t (v) VALUES ('x')",
+      "INSERT INTO tags (name) VALUES ('after') RETURNING id",
+      "DROP TRIGGER t_tag",
       "PRAGMA recursive_triggers = OFF",
       "INSERT INTO t (v) VALUES ('d')",
       "SELECT count(*) FROM t",
