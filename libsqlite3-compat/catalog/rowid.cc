@@ -174,13 +174,15 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
   return calls;
 }
 
-void RowidUpgradeStatements(Shadow& shadow, const std::string& schema,
+void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::string& schema,
                             std::vector<std::string>* out) {
-  std::vector<std::string> autoinc;
+  std::vector<std::string> autoinc, tables;
   for (const auto& [key, o] : shadow.Snapshot()) {
-    if (o.type != "table" || o.db != "main") continue;
-    const sql::TableShape* shape = shadow.Table(o.name);
+    if (o.type != "table" || o.db != db) continue;
+    std::string name = db == "main" ? o.name : db + "." + o.name;
+    const sql::TableShape* shape = shadow.Table(name);
     if (shape == nullptr || shape->rowid_column.empty()) continue;
+    tables.push_back(name);
     RowidNumberingStatements(schema, shape->name, shape->rowid_column, shape->autoincrement, out);
     if (shape->autoincrement) autoinc.push_back(shape->name);
   }
@@ -194,7 +196,7 @@ void RowidUpgradeStatements(Shadow& shadow, const std::string& schema,
                    " GROUP BY name) AS o WHERE o.name = " + "a.name");
     SqliteSequenceStatements(schema, out);
   }
-  std::string resync = RowidResyncSql(shadow, {}, [&](const std::string&) { return schema; });
+  std::string resync = RowidResyncSql(shadow, tables, [&](const std::string&) { return schema; });
   if (!resync.empty()) out->push_back(resync);
   if (!autoinc.empty()) out->push_back("DROP TABLE " + old_table);
 }

@@ -58,15 +58,16 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
                            const std::function<std::string(const std::string&)>& server_schema);
 
 // The layout of rowid numbering a database made now has
-// (litelift.databases.rowid_layout); 1: max(rowid) + 1 and a
-// sqlite_sequence table, as litelift made databases before.
+// (litelift.databases.rowid_layout, whose default in server/install.cc is
+// the same); 1: max(rowid) + 1 and a sqlite_sequence table, as litelift
+// made databases before.
 constexpr int kRowidLayout = 2;
 
-// Appends the statements that bring the rowid tables of schema (as the
-// shadow holds them, main database) from layout 1 to kRowidLayout: their
-// sequences, set from their rows and the old sqlite_sequence table, which
-// becomes the view.
-void RowidUpgradeStatements(Shadow& shadow, const std::string& schema,
+// Appends the statements that bring the rowid tables of database db (as
+// the shadow holds them: main or an attached name; schema: its server
+// schema) from layout 1 to kRowidLayout: their sequences, set from their
+// rows and the old sqlite_sequence table, which becomes the view.
+void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::string& schema,
                             std::vector<std::string>* out);
 
 }  // namespace litelift::compat

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
@@ -148,6 +149,16 @@ int Statement::StepAttach() {
     return conn->SetError(SQLITE_ERROR, error);
   }
   a.schema_version = PQntuples(catalog.get()) > 0 ? std::atoll(PQgetvalue(catalog.get(), 0, 0)) : 0;
+  // A database an older litelift made gets its rowid sequences now (only
+  // outside a transaction: the upgrade commits).
+  if (PQntuples(catalog.get()) > 0 && std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout) {
+    if (!conn->Autocommit()) {
+      return conn->SetError(SQLITE_ERROR, "litelift: " + file +
+                                              " was made by an older litelift: attach it "
+                                              "outside a transaction once");
+    }
+    if (!conn->UpgradeRowids(key, &error)) return conn->SetError(SQLITE_ERROR, error);
+  }
   conn->attached.push_back(a);
   ++conn->schema_generation;
   done = true;

@@ -372,7 +372,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
     }
   } else if (!LoadCatalogFrom(catalog.get(), error)) {
     return SQLITE_CANTOPEN;
-  } else if (std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout && !UpgradeRowids(error)) {
+  } else if (std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout &&
+             !UpgradeRowids("main", error)) {
     return SQLITE_CANTOPEN;
   }
   if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -468,17 +469,19 @@ const std::string& Connection::RowidResyncStatement(const std::string& table) {
   return resync_statements[table] = sql.empty() ? "SELECT 1" : sql;
 }
 
-bool Connection::UpgradeRowids(std::string* error) {
+bool Connection::UpgradeRowids(const std::string& db, std::string* error) {
   // Under the database's write lock; another process may have done it.
-  std::string s = QuoteLiteral(schema);
+  std::string server = ServerSchemaOf(db);
+  std::string s = QuoteLiteral(server);
+  std::string lock = std::to_string((0x6c6cLL << 32) | Fnv1a32(server));
   PgResult layout =
-      Exec(pg, "BEGIN; " + WriteLockSql() +
-                   "; SELECT rowid_layout FROM litelift.databases WHERE db_schema = " + s +
+      Exec(pg, "BEGIN; SELECT pg_advisory_xact_lock(" + lock +
+                   "); SELECT rowid_layout FROM litelift.databases WHERE db_schema = " + s +
                    " FOR UPDATE");
   bool ok = Ok(layout.get()) && PQntuples(layout.get()) == 1;
   if (ok && std::atoi(PQgetvalue(layout.get(), 0, 0)) < kRowidLayout) {
     std::vector<std::string> upgrade;
-    RowidUpgradeStatements(shadow, schema, &upgrade);
+    RowidUpgradeStatements(shadow, db, server, &upgrade);
     upgrade.push_back("UPDATE litelift.databases SET rowid_layout = " +
                       std::to_string(kRowidLayout) + " WHERE db_schema = " + s);
     std::string script;
@@ -487,13 +490,13 @@ bool Connection::UpgradeRowids(std::string* error) {
     ok = Ok(layout.get());
   }
   if (!ok) {
-    *error = "litelift: cannot number the rows of " + schema +
+    *error = "litelift: cannot number the rows of " + server +
              " as this litelift does: " + ErrorText(pg, layout.get());
     Exec(pg, "ROLLBACK");
     return false;
   }
   PgResult commit = Exec(pg, "COMMIT");
-  LL_INFO("rowid numbering of {} upgraded to layout {}", schema, kRowidLayout);
+  LL_INFO("rowid numbering of {} upgraded to layout {}", server, kRowidLayout);
   return Ok(commit.get());
 }
 

@@ -311,9 +311,10 @@ class Connection : public ConnectionState {
   // The statement that sets table's rowid sequence from its rows (in the
   // transaction that holds them), cached until the schema changes.
   const std::string& RowidResyncStatement(const std::string& table);
-  // Brings a database made by an older litelift to catalog/rowid.h's
-  // layout (kRowidLayout). False with *error when the server refuses.
-  bool UpgradeRowids(std::string* error);
+  // Brings database db (main, or an attached one in the shadow) made by an
+  // older litelift to catalog/rowid.h's layout (kRowidLayout), in a
+  // transaction of its own. False with *error when the server refuses.
+  bool UpgradeRowids(const std::string& db, std::string* error);
   // Restarts table's rowid sequence at a random free rowid (SQLite's way
   // once the largest is taken). False when the server refuses.
   bool RestartRowidAtRandom(const std::string& table);

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS litelift.databases (
   created timestamptz NOT NULL DEFAULT now());
 -- How rows are numbered (catalog/rowid.h): 1 for databases made before v16.
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS rowid_layout int NOT NULL DEFAULT 1;
+ALTER TABLE litelift.databases ALTER COLUMN rowid_layout SET DEFAULT 2;
 CREATE TABLE IF NOT EXISTS litelift.catalog (
   db_schema text NOT NULL REFERENCES litelift.databases ON DELETE CASCADE,
   seq bigserial,
