@@ -114,6 +114,42 @@ done
 out=$(run python3 -c "$numbering" "$WORK/crash.db" insert 2>&1)
 expect_eq "$out" "4" "after a process died mid-transaction, the next rowid is still max + 1"
 
+# A database an older litelift made (rowid layout 1: max + 1 numbering, a
+# sqlite_sequence table) gets its sequences when it is opened, from its
+# rows and its old counters. The old layout is made here by undoing the
+# new one on the server.
+layout='import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[2] == "make":
+    db.execute("CREATE TABLE n (id INTEGER PRIMARY KEY, v)")
+    db.execute("CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v)")
+    db.execute("CREATE TABLE h (v)")
+    for t in ("n", "a", "h"):
+        db.execute(f"INSERT INTO {t} (v) VALUES (1), (2), (3)")
+else:
+    print([db.execute(f"INSERT INTO {t} (v) VALUES (4) RETURNING rowid").fetchone()[0]
+           for t in ("n", "a", "h")], db.execute("SELECT * FROM sqlite_sequence").fetchall())'
+run python3 -c "$layout" "$WORK/old_layout.db" make
+old=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/old_layout.db'")
+psql "$LITELIFT_TEST_DSN" -Xq -v ON_ERROR_STOP=1 <<SQL
+SET search_path = "$old";
+DELETE FROM a WHERE id = 3;
+DELETE FROM n WHERE id = 3;
+DROP VIEW sqlite_sequence;
+CREATE TABLE sqlite_sequence (name text, seq bigint);
+INSERT INTO sqlite_sequence VALUES ('a', 3);
+DROP TABLE litelift_autoinc;
+DROP FUNCTION litelift_rowid_n() CASCADE; DROP FUNCTION litelift_rowsync_n() CASCADE;
+DROP FUNCTION litelift_rowid_a() CASCADE; DROP FUNCTION litelift_rowsync_a() CASCADE;
+DROP FUNCTION litelift_rowid_h() CASCADE; DROP FUNCTION litelift_rowsync_h() CASCADE;
+DROP SEQUENCE litelift_seq_n, litelift_seq_a, litelift_seq_h;
+UPDATE litelift.databases SET rowid_layout = 1 WHERE db_schema = '$old';
+SQL
+out=$(run python3 -c "$layout" "$WORK/old_layout.db" use 2>&1)
+expect_eq "$out" "[3, 4, 4] [('a', 4)]" "a database of the old rowid layout numbers as SQLite once opened"
+layout_now=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT rowid_layout FROM litelift.databases WHERE db_schema = '$old'")
+expect_eq "$layout_now" "2" "and is marked as upgraded"
+
 # Unsetting the variable is the rollback: the local file is untouched.
 python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
 before=$(sha256sum back.db)
