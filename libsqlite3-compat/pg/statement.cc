@@ -339,39 +339,6 @@ void Statement::Unwrap(bool failed) {
   wrap = Wrap::kNone;
 }
 
-bool Statement::NumberAgain(const PGresult* failure) {
-  // (One VALUES row numbered in the statement: a failure returned no row.)
-  if (running->numbering_call.empty()) return false;
-  const sql::TableShape* shape = conn->shadow.Table(running->table);
-  const char* state = PQresultErrorField(failure, PG_DIAG_SQLSTATE);
-  if (shape == nullptr || state == nullptr) return false;
-  if (std::string(state) == "2200H") {
-    // The sequence is at the largest rowid: SQLite tries random free ones
-    // (with AUTOINCREMENT it fails SQLITE_FULL, as here).
-    return !shape->autoincrement && conn->RestartRowidAtRandom(running->table);
-  }
-  // A rowid a row holds: a rollback litelift did not see (a process that
-  // died inside a transaction) brought the row back; ResyncRowids has set
-  // the sequence past it.
-  const char* constraint = PQresultErrorField(failure, PG_DIAG_CONSTRAINT_NAME);
-  if (std::string(state) != "23505" || constraint == nullptr) return false;
-  std::string table = Lower(running->table);
-  return constraint ==
-         (shape->hidden_rowid ? table + "_" + kHiddenRowidColumn + "_key" : table + "_pkey");
-}
-
-const std::string& Statement::FoldedLockSql(const sql::Translation& tr) {
-  const std::string& lock = conn->WriteLockExpr();
-  if (folded_for_ != &tr || folded_lock_ != lock) {
-    size_t at = tr.sql.find(tr.numbering_call);
-    folded_sql_ = tr.sql.substr(0, at) + "(CASE WHEN " + lock + " THEN " + tr.numbering_call +
-                  " END)" + tr.sql.substr(at + tr.numbering_call.size());
-    folded_for_ = &tr;
-    folded_lock_ = lock;
-  }
-  return folded_sql_;
-}
-
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
