@@ -5,8 +5,9 @@
 // next: max(rowid) + 1, or, with AUTOINCREMENT, one more than the largest
 // rowid ever used. nextval() numbers a row as cheaply as an identity
 // column does; what keeps the sequence on SQLite's numbers:
-//   - a row given its own rowid above the sequence moves it (a row trigger
-//     whose WHEN skips every row the sequence numbered);
+//   - litelift's INSERT numbers its rows itself (nextval, or
+//     litelift.rowid_take for a rowid given, which moves the sequence when
+//     above it); a row trigger numbers other writers' rows without one;
 //   - a DELETE (no AUTOINCREMENT) or an UPDATE of the rowid sets it to the
 //     table's max(rowid) (a statement trigger), so that a deleted last id
 //     is given again, as in SQLite;
