@@ -1,7 +1,5 @@
 #include "libsqlite3-compat/catalog/rowid.h"
 
-#include <functional>
-
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/sql/translate.h"
 #include "libsqlite3-compat/text.h"
@@ -148,8 +146,7 @@ void SqliteSequenceStatements(const std::string& schema, std::vector<std::string
                  view + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
 }
 
-std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& tables,
-                           const std::function<std::string(const std::string&)>& server_schema) {
+std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& tables) {
   std::vector<std::string> names = tables;
   if (names.empty()) {
     for (const auto& [key, o] : shadow.Snapshot()) {
@@ -160,7 +157,7 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
   for (const std::string& name : names) {
     const sql::TableShape* shape = shadow.Table(name);
     if (shape == nullptr || shape->rowid_column.empty()) continue;
-    std::string schema = server_schema(shape->db);
+    std::string schema = shadow.ServerSchemaOf(shape->db);
     std::string t = In(schema, Lower(shape->name));
     std::string floor = shape->autoincrement
                             ? "(SELECT floor FROM " + Autoinc(schema) +
@@ -172,6 +169,15 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
               (shape->autoincrement ? "true" : "false") + ", " + floor + ")");
   }
   return calls;
+}
+
+std::string RowidRandomRestartSql(Shadow& shadow, const std::string& table) {
+  const sql::TableShape* shape = shadow.Table(table);
+  if (shape == nullptr || shape->rowid_column.empty()) return "";
+  std::string schema = shadow.ServerSchemaOf(shape->db);
+  return "SELECT litelift.rowid_random_restart(" + RegClass(Sequence(schema, shape->name)) + ", " +
+         RegClass(In(schema, Lower(shape->name))) + ", " +
+         QuoteLiteral(Lower(shape->rowid_column)) + ")";
 }
 
 void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::string& schema,
@@ -196,7 +202,7 @@ void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::st
                    " GROUP BY name) AS o WHERE o.name = " + "a.name");
     SqliteSequenceStatements(schema, out);
   }
-  std::string resync = RowidResyncSql(shadow, tables, [&](const std::string&) { return schema; });
+  std::string resync = RowidResyncSql(shadow, tables);
   if (!resync.empty()) out->push_back(resync);
   if (!autoinc.empty()) out->push_back("DROP TABLE " + old_table);
 }

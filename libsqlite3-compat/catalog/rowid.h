@@ -24,7 +24,6 @@
 #ifndef LITELIFT_COMPAT_CATALOG_ROWID_H_
 #define LITELIFT_COMPAT_CATALOG_ROWID_H_
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,12 +50,16 @@ void SqliteSequenceStatements(const std::string& schema, std::vector<std::string
 
 // A statement setting the rowid sequences of the tables named (shadow
 // names as Shadow::Table takes them; empty: every rowid table the shadow
-// knows) from the committed rows, as SQLite would number the next row.
-// server_schema maps a table's database (main, temp, an attached name) to
-// its schema on the server. "" when there is nothing to set. It calls
-// litelift.rowid_resync (server/install.cc).
-std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& tables,
-                           const std::function<std::string(const std::string&)>& server_schema);
+// knows) from the committed rows, as SQLite would number the next row,
+// each in its database's server schema (Shadow::ServerSchemaOf). "" when
+// there is nothing to set. It calls litelift.rowid_resync
+// (server/install.cc).
+std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& tables);
+
+// A statement restarting table's rowid sequence at a random free rowid, as
+// SQLite numbers rows once the largest rowid is taken
+// (litelift.rowid_random_restart); "" for a table without a rowid.
+std::string RowidRandomRestartSql(Shadow& shadow, const std::string& table);
 
 // The layout of rowid numbering a database made now has
 // (litelift.databases.rowid_layout, whose default in server/install.cc is

@@ -1,7 +1,6 @@
 #include "libsqlite3-compat/catalog/trigger.h"
 
 #include <cstdio>
-#include <functional>
 
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -81,7 +80,6 @@ bool IsKeyword(std::string_view w) {
 
 // One statement of the body as PL/pgSQL; *ignores: it has RAISE(IGNORE).
 bool BodyStatement(Shadow& shadow, const sql::TableShape* table, const std::string& stmt,
-                   const std::function<std::string(const std::string&)>& server_schema,
                    std::string* out, std::string* error) {
   sql::TranslateInput in;
   in.sql = stmt;
@@ -106,7 +104,7 @@ bool BodyStatement(Shadow& shadow, const sql::TableShape* table, const std::stri
   if (!tr.resync_rowids_of.empty()) {
     // OR IGNORE, REPLACE, an upsert: the rows it numbered but did not
     // insert leave the table's rowid sequence ahead (catalog/rowid.h).
-    std::string resync = RowidResyncSql(shadow, {tr.resync_rowids_of}, server_schema);
+    std::string resync = RowidResyncSql(shadow, {tr.resync_rowids_of});
     if (resync.rfind("SELECT ", 0) == 0) *out += " PERFORM " + resync.substr(7) + ";";
   }
   return true;
@@ -128,21 +126,20 @@ bool CreateTrigger(Shadow& shadow, const SchemaObject& o, const std::string& sch
     return false;
   }
   const sql::TableShape* table = shadow.Table(o.tbl_name);
-  auto schema_of = [&shadow](const std::string& db) { return shadow.ServerSchemaOf(db); };
   // A view's trigger (INSTEAD OF): NEW and OLD have its columns, unknown
   // to the shapes; they are written as named.
   std::string body;
   bool ignores = false;
   for (const std::string& stmt : t.body) {
     std::string pg;
-    if (!BodyStatement(shadow, table, stmt, schema_of, &pg, error)) return false;
+    if (!BodyStatement(shadow, table, stmt, &pg, error)) return false;
     ignores = ignores || Contains(pg, "litelift.raise('IGNORE'");
     body += pg + " ";
   }
   if (!t.when.empty()) {
     // The WHEN condition, over NEW and OLD.
     std::string cond;
-    if (!BodyStatement(shadow, table, "SELECT 1 WHERE " + t.when, schema_of, &cond, error)) {
+    if (!BodyStatement(shadow, table, "SELECT 1 WHERE " + t.when, &cond, error)) {
       return false;
     }
     size_t where = cond.find(" WHERE ");

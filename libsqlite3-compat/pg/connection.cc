@@ -275,12 +275,8 @@ bool Connection::SchemaMayBeStale() {
       reloaded = true;
     }
     for (Attached& a : attached) {
-      if (a.schema != changed || version == a.schema_version) continue;
-      PgResult catalog = Exec(pg, CatalogQuery(a.schema));
-      if (!Ok(catalog.get()) || !LoadAttached(a.name, a.schema, catalog.get(), &error)) continue;
-      a.schema_version = version;
-      ++schema_generation;
-      reloaded = true;
+      if (a.schema == changed && version != a.schema_version)
+        reloaded = ReloadAttached(&a) || reloaded;
     }
   }
   return reloaded;
@@ -308,17 +304,20 @@ void Connection::CheckSchemaChanges() {
   if (!Autocommit()) return;
   std::string error;
   if (reload && !LoadCatalog(&error)) LL_ERROR("{}", error);
-  for (Attached* a : changed) {
-    PgResult catalog = Exec(pg, CatalogQuery(a->schema));
-    if (!Ok(catalog.get()) || !LoadAttached(a->name, a->schema, catalog.get(), &error)) {
-      LL_ERROR("attached database {} not reloaded: {}", a->name,
-               Ok(catalog.get()) ? error : ErrorText(pg, catalog.get()));
-      continue;
-    }
-    if (PQntuples(catalog.get()) > 0)
-      a->schema_version = std::atoll(PQgetvalue(catalog.get(), 0, 0));
-    ++schema_generation;
+  for (Attached* a : changed) ReloadAttached(a);
+}
+
+bool Connection::ReloadAttached(Attached* a) {
+  PgResult catalog = Exec(pg, CatalogQuery(a->schema));
+  std::string error;
+  if (!Ok(catalog.get()) || !LoadAttached(a->name, a->schema, catalog.get(), &error)) {
+    LL_ERROR("attached database {} not reloaded: {}", a->name,
+             Ok(catalog.get()) ? error : ErrorText(pg, catalog.get()));
+    return false;
   }
+  if (PQntuples(catalog.get()) > 0) a->schema_version = std::atoll(PQgetvalue(catalog.get(), 0, 0));
+  ++schema_generation;
+  return true;
 }
 
 int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* error) {
@@ -385,16 +384,16 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
 }
 
 bool Connection::HasDeferredKeys() {
-  sqlite3_stmt* s = nullptr;
   bool found = false;
-  if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE "
-                             "'%INITIALLY DEFERRED%' LIMIT 1",
-                             -1, &s, nullptr) == SQLITE_OK) {
-    found = SQ(sqlite3_step)(s) == SQLITE_ROW;
-    SQ(sqlite3_finalize)(s);
-  }
+  shadow.ForEachRow(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE "
+      "'%INITIALLY DEFERRED%' LIMIT 1",
+      "", [&](sqlite3_stmt*) { found = true; });
   return found;
+}
+
+int64_t WriteLockKey(const std::string& server_schema) {
+  return (0x6c6cLL << 32) | Fnv1a32(server_schema);
 }
 
 const std::string& Connection::WriteLockSql() {
@@ -408,7 +407,7 @@ const std::string& Connection::WriteLockSql() {
   for (const Attached& a : attached) schemas.push_back(a.schema);
   std::string tries, waits;
   for (const std::string& s : schemas) {
-    std::string k = std::to_string((0x6c6cLL << 32) | Fnv1a32(s));
+    std::string k = std::to_string(WriteLockKey(s));
     tries += (tries.empty() ? "" : " AND ") + ("pg_try_advisory_xact_lock(" + k + ")");
     waits += (waits.empty() ? "" : " AND ") +
              ("litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL");

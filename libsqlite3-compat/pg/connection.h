@@ -37,6 +37,10 @@ struct BoundValue {
   std::string bytes;  // TEXT (UTF-8) or BLOB
 };
 
+// The advisory lock key that makes one database's writers take turns:
+// 'll' in the high half, the hash of its server schema in the low half.
+int64_t WriteLockKey(const std::string& server_schema);
+
 // A path as valid UTF-8 for the server: bytes that are not UTF-8 become \xNN.
 std::string PrintablePath(std::string_view path);
 
@@ -221,6 +225,9 @@ class Connection : public ConnectionState {
   // apply (then it is not in the shadow).
   bool LoadAttached(const std::string& name, const std::string& server_schema,
                     const PGresult* catalog, std::string* error);
+  // Reads attached database a's catalog from the server and loads it again
+  // (LoadAttached), with its version; false (logged) when it cannot.
+  bool ReloadAttached(Attached* a);
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
@@ -322,8 +329,6 @@ class Connection : public ConnectionState {
   void TransactionRolledBack();
 
  private:
-  // The server schema of a database the shadow names (main, temp, attached).
-  std::string ServerSchemaOf(const std::string& db) const;
   std::string write_lock_sql_,
       write_lock_expr_;  // WriteLockSql() for write_lock_timeout_ and the attached set
   size_t write_lock_attached_ = 0;

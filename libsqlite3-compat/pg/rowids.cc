@@ -15,27 +15,18 @@
 
 namespace litelift::compat {
 
-std::string Connection::ServerSchemaOf(const std::string& db) const {
-  return shadow.ServerSchemaOf(db);
-}
-
 void Connection::ResyncRowids(const std::vector<std::string>& tables) {
   std::vector<std::string> names = tables;
   bool others = !attached.empty() || has_temp_objects;
   if (!others && !names.empty()) {
     // A trigger or a foreign key action may have written any table.
-    sqlite3_stmt* s = nullptr;
-    if (SQ(sqlite3_prepare_v2)(shadow.db(),
-                               "SELECT 1 FROM sqlite_master WHERE type = 'trigger' OR "
-                               "(type = 'table' AND sql LIKE '%REFERENCES%') LIMIT 1",
-                               -1, &s, nullptr) == SQLITE_OK) {
-      others = SQ(sqlite3_step)(s) == SQLITE_ROW;
-    }
-    SQ(sqlite3_finalize)(s);
+    shadow.ForEachRow(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' OR "
+        "(type = 'table' AND sql LIKE '%REFERENCES%') LIMIT 1",
+        "", [&](sqlite3_stmt*) { others = true; });
   }
   if (others) names.clear();
-  std::string resync =
-      RowidResyncSql(shadow, names, [this](const std::string& db) { return ServerSchemaOf(db); });
+  std::string resync = RowidResyncSql(shadow, names);
   if (resync.empty()) return;
   bool lock = NeedsWriteLock();
   bool idle = PQtransactionStatus(pg) == PQTRANS_IDLE;
@@ -59,18 +50,16 @@ const std::string& Connection::RowidResyncStatement(const std::string& table) {
   }
   auto it = resync_statements.find(table);
   if (it != resync_statements.end()) return it->second;
-  std::string sql =
-      RowidResyncSql(shadow, {table}, [this](const std::string& db) { return ServerSchemaOf(db); });
+  std::string sql = RowidResyncSql(shadow, {table});
   return resync_statements[table] = sql.empty() ? "SELECT 1" : sql;
 }
 
 bool Connection::UpgradeRowids(const std::string& db, std::string* error) {
   // Under the database's write lock; another process may have done it.
-  std::string server = ServerSchemaOf(db);
+  std::string server = shadow.ServerSchemaOf(db);
   std::string s = QuoteLiteral(server);
-  std::string lock = std::to_string((0x6c6cLL << 32) | Fnv1a32(server));
   PgResult layout =
-      Exec(pg, "BEGIN; SELECT pg_advisory_xact_lock(" + lock +
+      Exec(pg, "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(WriteLockKey(server)) +
                    "); SELECT rowid_layout FROM litelift.databases WHERE db_schema = " + s +
                    " FOR UPDATE");
   bool ok = Ok(layout.get()) && PQntuples(layout.get()) == 1;
@@ -96,14 +85,9 @@ bool Connection::UpgradeRowids(const std::string& db, std::string* error) {
 }
 
 bool Connection::RestartRowidAtRandom(const std::string& table) {
-  const sql::TableShape* shape = shadow.Table(table);
-  if (shape == nullptr || shape->rowid_column.empty()) return false;
-  std::string s = ServerSchemaOf(shape->db);
-  std::string t = QuoteIdent(s) + "." + QuoteIdent(Lower(shape->name));
-  std::string seq = QuoteIdent(s) + "." + QuoteIdent(sql::RowidSequenceName(shape->name));
-  PgResult res = Exec(pg, "SELECT litelift.rowid_random_restart(" + QuoteLiteral(seq) +
-                              "::regclass, " + QuoteLiteral(t) + "::regclass, " +
-                              QuoteLiteral(Lower(shape->rowid_column)) + ")");
+  std::string restart = RowidRandomRestartSql(shadow, table);
+  if (restart.empty()) return false;
+  PgResult res = Exec(pg, restart);
   if (!Ok(res.get())) LL_WARN("no random rowid for {}: {}", table, ErrorText(pg, res.get()));
   return Ok(res.get());
 }
