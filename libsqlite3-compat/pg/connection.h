@@ -248,7 +248,7 @@ class Connection : public ConnectionState {
   int64_t schema_version = 0;
   bool shadow_dirty = false;        // the program changed the shadow (functions, ...)
   bool has_temp_objects = false;    // TEMP tables, views, ... live in the session
-  bool fk_role_changed = false;     // PRAGMA foreign_keys changed the server session
+  bool fk_role_changed = false;     // PRAGMA foreign_keys or recursive_triggers set the session
   bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
 
   // Opens the routed database. Returns an SQLite code; on failure *error.

@@ -129,27 +129,16 @@ int Statement::StepShadow() {
                      " WHERE db_schema = " + QuoteLiteral(conn->schema))) {
         return conn->err_code;
       }
-    } else if (pragma == "foreign_keys") {
+    } else if (pragma == "foreign_keys" || pragma == "recursive_triggers") {
+      // litelift's foreign key triggers (catalog/foreign_keys.h) and its
+      // trigger functions (catalog/trigger.h) read the session's
+      // litelift.<pragma>; reset when the connection is reused.
       conn->fk_role_changed = true;
-      // litelift's foreign key triggers act only while the session says so
-      // (catalog/foreign_keys.h).
-      bool on = value("foreign_keys") != 0;
+      bool on = value(pragma.c_str()) != 0;
       conn->TakeSession(nullptr);
-      PgResult res =
-          Exec(conn->pg, std::string("SET litelift.foreign_keys = ") + (on ? "'on'" : "'off'"));
+      PgResult res = Exec(conn->pg, "SET litelift." + pragma + " = " + (on ? "'on'" : "'off'"));
       if (!Ok(res.get())) {
-        LL_WARN("foreign_keys={} cannot change enforcement on the server: {}", on,
-                ErrorText(conn->pg, res.get()));
-      }
-    } else if (pragma == "recursive_triggers") {
-      conn->fk_role_changed = true;  // reset with foreign_keys when reused
-      bool on = value("recursive_triggers") != 0;
-      conn->TakeSession(nullptr);
-      PgResult res = Exec(
-          conn->pg, std::string("SET litelift.recursive_triggers = ") + (on ? "'on'" : "'off'"));
-      if (!Ok(res.get())) {
-        LL_WARN("recursive_triggers={} not set on the server: {}", on,
-                ErrorText(conn->pg, res.get()));
+        LL_WARN("{}={} not set on the server: {}", pragma, on, ErrorText(conn->pg, res.get()));
       }
     } else if (pragma == "busy_timeout") {
       conn->busy_timeout_ms = static_cast<int>(value("busy_timeout"));

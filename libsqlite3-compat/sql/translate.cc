@@ -584,7 +584,7 @@ std::string TableShape::Storage(size_t column) const {
       Lower(columns[column]) == Lower(rowid_column)) {
     return "rowid";
   }
-  if (strict && type != "rowid" && column < columns.size()) {
+  if (strict && column < columns.size()) {
     // STRICT: the declared type is one of INT, INTEGER, REAL, TEXT, BLOB, ANY.
     std::string declared = Upper(types[column]);
     if (declared == "ANY") return "jsonb";
