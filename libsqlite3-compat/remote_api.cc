@@ -9,6 +9,7 @@
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/parking.h"
 #include "libsqlite3-compat/remote_tables.h"
+#include "libsqlite3-compat/text.h"
 #include "router/log.h"
 #include "shim/utf.h"
 
@@ -260,10 +261,25 @@ int GetAutocommit(sqlite3* db) {
   Lock l(C(db)->mu);
   return C(db)->Autocommit() ? 1 : 0;
 }
+// The database a schema name names: main (also for NULL), temp once it
+// holds objects (SQLite opens it on first use), or an attached one's;
+// *filename: what sqlite3_db_filename gives for it. False for a name the
+// connection does not have.
+bool FindDatabase(Connection* c, const char* name, const char** filename) {
+  std::string n = name != nullptr ? Lower(name) : "main";
+  if (n == "main") return *filename = c->filename.c_str(), true;
+  if (n == "temp" && c->has_temp_objects) return *filename = "", true;
+  for (const Connection::Attached& a : c->attached) {
+    if (a.name == n) return *filename = a.filename.c_str(), true;
+  }
+  return false;
+}
 int TxnState(sqlite3* db, const char* schema) {
   Connection* c = C(db);
   Lock l(c->mu);
-  if (schema != nullptr && std::strcmp(schema, "main") != 0) return -1;
+  const char* filename = nullptr;
+  // (One server transaction spans every database of the connection.)
+  if (schema != nullptr && !FindDatabase(c, schema, &filename)) return -1;
   return c->Autocommit() ? SQLITE_TXN_NONE : c->txn_level;
 }
 int BusyTimeout(sqlite3* db, int ms) {
@@ -293,13 +309,16 @@ void Interrupt(sqlite3* db) {
 }
 const char* DbFilename(sqlite3* db, const char* name) {
   Connection* c = C(db);
-  if (name == nullptr || std::strcmp(name, "main") == 0) return c->filename.c_str();
-  return nullptr;
+  Lock l(c->mu);
+  const char* filename = nullptr;
+  return FindDatabase(c, name, &filename) ? filename : nullptr;
 }
 int DbReadonly(sqlite3* db, const char* name) {
   Connection* c = C(db);
-  if (name == nullptr || std::strcmp(name, "main") == 0) return c->readonly ? 1 : 0;
-  return -1;
+  Lock l(c->mu);
+  const char* filename = nullptr;
+  if (!FindDatabase(c, name, &filename)) return -1;
+  return c->readonly ? 1 : 0;
 }
 const char* DbName(sqlite3* db, int n) { return SQ(sqlite3_db_name)(C(db)->shadow.db(), n); }
 int ExtendedResultCodes(sqlite3* db, int on) {

@@ -34,6 +34,8 @@ int Statement::StepAttach() {
   started = true;
   std::string sql = SQ(sqlite3_sql)(shadow);
   std::vector<sql::Token> tok = sql::SignificantTokens(sql);
+  // (A statement's text keeps the ';' that ended it in a script.)
+  while (!tok.empty() && tok.back().text == ";") tok.pop_back();
   // The operands: literals or bound parameters ('file.db', ?1, :name).
   int next_param = 0;
   auto operand = [&](size_t at, std::string* out) {
@@ -123,6 +125,7 @@ int Statement::StepAttach() {
              : a.memory                               ? SchemaNameForMemory()
                                                       : SchemaNameForPath(route.canonical_path);
   std::string path = a.memory ? ":memory:" : PrintablePath(route.canonical_path);
+  a.filename = a.memory ? "" : route.canonical_path;
   // The database exists from now on (ATTACH creates a missing file), also
   // when the program's transaction rolls back: inside one, another session
   // makes it.

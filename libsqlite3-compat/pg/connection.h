@@ -217,6 +217,7 @@ class Connection : public ConnectionState {
     std::string name;  // lower case
     std::string schema;
     bool memory = false;
+    std::string filename;        // as sqlite3_db_filename gives it ("" for :memory:)
     int64_t schema_version = 0;  // of its catalog as loaded
   };
   std::vector<Attached> attached;

@@ -395,6 +395,38 @@ TEST(Differential, AttachedDatabases) {
   });
 }
 
+// sqlite3_db_filename, sqlite3_db_readonly and sqlite3_txn_state know the
+// attached databases by name, as SQLite's do; -1 and NULL only for a name
+// the connection does not have. ATTACH ends a script's statement.
+TEST(Differential, AttachedDatabasesByName) {
+  Pair p(Name());
+  std::string file = g_dir + "/" + Name() + "_aux.db";
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(sqlite3_exec(
+                  db, "ATTACH ':memory:' AS mem; BEGIN; CREATE TABLE mem.t (x); CREATE TABLE u (x)",
+                  nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+  }
+  // (The transaction writes both: litelift's state is the connection's.)
+  for (const char* name : {"main", "mem", "MEM", "nothing"}) {
+    EXPECT_EQ(sqlite3_db_readonly(p.routed, name), sqlite3_db_readonly(p.local, name)) << name;
+    EXPECT_EQ(sqlite3_txn_state(p.routed, name), sqlite3_txn_state(p.local, name)) << name;
+    const char* local = sqlite3_db_filename(p.local, name);
+    const char* routed = sqlite3_db_filename(p.routed, name);
+    EXPECT_EQ(routed == nullptr, local == nullptr) << name;
+    if (std::string(name) != "main" && local != nullptr && routed != nullptr) {
+      EXPECT_STREQ(routed, local) << name;
+    }
+  }
+  ASSERT_EQ(sqlite3_exec(p.routed, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::string attach = "ATTACH '" + file + "' AS aux";
+  ASSERT_EQ(sqlite3_exec(p.routed, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(p.routed);
+  EXPECT_STREQ(sqlite3_db_filename(p.routed, "aux"), file.c_str());
+  EXPECT_EQ(sqlite3_db_readonly(p.routed, "aux"), 0);
+}
+
 // The way SQLite changes a table it cannot ALTER: a new table, the rows
 // copied, the old one dropped, the new one renamed; the views over it (and
 // their triggers) work again, as in SQLite.
