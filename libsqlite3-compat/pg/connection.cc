@@ -293,8 +293,10 @@ void Connection::CheckSchemaChanges() {
     std::string changed_schema = payload.substr(0, colon);
     int64_t version = std::atoll(payload.c_str() + colon + 1);
     if (changed_schema == schema && version != schema_version) reload = true;
+    // (This session's own schema changes are in the shadow already.)
+    bool own = n->be_pid == PQbackendPID(pg);
     for (Attached& a : attached) {
-      if (a.schema == changed_schema && version != a.schema_version &&
+      if (!own && a.schema == changed_schema && version != a.schema_version &&
           std::find(changed.begin(), changed.end(), &a) == changed.end()) {
         changed.push_back(&a);
       }
