@@ -11,6 +11,7 @@
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "libsqlite3-compat/server/install.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 #include "router/log.h"
 #include "shim/utf.h"
@@ -139,6 +140,13 @@ bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
   return lines == 1 && lookup;
 }
 
+// Whether text is a ROLLBACK of the whole transaction (not ROLLBACK TO).
+bool IsWholeRollback(const char* text) {
+  std::vector<sql::Token> w = sql::SignificantTokens(text != nullptr ? text : "");
+  if (w.empty() || !sql::IsWord(w[0], "ROLLBACK")) return false;
+  return std::none_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
+}
+
 }  // namespace
 
 std::string PrintablePath(std::string_view path) {
@@ -194,6 +202,7 @@ int Connection::SetErrorFromShadow(int rc) {
 int Connection::SetErrorFromServer(const PGresult* res) {
   SqliteError e = MapPgError(ErrorOf(res, pg), Names());
   LL_DEBUG("server error {} -> {} {}", ErrorOf(res, pg).sqlstate, e.code, e.message);
+  if (pg != nullptr && PQstatus(pg) != CONNECTION_OK) NoteSessionLost();
   return SetError(e.code, e.message);
 }
 
@@ -208,6 +217,8 @@ bool Connection::Run(const std::string& sql) {
 }
 
 void Connection::TakeSession(Statement* stmt) {
+  // litelift's own commands run now: too late to choose the isolation.
+  if (stmt == nullptr) snapshot_pending = false;
   if (streaming != nullptr && streaming != stmt) {
     streaming->Drain();
     streaming = nullptr;
@@ -338,14 +349,12 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
     *error = "litelift: cannot connect to postgres: " + *error;
     return SQLITE_CANTOPEN;
   }
+  session_generation = ForkGeneration();
   if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
   schema = SchemaFor(route);
   std::string path = memory ? ":memory:" : PrintablePath(route.canonical_path);
   // One round trip: the session's settings and the database's catalog.
-  std::string setup =
-      "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " + kSchemaChannel + "; ";
-  if (readonly) setup += "SET default_transaction_read_only = on; ";
-  PgResult catalog = Exec(pg, setup + CatalogQuery(schema));
+  PgResult catalog = Exec(pg, SessionSetupSql() + CatalogQuery(schema));
   if (!Ok(catalog.get())) {
     *error = "litelift: " + ErrorText(pg, catalog.get());
     return SQLITE_CANTOPEN;
@@ -434,8 +443,9 @@ std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
 
 bool Connection::ResetForReuse() {
   // TEMP objects go with the connection: closing the session drops them.
-  if (memory || pg == nullptr || PQstatus(pg) != CONNECTION_OK || !statements.empty() ||
-      has_temp_objects || !attached.empty()) {
+  if (memory || pg == nullptr || session_lost || session_generation != ForkGeneration() ||
+      PQstatus(pg) != CONNECTION_OK || !statements.empty() || has_temp_objects ||
+      !attached.empty()) {
     return false;
   }
   TakeSession(nullptr);
@@ -473,6 +483,11 @@ void Connection::Shutdown() {
     SQ(sqlite3_close_v2)(rows_db);
     rows_db = nullptr;
   }
+  if (pg != nullptr && (session_lost || session_generation != ForkGeneration())) {
+    // Dead, or the parent's (after fork): nothing to roll back or drop here.
+    DiscardSession(pg, session_generation != ForkGeneration());
+    pg = nullptr;
+  }
   if (pg != nullptr) {
     TakeSession(nullptr);
     if (wrote_in_txn && PQtransactionStatus(pg) != PQTRANS_IDLE) {
@@ -496,6 +511,86 @@ void Connection::Shutdown() {
     ReleaseSession(dsn, pg);
     pg = nullptr;
   }
+}
+
+std::string Connection::SessionSetupSql() {
+  std::string setup =
+      "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " + kSchemaChannel + "; ";
+  if (readonly) setup += "SET default_transaction_read_only = on; ";
+  if (fk_role_changed && shadow.db() != nullptr) {
+    for (const char* pragma : {"foreign_keys", "recursive_triggers"}) {
+      bool on = false;
+      shadow.ForEachRow(std::string("PRAGMA ") + pragma, "",
+                        [&](sqlite3_stmt* s) { on = SQ(sqlite3_column_int)(s, 0) != 0; });
+      setup += std::string("SET litelift.") + pragma + " = " + (on ? "'on'; " : "'off'; ");
+    }
+  }
+  return setup;
+}
+
+void Connection::NoteSessionLost() {
+  if (session_lost) return;
+  session_lost = true;
+  ++session_epoch;
+  LL_WARN("lost the session to {} ({}): {}", schema,
+          Autocommit() ? "no transaction open" : "its transaction is lost",
+          pg != nullptr ? ErrorText(pg) : "");
+  // Nothing more arrives for the statements that were reading from it.
+  streaming = nullptr;
+  for (Statement* s : statements) s->ForgetRun();
+  if (!Autocommit()) txn_lost = true;
+  holds_write_lock = false;
+}
+
+int Connection::EnsureSession(Statement* stmt) {
+  bool uses_server = stmt->kind != Statement::Kind::kShadow || stmt->pragma_sets;
+  if (!uses_server) return SQLITE_OK;
+  bool rollback =
+      stmt->kind == Statement::Kind::kTxn && IsWholeRollback(SQ(sqlite3_sql)(stmt->shadow));
+  if (!session_lost && streaming == nullptr &&
+      (pg == nullptr || session_generation != ForkGeneration() || !SessionAlive(pg))) {
+    NoteSessionLost();
+  }
+  if (txn_lost) {
+    if (rollback) return SQLITE_OK;  // StepTxn ends the lost transaction
+    return SetError(SQLITE_IOERR,
+                    "litelift: the transaction was lost with the connection to postgres "
+                    "(its writes are not kept); ROLLBACK to go on");
+  }
+  if (!session_lost) return SQLITE_OK;
+  std::string error;
+  if (!Reconnect(&error)) {
+    return SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " + error);
+  }
+  return SQLITE_OK;
+}
+
+bool Connection::Reconnect(std::string* error) {
+  if (pg != nullptr) DiscardSession(pg, session_generation != ForkGeneration());
+  pg = AcquireSession(dsn, error);
+  if (pg == nullptr) return false;  // still lost: the next statement tries again
+  session_generation = ForkGeneration();
+  prepared.clear();
+  prepared_wraps.clear();
+  resync_statements.clear();
+  resync_generation = -1;
+  PgResult catalog = Exec(pg, SessionSetupSql() + CatalogQuery(schema));
+  if (!Ok(catalog.get()) || PQntuples(catalog.get()) == 0) {
+    *error = Ok(catalog.get()) ? "the database " + schema + " is no longer on the server"
+                               : ErrorText(pg, catalog.get());
+    DiscardSession(pg, false);
+    pg = nullptr;
+    return false;
+  }
+  // Schema changes made while this session was gone were announced to
+  // nobody here: read the catalog again (this also re-prepares every
+  // statement, whose server-side names died with the old session).
+  if (!LoadCatalogFrom(catalog.get(), error)) return false;
+  for (Attached& a : attached) ReloadAttached(&a);
+  if (has_temp_objects) LL_WARN("TEMP objects of {} were lost with its session", schema);
+  session_lost = false;
+  LL_INFO("new session for {}", schema);
+  return true;
 }
 
 int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out,

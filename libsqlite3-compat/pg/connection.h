@@ -94,6 +94,7 @@ class Statement {
   bool row_active = false;
   int last_rc = SQLITE_OK;
   int generation = 0;              // the schema generation it was prepared for
+  int session_epoch = 0;           // Connection::session_epoch when it started on the server
   bool single_row_result = false;  // at most one row: read whole, not row by row
 
   // The parameters as last sent to the server (reused: no allocation when
@@ -139,6 +140,8 @@ class Statement {
   // Reads every remaining result into `pending` (another statement needs
   // the session).
   void Drain();
+  // Forgets a run that its session's loss ended (nothing to read any more).
+  void ForgetRun();
 
  private:
   // Whether a failed one-row INSERT that numbered its row can run again
@@ -158,6 +161,7 @@ class Statement {
   void FinishPipeline();
   void Unwrap(bool failed);
   int StepTxn();
+  int EndLostTransaction();
   int StepDdl();
   int StepShadow();
   int StepAttach();
@@ -173,7 +177,10 @@ struct ConnectionState {
   int txn_level = SQLITE_TXN_NONE;  // what the open transaction has done (txn_state)
   bool holds_write_lock = false;    // this transaction is the database's writer
   bool wrote_in_txn = false;        // the open transaction ran a data change
-  bool zombie = false;              // close_v2 with statements left
+  // A deferred BEGIN ran and no query has yet: the first one decides the
+  // transaction's isolation (statement.cc, kRepeatableRead).
+  bool snapshot_pending = false;
+  bool zombie = false;  // close_v2 with statements left
   int64_t last_insert_rowid = 0;
   int64_t changes = 0;
   int64_t total_changes = 0;
@@ -251,6 +258,32 @@ class Connection : public ConnectionState {
   bool has_temp_objects = false;    // TEMP tables, views, ... live in the session
   bool fk_role_changed = false;     // PRAGMA foreign_keys or recursive_triggers set the session
   bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
+
+  // The server session's health. A session can die under the program (a
+  // server restart or crash, pg_terminate_backend, an idle timeout, a fork).
+  // Outside a transaction the next statement gets a new session without the
+  // program noticing; a transaction open on the lost session is lost: every
+  // statement but ROLLBACK then fails with SQLITE_IOERR, so that a COMMIT
+  // can never look as if it kept the transaction's writes.
+  bool session_lost = false;        // pg is dead; nothing may be read from it
+  bool txn_lost = false;            // the program's open transaction died with it
+  int session_epoch = 0;            // bumped when a session is lost
+  unsigned session_generation = 0;  // ForkGeneration() when pg was opened
+  // Before a statement uses the server: a dead or inherited session is
+  // replaced (outside a transaction) or makes the transaction lost. Returns
+  // SQLITE_OK, or an SQLite code with the error set.
+  int EnsureSession(Statement* stmt);
+  // Records that the session is dead: statements reading from it stop, an
+  // open transaction is lost. Idempotent.
+  void NoteSessionLost();
+  // Replaces a lost session with a new one: settings, LISTEN, and the
+  // catalog read again (another connection may have changed the schema
+  // while the notifications could not arrive). False with *error when the
+  // server cannot be reached.
+  bool Reconnect(std::string* error);
+  // The commands that set a new session up for this database (search_path,
+  // LISTEN, read-only, PRAGMA switches), ending with "; ".
+  std::string SessionSetupSql();
 
   // Opens the routed database. Returns an SQLite code; on failure *error.
   int Open(const shim::ModuleRoute& route, int flags, std::string* error);

@@ -80,8 +80,12 @@ const std::vector<Rule>& Rules() {
        [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_CONSTRAINT, "constraint failed: " + e.message};
        }},
+      // A write to rows changed since the transaction's snapshot: SQLite's
+      // WAL mode refuses such a write the same way.
       {"40001",
-       [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
+       [](const PgError&, const NameMapper&) {
+         return Fixed(SQLITE_BUSY_SNAPSHOT, "database is locked");
+       }},
       {"40P01",
        [](const PgError&, const NameMapper&) { return Fixed(SQLITE_BUSY, "database is locked"); }},
       {"55P03",

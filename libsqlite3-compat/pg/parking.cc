@@ -48,7 +48,10 @@ Connection* Unpark(const std::string& dsn, const std::string& schema, bool reado
     it->second.pop_back();
     --g_count;
   }
-  if (PQstatus(conn->pg) != CONNECTION_OK) {
+  if (conn->session_generation != ForkGeneration() || !SessionAlive(conn->pg)) {
+    // The server closed it while parked, or it is the parent's (fork):
+    // a new connection instead of a first statement that fails.
+    conn->session_lost = true;
     conn->Shutdown();
     delete conn;
     return nullptr;

@@ -1,7 +1,11 @@
 #include "libsqlite3-compat/pg/session.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -60,8 +64,17 @@ const std::string& SessionSettings() {
   return *settings;
 }
 
+std::atomic<unsigned> g_fork_generation{0};
+
+void OnForkChild() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
 std::mutex g_mutex;
-std::map<std::string, std::vector<PGconn*>>* g_idle = nullptr;  // never destroyed
+// Idle sessions by DSN, each with the ForkGeneration it was opened under.
+struct IdleSession {
+  PGconn* conn;
+  unsigned generation;
+};
+std::map<std::string, std::vector<IdleSession>>* g_idle = nullptr;  // never destroyed
 
 std::string OneLine(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -78,6 +91,38 @@ void OnNotice(void*, const char* message) {
 }
 
 }  // namespace
+
+unsigned ForkGeneration() {
+  static std::once_flag registered;
+  std::call_once(registered, [] { pthread_atfork(nullptr, nullptr, &OnForkChild); });
+  return g_fork_generation.load(std::memory_order_relaxed);
+}
+
+bool SessionAlive(PGconn* conn) {
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return false;
+  // A server that closed the session while it was idle left a FATAL
+  // message and an end of file on the socket: reading them (libpq reads
+  // one packet per call) turns the status to CONNECTION_BAD.
+  for (int reads = 0; reads < 4; ++reads) {
+    pollfd waiting{PQsocket(conn), POLLIN, 0};
+    if (poll(&waiting, 1, 0) <= 0) break;  // nothing waiting: alive
+    if (PQconsumeInput(conn) == 0) return false;
+  }
+  return PQstatus(conn) == CONNECTION_OK;
+}
+
+void DiscardSession(PGconn* conn, bool inherited) {
+  if (conn == nullptr) return;
+  int fd = PQsocket(conn);
+  if (inherited && fd >= 0) {
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd >= 0) {
+      dup2(null_fd, fd);  // PQfinish now says goodbye to /dev/null
+      close(null_fd);
+    }
+  }
+  PQfinish(conn);
+}
 
 PgResult Exec(PGconn* conn, const std::string& sql) {
   PGresult* res = PQexec(conn, sql.c_str());
@@ -103,11 +148,12 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
     std::lock_guard<std::mutex> lock(g_mutex);
     if (g_idle != nullptr) {
       auto& idle = (*g_idle)[dsn];
+      unsigned generation = ForkGeneration();
       while (!idle.empty()) {
-        PGconn* conn = idle.back();
+        IdleSession s = idle.back();
         idle.pop_back();
-        if (PQstatus(conn) == CONNECTION_OK) return conn;
-        PQfinish(conn);
+        if (s.generation == generation && SessionAlive(s.conn)) return s.conn;
+        DiscardSession(s.conn, s.generation != generation);
       }
     }
   }
@@ -144,10 +190,10 @@ void ReleaseSession(const std::string& dsn, PGconn* conn) {
   }
   if (reusable) {
     std::lock_guard<std::mutex> lock(g_mutex);
-    if (g_idle == nullptr) g_idle = new std::map<std::string, std::vector<PGconn*>>();
+    if (g_idle == nullptr) g_idle = new std::map<std::string, std::vector<IdleSession>>();
     auto& idle = (*g_idle)[dsn];
     if (idle.size() < kMaxIdlePerDsn) {
-      idle.push_back(conn);
+      idle.push_back({conn, ForkGeneration()});
       return;
     }
   }

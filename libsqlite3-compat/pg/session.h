@@ -31,6 +31,23 @@ std::string ErrorText(const PGconn* conn, const PGresult* res = nullptr);
 // be reached or refuses. Thread-safe.
 PGconn* AcquireSession(const std::string& dsn, std::string* error);
 
+// A number that changes in a child process after fork(): sessions opened
+// under another number belong to the parent, whose socket they share, and
+// must never be used or closed normally (their Terminate message would end
+// the parent's session). Thread-safe; costs one atomic load.
+unsigned ForkGeneration();
+
+// Whether conn can take a command now: connected, and its socket has not
+// been closed by the server while idle (a restart, pg_terminate_backend,
+// an idle timeout). Reads what is waiting on the socket, without blocking;
+// notifications stay queued for PQnotifies.
+bool SessionAlive(PGconn* conn);
+
+// Closes a session that cannot be used any more. An inherited one (made
+// under another ForkGeneration) is closed without a word to the server:
+// its socket is first pointed at /dev/null.
+void DiscardSession(PGconn* conn, bool inherited);
+
 // Gives a session back. It is reset first (transaction rolled back,
 // DISCARD ALL: settings, prepared statements, temporary tables, LISTENs),
 // so that the next user cannot tell it from a new one; a broken session, or

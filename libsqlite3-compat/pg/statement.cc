@@ -21,6 +21,12 @@ std::vector<sql::Token> Words(const char* text) {
 
 constexpr const char* kStmtSavepoint = "litelift_stmt";
 
+// How the program's BEGIN (and a SAVEPOINT that opens a transaction) starts
+// one on the server.
+constexpr const char* kBeginTransaction = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+// The same for a transaction already begun, before its first query.
+constexpr const char* kRepeatableRead = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+
 }  // namespace
 
 Statement::Statement(Connection* c, sqlite3_stmt* s, Kind k) : conn(c), shadow(s), kind(k) {
@@ -39,6 +45,14 @@ void Statement::ClearRow() {
 
 int Statement::Step() {
   if (done) Reset();  // SQLite resets a finished statement on the next step
+  if (!started) {
+    int ensured = conn->EnsureSession(this);
+    if (ensured != SQLITE_OK) {
+      done = true;
+      last_rc = conn->err_code;
+      return ensured;
+    }
+  }
   int rc = SQLITE_ERROR;
   switch (kind) {
     case Kind::kShadow:
@@ -153,6 +167,7 @@ int Statement::StepShadow() {
 // ---- transaction control ---------------------------------------------------
 
 int Statement::StepTxn() {
+  if (conn->txn_lost) return EndLostTransaction();
   std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
   bool was_autocommit = conn->Autocommit();
   bool commit = sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END");
@@ -185,6 +200,9 @@ int Statement::StepTxn() {
   std::string server;
   bool immediate = false;
   if (sql::IsWord(w[0], "BEGIN")) {
+    // A deferred transaction's isolation waits for its first statement
+    // (Connection::snapshot_pending); IMMEDIATE and EXCLUSIVE are the
+    // writer from the start and read the latest rows, as in SQLite.
     server = "BEGIN";
     // BEGIN IMMEDIATE and EXCLUSIVE take the write lock at once.
     immediate = w.size() > 1 && (sql::IsWord(w[1], "IMMEDIATE") || sql::IsWord(w[1], "EXCLUSIVE"));
@@ -206,7 +224,12 @@ int Statement::StepTxn() {
       if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
     }
   } else if (sql::IsWord(w[0], "SAVEPOINT")) {
-    server = (was_autocommit ? "BEGIN; SAVEPOINT " : "SAVEPOINT ") + name_after(1);
+    // A savepoint is a subtransaction, where the isolation can no longer
+    // be chosen: the snapshot comes with the first query from here on.
+    server = (was_autocommit           ? std::string(kBeginTransaction) + "; SAVEPOINT "
+              : conn->snapshot_pending ? std::string(kRepeatableRead) + "; SAVEPOINT "
+                                       : std::string("SAVEPOINT ")) +
+             name_after(1);
   } else if (sql::IsWord(w[0], "RELEASE")) {
     server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
   }
@@ -223,12 +246,16 @@ int Statement::StepTxn() {
   } else if (server == "ROLLBACK") {
     conn->TransactionRolledBack();
   }
-  if (conn->Autocommit()) {  // the transaction ended
+  conn->snapshot_pending = server == "BEGIN" && !immediate;  // (Run cleared it for anything else)
+  if (conn->Autocommit()) {                                  // the transaction ended
+    conn->snapshot_pending = false;
     conn->holds_write_lock = false;
     conn->txn_level = SQLITE_TXN_NONE;
     conn->wrote_in_txn = false;
   }
-  if (immediate && conn->NeedsWriteLock()) {
+  // IMMEDIATE means "I am the writer" in native concurrency too: such
+  // transactions take the database's lock and so run one at a time.
+  if (immediate && !conn->holds_write_lock) {
     if (!conn->Run(conn->WriteLockSql())) {
       // As SQLite: a BEGIN IMMEDIATE that gets SQLITE_BUSY starts nothing.
       int code = conn->err_code;
@@ -240,6 +267,27 @@ int Statement::StepTxn() {
     conn->holds_write_lock = true;
     conn->txn_level = SQLITE_TXN_WRITE;
   }
+  return SQLITE_DONE;
+}
+
+// The program's ROLLBACK of a transaction its lost session took with it
+// (Connection::EnsureSession lets nothing else through): the shadow rolls
+// back, and a new session sets the rowid sequences the lost writes moved.
+int Statement::EndLostTransaction() {
+  int rc = SQ(sqlite3_step)(shadow);
+  started = true;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return conn->SetErrorFromShadow(rc);
+  conn->txn_lost = false;
+  conn->holds_write_lock = false;
+  conn->txn_level = SQLITE_TXN_NONE;
+  if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+  std::string error;
+  if (conn->Reconnect(&error)) {
+    conn->TransactionRolledBack();
+  } else {
+    LL_WARN("no new session after a lost transaction yet: {}", error);
+  }
+  conn->wrote_in_txn = false;
   return SQLITE_DONE;
 }
 
@@ -304,7 +352,18 @@ void Statement::FinishPipeline() {
   }
   for (;;) {  // up to the sync point
     PGresult* r = PQgetResult(conn->pg);
-    if (r == nullptr) continue;
+    bool dead = PQstatus(conn->pg) != CONNECTION_OK;
+    if (r == nullptr && !dead) continue;  // between two commands' results
+    if (r == nullptr || (dead && PQresultStatus(r) == PGRES_FATAL_ERROR)) {
+      // The session died before the sync point: it never comes, and
+      // whether the server committed is unknown; the statement fails.
+      if (post_error == nullptr) {
+        post_error.reset(r != nullptr ? r : PQmakeEmptyPGresult(conn->pg, PGRES_FATAL_ERROR));
+      } else {
+        PQclear(r);
+      }
+      return;
+    }
     bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
     if (PQresultStatus(r) == PGRES_FATAL_ERROR && post_error == nullptr) {
       post_error.reset(r);  // the implicit transaction's COMMIT failed (a deferred key)
@@ -314,6 +373,15 @@ void Statement::FinishPipeline() {
     if (sync) break;
   }
   PQexitPipelineMode(conn->pg);
+}
+
+void Statement::ForgetRun() {
+  streaming = false;
+  pipeline_open = false;
+  pending.clear();
+  whole_result_.reset();
+  commit_pending = false;
+  wrap = Wrap::kNone;
 }
 
 // Undoes the wrapping after a failure: the statement's savepoint, or the
@@ -331,6 +399,7 @@ void Statement::Unwrap(bool failed) {
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
+  session_epoch = conn->session_epoch;
   running = &translation;
   if (conn->update_hook != nullptr &&
       (translation.op == SQLITE_UPDATE || translation.op == SQLITE_DELETE)) {
@@ -455,6 +524,14 @@ int Statement::StartServer() {
   if (!translation.resync_rowids_of.empty()) {
     post.push_back(&conn->RowidResyncStatement(translation.resync_rowids_of));
   }
+  // A deferred transaction's first statement: a read takes the snapshot the
+  // transaction keeps (SQLite's WAL read transaction); a write first takes
+  // the lock and reads the latest rows, as SQLite's writer does.
+  static const std::string kSnapshot = kRepeatableRead;
+  if (conn->snapshot_pending && wrap == Wrap::kSavepoint) {
+    if (!write) pre.insert(pre.begin(), &kSnapshot);
+    conn->snapshot_pending = false;
+  }
   bool preparing = !cached && it == conn->prepared.end();
   bool pipelined = !pre.empty() || !post.empty() || preparing || !translation.pre_sql.empty();
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
@@ -515,8 +592,10 @@ int Statement::StartServer() {
   for (const std::string* cmd : post) sent = sent && send(cmd, &post_results);
   if (pipelined) sent = sent && PQpipelineSync(conn->pg);
   if (!sent) {
-    return conn->SetError(SQLITE_IOERR,
-                          "litelift: lost the connection to postgres: " + ErrorText(conn->pg));
+    std::string reason = ErrorText(conn->pg);
+    if (pipelined) PQexitPipelineMode(conn->pg);
+    if (PQstatus(conn->pg) != CONNECTION_OK) conn->NoteSessionLost();
+    return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " + reason);
   }
   pipeline_open = pipelined;
   post_commands = post_results;
@@ -630,6 +709,9 @@ int Statement::FinishServer(PGresult* final_result) {
 }
 
 int Statement::NextServerRow() {
+  if (session_epoch != conn->session_epoch) {
+    return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres");
+  }
   for (;;) {
     PgResult r;
     if (whole_result_ && whole_row_ < PQntuples(whole_result_.get())) {
@@ -730,6 +812,10 @@ int Statement::Reprepare() {
   return SQLITE_OK;
 }
 
+// A statement sent on a session that then died fails (SQLITE_IOERR): what
+// the server did with it is unknown, and a query an operator terminated
+// must not run again by itself. The next statement gets a new session
+// (Connection::EnsureSession).
 int Statement::StepServer() {
   if (!started && generation != conn->schema_generation) {
     int rc = Reprepare();

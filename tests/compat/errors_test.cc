@@ -38,7 +38,7 @@ TEST(MapPgError, Table) {
        SQLITE_CONSTRAINT_CHECK,
        "CHECK constraint failed: qty_positive"},
       {{"23P01", "exclusion", "", "t", "", "x"}, SQLITE_CONSTRAINT, "constraint failed: exclusion"},
-      {{"40001", "could not serialize", "", "", "", ""}, SQLITE_BUSY, "database is locked"},
+      {{"40001", "could not serialize", "", "", "", ""}, SQLITE_BUSY_SNAPSHOT, "database is locked"},
       {{"40P01", "deadlock detected", "", "", "", ""}, SQLITE_BUSY, "database is locked"},
       {{"55P03", "lock timeout", "", "", "", ""}, SQLITE_BUSY, "database is locked"},
       {{"57014", "canceling statement", "", "", "", ""}, SQLITE_INTERRUPT, "interrupted"},
