@@ -300,7 +300,8 @@ void Interrupt(sqlite3* db) {
   // No lock: another thread runs the query. PQcancel is thread-safe.
   Connection* c = C(db);
   PGconn* pg = c->pg;
-  if (pg == nullptr) return;
+  // (After fork, the session is the parent's: its query is not ours.)
+  if (pg == nullptr || c->session_generation != ForkGeneration()) return;
   if (PGcancel* cancel = PQgetCancel(pg)) {
     char err[256];
     PQcancel(cancel, err, sizeof err);

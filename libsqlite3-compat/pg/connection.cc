@@ -264,7 +264,9 @@ bool Connection::SchemaMayBeStale() {
   bool missing = message.rfind("no such table", 0) == 0 ||
                  message.rfind("no such column", 0) == 0 ||
                  message.rfind("no such index", 0) == 0 || message.rfind("no such view", 0) == 0;
-  if (!missing || pg == nullptr || streaming != nullptr || !Autocommit()) return false;
+  if (!missing || pg == nullptr || session_lost || streaming != nullptr || !Autocommit()) {
+    return false;
+  }
   // The versions of this database and of the attached ones.
   std::string schemas = QuoteLiteral(schema);
   for (const Attached& a : attached) schemas += ", " + QuoteLiteral(a.schema);
@@ -294,7 +296,7 @@ bool Connection::SchemaMayBeStale() {
 }
 
 void Connection::CheckSchemaChanges() {
-  if (pg == nullptr || streaming != nullptr) return;
+  if (pg == nullptr || streaming != nullptr || session_lost) return;
   PQconsumeInput(pg);
   bool reload = false;
   std::vector<Attached*> changed;  // attached databases another connection changed
@@ -597,6 +599,7 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
                         const char** tail) {
   *out = nullptr;
   if (sql == nullptr) return SetError(SQLITE_MISUSE, "bad parameter or other API misuse");
+  CheckFork();
   CheckSchemaChanges();
   Actions acts;
   acts.conn = this;
@@ -681,6 +684,7 @@ sql::Translation Connection::Translate(sqlite3_stmt* sh, bool return_rowids) {
 }
 
 int Connection::Finalize(Statement* stmt) {
+  CheckFork();
   int rc = stmt->last_rc;
   if (streaming == stmt) {
     stmt->Drain();

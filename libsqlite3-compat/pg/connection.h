@@ -273,6 +273,14 @@ class Connection : public ConnectionState {
   // replaced (outside a transaction) or makes the transaction lost. Returns
   // SQLITE_OK, or an SQLite code with the error set.
   int EnsureSession(Statement* stmt);
+  // In a child process after fork, the session is the parent's: it is
+  // treated as lost without a byte read from or written to it. Every entry
+  // that may touch the session calls this first. Cheap (an atomic load).
+  void CheckFork() {
+    if (!session_lost && pg != nullptr && session_generation != ForkGeneration()) {
+      NoteSessionLost();
+    }
+  }
   // Records that the session is dead: statements reading from it stop, an
   // open transaction is lost. Idempotent.
   void NoteSessionLost();

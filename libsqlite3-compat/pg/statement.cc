@@ -44,6 +44,7 @@ void Statement::ClearRow() {
 }
 
 int Statement::Step() {
+  conn->CheckFork();
   if (done) Reset();  // SQLite resets a finished statement on the next step
   if (!started) {
     int ensured = conn->EnsureSession(this);
@@ -82,6 +83,7 @@ int Statement::Step() {
 }
 
 int Statement::Reset() {
+  conn->CheckFork();
   if (kind == Kind::kServer && started && !done && whole_result_) {
     FinishServer(whole_result_.release());
   } else if (kind == Kind::kServer && started && !done) {
