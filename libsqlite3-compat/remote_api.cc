@@ -635,7 +635,8 @@ int Unbind(Statement* s, int i) {
 
 // The connection's SQLITE_LIMIT_LENGTH (the shadow holds the limits).
 sqlite3_uint64 LengthLimit(Statement* s) {
-  return static_cast<sqlite3_uint64>(SQ(sqlite3_limit)(s->conn->shadow.db(), SQLITE_LIMIT_LENGTH, -1));
+  return static_cast<sqlite3_uint64>(
+      SQ(sqlite3_limit)(s->conn->shadow.db(), SQLITE_LIMIT_LENGTH, -1));
 }
 
 // Bytes of a NUL-terminated UTF-16 string, counted as SQLite does: it stops
@@ -685,11 +686,10 @@ int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d
     v.bytes = shim::Utf16ToUtf8(native.data(), static_cast<int>(native.size()));
   }
   Dispose(destroy, p);
-  rc = v.type == SQLITE_TEXT
-           ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
-                                     SQLITE_TRANSIENT, SQLITE_UTF8)
-           : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
-                                     SQLITE_TRANSIENT);
+  rc = v.type == SQLITE_TEXT ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
+                                                       SQLITE_TRANSIENT, SQLITE_UTF8)
+                             : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
+                                                       SQLITE_TRANSIENT);
   return Bind(s, i, rc, std::move(v));
 }
 int BindText(sqlite3_stmt* st, int i, const char* p, int n, void (*d)(void*)) {
@@ -710,8 +710,7 @@ int BindText64(sqlite3_stmt* st, int i, const char* p, sqlite3_uint64 n, void (*
 }
 int BindText16(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
   return BindText64(st, i, static_cast<const char*>(p),
-                    static_cast<sqlite3_uint64>(static_cast<sqlite3_int64>(n)), d,
-                    kUtf16Native);
+                    static_cast<sqlite3_uint64>(static_cast<sqlite3_int64>(n)), d, kUtf16Native);
 }
 int BindBlob(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
   return BindBytes(st, i, p, static_cast<sqlite3_uint64>(n < 0 ? 0 : n), d, 0);

@@ -34,7 +34,7 @@ struct BoundValue {
   int type = SQLITE_NULL;  // SQLite storage class
   int64_t i = 0;
   double d = 0;
-  std::string bytes;  // TEXT (UTF-8) or BLOB
+  std::string bytes;     // TEXT (UTF-8) or BLOB
   bool too_big = false;  // a zeroblob over SQLITE_LIMIT_LENGTH (bytes not made)
 };
 
@@ -97,7 +97,7 @@ class Statement {
   // finalize report again, as SQLite's statement keeps its error.
   int last_rc = SQLITE_OK;
   std::string last_msg;
-  bool ran = false;  // stepped since the last reset (SQLite's pc >= 0)
+  bool ran = false;                // stepped since the last reset (SQLite's pc >= 0)
   int generation = 0;              // the schema generation it was prepared for
   bool single_row_result = false;  // at most one row: read whole, not row by row
 

@@ -451,7 +451,8 @@ TEST(Misuse, ImmutableOpensReadOnly) {
 
 // ---- 5. deep expressions -----------------------------------------------------
 
-// Runs f on a thread with a 256 KB stack (SQLite's own needs are far below).
+// Runs f on a thread with a 256 KB stack (the real SQLite runs these there;
+// its 1000-deep trees need more, so those run on the main thread).
 void OnSmallStack(const std::function<void()>& f) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -486,8 +487,6 @@ TEST(Misuse, DeepExpressionsOnASmallStack) {
       "SELECT " + Chain("s", " || ", 400) + " FROM t",
       "SELECT count(*) FROM t WHERE " + Chain("x = 1", " AND x = ", 300),
       "SELECT count(*) FROM t WHERE " + Chain("x = 2", " OR x = ", 300),
-      "SELECT " + Chain("x", " + ", 2000) + " FROM t",
-      "SELECT " + Chain("x", " - ", 1000) + " FROM t",
       "SELECT " + Nested(2000) + " FROM t",
       "SELECT " + Nested(95) + " + 1 FROM t",
       "SELECT " + Nested(99) + " + 1 FROM t",
@@ -507,7 +506,9 @@ TEST(Misuse, ExpressionsUpToSqlitesLimits) {
   Pair p(Name());
   p.Same({"CREATE TABLE t (x INTEGER)", "INSERT INTO t VALUES (1)",
           "SELECT " + Chain("x", " + ", 1000) + " FROM t",
-          "SELECT " + Chain("x", " + ", 1001) + " FROM t", "SELECT " + Nested(97) + " + 1 FROM t",
+          "SELECT " + Chain("x", " + ", 1001) + " FROM t",
+          "SELECT " + Chain("x", " - ", 1000) + " FROM t",
+          "SELECT " + Chain("x", " + ", 2000) + " FROM t", "SELECT " + Nested(97) + " + 1 FROM t",
           "SELECT -" + Nested(90) + " FROM t", "SELECT " + Chain("- ", "- ", 95) + "x FROM t"});
 }
 
