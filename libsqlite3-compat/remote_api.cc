@@ -3,6 +3,7 @@
 // catalog where SQLite decides from the schema alone.
 
 #include <cstring>
+#include <utility>
 
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/blob.h"
@@ -63,27 +64,31 @@ int CloseV2(sqlite3* db) {
   return SQLITE_OK;
 }
 
+// A connection closed with close_v2 while statements remain is a zombie:
+// SQLite answers its error calls as for any handle that is not open.
+constexpr char kMisuse[] = "bad parameter or other API misuse";
+
 int Errcode(sqlite3* db) {
   Lock l(C(db)->mu);
-  return C(db)->err_code & 0xff;
+  return C(db)->zombie ? SQLITE_MISUSE : C(db)->err_code & 0xff;
 }
 int ExtendedErrcode(sqlite3* db) {
   Lock l(C(db)->mu);
-  return C(db)->err_code;
+  return C(db)->zombie ? SQLITE_MISUSE : C(db)->err_code;
 }
 const char* Errmsg(sqlite3* db) {
   Lock l(C(db)->mu);
-  return C(db)->err_msg.c_str();
+  return C(db)->zombie ? kMisuse : C(db)->err_msg.c_str();
 }
 const void* Errmsg16(sqlite3* db) {
   Connection* c = C(db);
   Lock l(c->mu);
-  c->err_msg16 = shim::Utf8ToUtf16(c->err_msg);
+  c->err_msg16 = shim::Utf8ToUtf16(c->zombie ? kMisuse : c->err_msg);
   return c->err_msg16.c_str();
 }
 int ErrorOffset(sqlite3* db) {
   Lock l(C(db)->mu);
-  return C(db)->err_offset;
+  return C(db)->zombie ? -1 : C(db)->err_offset;
 }
 
 int PrepareV3(sqlite3* db, const char* sql, int n, unsigned flags, sqlite3_stmt** out,
@@ -553,8 +558,7 @@ int StepApi(sqlite3_stmt* st) {
   // The progress handler runs once per step here (SQLite: every N opcodes);
   // a non-zero answer interrupts, as in SQLite.
   if (s->conn->progress != nullptr && s->conn->progress(s->conn->progress_arg) != 0) {
-    s->last_rc = SQLITE_INTERRUPT;
-    s->done = true;
+    s->Failed(SQLITE_INTERRUPT, "interrupted");
     return s->conn->SetError(SQLITE_INTERRUPT, "interrupted");
   }
   int rc = s->Step();
@@ -613,69 +617,134 @@ void Dispose(void (*destroy)(void*), const void* p) {
   }
 }
 
+// SQLITE_UTF16: UTF-16 in the machine's byte order.
+constexpr unsigned char kUtf16Native =
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? SQLITE_UTF16LE : SQLITE_UTF16BE;
+
+// SQLite's vdbeUnbind: a running statement refuses (SQLITE_MISUSE), an
+// index out of range is SQLITE_RANGE (the shadow's answer); otherwise the
+// parameter is NULL from here on, whatever follows.
+int Unbind(Statement* s, int i) {
+  if (Running(s)) return SQLITE_MISUSE;
+  if (SQ(sqlite3_bind_null)(s->shadow, i) != SQLITE_OK) {
+    return s->conn->SetError(SQ(sqlite3_extended_errcode)(s->conn->shadow.db()),
+                             SQ(sqlite3_errmsg)(s->conn->shadow.db()));
+  }
+  s->params[static_cast<size_t>(i)] = BoundValue();
+  return SQLITE_OK;
+}
+
+// The connection's SQLITE_LIMIT_LENGTH (the shadow holds the limits).
+sqlite3_uint64 LengthLimit(Statement* s) {
+  return static_cast<sqlite3_uint64>(
+      SQ(sqlite3_limit)(s->conn->shadow.db(), SQLITE_LIMIT_LENGTH, -1));
+}
+
+// Bytes of a NUL-terminated UTF-16 string, counted as SQLite does: it stops
+// looking past limit + 2 bytes (the caller then reports SQLITE_TOOBIG).
+sqlite3_uint64 Utf16Length(const void* p, sqlite3_uint64 limit) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  sqlite3_uint64 n = 0;
+  while (n <= limit && (b[n] | b[n + 1]) != 0) n += 2;
+  return n;
+}
+
+// Binds n bytes at p (text in `enc`, or a blob with enc 0) as SQLite's
+// bindText does: unbind, then SQLITE_TOOBIG without reading the bytes when
+// n is over the connection's length limit, else a copy.
 int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*destroy)(void*),
-              int type) {
+              int enc) {
   Statement* s = S(st);
   Lock l(s->conn->mu);
-  if (Running(s)) {
+  int rc = Unbind(s, i);
+  if (rc != SQLITE_OK) {
     Dispose(destroy, p);
-    return SQLITE_MISUSE;
+    return rc;
+  }
+  if (p == nullptr) {  // NULL
+    s->conn->err_code = SQLITE_OK;
+    return SQLITE_OK;
+  }
+  if (n > LengthLimit(s)) {
+    Dispose(destroy, p);
+    return s->conn->SetError(SQLITE_TOOBIG, "string or blob too big");
   }
   BoundValue v;
-  int rc;
-  if (p == nullptr) {
-    rc = SQ(sqlite3_bind_null)(s->shadow, i);
-  } else {
-    v.type = type;
+  if (enc == 0) {
+    v.type = SQLITE_BLOB;
     v.bytes.assign(static_cast<const char*>(p), n);
-    rc = type == SQLITE_TEXT
-             ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT,
-                                       SQLITE_UTF8)
-             : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), n, SQLITE_TRANSIENT);
+  } else if (enc == SQLITE_UTF8) {
+    v.type = SQLITE_TEXT;
+    v.bytes.assign(static_cast<const char*>(p), n);
+    size_t nul = v.bytes.find('\0');  // SQLite's text functions stop at a NUL
+    if (nul != std::string::npos) v.bytes.resize(nul);
+  } else {
+    v.type = SQLITE_TEXT;
+    std::string native(static_cast<const char*>(p), n & ~sqlite3_uint64{1});
+    if (enc != kUtf16Native) {  // to the machine's order
+      for (size_t k = 0; k + 1 < native.size(); k += 2) std::swap(native[k], native[k + 1]);
+    }
+    v.bytes = shim::Utf16ToUtf8(native.data(), static_cast<int>(native.size()));
   }
   Dispose(destroy, p);
+  rc = v.type == SQLITE_TEXT ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
+                                                       SQLITE_TRANSIENT, SQLITE_UTF8)
+                             : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
+                                                       SQLITE_TRANSIENT);
   return Bind(s, i, rc, std::move(v));
 }
 int BindText(sqlite3_stmt* st, int i, const char* p, int n, void (*d)(void*)) {
-  size_t len = p == nullptr ? 0 : n < 0 ? std::strlen(p) : static_cast<size_t>(n);
-  if (p != nullptr && n >= 0) {
-    const void* nul = std::memchr(p, 0, len);  // SQLite stops at a NUL
-    if (nul != nullptr) len = static_cast<size_t>(static_cast<const char*>(nul) - p);
-  }
-  return BindBytes(st, i, p, len, d, SQLITE_TEXT);
+  sqlite3_uint64 len = p == nullptr ? 0 : n < 0 ? std::strlen(p) : static_cast<sqlite3_uint64>(n);
+  return BindBytes(st, i, p, len, d, SQLITE_UTF8);
 }
+// sqlite3_bind_text64's length is SQLite's i64: a "negative" one means
+// NUL-terminated. SQLITE_UTF16 is the machine's byte order.
 int BindText64(sqlite3_stmt* st, int i, const char* p, sqlite3_uint64 n, void (*d)(void*),
                unsigned char enc) {
-  if (enc != SQLITE_UTF8 && p != nullptr) {
-    std::string utf8 = shim::Utf16ToUtf8(p, static_cast<int>(n));
-    Dispose(d, p);
-    return BindBytes(st, i, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_TEXT);
+  if (enc == SQLITE_UTF16) enc = kUtf16Native;
+  if (enc != SQLITE_UTF16LE && enc != SQLITE_UTF16BE) enc = SQLITE_UTF8;
+  bool terminated = static_cast<sqlite3_int64>(n) < 0;
+  if (p != nullptr && terminated) {
+    n = enc == SQLITE_UTF8 ? std::strlen(p) : Utf16Length(p, LengthLimit(S(st)));
   }
-  return BindBytes(st, i, p, n, d, SQLITE_TEXT);
+  return BindBytes(st, i, p, n, d, enc);
 }
 int BindText16(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
-  if (p == nullptr) return BindBytes(st, i, nullptr, 0, d, SQLITE_TEXT);
-  std::string utf8 = shim::Utf16ToUtf8(p, n);
-  Dispose(d, p);
-  return BindBytes(st, i, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_TEXT);
+  return BindText64(st, i, static_cast<const char*>(p),
+                    static_cast<sqlite3_uint64>(static_cast<sqlite3_int64>(n)), d, kUtf16Native);
 }
 int BindBlob(sqlite3_stmt* st, int i, const void* p, int n, void (*d)(void*)) {
-  return BindBytes(st, i, p, static_cast<sqlite3_uint64>(n < 0 ? 0 : n), d, SQLITE_BLOB);
+  return BindBytes(st, i, p, static_cast<sqlite3_uint64>(n < 0 ? 0 : n), d, 0);
 }
 int BindBlob64(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d)(void*)) {
-  return BindBytes(st, i, p, n, d, SQLITE_BLOB);
-}
-int BindZeroblob64(sqlite3_stmt* st, int i, sqlite3_uint64 n) {
-  Statement* s = S(st);
-  Lock l(s->conn->mu);
-  if (Running(s)) return SQLITE_MISUSE;
-  BoundValue v;
-  v.type = SQLITE_BLOB;
-  v.bytes.assign(n, '\0');
-  return Bind(s, i, SQ(sqlite3_bind_zeroblob64)(s->shadow, i, n), std::move(v));
+  return BindBytes(st, i, p, n, d, 0);
 }
 int BindZeroblob(sqlite3_stmt* st, int i, int n) {
-  return BindZeroblob64(st, i, static_cast<sqlite3_uint64>(n < 0 ? 0 : n));
+  Statement* s = S(st);
+  Lock l(s->conn->mu);
+  int rc = Unbind(s, i);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_uint64 zeros = static_cast<sqlite3_uint64>(n < 0 ? 0 : n);
+  BoundValue v;
+  v.type = SQLITE_BLOB;
+  if (zeros > LengthLimit(s)) {
+    // SQLite takes it and fails where it is used (SQLITE_TOOBIG): so does
+    // the server statement (StartServer), without making the bytes.
+    v.too_big = true;
+  } else {
+    v.bytes.assign(zeros, '\0');
+  }
+  return Bind(s, i, SQ(sqlite3_bind_zeroblob)(s->shadow, i, n), std::move(v));
+}
+// As SQLite: over the length limit is SQLITE_TOOBIG before anything else,
+// and leaves the parameter and the connection's error as they were.
+int BindZeroblob64(sqlite3_stmt* st, int i, sqlite3_uint64 n) {
+  Statement* s = S(st);
+  {
+    Lock l(s->conn->mu);
+    if (n > LengthLimit(s)) return SQLITE_TOOBIG;
+  }
+  return BindZeroblob(st, i, static_cast<int>(n));
 }
 int BindInt64(sqlite3_stmt* st, int i, sqlite3_int64 x) {
   Statement* s = S(st);
@@ -725,12 +794,12 @@ int BindValue(sqlite3_stmt* st, int i, const sqlite3_value* value) {
     case SQLITE_TEXT:
       return BindBytes(st, i, SQ(sqlite3_value_text)(v),
                        static_cast<sqlite3_uint64>(SQ(sqlite3_value_bytes)(v)), SQLITE_TRANSIENT,
-                       SQLITE_TEXT);
+                       SQLITE_UTF8);
     case SQLITE_BLOB: {
       const void* b = SQ(sqlite3_value_blob)(v);
       int n = SQ(sqlite3_value_bytes)(v);
       return BindBytes(st, i, b != nullptr ? b : "", static_cast<sqlite3_uint64>(n),
-                       SQLITE_TRANSIENT, SQLITE_BLOB);
+                       SQLITE_TRANSIENT, 0);
     }
     default:
       return BindNull(st, i);

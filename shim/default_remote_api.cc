@@ -41,6 +41,14 @@ int Default_db_config_va(sqlite3* db, int op, va_list args) {
 }
 #pragma GCC diagnostic pop
 
+// The error calls on a handle that is not (or no longer) a connection answer
+// as SQLite does for a handle that is not open: never NULL.
+constexpr char kMisuse[] = "bad parameter or other API misuse";
+constexpr char16_t kMisuse16[] = u"bad parameter or other API misuse";
+const char* ErrmsgNotOpen(sqlite3*) { return kMisuse; }
+const void* Errmsg16NotOpen(sqlite3*) { return kMisuse16; }
+int ErrorOffsetNotOpen(sqlite3*) { return -1; }
+
 RemoteApi MakeDefault() {
   RemoteApi api{};
 #define LL_HANDLE_FN(R, name, params, args, handles) api.name = &Default_##name;
@@ -51,6 +59,9 @@ RemoteApi MakeDefault() {
 #undef LL_PLAIN_FN
 #undef LL_SPECIAL_FN
   api.sqlite3_db_config_va = &Default_db_config_va;
+  api.sqlite3_errmsg = &ErrmsgNotOpen;
+  api.sqlite3_errmsg16 = &Errmsg16NotOpen;
+  api.sqlite3_error_offset = &ErrorOffsetNotOpen;
   return api;
 }
 

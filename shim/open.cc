@@ -13,6 +13,7 @@
 #include "shim/export.h"
 #include "shim/failed_connection.h"
 #include "shim/pg_module.h"
+#include "shim/uri.h"
 #include "shim/utf.h"
 
 namespace litelift::shim {
@@ -35,14 +36,28 @@ int OpenRemote(const router::Route& route, const char* filename, sqlite3** db, i
   const ModuleRoute c_route = {
       route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
       route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0};
-  return module->open(&c_route, filename, db, router::FlagsWithUriMode(filename, flags), vfs);
+  // SQLite's own refusals of the name (a bad URI, an unknown VFS) first,
+  // with its codes and messages; a URI's parameters set the flags.
+  int checked = flags;
+  bool is_uri = false;
+  std::string error_text;
+  int rc = CheckOpen(filename, vfs, &checked, &is_uri, &error_text);
+  if (rc != SQLITE_OK) return FailOpen(db, rc, error_text);
+  int open_flags = is_uri ? checked : router::FlagsWithUriMode(filename, flags);
+  return module->open(&c_route, filename, db, open_flags, vfs);
 }
 
 bool Route(const char* utf8_name, sqlite3** db, int flags, const char* vfs, int* rc) {
   router::Route route;
   std::string error;
   if (!router::Decide(router::ProcessSettings(), utf8_name, flags, &route, &error)) {
-    *rc = FailOpen(db, SQLITE_CANTOPEN, error);
+    // A name SQLite itself refuses fails as SQLite says, not as the router.
+    int checked = flags;
+    bool is_uri = false;
+    std::string uri_error;
+    int uri_rc = CheckOpen(utf8_name, vfs, &checked, &is_uri, &uri_error);
+    *rc = uri_rc != SQLITE_OK ? FailOpen(db, uri_rc, uri_error)
+                              : FailOpen(db, SQLITE_CANTOPEN, error);
     return true;
   }
   if (route.backend == router::Backend::kSqlite) return false;

@@ -12,6 +12,7 @@
 #include "router/log.h"
 #include "shim/export.h"
 #include "shim/handle_arena.h"
+#include "shim/uri.h"
 
 namespace litelift::shim {
 namespace {
@@ -192,8 +193,17 @@ extern "C" {
 LL_EXPORT int sqlite3_config(int op, ...) {
   va_list ap;
   va_start(ap, op);
+  int uri_on = 0;
+  if (op == SQLITE_CONFIG_URI) {
+    va_list copy;
+    va_copy(copy, ap);
+    uri_on = va_arg(copy, int);
+    va_end(copy);
+  }
   int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_config), shim::ConfigArgs(op), ap, op);
   va_end(ap);
+  // Routed opens read "file:" names as the real library would.
+  if (op == SQLITE_CONFIG_URI && rc == SQLITE_OK) shim::SetUrisByDefault(uri_on != 0);
   return rc;
 }
 

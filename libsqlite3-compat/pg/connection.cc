@@ -685,20 +685,15 @@ sql::Translation Connection::Translate(sqlite3_stmt* sh, bool return_rowids) {
 
 int Connection::Finalize(Statement* stmt) {
   CheckFork();
-  int rc = stmt->last_rc;
   if (streaming == stmt) {
     stmt->Drain();
     streaming = nullptr;
   }
-  if (stmt->started && !stmt->done) stmt->Reset();
+  int rc = stmt->Reset();  // SQLite's finalize resets first: the same error rules
   statements.erase(std::remove(statements.begin(), statements.end(), stmt), statements.end());
   g_host->free_handle(stmt->handle);
   delete stmt;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK) {
-    ClearError();  // as SQLite: finalizing a statement that ran well leaves no error
-    return SQLITE_OK;
-  }
-  return Masked(rc);
+  return rc;
 }
 
 }  // namespace litelift::compat

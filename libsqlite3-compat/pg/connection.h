@@ -34,7 +34,8 @@ struct BoundValue {
   int type = SQLITE_NULL;  // SQLite storage class
   int64_t i = 0;
   double d = 0;
-  std::string bytes;  // TEXT (UTF-8) or BLOB
+  std::string bytes;     // TEXT (UTF-8) or BLOB
+  bool too_big = false;  // a zeroblob over SQLITE_LIMIT_LENGTH (bytes not made)
 };
 
 // The advisory lock key that makes one database's writers take turns:
@@ -92,7 +93,11 @@ class Statement {
   std::deque<PgResult> pending;                 // results drained while another statement ran
   sqlite3_stmt* row = nullptr;                  // SELECT ?1..?N holding the current server row
   bool row_active = false;
+  // The last step's result and, when it failed, its message: what reset and
+  // finalize report again, as SQLite's statement keeps its error.
   int last_rc = SQLITE_OK;
+  std::string last_msg;
+  bool ran = false;                // stepped since the last reset (SQLite's pc >= 0)
   int generation = 0;              // the schema generation it was prepared for
   int session_epoch = 0;           // Connection::session_epoch when it started on the server
   bool single_row_result = false;  // at most one row: read whole, not row by row
@@ -135,7 +140,11 @@ class Statement {
   sqlite3_stmt* Source() const { return row_active ? row : shadow; }
 
   int Step();
+  // Resets as sqlite3_reset does (see last_rc): returns the last step's
+  // error, and sets the connection's error from it, when it ran.
   int Reset();
+  // Records a failed step (code extended, and its message) for Reset.
+  void Failed(int code, const std::string& message);
   void ClearRow();
   // Reads every remaining result into `pending` (another statement needs
   // the session).

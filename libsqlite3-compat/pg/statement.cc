@@ -49,8 +49,7 @@ int Statement::Step() {
   if (!started) {
     int ensured = conn->EnsureSession(this);
     if (ensured != SQLITE_OK) {
-      done = true;
-      last_rc = conn->err_code;
+      Failed(conn->err_code, conn->err_msg);
       return ensured;
     }
   }
@@ -72,14 +71,23 @@ int Statement::Step() {
       rc = StepServer();
       break;
   }
-  last_rc = rc;
+  ran = true;
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    last_rc = rc;
     conn->SetError(rc, SQ(sqlite3_errstr)(rc));
     if (rc == SQLITE_DONE) done = true;
     return rc;
   }
   done = true;
+  Failed(conn->err_code, conn->err_msg);
   return conn->Masked(conn->err_code);
+}
+
+void Statement::Failed(int code, const std::string& message) {
+  ran = true;
+  done = true;
+  last_rc = code;
+  last_msg = message;
 }
 
 int Statement::Reset() {
@@ -104,13 +112,20 @@ int Statement::Reset() {
   row_active = false;
   if (kind != Kind::kServer) SQ(sqlite3_reset)(shadow);  // a server statement never steps it
   int rc = last_rc;
-  started = done = false;
+  bool had_run = ran;
+  std::string message = std::move(last_msg);
+  started = done = ran = false;
   last_rc = SQLITE_OK;
+  last_msg.clear();
+  // As SQLite: a statement not run since its last reset leaves the
+  // connection's error as it is; one that ran sets it to its last step's
+  // (again, whatever was reported since), and returns that code.
+  if (!had_run) return SQLITE_OK;
   if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_OK) {
-    conn->ClearError();  // as SQLite: a reset statement leaves no error
+    conn->ClearError();
     return SQLITE_OK;
   }
-  return conn->Masked(rc);
+  return conn->SetError(rc, message);
 }
 
 // ---- shadow statements: schema reads, PRAGMAs, table-less SELECTs --------
@@ -236,11 +251,19 @@ int Statement::StepTxn() {
     server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
   }
   if (!server.empty() && !conn->Run(server)) {
+    int code = conn->err_code;
+    std::string message = conn->err_msg;
     if (conn->Autocommit()) {
       Exec(conn->pg, "ROLLBACK");
       conn->TransactionRolledBack();
+    } else if (was_autocommit) {
+      // The server refused to start the transaction (BEGIN, or the
+      // SAVEPOINT that begins one): as in SQLite, nothing was started, so
+      // the shadow's transaction goes too and the next BEGIN works.
+      if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE) Exec(conn->pg, "ROLLBACK");
+      SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
-    return conn->err_code;
+    return conn->SetError(code, message);
   }
   // Rows rolled back leave the rowid sequences ahead (catalog/rowid.h).
   if (server.rfind("ROLLBACK TO", 0) == 0) {
@@ -402,6 +425,9 @@ int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
   session_epoch = conn->session_epoch;
+  for (const BoundValue& v : params) {
+    if (v.too_big) return conn->SetError(SQLITE_TOOBIG, "string or blob too big");
+  }
   running = &translation;
   if (conn->update_hook != nullptr &&
       (translation.op == SQLITE_UPDATE || translation.op == SQLITE_DELETE)) {

@@ -81,6 +81,21 @@ struct Expr {
   std::string over_name;             // f(...) OVER name
 
   Expr(ExprKind k, size_t at) : kind(k), offset(at) {}
+  // Frees the operands without one recursion per level (a chain of 1000
+  // links on a small thread stack).
+  ~Expr() {
+    std::vector<ExprPtr> pending;
+    for (auto& a : args) pending.push_back(std::move(a));
+    while (!pending.empty()) {
+      ExprPtr e = std::move(pending.back());
+      pending.pop_back();
+      if (e == nullptr) continue;
+      for (auto& a : e->args) pending.push_back(std::move(a));
+      e->args.clear();
+    }
+  }
+  Expr(const Expr&) = delete;
+  Expr& operator=(const Expr&) = delete;
 };
 
 struct ResultColumn {

@@ -69,18 +69,25 @@ bool IsAggregateCall(const Expr& e) {
 }
 
 // The aggregate calls of an expression, outside its subqueries.
-void CollectAggregates(const Expr* e, std::vector<const Expr*>* out) {
-  if (e == nullptr) return;
-  if (IsAggregateCall(*e)) {
-    out->push_back(e);
-    return;
-  }
-  for (const auto& a : e->args) CollectAggregates(a.get(), out);
-  CollectAggregates(e->operand.get(), out);
-  CollectAggregates(e->else_expr.get(), out);
-  for (const auto& [when, then] : e->whens) {
-    CollectAggregates(when.get(), out);
-    CollectAggregates(then.get(), out);
+// (A loop over a stack of operands: a chain 1000 deep on a small stack.)
+void CollectAggregates(const Expr* root, std::vector<const Expr*>* out) {
+  std::vector<const Expr*> todo = {root};
+  while (!todo.empty()) {
+    const Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr) continue;
+    if (IsAggregateCall(*e)) {
+      out->push_back(e);
+      continue;
+    }
+    // Pushed in reverse, so that they are found in the order written.
+    for (auto w = e->whens.rbegin(); w != e->whens.rend(); ++w) {
+      todo.push_back(w->second.get());
+      todo.push_back(w->first.get());
+    }
+    todo.push_back(e->else_expr.get());
+    todo.push_back(e->operand.get());
+    for (auto a = e->args.rbegin(); a != e->args.rend(); ++a) todo.push_back(a->get());
   }
 }
 
@@ -281,11 +288,78 @@ std::string Emitter::Column(const Expr& e) {
   return text;
 }
 
+namespace {
+
+// The binary operators whose text is a prefix, the left operand's text and
+// a tail: a left-deep chain of them (1 + 1 + ... + 1, a AND b AND ...) is
+// emitted in a loop, not one recursion per link, so that a chain as deep
+// as SQLite allows (1000) fits a small thread stack.
+enum class Link { kNone, kArithmetic, kLogic, kConcat };
+
+Link LinkOf(const Expr& e) {
+  if (e.kind != ExprKind::kBinary) return Link::kNone;
+  const std::string& op = e.text;
+  if (op == "AND" || op == "OR") return Link::kLogic;
+  if (op == "||") return Link::kConcat;
+  if (op == "+" || op == "-" || op == "*" || op == "&" || op == "|") return Link::kArithmetic;
+  return Link::kNone;
+}
+
+// Whether link n shows its left operand l as Raw(l): Numeric() and
+// Value() of a number or text operation are its raw text, Condition() of
+// a condition too.
+bool LeftIsRaw(const Expr& n, const Expr& l) {
+  Link left = LinkOf(l);
+  switch (LinkOf(n)) {
+    case Link::kArithmetic:
+    case Link::kConcat:
+      return left == Link::kArithmetic || left == Link::kConcat;
+    case Link::kLogic:
+      return left == Link::kLogic;
+    case Link::kNone:
+      break;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Emitter::LinkText(const Expr& e, const std::string& left) {
+  const Expr& r = *e.args[1];
+  switch (LinkOf(e)) {
+    case Link::kLogic:
+      return "(" + left + " " + e.text + " " + Condition(r) + ")";
+    case Link::kConcat:
+      return "(litelift.cast_text(" + left + ") || litelift.cast_text(" + Value(r) + "))";
+    default:
+      return "(" + left + " " + e.text + " " + Numeric(r) + ")";
+  }
+}
+
 std::string Emitter::BinaryText(const Expr& e) {
   const Expr& l = *e.args[0];
   const Expr& r = *e.args[1];
   const std::string& op = e.text;
-  if (op == "AND" || op == "OR") return "(" + Condition(l) + " " + op + " " + Condition(r) + ")";
+  switch (LinkOf(e)) {
+    case Link::kNone:
+      break;
+    case Link::kLogic:
+    case Link::kArithmetic:
+    case Link::kConcat: {
+      std::vector<const Expr*> spine = {&e};
+      while (LeftIsRaw(*spine.back(), *spine.back()->args[0])) {
+        spine.push_back(spine.back()->args[0].get());
+      }
+      // The deepest link's left operand is not a link: emitted as usual.
+      const Expr& deepest = *spine.back();
+      const Expr& first = *deepest.args[0];
+      std::string text = LinkText(deepest, LinkOf(deepest) == Link::kLogic    ? Condition(first)
+                                           : LinkOf(deepest) == Link::kConcat ? Value(first)
+                                                                              : Numeric(first));
+      for (size_t k = spine.size() - 1; k-- > 0;) text = LinkText(*spine[k], text);
+      return text;
+    }
+  }
   if (IsComparison(op)) {
     // SQLite compares under the left operand's collation, else the right's.
     return ComparisonText(l, r, op, false);
@@ -302,9 +376,6 @@ std::string Emitter::BinaryText(const Expr& e) {
   if (op == "/" || op == "%") {
     // SQLite: division by zero is NULL, not an error.
     return "(" + Numeric(l) + " " + op + " NULLIF(" + Numeric(r) + ", 0))";
-  }
-  if (op == "||") {
-    return "(litelift.cast_text(" + Value(l) + ") || litelift.cast_text(" + Value(r) + "))";
   }
   if (op == "<<" || op == ">>") {
     return "(" + Numeric(l) + " " + op + " (" + Numeric(r) + ")::int)";

@@ -174,6 +174,8 @@ class Emitter {
   std::string DeclaredTypeOf(const Expr& e, bool* found);
   std::string Literal(const Expr& e);
   std::string BinaryText(const Expr& e);
+  // A chain link's text (emit.cc's Link) around its left operand's text.
+  std::string LinkText(const Expr& e, const std::string& left);
   std::string LikeText(const Expr& e);
   std::string InText(const Expr& e);
   std::string FunctionText(const Expr& e);

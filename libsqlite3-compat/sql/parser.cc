@@ -31,6 +31,8 @@ bool EndsAlias(const Token& t) {
   return false;
 }
 
+constexpr int kMaxExprDepth = 1000;  // SQLITE_MAX_EXPR_DEPTH
+
 class Parser {
  public:
   Parser(std::string_view sql, const std::function<int(std::string_view)>& parameter_index)
@@ -542,8 +544,14 @@ class Parser {
   }
 
   ExprPtr ParseExpr() {
-    if (++depth_ > 200) {
-      Fail("expression nested too deeply at");
+    // SQLite's SQLITE_MAX_EXPR_DEPTH, with its message. (The shadow's parse
+    // refuses deeper trees first, and its parser's stack any nesting near
+    // this: operator chains are loops here, not recursion.)
+    if (++depth_ > kMaxExprDepth) {
+      if (ok()) {
+        error_offset_ = Offset();
+        error_ = "Expression tree is too large (maximum depth 1000)";
+      }
       return nullptr;
     }
     ExprPtr e = ParseOr();

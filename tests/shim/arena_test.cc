@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "shim/handle_arena.h"
+#include "shim/utf.h"
 
 namespace litelift::shim {
 namespace {
@@ -85,6 +86,22 @@ TEST(DefaultRemoteApi, AnswersWithSqliteValues) {
   EXPECT_EQ(api.sqlite3_column_double(stmt, 0), 0.0);
   EXPECT_EQ(api.sqlite3_db_handle(stmt), nullptr);
   api.sqlite3_interrupt(db);  // void: must simply return
+  FreeHandle(h);
+}
+
+// The error calls answer as SQLite does for a handle that is not open (a
+// closed connection's slot): SQLITE_MISUSE and its message, never NULL.
+TEST(DefaultRemoteApi, ErrorCallsAnswerAsForAHandleNotOpen) {
+  const RemoteApi& api = DefaultRemoteApi();
+  RemoteHandle* h = AllocateHandle(&api, nullptr);
+  auto* db = reinterpret_cast<sqlite3*>(h);
+  EXPECT_EQ(api.sqlite3_errcode(db), SQLITE_MISUSE);
+  EXPECT_EQ(api.sqlite3_extended_errcode(db), SQLITE_MISUSE);
+  ASSERT_NE(api.sqlite3_errmsg(db), nullptr);
+  EXPECT_STREQ(api.sqlite3_errmsg(db), "bad parameter or other API misuse");
+  ASSERT_NE(api.sqlite3_errmsg16(db), nullptr);
+  EXPECT_EQ(Utf16ToUtf8(api.sqlite3_errmsg16(db), -1), "bad parameter or other API misuse");
+  EXPECT_EQ(api.sqlite3_error_offset(db), -1);
   FreeHandle(h);
 }
 
