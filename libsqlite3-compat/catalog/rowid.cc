@@ -180,8 +180,16 @@ std::string RowidRandomRestartSql(Shadow& shadow, const std::string& table) {
          QuoteLiteral(Lower(shape->rowid_column)) + ")";
 }
 
+std::string WriterSequence(const std::string& schema) { return In(schema, "litelift_writer"); }
+
+std::string WriterSequenceSql(const std::string& schema) {
+  return "CREATE SEQUENCE IF NOT EXISTS " + WriterSequence(schema);
+}
+
 void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::string& schema,
-                            std::vector<std::string>* out) {
+                            int from, std::vector<std::string>* out) {
+  out->push_back(WriterSequenceSql(schema));
+  if (from >= 2) return;
   std::vector<std::string> autoinc, tables;
   for (const auto& [key, o] : shadow.Snapshot()) {
     if (o.type != "table" || o.db != db) continue;

@@ -65,14 +65,21 @@ std::string RowidRandomRestartSql(Shadow& shadow, const std::string& table);
 // (litelift.databases.rowid_layout, whose default in server/install.cc is
 // the same); 1: max(rowid) + 1 and a sqlite_sequence table, as litelift
 // made databases before.
-constexpr int kRowidLayout = 2;
+// 3: also the database's litelift_writer sequence (WriterSequenceSql).
+constexpr int kRowidLayout = 3;
+
+// The sequence in which the database's writers record their transaction
+// ids (litelift.writer), qualified and quoted, and the statement making it.
+std::string WriterSequence(const std::string& schema);
+std::string WriterSequenceSql(const std::string& schema);
 
 // Appends the statements that bring the rowid tables of database db (as
 // the shadow holds them: main or an attached name; schema: its server
-// schema) from layout 1 to kRowidLayout: their sequences, set from their
-// rows and the old sqlite_sequence table, which becomes the view.
+// schema) from layout `from` to kRowidLayout: their sequences, set from
+// their rows and the old sqlite_sequence table, which becomes the view
+// (from 1); the writer sequence (from 1 or 2).
 void RowidUpgradeStatements(Shadow& shadow, const std::string& db, const std::string& schema,
-                            std::vector<std::string>* out);
+                            int from, std::vector<std::string>* out);
 
 }  // namespace litelift::compat
 

@@ -129,10 +129,10 @@ int Statement::StepAttach() {
   // The database exists from now on (ATTACH creates a missing file), also
   // when the program's transaction rolls back: inside one, another session
   // makes it.
-  std::string create = "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) +
-                       "; INSERT INTO litelift.databases (db_schema, path) VALUES (" +
-                       QuoteLiteral(a.schema) + ", " + QuoteLiteral(path) +
-                       ") ON CONFLICT DO NOTHING; ";
+  std::string create =
+      "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) + "; " + WriterSequenceSql(a.schema) +
+      "; INSERT INTO litelift.databases (db_schema, path) VALUES (" + QuoteLiteral(a.schema) +
+      ", " + QuoteLiteral(path) + ") ON CONFLICT DO NOTHING; ";
   conn->TakeSession(nullptr);
   if (!conn->Autocommit()) {
     std::string error;

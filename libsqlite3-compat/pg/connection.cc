@@ -371,7 +371,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
       return SQLITE_CANTOPEN;
     }
     std::string create =
-        "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) +
+        "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) + "; " +
+        WriterSequenceSql(schema) +
         "; INSERT INTO litelift.databases (db_schema, path, rowid_layout) VALUES (" +
         QuoteLiteral(schema) + ", " + QuoteLiteral(path) + ", " + std::to_string(kRowidLayout) +
         ") ON CONFLICT DO NOTHING; COMMIT";
@@ -411,30 +412,39 @@ int64_t WriteLockKey(const std::string& server_schema) {
 
 const std::string& Connection::WriteLockSql() {
   if (write_lock_timeout_ == busy_timeout_ms && write_lock_attached_ == attached.size()) {
-    return write_lock_sql_;
+    // A transaction that read first writes only if nobody wrote since its
+    // snapshot (litelift.writer).
+    return snapshot_taken && !Autocommit() ? checked_lock_sql_ : write_lock_sql_;
   }
   // One advisory lock per database: 'll' in the high half, the schema's
   // hash in the low half; with databases attached, each of theirs too.
   // The uncontended case stays in SQL; only a wait runs the function.
   std::vector<std::string> schemas = {schema};
   for (const Attached& a : attached) schemas.push_back(a.schema);
-  std::string tries, waits;
+  // Once held, the writer records itself (litelift.writer): in SQL when
+  // nothing is to be checked, through the function after a read.
+  std::string tries, waits, records, checks;
   for (const std::string& s : schemas) {
     std::string k = std::to_string(WriteLockKey(s));
+    std::string seq = QuoteLiteral(WriterSequence(s)) + "::regclass";
     tries += (tries.empty() ? "" : " AND ") + ("pg_try_advisory_xact_lock(" + k + ")");
     waits += (waits.empty() ? "" : " AND ") +
              ("litelift.write_lock(" + k + ", " + std::to_string(busy_timeout_ms) + ") IS NULL");
+    records += " AND setval(" + seq + ", txid_current()) > 0";
+    checks += " AND litelift.writer(" + seq + ", true)";
   }
-  write_lock_expr_ = "(CASE WHEN " + tries + " THEN true ELSE " + waits + " END)";
+  std::string lock = "(CASE WHEN " + tries + " THEN true ELSE " + waits + " END)";
+  write_lock_expr_ = "(" + lock + records + ")";
   write_lock_sql_ = "SELECT " + write_lock_expr_;
+  checked_lock_sql_ = "SELECT (" + lock + checks + ")";
   write_lock_timeout_ = busy_timeout_ms;
   write_lock_attached_ = attached.size();
-  return write_lock_sql_;
+  return WriteLockSql();
 }
 
 const std::string& Connection::WriteLockExpr() {
   WriteLockSql();
-  return write_lock_expr_;
+  return write_lock_expr_;  // (unchecked: a statement folds it only then)
 }
 
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {

@@ -189,6 +189,9 @@ struct ConnectionState {
   // A deferred BEGIN ran and no query has yet: the first one decides the
   // transaction's isolation (statement.cc, kRepeatableRead).
   bool snapshot_pending = false;
+  // The open transaction read at REPEATABLE READ before it wrote: its first
+  // write checks that nobody wrote since (WriteLockSql).
+  bool snapshot_taken = false;
   bool zombie = false;  // close_v2 with statements left
   int64_t last_insert_rowid = 0;
   int64_t changes = 0;
@@ -356,7 +359,8 @@ class Connection : public ConnectionState {
   bool NeedsWriteLock() const { return !native_concurrency && !holds_write_lock; }
   const std::string& WriteLockSql();
   // The same lock as an expression (true once it is held; SQLSTATE 55P03
-  // after the busy timeout), for a statement to take itself.
+  // after the busy timeout), for a statement to take itself; never the
+  // checked form, which a statement runs as a command of its own.
   const std::string& WriteLockExpr();
   // Whether the schema has deferred foreign keys (checked at COMMIT).
   bool HasDeferredKeys();
@@ -380,7 +384,7 @@ class Connection : public ConnectionState {
   void TransactionRolledBack();
 
  private:
-  std::string write_lock_sql_,
+  std::string write_lock_sql_, checked_lock_sql_,
       write_lock_expr_;  // WriteLockSql() for write_lock_timeout_ and the attached set
   size_t write_lock_attached_ = 0;
   int write_lock_timeout_ = -1;

@@ -63,9 +63,10 @@ bool Connection::UpgradeRowids(const std::string& db, std::string* error) {
                    "); SELECT rowid_layout FROM litelift.databases WHERE db_schema = " + s +
                    " FOR UPDATE");
   bool ok = Ok(layout.get()) && PQntuples(layout.get()) == 1;
-  if (ok && std::atoi(PQgetvalue(layout.get(), 0, 0)) < kRowidLayout) {
+  int from = ok ? std::atoi(PQgetvalue(layout.get(), 0, 0)) : kRowidLayout;
+  if (ok && from < kRowidLayout) {
     std::vector<std::string> upgrade;
-    RowidUpgradeStatements(shadow, db, server, &upgrade);
+    RowidUpgradeStatements(shadow, db, server, from, &upgrade);
     upgrade.push_back("UPDATE litelift.databases SET rowid_layout = " +
                       std::to_string(kRowidLayout) + " WHERE db_schema = " + s);
     std::string script;

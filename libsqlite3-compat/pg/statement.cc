@@ -187,6 +187,7 @@ int Statement::StepTxn() {
   if (conn->txn_lost) return EndLostTransaction();
   std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
   bool was_autocommit = conn->Autocommit();
+  if (was_autocommit) conn->snapshot_taken = false;  // a new transaction
   bool commit = sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END");
   if (commit && !was_autocommit && conn->HasDeferredKeys()) {
     // Deferred foreign keys are checked before the COMMIT, so that a
@@ -271,9 +272,15 @@ int Statement::StepTxn() {
   } else if (server == "ROLLBACK") {
     conn->TransactionRolledBack();
   }
-  conn->snapshot_pending = server == "BEGIN" && !immediate;  // (Run cleared it for anything else)
-  if (conn->Autocommit()) {                                  // the transaction ended
+  // (Run cleared snapshot_pending for anything else.)
+  conn->snapshot_pending = server == "BEGIN" && !immediate;
+  if (server.find("; SAVEPOINT ") != std::string::npos &&
+      server.find("REPEATABLE READ") != std::string::npos) {
+    conn->snapshot_taken = true;  // from its first query, whatever it is
+  }
+  if (conn->Autocommit()) {  // the transaction ended
     conn->snapshot_pending = false;
+    conn->snapshot_taken = false;
     conn->holds_write_lock = false;
     conn->txn_level = SQLITE_TXN_NONE;
     conn->wrote_in_txn = false;
@@ -505,7 +512,8 @@ int Statement::StartServer() {
   // A statement that numbers its row takes the write lock itself, before
   // the number (one command less per insert); with a busy handler the lock
   // stays a command of its own, whose failure the handler may retry.
-  bool folded = lock && !translation.numbering_call.empty() && conn->busy_handler == nullptr;
+  bool folded = lock && !translation.numbering_call.empty() && conn->busy_handler == nullptr &&
+                !conn->snapshot_taken;
   const std::string& text = folded ? FoldedLockSql(translation) : translation.sql;
   PreparedCache& cache = prepared_cache_;
   bool cached = cache.translation == &translation && cache.folded == folded &&
@@ -557,7 +565,10 @@ int Statement::StartServer() {
   // the lock and reads the latest rows, as SQLite's writer does.
   static const std::string kSnapshot = kRepeatableRead;
   if (conn->snapshot_pending && wrap == Wrap::kSavepoint) {
-    if (!write) pre.insert(pre.begin(), &kSnapshot);
+    if (!write) {
+      pre.insert(pre.begin(), &kSnapshot);
+      conn->snapshot_taken = true;
+    }
     conn->snapshot_pending = false;
   }
   bool preparing = !cached && it == conn->prepared.end();

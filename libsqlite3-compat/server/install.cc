@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS litelift.databases (
   created timestamptz NOT NULL DEFAULT now());
 -- How rows are numbered (catalog/rowid.h): 1 for databases made before v16.
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS rowid_layout int NOT NULL DEFAULT 1;
-ALTER TABLE litelift.databases ALTER COLUMN rowid_layout SET DEFAULT 2;
+ALTER TABLE litelift.databases ALTER COLUMN rowid_layout SET DEFAULT 3;
 CREATE TABLE IF NOT EXISTS litelift.catalog (
   db_schema text NOT NULL REFERENCES litelift.databases ON DELETE CASCADE,
   seq bigserial,
@@ -69,6 +69,29 @@ BEGIN
     END;
   END IF;
   RAISE EXCEPTION 'database is locked' USING ERRCODE = '55P03';
+END $$;
+-- The writer's mark (catalog/rowid.h, WriterSequenceSql): a transaction
+-- that takes a database's write lock records its transaction id in the
+-- database's litelift_writer sequence (not transactional: seen at once).
+-- checked: the transaction read before this first write (its REPEATABLE
+-- READ snapshot is older than the lock): if the last writer is not in
+-- that snapshot, the database changed since, and the write is refused as
+-- SQLite's WAL mode refuses it (SQLITE_BUSY_SNAPSHOT). Writers take turns
+-- under the lock, so every earlier writer is in the snapshot when the
+-- last one is.
+CREATE OR REPLACE FUNCTION litelift.writer(seq regclass, checked boolean) RETURNS boolean
+  LANGUAGE plpgsql AS $$
+DECLARE last bigint;
+BEGIN
+  IF checked THEN
+    last := pg_sequence_last_value(seq);
+    IF last IS NOT NULL AND NOT pg_visible_in_snapshot(last::text::xid8, pg_current_snapshot()) THEN
+      RAISE EXCEPTION 'database is locked' USING ERRCODE = '40001',
+        DETAIL = 'litelift: another connection wrote after this transaction began reading';
+    END IF;
+  END IF;
+  PERFORM setval(seq, txid_current());
+  RETURN true;
 END $$;
 -- Sets a rowid table's sequence from its committed rows (catalog/rowid.h).
 CREATE OR REPLACE FUNCTION litelift.rowid_resync(seq regclass, tbl regclass, col text,

@@ -41,4 +41,12 @@ for mode in deferred immediate; do
   expect_eq "$(increments "$WORK/native_mode_$mode.db" $mode "${routed[@]}" LITELIFT_CONCURRENCY=native)" \
     "$total" "postgres route in native concurrency mode, $mode: $total increments kept"
 done
+
+# One snapshot per deferred transaction, and SQLite's refusals of a write
+# that would rest on a stale read (SQLITE_BUSY_SNAPSHOT), as in WAL mode.
+native=$(timeout 60 $PY "$SOURCE_DIR/tests/e2e/py/snapshot.py" "$WORK/snap_native.db" 2>&1)
+routed=$(timeout 60 env "${routed[@]}" $PY "$SOURCE_DIR/tests/e2e/py/snapshot.py" "$WORK/snap.db" 2>&1)
+echo "$routed"
+expect_contains "$native" "write after another's commit SQLITE_BUSY_SNAPSHOT" "the reference refuses a stale write"
+expect_eq "$routed" "$native" "a deferred transaction's snapshot and refusals are SQLite's"
 done_testing

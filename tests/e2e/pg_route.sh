@@ -142,13 +142,13 @@ DROP TABLE litelift_autoinc;
 DROP FUNCTION litelift_rowid_n() CASCADE; DROP FUNCTION litelift_rowsync_n() CASCADE;
 DROP FUNCTION litelift_rowid_a() CASCADE; DROP FUNCTION litelift_rowsync_a() CASCADE;
 DROP FUNCTION litelift_rowid_h() CASCADE; DROP FUNCTION litelift_rowsync_h() CASCADE;
-DROP SEQUENCE litelift_seq_n, litelift_seq_a, litelift_seq_h;
+DROP SEQUENCE litelift_seq_n, litelift_seq_a, litelift_seq_h, litelift_writer;
 UPDATE litelift.databases SET rowid_layout = 1 WHERE db_schema = '$old';
 SQL
 out=$(run python3 -c "$layout" "$WORK/old_layout.db" use 2>&1)
 expect_eq "$out" "[3, 4, 4] [('a', 4)]" "a database of the old rowid layout numbers as SQLite once opened"
 layout_now=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT rowid_layout FROM litelift.databases WHERE db_schema = '$old'")
-expect_eq "$layout_now" "2" "and is marked as upgraded"
+expect_eq "$layout_now" "3" "and is marked as upgraded"
 
 # Unsetting the variable is the rollback: the local file is untouched.
 python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
