@@ -11,8 +11,12 @@
 //
 // Every problem is reported as "file:line: what", and makes every open fail.
 
-#include <fstream>
-#include <set>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 #include <toml.hpp>
 
@@ -68,6 +72,14 @@ bool StringValue(const toml::value& v, const std::string& key, const std::string
   return true;
 }
 
+// A blank dsn is a mistake, not "no DSN": leave the key out for that.
+bool NotBlank(const toml::value& v, const std::string& key, const std::string& file,
+              std::string* error) {
+  if (!IsBlank(v.as_string().str)) return true;
+  *error = At(file, v.location().line()) + key + " is blank (leave the key out instead)";
+  return false;
+}
+
 bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rule,
                std::string* error) {
   rule->line = static_cast<int>(table.location().line());
@@ -82,9 +94,16 @@ bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rul
       ok = ParseBackendValue(v, file, &b, error);
       rule->backend = b;
     } else if (key == "dsn") {
-      ok = StringValue(v, key, file, &rule->dsn, error);
+      ok = StringValue(v, key, file, &rule->dsn, error) && NotBlank(v, key, file, error);
     } else if (key == "schema") {
       ok = StringValue(v, key, file, &rule->schema, error);
+      if (ok) {
+        if (std::string why = ReservedSchemaReason(rule->schema); !why.empty()) {
+          *error = At(file, v.location().line()) + "schema = \"" + rule->schema +
+                   "\" cannot hold a database: " + why;
+          ok = false;
+        }
+      }
     } else if (key == "concurrency") {
       std::string c;
       ok = StringValue(v, key, file, &c, error);
@@ -130,6 +149,7 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
       if (!settings->forced_backend) settings->forced_backend = b;
     } else if (key == "dsn") {
       if (!StringValue(v, key, file_name, &settings->dsn, &error)) return;
+      if (!NotBlank(v, key, file_name, &error)) return;
       settings->dsn_origin = file_name + ":" + std::to_string(v.location().line());
     } else if (key == "concurrency") {
       std::string c;
@@ -170,14 +190,30 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
 }
 
 void ParseConfigFile(const std::string& path, Settings* settings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    settings->error = "litelift: cannot read LITELIFT_CONFIG file " + path;
-    return;
+  // Read with the system calls, not a stream: std::ifstream opens a
+  // directory and reads it as an empty file, an empty config.
+  auto fail = [&](const char* why) {
+    settings->error = "litelift: cannot use LITELIFT_CONFIG=" + path + ": " + why;
+  };
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    fail(std::strerror(errno));
+  } else if (S_ISDIR(st.st_mode)) {
+    fail("it is a directory, not a TOML file");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  ParseConfig(text.str(), path, settings);
+  std::string text;
+  char buf[8192];
+  while (settings->error.empty()) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(std::strerror(errno));
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (settings->error.empty()) ParseConfig(text, path, settings);
 }
 
 }  // namespace litelift::router

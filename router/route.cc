@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+
+#include "router/log.h"
 
 namespace litelift::router {
 
@@ -32,6 +35,17 @@ bool IsTrue(const char* value) {
   std::string_view v(value);
   return v == "1" || v == "true" || v == "yes" || v == "on";
 }
+
+}  // namespace
+
+bool IsBlank(std::string_view text) {
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+namespace {
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -105,6 +119,17 @@ std::string Normalise(const std::string& path) {
 
 }  // namespace
 
+std::string ReservedSchemaReason(std::string_view schema) {
+  // The name is used quoted, so PostgreSQL compares it exactly; it is refused
+  // in any case all the same, as tools that fold names would mistake it.
+  std::string lower;
+  for (char c : schema)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "litelift") return "it is litelift's own schema (its functions and bookkeeping)";
+  if (lower.rfind("pg_", 0) == 0) return "names starting with pg_ are reserved by PostgreSQL";
+  return "";
+}
+
 int FlagsWithUriMode(const char* filename, int flags) {
   if (filename == nullptr || !IsUri(filename)) return flags;
   std::string mode = UriParameter(filename, "mode");
@@ -169,12 +194,24 @@ Settings LoadSettings(const GetEnv& getenv) {
     }
     s.native_concurrency = v == "native";
   }
-  if (const char* config = getenv("LITELIFT_CONFIG"); config != nullptr && *config != '\0') {
+  // Set but blank is a mistake (an unset shell variable, an empty secret),
+  // never a request to stay local: the program was meant to be routed.
+  if (const char* config = getenv("LITELIFT_CONFIG"); config != nullptr) {
+    if (IsBlank(config)) {
+      s.error = "litelift: LITELIFT_CONFIG is set but blank (unset it, or name a TOML config file)";
+      return s;
+    }
     s.config_path = config;
     ParseConfigFile(config, &s);
     if (!s.error.empty()) return s;
   }
-  if (const char* dsn = getenv("LITELIFT_DSN"); dsn != nullptr && *dsn != '\0') {
+  if (const char* dsn = getenv("LITELIFT_DSN"); dsn != nullptr) {
+    if (IsBlank(dsn)) {
+      s.error =
+          "litelift: LITELIFT_DSN is set but blank (unset it to keep databases local, or give "
+          "a PostgreSQL connection string)";
+      return s;
+    }
     s.dsn = dsn;
     s.dsn_origin = "LITELIFT_DSN";
   }
@@ -186,6 +223,9 @@ const Settings& ProcessSettings() {
   static Settings* settings = nullptr;  // never destroyed: used until exit
   std::call_once(once, [] {
     settings = new Settings(LoadSettings([](const char* n) { return std::getenv(n); }));
+    // From now on no message or log line of this process shows their passwords.
+    log::AddSecrets(settings->dsn);
+    for (const RouteRule& rule : settings->rules) log::AddSecrets(rule.dsn);
   });
   return *settings;
 }

@@ -74,6 +74,13 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
 bool Decide(const Settings& settings, const char* filename, int flags, Route* route,
             std::string* error);
 
+// Whether text is empty or only white space.
+bool IsBlank(std::string_view text);
+
+// Why schema cannot be a route's explicit schema ("" when it can): litelift's
+// own schema and PostgreSQL's reserved pg_ prefix, in any letter case.
+std::string ReservedSchemaReason(std::string_view schema);
+
 // The open flags a "file:" URI's mode= parameter implies (ro, rw, rwc), as
 // SQLite applies them; flags unchanged for other names.
 int FlagsWithUriMode(const char* filename, int flags);

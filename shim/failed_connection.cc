@@ -1,5 +1,6 @@
 #include "shim/failed_connection.h"
 
+#include "router/log.h"
 #include "shim/handle_arena.h"
 #include "shim/utf.h"
 
@@ -74,7 +75,9 @@ RemoteApi MakeApi() {
 
 sqlite3* NewFailedConnection(int code, const std::string& message) {
   static const RemoteApi api = MakeApi();
-  auto* impl = new FailedConnection{code, message, Utf8ToUtf16(message)};
+  // The last gate before sqlite3_errmsg, for the module's messages too.
+  std::string clean = log::RedactSecrets(message);
+  auto* impl = new FailedConnection{code, clean, Utf8ToUtf16(clean)};
   RemoteHandle* h = AllocateHandle(&api, impl);
   if (h == nullptr) {
     delete impl;

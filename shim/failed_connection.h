@@ -12,7 +12,8 @@
 
 namespace litelift::shim {
 
-// Creates the handle; code is an SQLite result code (extended codes allowed).
+// Creates the handle; code is an SQLite result code (extended codes allowed);
+// the message is kept without passwords (log::RedactSecrets).
 // Returns nullptr only when no handle can be allocated (then the open
 // returns SQLITE_NOMEM with *ppDb = NULL, as SQLite does).
 sqlite3* NewFailedConnection(int code, const std::string& message);

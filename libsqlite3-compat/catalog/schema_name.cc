@@ -32,7 +32,11 @@ std::string SchemaNameForPath(std::string_view canonical_path) {
     }
   }
   while (!stem.empty() && stem.back() == '_') stem.pop_back();
-  if (stem.empty() || (stem[0] >= '0' && stem[0] <= '9')) stem = "db_" + stem;
+  // pg_ is PostgreSQL's (CREATE SCHEMA refuses it) and litelift is ours.
+  if (stem.empty() || (stem[0] >= '0' && stem[0] <= '9') || stem == "pg" ||
+      stem.rfind("pg_", 0) == 0 || stem == "litelift") {
+    stem = "db_" + stem;
+  }
   if (stem.size() > 40) stem.resize(40);
   while (!stem.empty() && stem.back() == '_') stem.pop_back();
   char hash[16];

@@ -9,7 +9,8 @@
 namespace litelift::compat {
 
 // The schema for a database file: its sanitised stem (lowercase ASCII
-// letters, digits, '_', at most 40 characters, never starting with a digit)
+// letters, digits, '_', at most 40 characters, never starting with a digit
+// or pg_ and never litelift: those get a db_ prefix)
 // plus '_' and 8 hex digits of a stable hash of the canonical path, so that
 // /data/cache/token-dashboard.db -> token_dashboard_1a2b3c4d and two files
 // with one name in different folders never share a schema.

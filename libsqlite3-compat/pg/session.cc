@@ -140,7 +140,7 @@ std::string ErrorText(const PGconn* conn, const PGresult* res) {
   if (text == nullptr || *text == '\0') text = conn != nullptr ? PQerrorMessage(conn) : "";
   std::string out = OneLine(text);
   if (out.rfind("ERROR:  ", 0) == 0) out.erase(0, 8);
-  return log::RedactDsn(out);
+  return log::RedactSecrets(out);
 }
 
 PGconn* AcquireSession(const std::string& dsn, std::string* error) {
@@ -157,6 +157,8 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
       }
     }
   }
+  // libpq may quote the password back out of context (a bad %-escape).
+  log::AddSecrets(dsn);
   PGconn* conn = PQconnectdb(dsn.c_str());
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     *error = ErrorText(conn);

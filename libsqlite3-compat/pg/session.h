@@ -23,7 +23,8 @@ PgResult Exec(PGconn* conn, const std::string& sql);
 // True when res finished without error.
 bool Ok(const PGresult* res);
 
-// The connection's or result's error text, one line, password-free.
+// The connection's or result's error text, one line, without any password
+// (log::RedactSecrets: also those of every DSN this process connected to).
 std::string ErrorText(const PGconn* conn, const PGresult* res = nullptr);
 
 // Takes an idle session to dsn from the pool, or connects. Returns nullptr

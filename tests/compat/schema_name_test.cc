@@ -15,6 +15,15 @@ TEST(SchemaNameForPath, Table) {
       {"/x/2024.db", "db_2024_"},
       {"/x/.db", "db_"},
       {"/x/ümlaut file.db", "mlaut_file_"},
+      // PostgreSQL reserves pg_ (CREATE SCHEMA refuses it); litelift is ours.
+      {"/x/pg.db", "db_pg_"},
+      {"/x/pg_something.db", "db_pg_something_"},
+      {"/x/PG-Data.sqlite", "db_pg_data_"},
+      {"/x/pg_.db", "db_pg_"},
+      {"/x/litelift.db", "db_litelift_"},
+      {"/x/LiteLift.db", "db_litelift_"},
+      {"/x/pgdata.db", "pgdata_"},
+      {"/x/litelift2.db", "litelift2_"},
       {"/x/very-long-name-that-goes-on-and-on-and-on-and-on-forever.db",
        "very_long_name_that_goes_on_and_on_and_o_"},
   };

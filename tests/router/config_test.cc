@@ -51,6 +51,19 @@ TEST(ParseConfig, ErrorsNameTheLine) {
       {"concurrency = \"fast\"\n", "app.toml:1: ", "not a concurrency"},
       {"dsn = \"x\"\n\ndsn = = \n", "app.toml:3: ", ""},
       {"dsn = \"unterminated\n", "app.toml:1: ", ""},
+      {"dsn = \"\"\n", "app.toml:1: ", "dsn is blank"},
+      {"dsn = \"  \"\n", "app.toml:1: ", "dsn is blank"},
+      {"[[route]]\nmatch = \"/x\"\ndsn = \"\"\n", "app.toml:3: ", "dsn is blank"},
+      // litelift's own schema and PostgreSQL's pg_ are refused by name.
+      {"[[route]]\nmatch = \"/x\"\nschema = \"litelift\"\n",
+       "app.toml:3: ", "schema = \"litelift\" cannot hold a database: it is litelift's own schema"},
+      {"[[route]]\nmatch = \"/x\"\nschema = \"LiteLift\"\n",
+       "app.toml:3: ", "schema = \"LiteLift\" cannot hold a database: it is litelift's own schema"},
+      {"[[route]]\nmatch = \"/x\"\nschema = \"pg_data\"\n", "app.toml:3: ",
+       "schema = \"pg_data\" cannot hold a database: names starting with pg_ are reserved by "
+       "PostgreSQL"},
+      {"[[route]]\nmatch = \"/x\"\nschema = \"PG_Data\"\n", "app.toml:3: ",
+       "schema = \"PG_Data\" cannot hold a database: names starting with pg_ are reserved"},
   };
   for (const auto& c : cases) {
     Settings s = Parse(c.text);
@@ -58,6 +71,15 @@ TEST(ParseConfig, ErrorsNameTheLine) {
         << c.text << " -> " << s.error;
     EXPECT_NE(s.error.find(c.what), std::string::npos) << c.text << " -> " << s.error;
     EXPECT_EQ(s.error.find('\n'), std::string::npos) << s.error;
+  }
+}
+
+TEST(ParseConfig, UsableSchemas) {
+  for (const char* schema : {"app", "pgx", "pg", "litelift_app", "my_pg_data"}) {
+    Settings s = Parse(std::string("[[route]]\nmatch = \"/x\"\nschema = \"") + schema + "\"\n");
+    EXPECT_EQ(s.error, "") << schema;
+    ASSERT_EQ(s.rules.size(), 1u);
+    EXPECT_EQ(s.rules[0].schema, schema);
   }
 }
 

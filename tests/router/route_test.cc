@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 namespace litelift::router {
@@ -91,6 +94,67 @@ TEST(LoadSettings, Concurrency) {
 TEST(LoadSettings, MissingConfigFileIsAnError) {
   Settings s = Load({{"LITELIFT_CONFIG", "/nonexistent/litelift.toml"}});
   EXPECT_NE(s.error.find("/nonexistent/litelift.toml"), std::string::npos);
+  EXPECT_NE(s.error.find(std::strerror(ENOENT)), std::string::npos) << s.error;
+}
+
+// A config that cannot be used fails every open, naming the path and why;
+// it is never read as an empty config (which would keep files local).
+TEST(LoadSettings, UnusableConfigIsAnError) {
+  char dir[] = "/tmp/litelift-config-test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  struct Case {
+    std::string path, why;
+  } cases[] = {
+      {dir, "is a directory"},
+      {std::string(dir) + "/", "is a directory"},
+      // Open succeeds, read fails (EIO at address 0), also for root.
+      {"/proc/self/mem", std::strerror(EIO)},
+  };
+  for (const auto& c : cases) {
+    Settings s = Load({{"LITELIFT_CONFIG", c.path}, {"LITELIFT_DSN", "postgresql://h/db"}});
+    EXPECT_EQ(s.error.rfind("litelift: cannot use LITELIFT_CONFIG=" + c.path + ": ", 0), 0u)
+        << s.error;
+    EXPECT_NE(s.error.find(c.why), std::string::npos) << s.error;
+    Route r;
+    std::string error;
+    EXPECT_FALSE(Decide(s, "/tmp/a.db", kRw, &r, &error));
+    EXPECT_EQ(error, s.error);
+  }
+  // Unreadable by permission (root reads anyway: then only the above).
+  std::string locked = std::string(dir) + "/locked.toml";
+  FILE* f = fopen(locked.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("dsn = \"postgresql://h/db\"\n", f);
+  fclose(f);
+  ASSERT_EQ(chmod(locked.c_str(), 0), 0);
+  if (geteuid() != 0) {
+    Settings s = Load({{"LITELIFT_CONFIG", locked}});
+    EXPECT_NE(s.error.find(locked + ": " + std::strerror(EACCES)), std::string::npos) << s.error;
+  }
+  unlink(locked.c_str());
+  rmdir(dir);
+}
+
+TEST(LoadSettings, BlankVariablesAreErrors) {
+  for (const char* blank : {"", " ", "\t \n"}) {
+    Settings s = Load({{"LITELIFT_DSN", blank}});
+    EXPECT_EQ(s.error.rfind("litelift: LITELIFT_DSN is set but blank", 0), 0u) << s.error;
+    s = Load({{"LITELIFT_CONFIG", blank}, {"LITELIFT_DSN", "postgresql://h/db"}});
+    EXPECT_EQ(s.error.rfind("litelift: LITELIFT_CONFIG is set but blank", 0), 0u) << s.error;
+  }
+  EXPECT_EQ(Load({{"LITELIFT_DSN", " postgresql://h/db"}}).error, "");
+}
+
+TEST(ReservedSchemaReason, Table) {
+  for (const char* name : {"litelift", "LiteLift", "LITELIFT"}) {
+    EXPECT_NE(ReservedSchemaReason(name).find("litelift's own schema"), std::string::npos) << name;
+  }
+  for (const char* name : {"pg_", "pg_catalog", "pg_temp_1", "PG_toast", "Pg_x"}) {
+    EXPECT_NE(ReservedSchemaReason(name).find("reserved by PostgreSQL"), std::string::npos) << name;
+  }
+  for (const char* name : {"app", "pgx", "pg", "litelift_app", "my_pg_", "public_pg_"}) {
+    EXPECT_EQ(ReservedSchemaReason(name), "") << name;
+  }
 }
 
 struct DecideCase {
@@ -126,7 +190,9 @@ TEST(Decide, Table) {
        true,
        Backend::kPostgres,
        "postgresql://u@h/db"},
-      {{{"LITELIFT_DSN", ""}}, "/tmp/a.db", true, Backend::kSqlite, ""},
+      // Set but blank is an error, not "unset".
+      {{{"LITELIFT_DSN", ""}}, "/tmp/a.db", false, Backend::kSqlite, ""},
+      {{{"LITELIFT_DSN", " \t\n"}}, ":memory:", false, Backend::kSqlite, ""},
   };
   for (const auto& c : cases) {
     Settings s = Load(c.env);

@@ -1,8 +1,7 @@
 // The litelift command line.
 //
-//   litelift run [--dsn DSN] [--config FILE] [--backend B] [--log L] -- CMD ARGS...
-//   litelift translate [--schema DDL] SQL
-//   litelift --version | --help
+//   litelift run [--dsn DSN|- | --dsn-file FILE] [--config FILE] [--backend B] [--log L] -- CMD
+//   ARGS... litelift translate [--schema DDL] SQL litelift --version | --help
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -18,8 +17,15 @@ int main(int argc, char** argv) {
   litelift::cli::RunOptions run;
   CLI::App* run_cmd =
       app.add_subcommand("run", "Run a program with liblitelift.so preloaded (LD_PRELOAD)");
-  run_cmd->add_option("--dsn", run.dsn,
-                      "Route file databases to this PostgreSQL (sets LITELIFT_DSN)");
+  CLI::Option* dsn_opt = run_cmd->add_option(
+      "--dsn", run.dsn,
+      "Route file databases to this PostgreSQL (sets LITELIFT_DSN); - reads it from the first "
+      "line of standard input");
+  run_cmd
+      ->add_option("--dsn-file", run.dsn_file,
+                   "Read the DSN from this file's first line, so that it is on no command line")
+      ->check(CLI::ExistingFile)
+      ->excludes(dsn_opt);
   run_cmd->add_option("--config", run.config, "Route by this TOML file (sets LITELIFT_CONFIG)")
       ->check(CLI::ExistingFile);
   run_cmd
@@ -40,6 +46,7 @@ int main(int argc, char** argv) {
   translate_cmd->add_option("sql", translate.sql, "One or more SQLite statements")->required();
 
   CLI11_PARSE(app, argc, argv);
+  run.dsn_given = dsn_opt->count() > 0;
   if (run_cmd->parsed()) return litelift::cli::Run(run);
   if (translate_cmd->parsed()) return litelift::cli::Translate(translate);
   return 0;

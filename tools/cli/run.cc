@@ -1,9 +1,12 @@
 #include "tools/cli/run.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +23,62 @@ std::string ExecutableDir() {
   if (n <= 0) return "";
   std::string path(buf, static_cast<size_t>(n));
   return path.substr(0, path.rfind('/'));
+}
+
+// The first line of fd, read a byte at a time so that nothing after it is
+// taken from a pipe the command will read. False on a read error.
+bool ReadFirstLine(int fd, std::string* line) {
+  line->clear();
+  char c;
+  for (;;) {
+    ssize_t n = read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0 || c == '\n') return true;
+    line->push_back(c);
+  }
+}
+
+// The DSN the options give, into *dsn ("" when none); false with a message
+// printed when it cannot be read or is blank.
+bool ResolveDsn(const RunOptions& options, std::string* dsn) {
+  *dsn = options.dsn;
+  std::string from = "--dsn";
+  if (options.dsn == "-") {
+    from = "the first line of standard input (--dsn -)";
+    if (!ReadFirstLine(0, dsn)) {
+      std::fprintf(stderr, "litelift: cannot read the DSN from standard input: %s\n",
+                   std::strerror(errno));
+      return false;
+    }
+  } else if (!options.dsn_file.empty()) {
+    from = "--dsn-file " + options.dsn_file;
+    int fd = open(options.dsn_file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !ReadFirstLine(fd, dsn)) {
+      std::fprintf(stderr, "litelift: cannot read the DSN from %s: %s\n", options.dsn_file.c_str(),
+                   std::strerror(errno));
+      if (fd >= 0) close(fd);
+      return false;
+    }
+    close(fd);
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+      std::fprintf(stderr,
+                   "litelift: warning: %s can be read by other users; a file holding a "
+                   "password should be mode 0600\n",
+                   options.dsn_file.c_str());
+    }
+  } else if (!options.dsn_given) {
+    return true;  // not given: the environment's LITELIFT_DSN, if any, stays
+  }
+  if (!dsn->empty() && dsn->back() == '\r') dsn->pop_back();
+  bool blank = true;
+  for (char c : *dsn) blank = blank && std::isspace(static_cast<unsigned char>(c));
+  if (blank) {
+    std::fprintf(stderr, "litelift: the DSN from %s is blank\n", from.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -52,8 +111,10 @@ int Run(const RunOptions& options) {
   if (const char* old = getenv("LD_PRELOAD"); old != nullptr && *old != '\0') {
     preload += ":" + std::string(old);
   }
+  std::string dsn;
+  if (!ResolveDsn(options, &dsn)) return 2;
   setenv("LD_PRELOAD", preload.c_str(), 1);
-  if (!options.dsn.empty()) setenv("LITELIFT_DSN", options.dsn.c_str(), 1);
+  if (!dsn.empty()) setenv("LITELIFT_DSN", dsn.c_str(), 1);
   if (!options.config.empty()) setenv("LITELIFT_CONFIG", options.config.c_str(), 1);
   if (!options.backend.empty()) setenv("LITELIFT_BACKEND", options.backend.c_str(), 1);
   if (!options.log_level.empty()) setenv("LITELIFT_LOG", options.log_level.c_str(), 1);

@@ -9,10 +9,12 @@
 namespace litelift::cli {
 
 struct RunOptions {
-  std::string dsn;        // sets LITELIFT_DSN when not empty
-  std::string config;     // sets LITELIFT_CONFIG when not empty
-  std::string backend;    // sets LITELIFT_BACKEND when not empty
-  std::string log_level;  // sets LITELIFT_LOG when not empty
+  std::string dsn;         // sets LITELIFT_DSN when not empty; "-": read stdin
+  bool dsn_given = false;  // --dsn was on the command line (then it must not be blank)
+  std::string dsn_file;    // sets LITELIFT_DSN from this file when not empty
+  std::string config;      // sets LITELIFT_CONFIG when not empty
+  std::string backend;     // sets LITELIFT_BACKEND when not empty
+  std::string log_level;   // sets LITELIFT_LOG when not empty
   std::vector<std::string> command;
 };
 
@@ -21,7 +23,9 @@ struct RunOptions {
 std::string FindLibrary();
 
 // Prepends the library to LD_PRELOAD, sets the variables and replaces this
-// process with the command. Returns only on failure, with an exit status.
+// process with the command (no shell, no second litelift: the DSN reaches it
+// in the environment only, never on a command line). Returns only on
+// failure, with an exit status.
 int Run(const RunOptions& options);
 
 }  // namespace litelift::cli
