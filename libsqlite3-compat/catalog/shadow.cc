@@ -97,6 +97,9 @@ bool ApplyStoredObject(sqlite3* db, const SchemaObject& o, const std::string& sq
           sql::IsWord(tok[i], type);
   size_t at = shape ? sql::CreatedNameIndex(tok) : tok.size();
   std::string storage;
+  if (at < tok.size() && tok[at].type == sql::TokenType::kString) {
+    tok[at].type = sql::TokenType::kQuotedName;  // SQLite takes 'name' as a name here
+  }
   shape = shape && at < tok.size() &&
           (tok[at].type == sql::TokenType::kWord || tok[at].type == sql::TokenType::kQuotedName) &&
           Lower(sql::NameText(tok[at], &storage)) == Lower(o.name);

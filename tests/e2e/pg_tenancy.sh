@@ -221,5 +221,12 @@ sql -c "DELETE FROM litelift.catalog WHERE db_schema = '$s' AND name = 'evil'"
 out=$(probe "$I" "SELECT count(*) FROM a")
 expect_eq "$out" $'rc=0 errcode=0 msg=not an error\n0\nclose=0' "once the catalog is sound again, it opens"
 
+# Every kind of object, however its name is written, still loads.
+Q=$DIR/kinds.db
+probe "$Q" "CREATE TABLE 'odd name' (x); CREATE TABLE [b r] (y); CREATE UNIQUE INDEX \"odd idx\" ON 'odd name' (x); CREATE INDEX IF NOT EXISTS main.i2 ON [b r] (y); CREATE VIEW v AS SELECT 1; CREATE TRIGGER \"t g\" AFTER INSERT ON 'odd name' BEGIN INSERT INTO [b r] VALUES (NEW.x); END" > /dev/null
+out=$(probe "$Q" "SELECT group_concat(type || ':' || name, ',') FROM (SELECT * FROM sqlite_master ORDER BY name)")
+expect_contains "$out" $'\ntable:b r,index:i2,index:odd idx,table:odd name,trigger:t g,view:v\n' \
+  "tables, indexes, views and triggers with quoted names load again"
+
 cleanup
 done_testing
