@@ -128,7 +128,7 @@ int Statement::StepAttach() {
   // The database found by its path (pg/locate.h), with its catalog.
   PgResult catalog;
   if (!a.memory) {
-    catalog = Exec(conn->pg, LocateQuery(place, false));
+    catalog = Exec(conn->pg, LocateQuery(place));
     if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
     std::string why;
     int rc = CheckLocated(catalog.get(), place, &a.schema, &why);

@@ -360,18 +360,29 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   }
   if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
   // One round trip: the session's settings, and the database found by its
-  // path (pg/locate.h) with its catalog; a new one costs a second.
+  // path (pg/locate.h) with its catalog. The search_path is a guess (the
+  // schema this process found for the path before, else the name a new
+  // database gets), set again when wrong: once per process for a database
+  // named otherwise. A new database costs a second round trip.
   Placement place = PlacementFor(route);
+  std::string guess = memory ? "" : SchemaFor(route);
   std::string setup = std::string("LISTEN ") + kSchemaChannel + "; ";
   if (readonly) setup += "SET default_transaction_read_only = on; ";
   PgResult catalog;
   if (!memory) {
-    catalog = Exec(pg, setup + LocateQuery(place, true));
+    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + LocateQuery(place));
     if (!Ok(catalog.get())) {
       *error = "litelift: " + ErrorText(pg, catalog.get());
       return SQLITE_CANTOPEN;
     }
     if (int rc = CheckLocated(catalog.get(), place, &schema, error); rc != SQLITE_OK) return rc;
+    if (!schema.empty() && schema != guess) {
+      PgResult set = Exec(pg, SearchPathSql(schema));
+      if (!Ok(set.get())) {
+        *error = "litelift: " + ErrorText(pg, set.get());
+        return SQLITE_CANTOPEN;
+      }
+    }
   }
   if (!shadow.Open(error)) return SQLITE_CANTOPEN;
   if (schema.empty()) {

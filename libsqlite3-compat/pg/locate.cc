@@ -43,24 +43,17 @@ Placement PlacementFor(const shim::ModuleRoute& route) {
   return p;
 }
 
-std::string LocateQuery(const Placement& p, bool set_search_path) {
+std::string LocateQuery(const Placement& p) {
   if (p.memory) return "";
-  std::string sql;
-  if (set_search_path) {
-    // (pg_catalog alone while looking: nothing of anyone else's resolves.)
-    sql =
-        "SET search_path = pg_catalog, pg_temp; SELECT pg_catalog.set_config('search_path', "
-        "coalesce((SELECT pg_catalog.quote_ident(d.db_schema) || ', litelift' FROM (" +
-        Pick(p) + ") d JOIN pg_catalog.pg_namespace n ON n.nspname = d.db_schema WHERE " +
-        Trusted("n.nspowner") + "), 'litelift'), false); ";
-  }
-  return sql +
-         "SELECT d.schema_version, d.user_version, d.application_id, c.type, c.name, "
+  // (Every function and table named with its schema: the session's
+  // search_path may name a schema not yet checked.)
+  return "SELECT d.schema_version, d.user_version, d.application_id, c.type, c.name, "
          "c.tbl_name, c.sql, d.rowid_layout, d.db_schema, d.path, "
-         "pg_catalog.pg_get_userbyid(n.nspowner), " +
-         Trusted("n.nspowner") + ", current_user FROM (" + Pick(p) +
-         ") d LEFT JOIN litelift.catalog c USING (db_schema) LEFT JOIN pg_catalog.pg_namespace n "
-         "ON n.nspname = d.db_schema ORDER BY c.seq";
+         "pg_catalog.pg_get_userbyid(d.owner), " +
+         Trusted("d.owner") +
+         ", current_user FROM (SELECT x.*, (SELECT n.nspowner FROM pg_catalog.pg_namespace n "
+         "WHERE n.nspname = x.db_schema) AS owner FROM (" +
+         Pick(p) + ") x) d LEFT JOIN litelift.catalog c USING (db_schema) ORDER BY c.seq";
 }
 
 int CheckLocated(const PGresult* res, const Placement& p, std::string* schema, std::string* error) {
@@ -84,13 +77,17 @@ int CheckLocated(const PGresult* res, const Placement& p, std::string* schema, s
   return SQLITE_OK;
 }
 
+std::string SearchPathSql(const std::string& schema) {
+  return "SET search_path = " + QuoteIdent(schema) + ", litelift";
+}
+
 std::string CreateDatabaseQuery(const Placement& p, int rowid_layout, bool set_search_path) {
   std::string call = "litelift.create_database(" + QuoteLiteral(p.derived) + ", " +
                      QuoteLiteral(p.path) + ", " + std::to_string(rowid_layout) + ", " +
                      (p.named ? "false" : "true") + ", " + (p.memory ? "true" : "false") + ")";
   if (!set_search_path) return "SELECT " + call;
-  return "SET search_path = pg_catalog, pg_temp; SELECT s, pg_catalog.set_config('search_path', "
-         "pg_catalog.quote_ident(s) || ', litelift', false) FROM " +
+  return "SELECT s, pg_catalog.set_config('search_path', pg_catalog.quote_ident(s) || "
+         "', litelift', false) FROM " +
          call + " AS s";
 }
 

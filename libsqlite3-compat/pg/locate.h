@@ -35,11 +35,15 @@ constexpr int kLocatedTrusted = 11;  // whether litelift trusts that owner
 constexpr int kLocatedUser = 12;     // current_user
 
 // The query finding p's database: CatalogQuery's rows for it (none when it
-// is not recorded), with the kLocated* columns. With set_search_path, a
-// statement before it sets the session's search_path to the database's
-// schema (when recorded and trusted) and litelift, in the same round trip.
-// Empty for a memory placement (nothing to find).
-std::string LocateQuery(const Placement& p, bool set_search_path);
+// is not recorded), with the kLocated* columns. Empty for a memory
+// placement (nothing to find). It names every function, operator's
+// operands and table so that it is safe to run with any search_path (an
+// open runs it with its guess, SearchPathSql(Connection::SchemaFor), in the
+// same round trip, and sets the path again only when the guess was wrong).
+std::string LocateQuery(const Placement& p);
+
+// The statement making schema, then litelift, the session's search_path.
+std::string SearchPathSql(const std::string& schema);
 
 // Checks LocateQuery's result: SQLITE_OK with *schema the database's schema
 // ("" when none is recorded: it is to be created), or SQLITE_CANTOPEN with

@@ -104,9 +104,10 @@ CREATE INDEX IF NOT EXISTS databases_path ON litelift.databases (path);
 -- when the database there is db_path's (another open made it meanwhile).
 -- A schema without a database is taken over only when named explicitly
 -- (not alternates) and owned by a role litelift trusts (kTrustCheck).
+-- (Its own search_path: the caller's may name a schema not yet checked.)
 CREATE OR REPLACE FUNCTION litelift.create_database(candidate text, db_path text, layout int,
                                                    alternates boolean, exclusive boolean)
-  RETURNS text LANGUAGE plpgsql AS $$
+  RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   v_name text;
   v_n int := 1;
