@@ -23,6 +23,11 @@ int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int
     Connection* parked =
         Unpark(route->dsn, Connection::SchemaFor(*route), (flags & SQLITE_OPEN_READONLY) != 0,
                route->native_concurrency != 0);
+    if (parked != nullptr && parked->filename != route->canonical_path) {
+      parked->Shutdown();  // another file's database: never handed over
+      delete parked;
+      parked = nullptr;
+    }
     if (parked != nullptr) {
       parked->handle = g_host->allocate_handle(&ConnectionApi(), parked);
       if (parked->handle != nullptr) {

@@ -1,5 +1,6 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,15 @@ unsigned Fnv1a32(std::string_view text) {
   for (unsigned char c : text) {
     hash ^= c;
     hash *= 16777619u;
+  }
+  return hash;
+}
+
+uint64_t Fnv1a64(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
   }
   return hash;
 }
@@ -39,18 +49,23 @@ std::string SchemaNameForPath(std::string_view canonical_path) {
   }
   if (stem.size() > 40) stem.resize(40);
   while (!stem.empty() && stem.back() == '_') stem.pop_back();
-  char hash[16];
-  std::snprintf(hash, sizeof hash, "_%08x", Fnv1a32(canonical_path));
+  char hash[24];
+  std::snprintf(hash, sizeof hash, "_%016llx",
+                static_cast<unsigned long long>(Fnv1a64(canonical_path)));
   return stem + hash;
 }
 
 std::string SchemaNameForMemory() {
   static std::atomic<unsigned> counter{0};
-  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  unsigned long long bits = 0;
+  if (getrandom(&bits, sizeof bits, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof bits)) {
+    // No kernel randomness yet (early boot): the clock, hashed.
+    auto now = std::chrono::system_clock::now().time_since_epoch().count();
+    bits = Fnv1a64(std::string_view(reinterpret_cast<const char*>(&now), sizeof now));
+  }
   char name[64];
-  std::snprintf(name, sizeof name, "mem_%d_%u_%08x", static_cast<int>(getpid()),
-                counter.fetch_add(1),
-                static_cast<unsigned>(now) ^ static_cast<unsigned>(now >> 32));
+  std::snprintf(name, sizeof name, "mem_%d_%u_%016llx", static_cast<int>(getpid()),
+                counter.fetch_add(1), bits);
   return name;
 }
 

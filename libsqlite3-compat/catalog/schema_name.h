@@ -3,24 +3,32 @@
 #ifndef LITELIFT_COMPAT_CATALOG_SCHEMA_NAME_H_
 #define LITELIFT_COMPAT_CATALOG_SCHEMA_NAME_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace litelift::compat {
 
-// The schema for a database file: its sanitised stem (lowercase ASCII
-// letters, digits, '_', at most 40 characters, never starting with a digit
-// or pg_ and never litelift: those get a db_ prefix)
-// plus '_' and 8 hex digits of a stable hash of the canonical path, so that
-// /data/cache/token-dashboard.db -> token_dashboard_1a2b3c4d and two files
-// with one name in different folders never share a schema.
+// The schema a new database file is given: its sanitised stem (lowercase
+// ASCII letters, digits, '_', at most 40 characters, never starting with a
+// digit or pg_, never litelift: those get a db_ prefix) plus '_' and 16 hex digits of a stable 64-bit hash of the canonical
+// path, so that /data/cache/token-dashboard.db ->
+// token_dashboard_0123456789abcdef. The name is only where a database is
+// first put: opens find a database by its path in litelift.databases (older
+// litelift gave 8 hex digits; a name taken by another path gets a suffix),
+// so two files never share a schema, even when their hashes collide.
 std::string SchemaNameForPath(std::string_view canonical_path);
 
-// A private schema for one in-memory database (dropped at close).
+// A private schema for one in-memory database (dropped at close): the
+// process, a counter and 64 random bits, so that no two processes on any
+// machines pick one name (and creating it refuses a name in use).
 std::string SchemaNameForMemory();
 
 // 32-bit FNV-1a of text (stable across runs and machines).
 unsigned Fnv1a32(std::string_view text);
+
+// 64-bit FNV-1a of text (stable across runs and machines).
+uint64_t Fnv1a64(std::string_view text);
 
 // text as a PostgreSQL identifier: always quoted, quotes doubled.
 std::string QuoteIdent(std::string_view name);

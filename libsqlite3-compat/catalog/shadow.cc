@@ -70,14 +70,65 @@ bool Shadow::Load(const std::vector<SchemaObject>& objects, std::string* error) 
   for (const auto& d : drops) SQ(sqlite3_exec)(db_, d.c_str(), nullptr, nullptr, nullptr);
   for (const SchemaObject& o : objects) {
     if (o.sql.empty()) continue;  // automatic indexes come with their tables
-    char* err = nullptr;
-    if (SQ(sqlite3_exec)(db_, o.sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      *error = "litelift: the stored schema object " + o.name +
-               " does not apply: " + (err != nullptr ? err : "");
-      SQ(sqlite3_free)(err);
-      return false;
+    if (!ApplyStoredObject(db_, o, o.sql, error)) return false;
+  }
+  return true;
+}
+
+bool ApplyStoredObject(sqlite3* db, const SchemaObject& o, const std::string& sql,
+                       std::string* error) {
+  // The shape first, by tokens: CREATE, the modifiers o's kind allows, the
+  // kind's keyword, then o's own name.
+  std::vector<sql::Token> tok = sql::SignificantTokens(sql);
+  std::string type = Lower(o.type);
+  size_t i = 1;
+  bool shape = !tok.empty() && sql::IsWord(tok[0], "CREATE");
+  if (shape && i < tok.size()) {
+    bool temp_ok = type == "table" || type == "view" || type == "trigger";
+    if (temp_ok && (sql::IsWord(tok[i], "TEMP") || sql::IsWord(tok[i], "TEMPORARY"))) {
+      ++i;
+    } else if ((type == "index" && sql::IsWord(tok[i], "UNIQUE")) ||
+               (type == "table" && sql::IsWord(tok[i], "VIRTUAL"))) {
+      ++i;
     }
   }
+  shape = shape && i < tok.size() &&
+          (type == "table" || type == "index" || type == "view" || type == "trigger") &&
+          sql::IsWord(tok[i], type);
+  size_t at = shape ? sql::CreatedNameIndex(tok) : tok.size();
+  std::string storage;
+  if (at < tok.size() && tok[at].type == sql::TokenType::kString) {
+    tok[at].type = sql::TokenType::kQuotedName;  // SQLite takes 'name' as a name here
+  }
+  shape = shape && at < tok.size() &&
+          (tok[at].type == sql::TokenType::kWord || tok[at].type == sql::TokenType::kQuotedName) &&
+          Lower(sql::NameText(tok[at], &storage)) == Lower(o.name);
+  auto refuse = [&](const std::string& why) {
+    *error = "litelift: the stored schema object " + o.name + " (" + o.type + ") " + why;
+    return false;
+  };
+  if (!shape) {
+    return refuse("is not a CREATE " + Upper(type.empty() ? "?" : type) + " of that name: " +
+                  "the catalog (litelift.catalog) holds something else; it is not run");
+  }
+  // Then exactly one statement, by SQLite's own parser: nothing after it.
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  if (SQ(sqlite3_prepare_v2)(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) !=
+      SQLITE_OK) {
+    return refuse(std::string("does not apply: ") + SQ(sqlite3_errmsg)(db));
+  }
+  for (const sql::Token& t : sql::SignificantTokens(tail != nullptr ? tail : "")) {
+    if (t.text != ";") {
+      SQ(sqlite3_finalize)(stmt);
+      return refuse(
+          "is more than one statement: the catalog (litelift.catalog) holds "
+          "something else; it is not run");
+    }
+  }
+  int rc = stmt != nullptr ? SQ(sqlite3_step)(stmt) : SQLITE_DONE;
+  SQ(sqlite3_finalize)(stmt);
+  if (rc != SQLITE_DONE) return refuse(std::string("does not apply: ") + SQ(sqlite3_errmsg)(db));
   return true;
 }
 

@@ -36,6 +36,15 @@ struct SchemaObject {
   std::string db = "main";  // main, temp, or an attached database's name
 };
 
+// Runs sql, the stored CREATE text of object o (as litelift.catalog holds
+// it, or qualified with an attached database's name), on db: only when it
+// is exactly one CREATE statement of o's type (table: [TEMP] or VIRTUAL;
+// index: [UNIQUE]; view, trigger: [TEMP]) creating o's name. Otherwise, or
+// when it fails, false with *error naming o, and nothing of it has run:
+// catalog text comes from the server and is never trusted as SQL.
+bool ApplyStoredObject(sqlite3* db, const SchemaObject& o, const std::string& sql,
+                       std::string* error);
+
 // A result column's text ("" for NULL).
 std::string ColumnText(sqlite3_stmt* stmt, int col);
 

@@ -12,6 +12,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/locate.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
@@ -120,33 +121,39 @@ int Statement::StepAttach() {
   }
   Connection::Attached a;
   a.name = key;
-  a.memory = route.memory != 0;
-  a.schema = route.schema != nullptr && *route.schema ? route.schema
-             : a.memory                               ? SchemaNameForMemory()
-                                                      : SchemaNameForPath(route.canonical_path);
-  std::string path = a.memory ? ":memory:" : PrintablePath(route.canonical_path);
+  Placement place = PlacementFor(route);
+  a.memory = place.memory;
   a.filename = a.memory ? "" : route.canonical_path;
-  // The database exists from now on (ATTACH creates a missing file), also
-  // when the program's transaction rolls back: inside one, another session
-  // makes it.
-  std::string create =
-      "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(a.schema) + "; " + WriterSequenceSql(a.schema) +
-      "; INSERT INTO litelift.databases (db_schema, path) VALUES (" + QuoteLiteral(a.schema) +
-      ", " + QuoteLiteral(path) + ") ON CONFLICT DO NOTHING; ";
   conn->TakeSession(nullptr);
-  if (!conn->Autocommit()) {
-    std::string error;
-    PGconn* other = AcquireSession(conn->dsn, &error);
-    if (other == nullptr) return conn->SetError(SQLITE_CANTOPEN, "litelift: " + error);
-    PgResult made = Exec(other, create);
-    bool ok = Ok(made.get());
-    std::string why = ok ? "" : ErrorText(other, made.get());
-    ReleaseSession(conn->dsn, other);
-    if (!ok) return conn->SetError(SQLITE_ERROR, "litelift: " + why);
-    create.clear();
+  // The database found by its path (pg/locate.h), with its catalog.
+  PgResult catalog;
+  if (!a.memory) {
+    catalog = Exec(conn->pg, LocateQuery(place));
+    if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
+    std::string why;
+    int rc = CheckLocated(catalog.get(), place, &a.schema, &why);
+    if (rc != SQLITE_OK) return conn->SetError(rc, why);
   }
-  PgResult catalog = Exec(conn->pg, create + CatalogQuery(a.schema));
-  if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
+  if (a.schema.empty()) {
+    // The database exists from now on (ATTACH creates a missing file),
+    // also when the program's transaction rolls back: inside one, another
+    // session makes it.
+    std::string create = CreateDatabaseQuery(place, kRowidLayout, false);
+    PGconn* maker = conn->pg;
+    std::string why;
+    if (!conn->Autocommit()) {
+      maker = AcquireSession(conn->dsn, &why);
+      if (maker == nullptr) return conn->SetError(SQLITE_CANTOPEN, "litelift: " + why);
+    }
+    PgResult made = Exec(maker, create);
+    bool ok = Ok(made.get()) && PQntuples(made.get()) == 1;
+    if (ok) a.schema = PQgetvalue(made.get(), 0, 0);
+    if (!ok) why = ErrorText(maker, made.get());
+    if (maker != conn->pg) ReleaseSession(conn->dsn, maker);
+    if (!ok) return conn->SetError(SQLITE_ERROR, "litelift: " + why);
+    catalog = Exec(conn->pg, CatalogQuery(a.schema));
+    if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
+  }
   std::string error;
   if (!conn->LoadAttached(key, a.schema, catalog.get(), &error)) {
     return conn->SetError(SQLITE_ERROR, error);
@@ -182,12 +189,10 @@ bool Connection::LoadAttached(const std::string& name, const std::string& server
   }
   for (int i = 0; i < PQntuples(catalog); ++i) {
     if (PQgetisnull(catalog, i, 6)) continue;  // no objects, or an automatic index
-    std::string create = QualifyCreate(PQgetvalue(catalog, i, 6), name);
-    char* err = nullptr;
-    if (SQ(sqlite3_exec)(sdb, create.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      *error = "litelift: the attached database's schema does not apply: " +
-               std::string(err != nullptr ? err : "");
-      SQ(sqlite3_free)(err);
+    SchemaObject o{PQgetvalue(catalog, i, 3), PQgetvalue(catalog, i, 4), PQgetvalue(catalog, i, 5),
+                   PQgetvalue(catalog, i, 6)};
+    if (!ApplyStoredObject(sdb, o, QualifyCreate(o.sql, name), error)) {
+      *error = "litelift: the attached database's schema does not apply: " + *error;
       SQ(sqlite3_exec)(sdb, ("DETACH " + QuoteIdent(name)).c_str(), nullptr, nullptr, nullptr);
       return false;
     }

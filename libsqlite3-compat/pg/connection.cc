@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/locate.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "libsqlite3-compat/server/install.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
@@ -145,6 +148,23 @@ bool IsWholeRollback(const char* text) {
   std::vector<sql::Token> w = sql::SignificantTokens(text != nullptr ? text : "");
   if (w.empty() || !sql::IsWord(w[0], "ROLLBACK")) return false;
   return std::none_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
+}
+
+// The schemas this process found its databases files in, by DSN and path
+// (SchemaFor: a parked connection is found under its schema's name).
+std::mutex g_found_mutex;
+std::unordered_map<std::string, std::string>* g_found = nullptr;  // never destroyed
+
+std::string FoundKey(const shim::ModuleRoute& route) {
+  return std::string(route.dsn) + '\n' + route.canonical_path;
+}
+
+void RememberSchema(const shim::ModuleRoute& route, const std::string& schema) {
+  if (route.memory || (route.schema != nullptr && *route.schema)) return;
+  std::lock_guard<std::mutex> lock(g_found_mutex);
+  if (g_found == nullptr) g_found = new std::unordered_map<std::string, std::string>();
+  if (g_found->size() >= 4096) g_found->clear();  // (bounded; a miss costs one round trip)
+  (*g_found)[FoundKey(route)] = schema;
 }
 
 }  // namespace
@@ -353,42 +373,56 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   }
   session_generation = ForkGeneration();
   if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
-  schema = SchemaFor(route);
-  std::string path = memory ? ":memory:" : PrintablePath(route.canonical_path);
-  // One round trip: the session's settings and the database's catalog.
-  PgResult catalog = Exec(pg, SessionSetupSql() + CatalogQuery(schema));
-  if (!Ok(catalog.get())) {
-    *error = "litelift: " + ErrorText(pg, catalog.get());
-    return SQLITE_CANTOPEN;
+  // One round trip: the session's settings, and the database found by its
+  // path (pg/locate.h) with its catalog. The search_path is a guess (the
+  // schema this process found for the path before, else the name a new
+  // database gets), set again when wrong: once per process for a database
+  // named otherwise. A new database costs a second round trip.
+  Placement place = PlacementFor(route);
+  std::string guess = memory ? "" : SchemaFor(route);
+  std::string setup = std::string("LISTEN ") + kSchemaChannel + "; ";
+  if (readonly) setup += "SET default_transaction_read_only = on; ";
+  PgResult catalog;
+  if (!memory) {
+    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + LocateQuery(place));
+    if (!Ok(catalog.get())) {
+      *error = "litelift: " + ErrorText(pg, catalog.get());
+      return SQLITE_CANTOPEN;
+    }
+    if (int rc = CheckLocated(catalog.get(), place, &schema, error); rc != SQLITE_OK) return rc;
+    if (!schema.empty() && schema != guess) {
+      PgResult set = Exec(pg, SearchPathSql(schema));
+      if (!Ok(set.get())) {
+        *error = "litelift: " + ErrorText(pg, set.get());
+        return SQLITE_CANTOPEN;
+      }
+    }
   }
   if (!shadow.Open(error)) return SQLITE_CANTOPEN;
-  shadow.set_server_schema(schema);
-  if (PQntuples(catalog.get()) == 0) {
+  if (schema.empty()) {
     if (!(flags & SQLITE_OPEN_CREATE) || readonly ||
         (!memory && !ParentExists(route.canonical_path))) {
-      *error = "unable to open database file (litelift: no database " + schema +
+      *error = "unable to open database file (litelift: no database for " + place.path +
                " on the server; SQLITE_OPEN_CREATE creates it)";
       return SQLITE_CANTOPEN;
     }
-    std::string create =
-        "BEGIN; CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) + "; " +
-        WriterSequenceSql(schema) +
-        "; INSERT INTO litelift.databases (db_schema, path, rowid_layout) VALUES (" +
-        QuoteLiteral(schema) + ", " + QuoteLiteral(path) + ", " + std::to_string(kRowidLayout) +
-        ") ON CONFLICT DO NOTHING; COMMIT";
-    PgResult res = Exec(pg, create);
-    if (!Ok(res.get())) {
-      *error =
-          "litelift: cannot create the database schema " + schema + ": " + ErrorText(pg, res.get());
-      Exec(pg, "ROLLBACK");
+    PgResult res = Exec(pg, (memory ? setup : "") + CreateDatabaseQuery(place, kRowidLayout, true));
+    if (!Ok(res.get()) || PQntuples(res.get()) != 1) {
+      *error = "litelift: cannot create the database schema " + place.derived + ": " +
+               ErrorText(pg, res.get());
       return SQLITE_CANTOPEN;
     }
-  } else if (!LoadCatalogFrom(catalog.get(), error)) {
-    return SQLITE_CANTOPEN;
-  } else if (std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout &&
-             !UpgradeRowids("main", error)) {
-    return SQLITE_CANTOPEN;
+    schema = PQgetvalue(res.get(), 0, 0);
+    shadow.set_server_schema(schema);
+  } else {
+    shadow.set_server_schema(schema);
+    if (!LoadCatalogFrom(catalog.get(), error)) return SQLITE_CANTOPEN;
+    if (std::atoi(PQgetvalue(catalog.get(), 0, 7)) < kRowidLayout &&
+        !UpgradeRowids("main", error)) {
+      return SQLITE_CANTOPEN;
+    }
   }
+  RememberSchema(route, schema);
   if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     *error = "litelift: cannot open the row holder";
     return SQLITE_CANTOPEN;
@@ -450,6 +484,13 @@ const std::string& Connection::WriteLockExpr() {
 std::string Connection::SchemaFor(const shim::ModuleRoute& route) {
   if (route.schema != nullptr && *route.schema) return route.schema;
   if (route.memory) return SchemaNameForMemory();
+  {
+    std::lock_guard<std::mutex> lock(g_found_mutex);
+    if (g_found != nullptr) {
+      auto it = g_found->find(FoundKey(route));
+      if (it != g_found->end()) return it->second;
+    }
+  }
   return SchemaNameForPath(route.canonical_path);
 }
 
@@ -526,8 +567,7 @@ void Connection::Shutdown() {
 }
 
 std::string Connection::SessionSetupSql() {
-  std::string setup =
-      "SET search_path = " + QuoteIdent(schema) + ", litelift; LISTEN " + kSchemaChannel + "; ";
+  std::string setup = SearchPathSql(schema) + "; LISTEN " + kSchemaChannel + "; ";
   if (readonly) setup += "SET default_transaction_read_only = on; ";
   if (fk_role_changed && shadow.db() != nullptr) {
     for (const char* pragma : {"foreign_keys", "recursive_triggers"}) {

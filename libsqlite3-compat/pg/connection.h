@@ -310,7 +310,10 @@ class Connection : public ConnectionState {
   // Closes the server session (back to the pool) and the shadow.
   void Shutdown();
 
-  // The schema a route's database lives in.
+  // The schema a route's database is expected in, to find a parked
+  // connection by: the route's own, else the one this process last found
+  // for the path, else the name a new one would get. (Open finds the real
+  // one by the path, pg/locate.h.)
   static std::string SchemaFor(const shim::ModuleRoute& route);
 
   // Makes a closed connection look new again for its next open (parking.cc):

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <set>
+#include <string_view>
 
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/server/any_value.h"
@@ -18,10 +19,63 @@ namespace {
 // Taken with pg_advisory_xact_lock while installing: "litelift" in ASCII.
 constexpr const char* kInstallLock = "SELECT pg_advisory_xact_lock(7595447217345193062)";
 
+// The trust rule (docs/design.md): litelift runs code from, and reads
+// catalog text out of, only what is owned by a role that already holds
+// every privilege of the connecting role (itself, a superuser, or a member
+// of it), so that nothing of another role's runs with more rights than
+// that role has. The litelift schema and everything in it (functions,
+// tables, types, operators, the functions of triggers on its tables) is
+// checked; anything else fails with SQLSTATE 42501 and a message that
+// starts "litelift:" and names the owner. Run before anything in the
+// schema is read, and again inside the install, after its lock.
+constexpr const char* kTrustCheck = R"SQL(
+DO $litelift_trust$
+DECLARE
+  v_ns oid;
+  v_owner oid;
+  v_bad text;
+BEGIN
+  SELECT n.oid, n.nspowner INTO v_ns, v_owner FROM pg_catalog.pg_namespace n
+    WHERE n.nspname = 'litelift';
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  IF NOT pg_catalog.pg_has_role(v_owner, current_user, 'USAGE') THEN
+    RAISE EXCEPTION 'litelift: the schema litelift is owned by %, which does not hold the privileges of %: litelift does not trust it (see docs/configuration.md, "Who litelift trusts")',
+      v_owner::regrole, current_user USING ERRCODE = '42501';
+  END IF;
+  SELECT x.what || ' is owned by ' || x.who::regrole::text INTO v_bad FROM (
+    SELECT 'function ' || p.oid::regprocedure::text AS what, p.proowner AS who
+      FROM pg_catalog.pg_proc p WHERE p.pronamespace = v_ns
+    UNION ALL
+    SELECT 'relation ' || c.oid::regclass::text, c.relowner
+      FROM pg_catalog.pg_class c WHERE c.relnamespace = v_ns
+    UNION ALL
+    SELECT 'type ' || t.oid::regtype::text, t.typowner
+      FROM pg_catalog.pg_type t WHERE t.typnamespace = v_ns
+    UNION ALL
+    SELECT 'operator ' || o.oid::regoperator::text, o.oprowner
+      FROM pg_catalog.pg_operator o WHERE o.oprnamespace = v_ns
+    UNION ALL
+    SELECT 'trigger ' || g.tgname || ' on ' || g.tgrelid::regclass::text, p.proowner
+      FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
+      JOIN pg_catalog.pg_proc p ON p.oid = g.tgfoid
+      WHERE c.relnamespace = v_ns AND NOT g.tgisinternal) x
+    WHERE NOT pg_catalog.pg_has_role(x.who, current_user, 'USAGE') LIMIT 1;
+  IF v_bad IS NOT NULL THEN
+    RAISE EXCEPTION 'litelift: in the schema litelift, %, which does not hold the privileges of %: litelift does not trust it (see docs/configuration.md, "Who litelift trusts")',
+      v_bad, current_user USING ERRCODE = '42501';
+  END IF;
+END $litelift_trust$;
+)SQL";
+
 // Everything litelift keeps on the server, idempotent: catalog,
-// per-database settings, functions with SQLite's semantics.
-constexpr const char* kInstallScript = R"SQL(
+// per-database settings, functions with SQLite's semantics. (The trust
+// check runs right after the schema is made or found.)
+constexpr const char* kInstallSchema = R"SQL(
 CREATE SCHEMA IF NOT EXISTS litelift;
+)SQL";
+constexpr const char* kInstallScript = R"SQL(
 CREATE TABLE IF NOT EXISTS litelift.meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS litelift.databases (
   db_schema text PRIMARY KEY,
@@ -41,6 +95,63 @@ CREATE TABLE IF NOT EXISTS litelift.catalog (
   tbl_name text NOT NULL,
   sql text,
   PRIMARY KEY (db_schema, name));
+-- Opens find a database by its path (pg/locate.h).
+CREATE INDEX IF NOT EXISTS databases_path ON litelift.databases (path);
+-- Creates a database's schema and records it for db_path; returns its
+-- name: the first free one of candidate, candidate_2, candidate_3, ...
+-- (only candidate itself unless alternates). A name is free when no
+-- database is recorded there and no schema has it, or (unless exclusive)
+-- when the database there is db_path's (another open made it meanwhile).
+-- A schema without a database is taken over only when named explicitly
+-- (not alternates) and owned by a role litelift trusts (kTrustCheck).
+-- (Its own search_path: the caller's may name a schema not yet checked.)
+CREATE OR REPLACE FUNCTION litelift.create_database(candidate text, db_path text, layout int,
+                                                   alternates boolean, exclusive boolean)
+  RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_name text;
+  v_n int := 1;
+  v_path text;
+  v_owner oid;
+BEGIN
+  LOOP
+    v_name := CASE WHEN v_n = 1 THEN candidate ELSE candidate || '_' || v_n END;
+    -- One creator per name at a time ('lldb', then the name's hash).
+    PERFORM pg_catalog.pg_advisory_xact_lock(1819042914, pg_catalog.hashtext(v_name));
+    SELECT d.path INTO v_path FROM litelift.databases d WHERE d.db_schema = v_name;
+    IF FOUND THEN
+      IF v_path = db_path AND NOT exclusive THEN
+        RETURN v_name;
+      END IF;
+      IF NOT alternates THEN
+        RAISE EXCEPTION 'litelift: the schema % holds the database of %, not of %',
+          v_name, v_path, db_path USING ERRCODE = '42P06';
+      END IF;
+    ELSE
+      SELECT n.nspowner INTO v_owner FROM pg_catalog.pg_namespace n WHERE n.nspname = v_name;
+      IF NOT FOUND OR (NOT alternates AND NOT exclusive AND
+                       pg_catalog.pg_has_role(v_owner, current_user, 'USAGE')) THEN
+        IF NOT FOUND THEN
+          EXECUTE pg_catalog.format('CREATE SCHEMA %I', v_name);
+        END IF;
+        -- (The writers' record: litelift.writer, catalog/rowid.h.)
+        EXECUTE pg_catalog.format('CREATE SEQUENCE IF NOT EXISTS %I.litelift_writer', v_name);
+        INSERT INTO litelift.databases (db_schema, path, rowid_layout)
+          VALUES (v_name, db_path, layout);
+        RETURN v_name;
+      END IF;
+      IF NOT alternates THEN
+        RAISE EXCEPTION 'litelift: the schema % (for %) exists, owned by %, which does not hold the privileges of %: litelift does not trust it',
+          v_name, db_path, v_owner::regrole, current_user USING ERRCODE = '42501';
+      END IF;
+    END IF;
+    v_n := v_n + 1;
+    IF v_n > 1000 THEN
+      RAISE EXCEPTION 'litelift: no free schema name for % after 1000 tries', db_path
+        USING ERRCODE = '42P06';
+    END IF;
+  END LOOP;
+END $$;
 CREATE OR REPLACE FUNCTION litelift.typeof(anyelement) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN $1 IS NULL THEN 'null'
@@ -138,6 +249,14 @@ CREATE OR REPLACE FUNCTION litelift.quote(anyelement) RETURNS text
     ELSE '''' || replace($1::text, '''', '''''') || '''' END $$;
 )SQL";
 
+// Whether res is kTrustCheck's refusal.
+bool IsTrustRefusal(const PGresult* res) {
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  return state != nullptr && message != nullptr && std::string_view(state) == "42501" &&
+         std::string_view(message).rfind("litelift:", 0) == 0;
+}
+
 std::mutex g_mutex;
 std::set<std::string>* g_checked = nullptr;  // DSNs verified by this process
 
@@ -148,10 +267,18 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     std::lock_guard<std::mutex> lock(g_mutex);
     if (g_checked != nullptr && g_checked->count(dsn) != 0) return true;
   }
-  PgResult version = Exec(conn, "SELECT value::int FROM litelift.meta WHERE key = 'version'");
+  // One round trip: the trust check first (it stops the rest when it
+  // fails, before anything in the schema is read), then the version. A
+  // missing schema reads as version 0.
+  PgResult version =
+      Exec(conn, std::string("SET search_path = pg_catalog, pg_temp; ") + kTrustCheck +
+                     "SELECT value::int FROM litelift.meta WHERE key = 'version'");
   int installed = 0;
   if (Ok(version.get()) && PQntuples(version.get()) == 1) {
     installed = std::atoi(PQgetvalue(version.get(), 0, 0));
+  } else if (IsTrustRefusal(version.get())) {
+    *error = PQresultErrorField(version.get(), PG_DIAG_MESSAGE_PRIMARY);
+    return false;
   }
   if (installed > kServerSchemaVersion) {
     *error = "litelift: the server's litelift schema is version " + std::to_string(installed) +
@@ -160,16 +287,18 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
   }
   if (installed < kServerSchemaVersion) {
     // The script is idempotent: it brings any older version up to date.
-    std::string script = std::string("BEGIN; ") + kInstallLock + ";" + kInstallScript +
-                         server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
-                         server::JsonFunctionsSql() + ";" + server::PrintfFunctionsSql() + ";" +
-                         server::AnyValueFunctionsSql() + ";" + server::StrictFunctionsSql() + ";" +
-                         "INSERT INTO litelift.meta VALUES ('version', '" +
-                         std::to_string(kServerSchemaVersion) +
-                         "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";
+    std::string script =
+        std::string("BEGIN; ") + kInstallLock + ";" + kInstallSchema + kTrustCheck +
+        kInstallScript + server::CoreFunctionsSql() + ";" + server::DateTimeFunctionsSql() + ";" +
+        server::JsonFunctionsSql() + ";" + server::PrintfFunctionsSql() + ";" +
+        server::AnyValueFunctionsSql() + ";" + server::StrictFunctionsSql() + ";" +
+        "INSERT INTO litelift.meta VALUES ('version', '" + std::to_string(kServerSchemaVersion) +
+        "') ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT;";
     PgResult res = Exec(conn, script);
     if (!Ok(res.get())) {
-      *error = "litelift: cannot install the litelift schema: " + ErrorText(conn, res.get());
+      *error = IsTrustRefusal(res.get())
+                   ? std::string(PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY))
+                   : "litelift: cannot install the litelift schema: " + ErrorText(conn, res.get());
       Exec(conn, "ROLLBACK");
       return false;
     }

@@ -13,14 +13,16 @@
 namespace litelift::compat {
 
 // The version this build installs; a server at a newer version is refused.
-constexpr int kServerSchemaVersion = 17;
+constexpr int kServerSchemaVersion = 18;
 
 // The NOTIFY channel for schema changes; the payload is the schema name.
 constexpr const char* kSchemaChannel = "litelift_schema";
 
-// Makes sure the litelift schema is installed at kServerSchemaVersion.
-// Cheap after the first call per server (one query, or none when this
-// process already checked). Returns false with *error on failure.
+// Makes sure the litelift schema is installed at kServerSchemaVersion and
+// is trusted: owned, with everything in it, by the connecting role, a
+// superuser or a member of the connecting role (else *error names the
+// owner). Cheap after the first call per server (one query, or none when
+// this process already checked). Returns false with *error on failure.
 bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error);
 
 }  // namespace litelift::compat

@@ -30,7 +30,7 @@ TEST(SchemaNameForPath, Table) {
   for (const auto& c : cases) {
     std::string name = SchemaNameForPath(c.path);
     EXPECT_EQ(name.rfind(c.stem, 0), 0u) << c.path << " -> " << name;
-    EXPECT_EQ(name.size(), std::string(c.stem).size() + 8) << name;
+    EXPECT_EQ(name.size(), std::string(c.stem).size() + 16) << name;
     EXPECT_LE(name.size(), 63u);
     for (char ch : name)
       EXPECT_TRUE((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') << name;
@@ -41,13 +41,29 @@ TEST(SchemaNameForPath, StableAndDistinctByFolder) {
   EXPECT_EQ(SchemaNameForPath("/a/app.db"), SchemaNameForPath("/a/app.db"));
   EXPECT_NE(SchemaNameForPath("/a/app.db"), SchemaNameForPath("/b/app.db"));
   char expected[32];
-  snprintf(expected, sizeof expected, "app_%08x", Fnv1a32("/a/app.db"));
+  snprintf(expected, sizeof expected, "app_%016llx",
+           static_cast<unsigned long long>(Fnv1a64("/a/app.db")));
   EXPECT_EQ(SchemaNameForPath("/a/app.db"), expected);
+}
+
+// Paths whose 32-bit hashes collide (as older litelift named schemas: the
+// pair tests/e2e/pg_tenancy.sh opens) get two names now.
+TEST(SchemaNameForPath, SixtyFourBitHash) {
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ull);  // the published test vectors
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ull);
+  // A known 32-bit collision, kept by any common suffix: one stem, and
+  // the old names (8 hex digits) were one.
+  EXPECT_EQ(Fnv1a32("costarring/same.db"), Fnv1a32("liquid/same.db"));
+  EXPECT_NE(SchemaNameForPath("costarring/same.db"), SchemaNameForPath("liquid/same.db"));
+  EXPECT_EQ(SchemaNameForPath("costarring/same.db").rfind("same_", 0), 0u);
+  EXPECT_EQ(SchemaNameForPath("liquid/same.db").rfind("same_", 0), 0u);
 }
 
 TEST(SchemaNameForMemory, Unique) {
   EXPECT_NE(SchemaNameForMemory(), SchemaNameForMemory());
   EXPECT_EQ(SchemaNameForMemory().rfind("mem_", 0), 0u);
+  EXPECT_LE(SchemaNameForMemory().size(), 63u);
 }
 
 TEST(Quote, Table) {
