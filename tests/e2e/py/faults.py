@@ -13,16 +13,20 @@ import time
 
 work, harness = sys.argv[1], sys.argv[2]
 dsn = os.environ["LITELIFT_DSN"]
+# The tools this script runs (psql, pg_ctl) are not the program under test:
+# they run without litelift or a sanitizer runtime preloaded.
+clean_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
 
 
 def server(action):
     """Runs a harness action (pg_restart, pg_crash, pg_halt, pg_resume)."""
-    subprocess.run(["bash", "-c", f"source {harness}; {action}"], check=True, timeout=120)
+    subprocess.run(["bash", "-c", f"source {harness}; {action}"], check=True, timeout=120,
+                   env=clean_env)
 
 
 def psql(sql):
     return subprocess.run(["psql", dsn, "-XAtc", sql], check=True, timeout=60,
-                          capture_output=True, text=True).stdout.strip()
+                          capture_output=True, text=True, env=clean_env).stdout.strip()
 
 
 def terminate_others():
