@@ -146,8 +146,7 @@ bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
 // Whether text is a ROLLBACK of the whole transaction (not ROLLBACK TO).
 bool IsWholeRollback(const char* text) {
   std::vector<sql::Token> w = sql::SignificantTokens(text != nullptr ? text : "");
-  if (w.empty() || !sql::IsWord(w[0], "ROLLBACK")) return false;
-  return std::none_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
+  return !w.empty() && sql::IsWord(w[0], "ROLLBACK") && !sql::HasWord(w, "TO");
 }
 
 // The schemas this process found its databases files in, by DSN and path
@@ -597,14 +596,14 @@ void Connection::NoteSessionLost() {
 int Connection::EnsureSession(Statement* stmt) {
   bool uses_server = stmt->kind != Statement::Kind::kShadow || stmt->pragma_sets;
   if (!uses_server) return SQLITE_OK;
-  bool rollback =
-      stmt->kind == Statement::Kind::kTxn && IsWholeRollback(SQ(sqlite3_sql)(stmt->shadow));
   if (!session_lost && streaming == nullptr &&
       (pg == nullptr || session_generation != ForkGeneration() || !SessionAlive(pg))) {
     NoteSessionLost();
   }
   if (txn_lost) {
-    if (rollback) return SQLITE_OK;  // StepTxn ends the lost transaction
+    if (stmt->kind == Statement::Kind::kTxn && IsWholeRollback(SQ(sqlite3_sql)(stmt->shadow))) {
+      return SQLITE_OK;  // StepTxn ends the lost transaction
+    }
     return SetError(SQLITE_IOERR,
                     "litelift: the transaction was lost with the connection to postgres "
                     "(its writes are not kept); ROLLBACK to go on");

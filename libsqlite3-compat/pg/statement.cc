@@ -217,6 +217,7 @@ int Statement::StepTxn() {
   };
   std::string server;
   bool immediate = false;
+  bool snapshot_from_next_query = false;  // REPEATABLE READ set before a savepoint
   if (sql::IsWord(w[0], "BEGIN")) {
     // A deferred transaction's isolation waits for its first statement
     // (Connection::snapshot_pending); IMMEDIATE and EXCLUSIVE are the
@@ -233,9 +234,7 @@ int Statement::StepTxn() {
     }
     server = "COMMIT";
   } else if (sql::IsWord(w[0], "ROLLBACK")) {
-    bool to =
-        std::any_of(w.begin(), w.end(), [](const sql::Token& t) { return sql::IsWord(t, "TO"); });
-    if (to) {
+    if (sql::HasWord(w, "TO")) {
       server = "ROLLBACK TO SAVEPOINT " + name_after(1);
     } else {
       server = "ROLLBACK";
@@ -244,6 +243,7 @@ int Statement::StepTxn() {
   } else if (sql::IsWord(w[0], "SAVEPOINT")) {
     // A savepoint is a subtransaction, where the isolation can no longer
     // be chosen: the snapshot comes with the first query from here on.
+    snapshot_from_next_query = was_autocommit || conn->snapshot_pending;
     server = (was_autocommit           ? std::string(kBeginTransaction) + "; SAVEPOINT "
               : conn->snapshot_pending ? std::string(kRepeatableRead) + "; SAVEPOINT "
                                        : std::string("SAVEPOINT ")) +
@@ -274,11 +274,8 @@ int Statement::StepTxn() {
   }
   // (Run cleared snapshot_pending for anything else.)
   conn->snapshot_pending = server == "BEGIN" && !immediate;
-  if (server.find("; SAVEPOINT ") != std::string::npos &&
-      server.find("REPEATABLE READ") != std::string::npos) {
-    conn->snapshot_taken = true;  // from its first query, whatever it is
-  }
-  if (conn->Autocommit()) {  // the transaction ended
+  if (snapshot_from_next_query) conn->snapshot_taken = true;  // whatever that query is
+  if (conn->Autocommit()) {                                   // the transaction ended
     conn->snapshot_pending = false;
     conn->snapshot_taken = false;
     conn->holds_write_lock = false;

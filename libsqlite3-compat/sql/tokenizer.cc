@@ -167,6 +167,13 @@ std::string_view NameText(const Token& token, std::string* storage) {
   return *storage;
 }
 
+bool HasWord(const std::vector<Token>& tokens, std::string_view keyword) {
+  for (const Token& t : tokens) {
+    if (IsWord(t, keyword)) return true;
+  }
+  return false;
+}
+
 bool IsWord(const Token& token, std::string_view keyword) {
   if (token.type != TokenType::kWord || token.text.size() != keyword.size()) return false;
   for (size_t i = 0; i < keyword.size(); ++i) {

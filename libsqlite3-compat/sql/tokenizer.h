@@ -40,6 +40,9 @@ std::string_view NameText(const Token& token, std::string* storage);
 // Case-insensitive ASCII comparison of a word token with a keyword.
 bool IsWord(const Token& token, std::string_view keyword);
 
+// Whether any of tokens is the word keyword (IsWord).
+bool HasWord(const std::vector<Token>& tokens, std::string_view keyword);
+
 // In the significant tokens of CREATE [TEMP] [UNIQUE] TABLE|INDEX|VIEW|
 // TRIGGER [IF NOT EXISTS] [schema.]name ..., the index of the name's token
 // (tokens.size() when there is none).
