@@ -14,6 +14,8 @@
 #include <set>
 #include <vector>
 
+#include "router/route.h"
+
 namespace litelift::log {
 
 namespace {
@@ -117,11 +119,14 @@ std::mutex g_secrets_mutex;
 std::vector<std::string>* g_secrets = nullptr;  // longest first; never destroyed
 std::set<std::string>* g_dsns_seen = nullptr;   // never destroyed
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+// Where a key/value value quoted at text[quote] ends: just past its
+// closing quote, backslash escapes skipped (text.size() when unclosed).
+size_t QuotedValueEnd(std::string_view text, size_t quote) {
+  size_t i = quote + 1;
+  for (; i < text.size() && text[i] != '\''; ++i) {
+    if (text[i] == '\\') ++i;
+  }
+  return std::min(i + 1, text.size());
 }
 
 // text with %XX decoded, as libpq decodes a URI; "" when malformed.
@@ -132,8 +137,11 @@ std::string PercentDecoded(std::string_view text) {
       out.push_back(text[i]);
       continue;
     }
-    if (i + 2 >= text.size() || HexDigit(text[i + 1]) < 0 || HexDigit(text[i + 2]) < 0) return "";
-    out.push_back(static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2])));
+    if (i + 2 >= text.size() || router::HexDigitValue(text[i + 1]) < 0 ||
+        router::HexDigitValue(text[i + 2]) < 0)
+      return "";
+    out.push_back(static_cast<char>(router::HexDigitValue(text[i + 1]) * 16 +
+                                    router::HexDigitValue(text[i + 2])));
     i += 2;
   }
   return out;
@@ -176,10 +184,7 @@ void ForEachPasswordValue(const std::string& text, Fn fn) {
     while (j < text.size() && text[j] == ' ') ++j;
     size_t value_end = j;
     if (value_end < text.size() && text[value_end] == '\'') {
-      for (++value_end; value_end < text.size() && text[value_end] != '\''; ++value_end) {
-        if (text[value_end] == '\\') ++value_end;
-      }
-      value_end = std::min(value_end + 1, text.size());
+      value_end = QuotedValueEnd(text, value_end);
     } else {
       while (value_end < text.size() && text[value_end] != ' ' && text[value_end] != '&') {
         ++value_end;
@@ -257,10 +262,7 @@ void ForEachSetting(std::string_view dsn, Fn fn) {
     while (space(i)) ++i;
     size_t value_begin = i;
     if (i < dsn.size() && dsn[i] == '\'') {
-      for (++i; i < dsn.size() && dsn[i] != '\''; ++i) {
-        if (dsn[i] == '\\') ++i;
-      }
-      i = std::min(i + 1, dsn.size());
+      i = QuotedValueEnd(dsn, i);
     } else {
       while (i < dsn.size() && !space(i)) ++i;
     }

@@ -38,6 +38,13 @@ bool IsTrue(const char* value) {
 
 }  // namespace
 
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 bool IsBlank(std::string_view text) {
   for (char c : text) {
     if (!std::isspace(static_cast<unsigned char>(c))) return false;
@@ -46,13 +53,6 @@ bool IsBlank(std::string_view text) {
 }
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The path part of a "file:" URI, percent-decoded, as SQLite reads it.
 std::string UriPath(std::string_view uri) {
@@ -66,9 +66,10 @@ std::string UriPath(std::string_view uri) {
   if (end != std::string_view::npos) rest = rest.substr(0, end);
   std::string out;
   for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() && HexValue(rest[i + 1]) >= 0 &&
-        HexValue(rest[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(rest[i + 1]) * 16 + HexValue(rest[i + 2])));
+    if (rest[i] == '%' && i + 2 < rest.size() && HexDigitValue(rest[i + 1]) >= 0 &&
+        HexDigitValue(rest[i + 2]) >= 0) {
+      out.push_back(
+          static_cast<char>(HexDigitValue(rest[i + 1]) * 16 + HexDigitValue(rest[i + 2])));
       i += 2;
     } else {
       out.push_back(rest[i]);

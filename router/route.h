@@ -77,6 +77,9 @@ bool Decide(const Settings& settings, const char* filename, int flags, Route* ro
 // Whether text is empty or only white space.
 bool IsBlank(std::string_view text);
 
+// The value of hex digit c (0-9, a-f, A-F), or -1 when c is none.
+int HexDigitValue(char c);
+
 // Why schema cannot be a route's explicit schema ("" when it can): litelift's
 // own schema and PostgreSQL's reserved pg_ prefix, in any letter case.
 std::string ReservedSchemaReason(std::string_view schema);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/sqlite_api.h"
+#include "router/route.h"
 
 namespace litelift::shim {
 
@@ -16,15 +17,6 @@ namespace {
 
 // -1: not configured (the compile-time default applies), else 0 or 1.
 std::atomic<int> g_uri_config{-1};
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 // SQLite's sqlite3GetBoolean(z, 0) (getSafetyLevel without "full"/"extra").
 bool UriBoolean(const std::string& z) {
@@ -63,8 +55,8 @@ bool SplitUri(std::string_view uri, std::vector<std::pair<std::string, std::stri
   char c;
   while ((c = at(in)) != '\0' && c != '#') {
     ++in;
-    if (c == '%' && IsHex(at(in)) && IsHex(at(in + 1))) {
-      int octet = (Hex(at(in)) << 4) + Hex(at(in + 1));
+    if (c == '%' && router::HexDigitValue(at(in)) >= 0 && router::HexDigitValue(at(in + 1)) >= 0) {
+      int octet = (router::HexDigitValue(at(in)) << 4) + router::HexDigitValue(at(in + 1));
       in += 2;
       if (octet == 0) {  // "%00": the rest of this path, name or value is ignored
         while ((c = at(in)) != '\0' && c != '#' && (state != 0 || c != '?') &&
