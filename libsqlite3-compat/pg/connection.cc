@@ -379,8 +379,7 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   // named otherwise. A new database costs a second round trip.
   Placement place = PlacementFor(route);
   std::string guess = memory ? "" : SchemaFor(route);
-  std::string setup = std::string("LISTEN ") + kSchemaChannel + "; ";
-  if (readonly) setup += "SET default_transaction_read_only = on; ";
+  std::string setup = SessionSettingsSql();
   PgResult catalog;
   if (!memory) {
     catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + LocateQuery(place));
@@ -565,8 +564,8 @@ void Connection::Shutdown() {
   }
 }
 
-std::string Connection::SessionSetupSql() {
-  std::string setup = SearchPathSql(schema) + "; LISTEN " + kSchemaChannel + "; ";
+std::string Connection::SessionSettingsSql() {
+  std::string setup = std::string("LISTEN ") + kSchemaChannel + "; ";
   if (readonly) setup += "SET default_transaction_read_only = on; ";
   if (fk_role_changed && shadow.db() != nullptr) {
     for (const char* pragma : {"foreign_keys", "recursive_triggers"}) {
@@ -625,7 +624,8 @@ bool Connection::Reconnect(std::string* error) {
   prepared_wraps.clear();
   resync_statements.clear();
   resync_generation = -1;
-  PgResult catalog = Exec(pg, SessionSetupSql() + CatalogQuery(schema));
+  PgResult catalog =
+      Exec(pg, SearchPathSql(schema) + "; " + SessionSettingsSql() + CatalogQuery(schema));
   if (!Ok(catalog.get()) || PQntuples(catalog.get()) == 0) {
     *error = Ok(catalog.get()) ? "the database " + schema + " is no longer on the server"
                                : ErrorText(pg, catalog.get());

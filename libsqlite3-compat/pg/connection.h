@@ -301,9 +301,10 @@ class Connection : public ConnectionState {
   // while the notifications could not arrive). False with *error when the
   // server cannot be reached.
   bool Reconnect(std::string* error);
-  // The commands that set a new session up for this database (search_path,
-  // LISTEN, read-only, PRAGMA switches), ending with "; ".
-  std::string SessionSetupSql();
+  // The commands that set a new session up for this database after its
+  // search_path (SearchPathSql): LISTEN, read-only, the PRAGMA switches the
+  // program set; ending with "; ". Open and Reconnect both send them.
+  std::string SessionSettingsSql();
 
   // Opens the routed database. Returns an SQLite code; on failure *error.
   int Open(const shim::ModuleRoute& route, int flags, std::string* error);
