@@ -675,9 +675,7 @@ int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d
     v.bytes.assign(static_cast<const char*>(p), n);
   } else if (enc == SQLITE_UTF8) {
     v.type = SQLITE_TEXT;
-    v.bytes.assign(static_cast<const char*>(p), n);
-    size_t nul = v.bytes.find('\0');  // SQLite's text functions stop at a NUL
-    if (nul != std::string::npos) v.bytes.resize(nul);
+    v.bytes.assign(static_cast<const char*>(p), n);  // all of it, a NUL included, as SQLite
   } else {
     v.type = SQLITE_TEXT;
     std::string native(static_cast<const char*>(p), n & ~sqlite3_uint64{1});
