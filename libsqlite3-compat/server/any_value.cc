@@ -117,14 +117,19 @@ BEGIN
     use USING ERRCODE = 'LL003';
 END $$;
 
--- A blob's bytes as text (SQLite does not check them); bytes that are not
--- UTF-8 come out escaped, as the server's text cannot hold them.
+-- A blob's bytes as text (SQLite does not check them); a NUL byte or bytes
+-- that are not UTF-8 fail naming the blob, as the server's text cannot
+-- hold them (they used to come out escaped: a wrong answer).
 CREATE OR REPLACE FUNCTION litelift.blob_text(bytea) RETURNS text
   LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
   RETURN convert_from($1, 'UTF8');
 EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
-  RETURN encode($1, 'escape');
+  RAISE EXCEPTION 'litelift: the blob X''%'' as text has %, which PostgreSQL text cannot hold',
+    upper(left(encode($1, 'hex'), 64)) || CASE WHEN length($1) > 32 THEN '...' ELSE '' END,
+    CASE WHEN position('\x00'::bytea IN $1) > 0 THEN 'a NUL byte'
+      ELSE 'bytes that are not UTF-8' END
+    USING ERRCODE = 'LL003';
 END $$;
 -- The value as SQLite converts it to text.
 CREATE OR REPLACE FUNCTION litelift.any_text(jsonb) RETURNS text

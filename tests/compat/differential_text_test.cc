@@ -181,6 +181,35 @@ TEST(DifferentialText, StoredOddTextFailsWhereServerTextIsNeeded) {
         << sql << ": " << got;
   }
   EXPECT_EQ(RunText(p.routed, "SELECT count(*) FROM t"), "row: int 0\nstep 101");
+  // A stored blob read as text: never escaped or cut.
+  Same(p, "INSERT INTO u (x) VALUES (x'610062'), (x'ff'), (x'6869')");
+  Same(p, "SELECT CAST(x AS TEXT) FROM u WHERE x = x'6869'");
+  for (const char* blob : {"x'610062'", "x'ff'"}) {
+    std::string got =
+        RunText(p.routed, std::string("SELECT CAST(x AS TEXT) FROM u WHERE x = ") + blob);
+    EXPECT_NE(got.find("step 20: litelift: the blob X'"), std::string::npos) << got;
+  }
+}
+
+TEST(DifferentialText, Utf16WithUnpairedSurrogate) {
+  Pair p(Name());
+  Same(p, "CREATE TABLE u (id INTEGER PRIMARY KEY, x)");
+  for (sqlite3* db : {p.local, p.routed}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO u (x) VALUES (?)", -1, &st, nullptr), SQLITE_OK);
+    // A high surrogate before a letter, a low one alone, one at the end, a
+    // pair, a NUL character.
+    const std::u16string values[] = {
+        {u'a', 0xD800, u'b'}, {0xDC00, u'x'}, {u'z', 0xD801}, {0xD83D, 0xDE00}, {u'n', 0, u'l'}};
+    for (const std::u16string& v : values) {
+      EXPECT_EQ(sqlite3_bind_text16(st, 1, v.data(), static_cast<int>(v.size() * 2), SQLITE_STATIC),
+                SQLITE_OK);
+      EXPECT_EQ(sqlite3_step(st), SQLITE_DONE) << sqlite3_errmsg(db);
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+  }
+  Same(p, "SELECT id, x, typeof(x), hex(x) FROM u ORDER BY id");
 }
 
 }  // namespace
