@@ -141,12 +141,27 @@ CREATE OR REPLACE FUNCTION litelift.any_text(jsonb) RETURNS text
     ELSE CASE litelift.any_class($1)
       WHEN 'integer' THEN $1::text
       ELSE litelift.real_text($1::text::double precision) END END $$;
+-- The value as text for a conversion to a number, where only its leading
+-- number counts: bytes the server's text cannot hold (a blob's, or text's
+-- stored as {"t": hex}) come out escaped, which keeps that number.
+CREATE OR REPLACE FUNCTION litelift.bytes_num_text(bytea) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN convert_from($1, 'UTF8');
+EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+  RETURN encode($1, 'escape');
+END $$;
+CREATE OR REPLACE FUNCTION litelift.any_num_text(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof($1) = 'object'
+    THEN litelift.bytes_num_text(decode(coalesce($1 ->> 'b', $1 ->> 't'), 'hex'))
+    ELSE litelift.any_text($1) END $$;
 -- The value as SQLite converts it to a number (text and blobs leniently).
 CREATE OR REPLACE FUNCTION litelift.any_num(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1)
     WHEN 'number' THEN $1::text::numeric
-    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_numeric(litelift.any_num_text($1)) END $$;
 -- NUMERIC affinity applied to a stored value: text that reads as a number
 -- becomes that number.
 CREATE OR REPLACE FUNCTION litelift.any_numeric_affinity(jsonb) RETURNS jsonb
@@ -161,7 +176,7 @@ CREATE OR REPLACE FUNCTION litelift.any_numeric_affinity(jsonb) RETURNS jsonb
 CREATE OR REPLACE FUNCTION litelift.any_is_int(jsonb) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE litelift.any_class($1) WHEN 'integer' THEN true WHEN 'real' THEN false
-    ELSE litelift.any_text($1) !~ '^[ \t\n\r\f]*[+-]?[0-9]*[.eE][0-9]' END $$;
+    ELSE litelift.any_num_text($1) !~ '^[ \t\n\r\f]*[+-]?[0-9]*[.eE][0-9]' END $$;
 -- Division and remainder of stored values: integers divide as integers.
 CREATE OR REPLACE FUNCTION litelift.any_div(jsonb, jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -276,7 +291,7 @@ CREATE OR REPLACE FUNCTION litelift.numeric_store(text) RETURNS numeric
 CREATE OR REPLACE FUNCTION litelift.numeric_store(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.numeric_store($1::text::numeric)
-    ELSE litelift.numeric_store(litelift.any_text($1)) END $$;
+    ELSE litelift.numeric_store(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.truth(jsonb) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.any_num($1) <> 0 $$;
 CREATE OR REPLACE FUNCTION litelift.cast_text(jsonb) RETURNS text
@@ -284,15 +299,15 @@ CREATE OR REPLACE FUNCTION litelift.cast_text(jsonb) RETURNS text
 CREATE OR REPLACE FUNCTION litelift.cast_integer(jsonb) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.cast_integer($1::text::numeric)
-    ELSE litelift.cast_integer(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_integer(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_real(jsonb) RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::double precision
-    ELSE litelift.cast_real(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_real(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_numeric(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::numeric
-    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_numeric(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_blob(jsonb) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1)
