@@ -2,6 +2,7 @@
 // the connection's mutex and calls Connection/Statement, or the shadow
 // catalog where SQLite decides from the schema alone.
 
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -621,6 +622,45 @@ void Dispose(void (*destroy)(void*), const void* p) {
 constexpr unsigned char kUtf16Native =
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? SQLITE_UTF16LE : SQLITE_UTF16BE;
 
+// UTF-16 in the machine's order as UTF-8, exactly as SQLite converts a
+// bound value (utf.c READ_UTF16, WRITE_UTF8): a surrogate joins the unit
+// after it, whatever that is, one at the end stays a 3-byte sequence, and
+// nothing is replaced, so the bytes are SQLite's (shim::Utf16ToUtf8 puts
+// U+FFFD for unpaired surrogates).
+std::string BoundUtf16ToUtf8(const std::string& native) {
+  std::string out;
+  out.reserve(native.size() * 3 / 2);
+  const size_t units = native.size() / 2;
+  auto unit = [&](size_t k) {
+    char16_t u;
+    std::memcpy(&u, native.data() + 2 * k, 2);
+    return static_cast<uint32_t>(u);
+  };
+  for (size_t k = 0; k < units;) {
+    uint32_t c = unit(k++);
+    if (c >= 0xD800 && c < 0xE000 && k < units) {
+      uint32_t c2 = unit(k++);
+      c = (c2 & 0x03FF) + ((c & 0x003F) << 10) + (((c & 0x03C0) + 0x0040) << 10);
+    }
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 + ((c >> 6) & 0x1F)));
+      out.push_back(static_cast<char>(0x80 + (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 + ((c >> 12) & 0x0F)));
+      out.push_back(static_cast<char>(0x80 + ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 + (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 + ((c >> 18) & 0x07)));
+      out.push_back(static_cast<char>(0x80 + ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 + ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 + (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
 // SQLite's vdbeUnbind: a running statement refuses (SQLITE_MISUSE), an
 // index out of range is SQLITE_RANGE (the shadow's answer); otherwise the
 // parameter is NULL from here on, whatever follows.
@@ -675,16 +715,14 @@ int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d
     v.bytes.assign(static_cast<const char*>(p), n);
   } else if (enc == SQLITE_UTF8) {
     v.type = SQLITE_TEXT;
-    v.bytes.assign(static_cast<const char*>(p), n);
-    size_t nul = v.bytes.find('\0');  // SQLite's text functions stop at a NUL
-    if (nul != std::string::npos) v.bytes.resize(nul);
+    v.bytes.assign(static_cast<const char*>(p), n);  // all of it, a NUL included, as SQLite
   } else {
     v.type = SQLITE_TEXT;
     std::string native(static_cast<const char*>(p), n & ~sqlite3_uint64{1});
     if (enc != kUtf16Native) {  // to the machine's order
       for (size_t k = 0; k + 1 < native.size(); k += 2) std::swap(native[k], native[k + 1]);
     }
-    v.bytes = shim::Utf16ToUtf8(native.data(), static_cast<int>(native.size()));
+    v.bytes = BoundUtf16ToUtf8(native);
   }
   Dispose(destroy, p);
   rc = v.type == SQLITE_TEXT ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), v.bytes.size(),

@@ -165,6 +165,10 @@ class Statement {
   std::string folded_lock_, folded_sql_;
   int StepServer();
   int StartServer();
+  // Sets how text parameter index, which PostgreSQL's text cannot hold,
+  // travels for tr (odd_text.h); else fails naming it (SQLITE_MISMATCH).
+  int SendOddText(int index, const std::string& bytes, const sql::Translation& tr, bool used,
+                  Oid* type, std::string* holder, const char** value);
   int NextServerRow();
   int FinishServer(PGresult* final_result);
   void FinishPipeline();

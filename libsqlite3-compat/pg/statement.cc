@@ -4,6 +4,7 @@
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/odd_text.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/values.h"
 #include "libsqlite3-compat/server/install.h"
@@ -425,6 +426,33 @@ void Statement::Unwrap(bool failed) {
   wrap = Wrap::kNone;
 }
 
+// Text the server's text cannot hold (odd_text.h): an unused parameter
+// travels as NULL; one that only becomes an untyped column's stored value
+// travels in the stored form (jsonb), which to_any(jsonb) keeps; anywhere
+// else the statement fails naming the parameter and the value.
+int Statement::SendOddText(int index, const std::string& bytes, const sql::Translation& tr,
+                           bool used, Oid* type, std::string* holder, const char** value) {
+  if (!used) {
+    *type = 25;
+    *value = nullptr;
+    return SQLITE_OK;
+  }
+  if (OnlyStoredUses(tr.sql, index) && OnlyStoredUses(tr.pre_sql, index)) {
+    *type = 3802;  // jsonb
+    *holder = StoredOddText(bytes);
+    *value = holder->c_str();
+    return SQLITE_OK;
+  }
+  const char* name = SQ(sqlite3_bind_parameter_name)(shadow, index);
+  std::string param = name != nullptr ? name : "?" + std::to_string(index);
+  return conn->SetError(SQLITE_MISMATCH,
+                        std::string("litelift: text with ") + OddTextReason(bytes) +
+                            " cannot be used as parameter " + param + " (" +
+                            OddTextForMessage(bytes) +
+                            ") on the postgres route: PostgreSQL text cannot hold it (only a "
+                            "column without a declared type stores it)");
+}
+
 int Statement::StartServer() {
   conn->TakeSession(this);
   started = true;
@@ -478,6 +506,11 @@ int Statement::StartServer() {
       case SQLITE_TEXT:
         types[k] = used[static_cast<size_t>(i)] ? 0 : 25;  // the context decides
         values[k] = v.bytes.c_str();
+        if (OddTextReason(v.bytes) != nullptr) {  // never cut at a NUL (odd_text.h)
+          int rc = SendOddText(i, v.bytes, translation, used[static_cast<size_t>(i)] != 0,
+                               &types[k], &sp.text[k], &values[k]);
+          if (rc != SQLITE_OK) return rc;
+        }
         break;
       case SQLITE_BLOB:
         types[k] = 17;  // bytea, sent as bytes

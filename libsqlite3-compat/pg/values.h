@@ -32,7 +32,8 @@ int BindClassedValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row
 std::string SqliteTimestamp(std::string_view server_text);
 
 // Binds an untyped column's stored value (jsonb text: a number, a string,
-// {"b": "<hex>"}) with its storage class.
+// {"b": "<hex>"}, {"t": "<hex>"} for text with a NUL or not UTF-8) with its
+// storage class.
 int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view jsonb_text);
 
 // Decodes a JSON string literal ("a\"b" -> a"b); false when malformed.

@@ -73,36 +73,95 @@ CREATE OR REPLACE FUNCTION litelift.any_class(jsonb) RETURNS text
                              AND $1::numeric BETWEEN -9223372036854775808 AND 9223372036854775807
                             THEN 'integer' ELSE 'real' END
     WHEN 'string' THEN 'text'
-    WHEN 'object' THEN 'blob'
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN 'text' ELSE 'blob' END
     ELSE 'null' END $$;
 CREATE OR REPLACE FUNCTION litelift.typeof(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT litelift.any_class($1) $$;
 CREATE OR REPLACE FUNCTION litelift.any_blob(jsonb) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT decode($1 ->> 'b', 'hex') $$;
 
--- A blob's bytes as text (SQLite does not check them); bytes that are not
--- UTF-8 come out escaped, as the server's text cannot hold them.
+-- Text PostgreSQL's text cannot hold (a NUL byte, bytes that are not
+-- UTF-8), as an untyped column stores it: {"t": "<hex of its bytes>"}
+-- (odd_text.h). Its bytes; its length as SQLite counts text (characters
+-- up to the first NUL); and the failure, naming it, of every use that
+-- needs it as server text (never a cut or changed value).
+CREATE OR REPLACE FUNCTION litelift.odd_bytes(jsonb) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT decode($1 ->> 't', 'hex') $$;
+CREATE OR REPLACE FUNCTION litelift.odd_length(b bytea) RETURNS bigint
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  n bigint := 0;
+  i int := 0;
+  c int;
+BEGIN
+  WHILE i < length(b) LOOP
+    c := get_byte(b, i);
+    EXIT WHEN c = 0;
+    i := i + 1;
+    IF c >= 192 THEN  -- a lead byte and its continuation bytes count once
+      WHILE i < length(b) AND (get_byte(b, i) & 192) = 128 LOOP
+        i := i + 1;
+      END LOOP;
+    END IF;
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END $$;
+CREATE OR REPLACE FUNCTION litelift.odd_text(v jsonb, use text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RAISE EXCEPTION 'litelift: text with % (X''%'') cannot be % on the postgres route: PostgreSQL text cannot hold it',
+    CASE WHEN position('\x00'::bytea IN litelift.odd_bytes(v)) > 0 THEN 'a NUL byte'
+      ELSE 'bytes that are not UTF-8' END,
+    upper(left(v ->> 't', 64)) || CASE WHEN length(v ->> 't') > 64 THEN '...' ELSE '' END,
+    use USING ERRCODE = 'LL003';
+END $$;
+
+-- A blob's bytes as text (SQLite does not check them); a NUL byte or bytes
+-- that are not UTF-8 fail naming the blob, as the server's text cannot
+-- hold them (they used to come out escaped: a wrong answer).
 CREATE OR REPLACE FUNCTION litelift.blob_text(bytea) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN convert_from($1, 'UTF8');
+EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+  RAISE EXCEPTION 'litelift: the blob X''%'' as text has %, which PostgreSQL text cannot hold',
+    upper(left(encode($1, 'hex'), 64)) || CASE WHEN length($1) > 32 THEN '...' ELSE '' END,
+    CASE WHEN position('\x00'::bytea IN $1) > 0 THEN 'a NUL byte'
+      ELSE 'bytes that are not UTF-8' END
+    USING ERRCODE = 'LL003';
+END $$;
+-- The value as SQLite converts it to text.
+CREATE OR REPLACE FUNCTION litelift.any_text(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'string' THEN $1 #>> '{}'
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'used as text')
+                            ELSE litelift.blob_text(litelift.any_blob($1)) END
+    ELSE CASE litelift.any_class($1)
+      WHEN 'integer' THEN $1::text
+      ELSE litelift.real_text($1::text::double precision) END END $$;
+-- The value as text for a conversion to a number, where only its leading
+-- number counts: bytes the server's text cannot hold (a blob's, or text's
+-- stored as {"t": hex}) come out escaped, which keeps that number.
+CREATE OR REPLACE FUNCTION litelift.bytes_num_text(bytea) RETURNS text
   LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
   RETURN convert_from($1, 'UTF8');
 EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
   RETURN encode($1, 'escape');
 END $$;
--- The value as SQLite converts it to text.
-CREATE OR REPLACE FUNCTION litelift.any_text(jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION litelift.any_num_text(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE litelift.any_class($1)
-    WHEN 'integer' THEN $1::text
-    WHEN 'real' THEN litelift.real_text($1::text::double precision)
-    WHEN 'text' THEN $1 #>> '{}'
-    ELSE litelift.blob_text(litelift.any_blob($1)) END $$;
+  SELECT CASE WHEN jsonb_typeof($1) = 'object'
+    THEN litelift.bytes_num_text(decode(coalesce($1 ->> 'b', $1 ->> 't'), 'hex'))
+    ELSE litelift.any_text($1) END $$;
 -- The value as SQLite converts it to a number (text and blobs leniently).
 CREATE OR REPLACE FUNCTION litelift.any_num(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1)
     WHEN 'number' THEN $1::text::numeric
-    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_numeric(litelift.any_num_text($1)) END $$;
 -- NUMERIC affinity applied to a stored value: text that reads as a number
 -- becomes that number.
 CREATE OR REPLACE FUNCTION litelift.any_numeric_affinity(jsonb) RETURNS jsonb
@@ -117,7 +176,7 @@ CREATE OR REPLACE FUNCTION litelift.any_numeric_affinity(jsonb) RETURNS jsonb
 CREATE OR REPLACE FUNCTION litelift.any_is_int(jsonb) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE litelift.any_class($1) WHEN 'integer' THEN true WHEN 'real' THEN false
-    ELSE litelift.any_text($1) !~ '^[ \t\n\r\f]*[+-]?[0-9]*[.eE][0-9]' END $$;
+    ELSE litelift.any_num_text($1) !~ '^[ \t\n\r\f]*[+-]?[0-9]*[.eE][0-9]' END $$;
 -- Division and remainder of stored values: integers divide as integers.
 CREATE OR REPLACE FUNCTION litelift.any_div(jsonb, jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -180,7 +239,9 @@ CREATE OR REPLACE FUNCTION litelift.integer_store(jsonb) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.integer_store($1::text::numeric)
     WHEN 'string' THEN litelift.integer_store($1 #>> '{}')
-    ELSE litelift.integer_store(litelift.any_blob($1)) END $$;
+    WHEN 'object' THEN CASE WHEN $1 ? 't'
+      THEN litelift.odd_text($1, 'stored in an INTEGER column')::bigint
+      ELSE litelift.integer_store(litelift.any_blob($1)) END END $$;
 -- A value going into the INTEGER PRIMARY KEY: a whole value, else SQLite's
 -- "datatype mismatch" (22P02).
 -- (VOLATILE: an immutable call without arguments would be folded, and so
@@ -230,7 +291,7 @@ CREATE OR REPLACE FUNCTION litelift.numeric_store(text) RETURNS numeric
 CREATE OR REPLACE FUNCTION litelift.numeric_store(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.numeric_store($1::text::numeric)
-    ELSE litelift.numeric_store(litelift.any_text($1)) END $$;
+    ELSE litelift.numeric_store(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.truth(jsonb) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT litelift.any_num($1) <> 0 $$;
 CREATE OR REPLACE FUNCTION litelift.cast_text(jsonb) RETURNS text
@@ -238,33 +299,37 @@ CREATE OR REPLACE FUNCTION litelift.cast_text(jsonb) RETURNS text
 CREATE OR REPLACE FUNCTION litelift.cast_integer(jsonb) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN litelift.cast_integer($1::text::numeric)
-    ELSE litelift.cast_integer(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_integer(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_real(jsonb) RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::double precision
-    ELSE litelift.cast_real(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_real(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_numeric(jsonb) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::numeric
-    ELSE litelift.cast_numeric(litelift.any_text($1)) END $$;
+    ELSE litelift.cast_numeric(litelift.any_num_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.cast_blob(jsonb) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN litelift.odd_bytes($1) ELSE litelift.any_blob($1) END
     ELSE convert_to(litelift.any_text($1), 'UTF8') END $$;
 CREATE OR REPLACE FUNCTION litelift.quote(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE litelift.any_class($1)
     WHEN 'null' THEN 'NULL'
     WHEN 'blob' THEN 'X''' || upper($1 ->> 'b') || ''''
-    WHEN 'text' THEN '''' || replace($1 #>> '{}', '''', '''''') || ''''
+    WHEN 'text' THEN CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'quoted')
+                          ELSE '''' || replace($1 #>> '{}', '''', '''''') || '''' END
     ELSE litelift.any_text($1) END $$;
 CREATE OR REPLACE FUNCTION litelift.length(jsonb) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN length(litelift.any_blob($1))
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN litelift.odd_length(litelift.odd_bytes($1))
+                            ELSE length(litelift.any_blob($1)) END
     ELSE length(litelift.any_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.hex(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN upper($1 ->> 'b')
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN upper(coalesce($1 ->> 'b', $1 ->> 't'))
     ELSE litelift.hex(litelift.any_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.json_quote(v jsonb) RETURNS json
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -272,6 +337,8 @@ CREATE OR REPLACE FUNCTION litelift.json_quote(v jsonb) RETURNS json
     WHEN 'null' THEN 'null'::json
     WHEN 'blob' THEN litelift.json_quote(litelift.any_blob(v))
     WHEN 'real' THEN litelift.json_quote(v::text::double precision)
+    WHEN 'text' THEN CASE WHEN v ? 't' THEN litelift.odd_text(v, 'quoted as JSON')::json
+                          ELSE v::text::json END
     ELSE v::text::json END $$;
 
 -- The key that orders stored values as SQLite orders values: numbers by
@@ -282,7 +349,8 @@ CREATE OR REPLACE FUNCTION litelift.any_key(jsonb) RETURNS jsonb
   SELECT CASE jsonb_typeof($1)
     WHEN 'number' THEN jsonb_build_array(1, $1)
     WHEN 'string' THEN jsonb_build_array(2, $1)
-    ELSE jsonb_build_array(3, $1 -> 'b') END $$;
+    ELSE CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'ordered')::jsonb
+              ELSE jsonb_build_array(3, $1 -> 'b') END END $$;
 CREATE OR REPLACE FUNCTION litelift.any_smaller(jsonb, jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN litelift.any_key($2) < litelift.any_key($1) THEN $2 ELSE $1 END $$;
@@ -321,8 +389,9 @@ CREATE OR REPLACE FUNCTION litelift.text_store(bytea) RETURNS text
   SELECT litelift.cannot_store_in('x''' || encode($1, 'hex') || '''', 'the BLOB', 'TEXT') $$;
 CREATE OR REPLACE FUNCTION litelift.text_store(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE WHEN jsonb_typeof($1) = 'object' THEN litelift.text_store(litelift.any_blob($1))
-    ELSE litelift.cast_text($1) END $$;
+  SELECT CASE WHEN jsonb_typeof($1) <> 'object' THEN litelift.cast_text($1)
+    WHEN $1 ? 't' THEN litelift.odd_text($1, 'stored in a TEXT column')
+    ELSE litelift.text_store(litelift.any_blob($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.blob_store(bytea) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
 CREATE OR REPLACE FUNCTION litelift.blob_store(text) RETURNS bytea
@@ -346,7 +415,9 @@ CREATE OR REPLACE FUNCTION litelift.blob_store(numeric) RETURNS bytea
     CASE WHEN scale($1) = 0 THEN 'the INTEGER' ELSE 'the REAL' END, 'BLOB')::bytea $$;
 CREATE OR REPLACE FUNCTION litelift.blob_store(jsonb) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'stored in a BLOB column')::bytea
+                            ELSE litelift.any_blob($1) END
     WHEN 'string' THEN litelift.blob_store($1 #>> '{}')
     ELSE litelift.blob_store($1::text::numeric) END $$;
 -- An INSERT's rowid (catalog/rowid.h): NULL takes the sequence's next; a

@@ -79,8 +79,9 @@ CREATE OR REPLACE FUNCTION litelift.strict_text(bytea, text, text) RETURNS text
   SELECT litelift.strict_mismatch('BLOB', $2, $3) $$;
 CREATE OR REPLACE FUNCTION litelift.strict_text(jsonb, text, text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE WHEN jsonb_typeof($1) = 'object' THEN litelift.strict_mismatch('BLOB', $2, $3)
-    ELSE litelift.cast_text($1) END $$;
+  SELECT CASE WHEN jsonb_typeof($1) <> 'object' THEN litelift.cast_text($1)
+    WHEN $1 ? 't' THEN litelift.odd_text($1, 'stored in the TEXT column ' || $3)
+    ELSE litelift.strict_mismatch('BLOB', $2, $3) END $$;
 -- BLOB: blobs only.
 CREATE OR REPLACE FUNCTION litelift.strict_blob(bytea, text, text) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
@@ -105,7 +106,9 @@ CREATE OR REPLACE FUNCTION litelift.strict_blob(text, text, text) RETURNS bytea
   SELECT litelift.strict_mismatch('TEXT', $2, $3)::bytea $$;
 CREATE OR REPLACE FUNCTION litelift.strict_blob(jsonb, text, text) RETURNS bytea
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN litelift.any_blob($1)
+  SELECT CASE jsonb_typeof($1)
+    WHEN 'object' THEN CASE WHEN $1 ? 't' THEN litelift.strict_mismatch('TEXT', $2, $3)::bytea
+                            ELSE litelift.any_blob($1) END
     WHEN 'string' THEN litelift.strict_mismatch('TEXT', $2, $3)::bytea
     ELSE litelift.strict_blob($1::text::numeric, $2, $3) END $$;
 )SQL";

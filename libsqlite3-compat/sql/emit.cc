@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/odd_text.h"
 #include "libsqlite3-compat/sql/functions.h"
 #include "libsqlite3-compat/text.h"
 
@@ -219,8 +220,28 @@ std::string Emitter::Literal(const Expr& e) {
     case ExprKind::kBlob:
       return "'\\x" + e.text + "'::bytea";
     default:
+      // Bytes that are not UTF-8 (a NUL ends SQLite's SQL text): the
+      // server's text cannot hold them, and would refuse the whole
+      // statement; only an untyped column stores them (AsStored).
+      if (e.kind == ExprKind::kString && OddTextReason(e.text) != nullptr) {
+        Fail("litelift: the text literal " + OddTextForMessage(UnquotedString(e.text)) + " has " +
+             OddTextReason(e.text) +
+             ", which PostgreSQL text cannot hold (only a column without a declared type "
+             "stores it)");
+      }
       return e.text;  // strings: the server keeps standard_conforming_strings on
   }
+}
+
+std::string UnquotedString(std::string_view token) {
+  if (token.size() < 2) return std::string(token);
+  char quote = token.front();
+  std::string out;
+  for (size_t i = 1; i + 1 < token.size(); ++i) {
+    out.push_back(token[i]);
+    if (token[i] == quote && token[i + 1] == quote) ++i;  // '' is one '
+  }
+  return out;
 }
 
 const TableShape* Emitter::FindShape(const std::string& qualifier, const std::string& column) {

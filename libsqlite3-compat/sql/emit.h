@@ -54,6 +54,9 @@ std::string Collated(const std::string& value, const std::string& collation);
 // server/any_value.h); else unchanged.
 std::string StoredValueSql(const std::string& value_sql, const std::string& column_type);
 
+// The text of an SQL string token ('it''s' -> it's).
+std::string UnquotedString(std::string_view token);
+
 class Emitter {
  public:
   explicit Emitter(const TranslateInput& in) : in_(in) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/odd_text.h"
 #include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/text.h"
 
@@ -58,6 +59,10 @@ std::string Emitter::SortKey(const Expr& e) {
 
 std::string Emitter::AsStored(const Expr& e) {
   if (FamilyOf(e) == Family::kAny) return Value(e);
+  // A text literal the server's text cannot hold, in its stored form.
+  if (e.kind == ExprKind::kString && OddTextReason(e.text) != nullptr) {
+    return QuoteLiteral(StoredOddText(UnquotedString(e.text))) + "::jsonb";
+  }
   return "litelift.to_any(" + Value(e) + ")";
 }
 

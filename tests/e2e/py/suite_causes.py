@@ -14,7 +14,7 @@ CAUSES = [
     ("serialize/deserialize not supported", r"serializ"),
     ("user-defined SQL functions run only on SQLite", r"no such function: (?!zeroblob)|user-defined|method (raised|not defined)"),
     ("untyped/NUMERIC columns keep text, not the stored class", r"'-?\d+(\.\d+)?' != -?\d|datatype mismatch|\('\d+',\)"),
-    ("TEXT with NUL bytes (PostgreSQL text cannot hold NUL)", r"\\x00|\\0|zero byte|ZeroBytes"),
+    ("TEXT columns with NUL bytes (PostgreSQL text cannot hold NUL; refused by name)", r"\\x00|\\0|zero byte|ZeroBytes|NUL byte"),
     ("test deletes the database file to reset it (data is on the server)", r"already exists"),
     ("test expects a local file", r"os\.path\.exists|file is not a database"),
     ("INSERT OR REPLACE/ROLLBACK with several unique keys", r"on_conflict|UNIQUE constraint failed"),
