@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "libsqlite3-compat/host.h"
@@ -14,7 +15,7 @@ namespace {
 // Type OIDs (pg_type.h).
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
-              kTimeTz = 1266, kJsonb = 3802;
+              kTimeTz = 1266, kJsonb = 3802, kText = 25, kVarchar = 1043;
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -47,6 +48,42 @@ uint32_t Hex4(std::string_view s, size_t at) {
   for (size_t k = at; k < at + 4 && k < s.size(); ++k)
     v = v * 16 + static_cast<uint32_t>(Hex(s[k]));
   return v;
+}
+
+// Decodes the hex digits in [from, from + n) of p to p (in place: each
+// byte lands before the digits it is read from); false, p unchanged, when
+// a digit is not hex or n is odd.
+bool DecodeHexInPlace(char* p, size_t from, size_t n) {
+  if (n % 2 != 0) return false;
+  for (size_t i = from; i < from + n; ++i) {
+    if (Hex(p[i]) < 0) return false;
+  }
+  for (size_t i = 0; i < n / 2; ++i) {
+    p[i] = static_cast<char>(Hex(p[from + 2 * i]) * 16 + Hex(p[from + 2 * i + 1]));
+  }
+  return true;
+}
+
+// The hex digits of a stored blob ({"b": "0aff"}) in jsonb text: their
+// offset and count; false when v is not that form.
+bool StoredBlobHex(std::string_view v, size_t* from, size_t* n) {
+  if (v.empty() || v.front() != '{') return false;
+  size_t colon = v.find(':');
+  size_t open = v.find('"', colon == std::string_view::npos ? 0 : colon);
+  size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
+  if (close == std::string_view::npos) return false;
+  *from = open + 1;
+  *n = close - open - 1;
+  return true;
+}
+
+bool DecodeStoredBlob(std::string_view v, std::string* out) {
+  size_t from = 0, n = 0;
+  if (!StoredBlobHex(v, &from, &n)) return false;
+  out->assign(v.substr(from, n));
+  if (!DecodeHexInPlace(out->data(), 0, n)) return false;
+  out->resize(n / 2);
+  return true;
 }
 
 }  // namespace
@@ -108,17 +145,9 @@ int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view v) {
                                    SQLITE_TRANSIENT);
     }
   } else if (v.front() == '{') {
-    // {"b": "0aff"}: a blob.
-    size_t colon = v.find(':');
-    size_t open = v.find('"', colon == std::string_view::npos ? 0 : colon);
-    size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
-    if (close != std::string_view::npos) {
-      std::string hex = "\\x" + std::string(v.substr(open + 1, close - open - 1));
-      std::string bytes;
-      if (DecodeBytea(hex, &bytes)) {
-        return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
-                                     SQLITE_TRANSIENT);
-      }
+    std::string bytes;
+    if (DecodeStoredBlob(v, &bytes)) {
+      return SQ(sqlite3_bind_blob64)(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
     }
   } else if (v.find_first_of(".eE") == std::string_view::npos) {
     std::string s(v);
@@ -173,10 +202,79 @@ void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d
   *d = std::strtod(s.c_str(), nullptr);
 }
 
+bool BinaryResults(const PGresult* described) {
+  for (int c = 0; c < PQnfields(described); ++c) {
+    switch (PQftype(described, c)) {
+      case kBool:
+      case kBytea:
+      case kInt8:
+      case kInt2:
+      case kInt4:
+      case kOid:
+      case kFloat8:
+      case kText:
+      case kVarchar:
+      case kJsonb:
+        break;
+      default:
+        return false;  // numeric, float4, timestamps, ...: read as text
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// A big-endian integer of n bytes.
+uint64_t BigEndian(const char* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// BindServerValue for a value in binary format (BinaryResults' types).
+int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
+  switch (type) {
+    case kInt2:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int16_t>(BigEndian(v, 2)));
+    case kInt4:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int32_t>(BigEndian(v, 4)));
+    case kOid:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<uint32_t>(BigEndian(v, 4)));
+    case kInt8:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int64_t>(BigEndian(v, 8)));
+    case kBool:
+      return SQ(sqlite3_bind_int64)(stmt, index, v[0] != 0 ? 1 : 0);
+    case kFloat8: {
+      uint64_t bits = BigEndian(v, 8);
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
+      return SQ(sqlite3_bind_double)(stmt, index, d);
+    }
+    case kBytea:  // the bytes themselves, where libpq holds them
+      return SQ(sqlite3_bind_blob64)(stmt, index, v, static_cast<size_t>(len), SQLITE_STATIC);
+    case kJsonb: {  // a version byte (1), then the text
+      if (len < 1 || v[0] != 1) return SQ(sqlite3_bind_null)(stmt, index);
+      size_t from = 0, n = 0;
+      std::string_view text(v + 1, static_cast<size_t>(len - 1));
+      if (StoredBlobHex(text, &from, &n) && DecodeHexInPlace(v + 1, from, n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v + 1, n / 2, SQLITE_STATIC);
+      }
+      return BindStoredValue(stmt, index, text);
+    }
+    default:
+      return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
+  }
+}
+
+}  // namespace
+
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col) {
   if (PQgetisnull(res, row, col)) return SQ(sqlite3_bind_null)(stmt, index);
-  const char* v = PQgetvalue(res, row, col);
+  char* v = PQgetvalue(res, row, col);  // libpq's own storage, ours to change
   int len = PQgetlength(res, row, col);
+  if (PQfformat(res, col) == 1) return BindBinaryValue(stmt, index, PQftype(res, col), v, len);
   switch (PQftype(res, col)) {
     case kInt2:
     case kInt4:
@@ -201,15 +299,22 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       return SQ(sqlite3_bind_double)(stmt, index, d);
     }
     case kBytea: {
-      std::string bytes;
-      if (!DecodeBytea(std::string_view(v, static_cast<size_t>(len)), &bytes)) {
+      // Decoded where libpq holds it, and bound without a copy: a large
+      // blob then costs the client libpq's two copies of its hex only.
+      size_t n = static_cast<size_t>(len);
+      if (n < 2 || v[0] != '\\' || v[1] != 'x' || !DecodeHexInPlace(v, 2, n - 2)) {
         return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
       }
-      return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
-                                   SQLITE_TRANSIENT);
+      return SQ(sqlite3_bind_blob64)(stmt, index, v, (n - 2) / 2, SQLITE_STATIC);
     }
-    case kJsonb:
-      return BindStoredValue(stmt, index, std::string_view(v, static_cast<size_t>(len)));
+    case kJsonb: {
+      size_t from = 0, n = 0;
+      std::string_view text(v, static_cast<size_t>(len));
+      if (StoredBlobHex(text, &from, &n) && DecodeHexInPlace(v, from, n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v, n / 2, SQLITE_STATIC);
+      }
+      return BindStoredValue(stmt, index, text);
+    }
     case kTimestamp:
     case kTimestampTz:
     case kTime:
