@@ -8,6 +8,8 @@
 //
 //   bench_blob_memory [--dsn DSN] [--sizes 10,100]   (DSN: LITELIFT_TEST_DSN)
 //   bench_blob_memory --case native|route blob|untyped MB   (one case)
+//   bench_blob_memory --check MB   (the test: the route's cases, each under
+//                                   3.5 x MB + 64 MB over the baseline)
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -108,13 +110,30 @@ int main(int argc, char** argv) {
   if (argc == 5 && std::strcmp(argv[1], "--case") == 0) return RunCase(argv[3], std::atoi(argv[4]));
   const char* dsn = std::getenv("LITELIFT_TEST_DSN");
   std::string sizes = "10,100";
+  int check = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--dsn") == 0) dsn = argv[i + 1];
     if (std::strcmp(argv[i], "--sizes") == 0) sizes = argv[i + 1];
+    if (std::strcmp(argv[i], "--check") == 0) check = std::atoi(argv[i + 1]);
   }
   if (dsn == nullptr || *dsn == '\0') {
     std::fprintf(stderr, "bench_blob_memory: set LITELIFT_TEST_DSN or pass --dsn\n");
     return 2;
+  }
+  if (check > 0) {
+    double bound = 3.5 * check + 64;
+    int failures = 0;
+    for (const char* column : {"blob", "untyped"}) {
+      double insert = 0, read = 0;
+      bool ok = Child(argv[0], dsn, "route", column, check, &insert, &read);
+      bool within = ok && insert <= bound && read <= bound;
+      std::printf(
+          "%s: %s column, %d MB: peak RSS +%.1f MB after the insert, +%.1f MB after the "
+          "read (bound %.1f MB)\n",
+          within ? "ok" : "FAILED", column, check, insert, read, bound);
+      if (!within) ++failures;
+    }
+    return failures == 0 ? 0 : 1;
   }
   std::printf("peak RSS over the baseline after open, MB (VmHWM); one process per case\n");
   std::printf("%-8s %5s | %14s %14s | %14s %14s | %6s\n", "column", "MB", "native insert",

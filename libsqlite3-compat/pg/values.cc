@@ -64,25 +64,65 @@ bool DecodeHexInPlace(char* p, size_t from, size_t n) {
   return true;
 }
 
-// The hex digits of a stored blob ({"b": "0aff"}) in jsonb text: their
-// offset and count; false when v is not that form.
-bool StoredBlobHex(std::string_view v, size_t* from, size_t* n) {
-  if (v.empty() || v.front() != '{') return false;
-  size_t colon = v.find(':');
-  size_t open = v.find('"', colon == std::string_view::npos ? 0 : colon);
-  size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
+int Base64(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Decodes the base64 in [from, from + n) of p to p, in place as
+// DecodeHexInPlace; the bytes' count in *out; false, p unchanged, when
+// malformed.
+bool DecodeBase64InPlace(char* p, size_t from, size_t n, size_t* out) {
+  if (n % 4 != 0) return false;
+  size_t pad = n >= 1 && p[from + n - 1] == '=' ? (n >= 2 && p[from + n - 2] == '=' ? 2 : 1) : 0;
+  for (size_t i = from; i < from + n - pad; ++i) {
+    if (Base64(p[i]) < 0) return false;
+  }
+  size_t o = 0;
+  for (size_t i = from; i < from + n; i += 4) {
+    uint32_t bits = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      int d = p[i + k] == '=' ? 0 : Base64(p[i + k]);
+      bits = (bits << 6) | static_cast<uint32_t>(d);
+    }
+    p[o++] = static_cast<char>(bits >> 16);
+    p[o++] = static_cast<char>((bits >> 8) & 0xFF);
+    p[o++] = static_cast<char>(bits & 0xFF);
+  }
+  *out = o - pad;
+  return true;
+}
+
+// Decodes a stored blob in jsonb text, {"b": "<hex>"} or (over 128 MB,
+// server/any_value.cc) {"b64": "<base64>"}, in place at v[0]: the bytes'
+// count in *n; false, v unchanged, when v is not that form.
+bool DecodeStoredBlobInPlace(char* v, size_t len, size_t* n) {
+  std::string_view s(v, len);
+  bool hex = s.rfind("{\"b\": \"", 0) == 0;
+  if (!hex && s.rfind("{\"b64\": \"", 0) != 0) return false;
+  size_t from = hex ? 7 : 9;
+  size_t close = s.find('"', from);
   if (close == std::string_view::npos) return false;
-  *from = open + 1;
-  *n = close - open - 1;
+  if (hex) {
+    if (!DecodeHexInPlace(v + from, 0, close - from)) return false;
+    std::memmove(v, v + from, (close - from) / 2);
+    *n = (close - from) / 2;
+    return true;
+  }
+  if (!DecodeBase64InPlace(v + from, 0, close - from, n)) return false;
+  std::memmove(v, v + from, *n);
   return true;
 }
 
 bool DecodeStoredBlob(std::string_view v, std::string* out) {
-  size_t from = 0, n = 0;
-  if (!StoredBlobHex(v, &from, &n)) return false;
-  out->assign(v.substr(from, n));
-  if (!DecodeHexInPlace(out->data(), 0, n)) return false;
-  out->resize(n / 2);
+  out->assign(v);
+  size_t n = 0;
+  if (!DecodeStoredBlobInPlace(out->data(), out->size(), &n)) return false;
+  out->resize(n);
   return true;
 }
 
@@ -256,12 +296,11 @@ int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
       return SQ(sqlite3_bind_blob64)(stmt, index, v, static_cast<size_t>(len), SQLITE_STATIC);
     case kJsonb: {  // a version byte (1), then the text
       if (len < 1 || v[0] != 1) return SQ(sqlite3_bind_null)(stmt, index);
-      size_t from = 0, n = 0;
-      std::string_view text(v + 1, static_cast<size_t>(len - 1));
-      if (StoredBlobHex(text, &from, &n) && DecodeHexInPlace(v + 1, from, n)) {
-        return SQ(sqlite3_bind_blob64)(stmt, index, v + 1, n / 2, SQLITE_STATIC);
+      size_t n = 0;
+      if (DecodeStoredBlobInPlace(v + 1, static_cast<size_t>(len - 1), &n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v + 1, n, SQLITE_STATIC);
       }
-      return BindStoredValue(stmt, index, text);
+      return BindStoredValue(stmt, index, std::string_view(v + 1, static_cast<size_t>(len - 1)));
     }
     default:
       return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
@@ -308,12 +347,11 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       return SQ(sqlite3_bind_blob64)(stmt, index, v, (n - 2) / 2, SQLITE_STATIC);
     }
     case kJsonb: {
-      size_t from = 0, n = 0;
-      std::string_view text(v, static_cast<size_t>(len));
-      if (StoredBlobHex(text, &from, &n) && DecodeHexInPlace(v, from, n)) {
-        return SQ(sqlite3_bind_blob64)(stmt, index, v, n / 2, SQLITE_STATIC);
+      size_t n = 0;
+      if (DecodeStoredBlobInPlace(v, static_cast<size_t>(len), &n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v, n, SQLITE_STATIC);
       }
-      return BindStoredValue(stmt, index, text);
+      return BindStoredValue(stmt, index, std::string_view(v, static_cast<size_t>(len)));
     }
     case kTimestamp:
     case kTimestampTz:
