@@ -1,6 +1,6 @@
 // The postgres route against raw libpq on the same server, in one run:
 // a point select by primary key, a single-row insert (prepared once,
-// executed in a loop: PQexecPrepared for libpq), a warm open+close of a
+// executed in a loop: PQexecPrepared for libpq), a scan of 1000 rows, a warm open+close of a
 // routed database, and inserts numbered by an INTEGER PRIMARY KEY (with and
 // without AUTOINCREMENT) against PostgreSQL's own bigint identity column. Prints medians of
 // repeated rounds and the ratios, for two fixed placements of client and server on the CPUs (see
@@ -170,6 +170,27 @@ int main(int argc, char** argv) {
     if (PQntuples(res) == 1) sink += static_cast<size_t>(PQgetlength(res, 0, 0));
     PQclear(res);
   };
+  // A scan of the table's 1000 rows (an INTEGER and a TEXT column).
+  sqlite3_stmt* scan = nullptr;
+  Check(sqlite3_prepare_v2(db, "SELECT id, v FROM kv WHERE id <= 1000", -1, &scan, nullptr) ==
+            SQLITE_OK,
+        "prepare scan");
+  PQclear(PQprepare(pg, "scan",
+                    ("SELECT \"id\", \"v\" FROM " + table + " WHERE \"id\" <= 1000").c_str(), 0,
+                    nullptr));
+  auto lite_scan = [&](int) {
+    while (sqlite3_step(scan) == SQLITE_ROW) {
+      sink += static_cast<size_t>(sqlite3_column_int64(scan, 0) + sqlite3_column_bytes(scan, 1));
+    }
+    sqlite3_reset(scan);
+  };
+  auto pq_scan = [&](int) {
+    PGresult* res = PQexecPrepared(pg, "scan", 0, nullptr, nullptr, nullptr, 0);
+    for (int i = 0; i < PQntuples(res); ++i) {
+      sink += static_cast<size_t>(std::atoll(PQgetvalue(res, i, 0)) + PQgetlength(res, i, 1));
+    }
+    PQclear(res);
+  };
   // One row inserted by a prepared statement: litelift's or libpq's.
   auto lite_inserter = [&](sqlite3_stmt* st) {
     return [&, st](int) {
@@ -235,7 +256,8 @@ int main(int argc, char** argv) {
                 {"open+close (warm) vs PQconnectdb+PQfinish", {}, {}},
                 {"insert, INTEGER PRIMARY KEY vs bigint identity", {}, {}},
                 {"insert, AUTOINCREMENT vs bigint identity", {}, {}},
-                {"raw libpq: the same INSERT vs bigint identity", {}, {}}};
+                {"raw libpq: the same INSERT vs bigint identity", {}, {}},
+                {"scan of 1000 rows", {}, {}}};
     for (int round = 0; round < rounds; ++round) {
       double a, b;
       Alternate(iters, 50, lite_select, pq_select, &a, &b);
@@ -255,6 +277,9 @@ int main(int argc, char** argv) {
       Alternate(iters / 2, 25, pq_seq_insert, pq_identity, &a, &b);
       rows[5].ours.push_back(a);
       rows[5].base.push_back(b);
+      Alternate(std::max(iters / 100, 5), 5, lite_scan, pq_scan, &a, &b);
+      rows[6].ours.push_back(a);
+      rows[6].base.push_back(b);
     }
     std::printf(
         "postgres route vs raw libpq, %s, %d rounds (medians, microseconds per operation)\n",
@@ -267,6 +292,7 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   sqlite3_finalize(sel);
+  sqlite3_finalize(scan);
   sqlite3_finalize(ins);
   sqlite3_finalize(ins_auto);
   sqlite3_close(db);

@@ -725,11 +725,22 @@ int BindBytes(sqlite3_stmt* st, int i, const void* p, sqlite3_uint64 n, void (*d
     v.bytes = BoundUtf16ToUtf8(native);
   }
   Dispose(destroy, p);
-  rc = v.type == SQLITE_TEXT ? SQ(sqlite3_bind_text64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
-                                                       SQLITE_TRANSIENT, SQLITE_UTF8)
-                             : SQ(sqlite3_bind_blob64)(s->shadow, i, v.bytes.data(), v.bytes.size(),
-                                                       SQLITE_TRANSIENT);
-  return Bind(s, i, rc, std::move(v));
+  // The shadow binds the kept copy itself (SQLITE_STATIC), so that a large
+  // value is held once: params[i] changes only after the shadow's binding
+  // does (Unbind, ClearBindings) or with the shadow (Statement::Reprepare).
+  BoundValue& kept = s->params[static_cast<size_t>(i)];
+  kept = std::move(v);
+  rc = kept.type == SQLITE_TEXT
+           ? SQ(sqlite3_bind_text64)(s->shadow, i, kept.bytes.data(), kept.bytes.size(),
+                                     SQLITE_STATIC, SQLITE_UTF8)
+           : SQ(sqlite3_bind_blob64)(s->shadow, i, kept.bytes.data(), kept.bytes.size(),
+                                     SQLITE_STATIC);
+  if (rc != SQLITE_OK) {
+    kept = BoundValue();
+    return Bind(s, i, rc, BoundValue());
+  }
+  s->conn->err_code = SQLITE_OK;  // SQLite's binds clear the error code
+  return SQLITE_OK;
 }
 int BindText(sqlite3_stmt* st, int i, const char* p, int n, void (*d)(void*)) {
   sqlite3_uint64 len = p == nullptr ? 0 : n < 0 ? std::strlen(p) : static_cast<sqlite3_uint64>(n);

@@ -621,6 +621,7 @@ bool Connection::Reconnect(std::string* error) {
   if (pg == nullptr) return false;  // still lost: the next statement tries again
   session_generation = ForkGeneration();
   prepared.clear();
+  binary_results.clear();
   prepared_wraps.clear();
   resync_statements.clear();
   resync_generation = -1;

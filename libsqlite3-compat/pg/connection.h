@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "libsqlite3-compat/catalog/shadow.h"
@@ -92,6 +93,9 @@ class Statement {
   bool streaming = false;                       // results still arriving from the server
   std::deque<PgResult> pending;                 // results drained while another statement ran
   sqlite3_stmt* row = nullptr;                  // SELECT ?1..?N holding the current server row
+  // The single-row result the current row's blobs point into (bound
+  // SQLITE_STATIC, values.h): kept while the row is current.
+  PgResult row_result_;
   bool row_active = false;
   // The last step's result and, when it failed, its message: what reset and
   // finalize report again, as SQLite's statement keeps its error.
@@ -129,6 +133,7 @@ class Statement {
     int generation = -1;
     std::vector<Oid> types;
     std::string name, pre_name;
+    bool binary = false;  // its rows come in binary format
   };
   PreparedCache prepared_cache_;
 
@@ -260,6 +265,9 @@ class Connection : public ConnectionState {
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
   std::unordered_map<std::string, std::string> prepared;
+  // Those of them whose rows come in binary format (their result types
+  // are all ones values.cc reads so: Statement::StartServer), by name.
+  std::unordered_set<std::string> binary_results;
   // The wrapping commands (write lock, SAVEPOINT, RELEASE) prepared the same
   // way, by their text.
   std::unordered_map<std::string, std::string> prepared_wraps;

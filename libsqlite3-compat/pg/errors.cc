@@ -100,6 +100,16 @@ const std::vector<Rule>& Rules() {
                    const NameMapper&) { return Fixed(SQLITE_FULL, "database or disk is full"); }},
       {"53200",
        [](const PgError&, const NameMapper&) { return Fixed(SQLITE_NOMEM, "out of memory"); }},
+      // A value over one of the server's limits: a jsonb string holds 2^28 - 1
+      // bytes, so a column without a type holds blobs up to 192 MB and text
+      // up to 256 MB (server/any_value.cc); a field holds 1 GB.
+      {"54000",
+       [](const PgError& e, const NameMapper&) {
+         return SqliteError{SQLITE_TOOBIG,
+                            "string or blob too big: " + e.message +
+                                " (on PostgreSQL a column without a type holds a blob up to "
+                                "201326591 bytes, text up to 268435455 bytes)"};
+       }},
       {"25006",
        [](const PgError&, const NameMapper&) {
          return Fixed(SQLITE_READONLY, "attempt to write a readonly database");

@@ -28,6 +28,21 @@ constexpr const char* kBeginTransaction = "BEGIN ISOLATION LEVEL REPEATABLE READ
 // The same for a transaction already begun, before its first query.
 constexpr const char* kRepeatableRead = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
+// Whether a statement's rows may hold a large blob, and its rows could
+// come in binary format (their hidden columns are read as text): a result
+// column that is an expression or of a type that keeps blobs.
+bool MayReturnBlobs(sqlite3_stmt* shadow, const sql::Translation& t) {
+  if (t.returns_rowid || t.trailing_rowid_columns > 0 || !t.classed_columns.empty()) return false;
+  int n = SQ(sqlite3_column_count)(shadow);
+  for (int i = 0; i < n; ++i) {
+    const char* declared = SQ(sqlite3_column_decltype)(shadow, i);
+    if (declared == nullptr) return true;
+    std::string type = sql::PgTypeForDeclared(declared);
+    if (type == "bytea" || type == "jsonb") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Statement::Statement(Connection* c, sqlite3_stmt* s, Kind k) : conn(c), shadow(s), kind(k) {
@@ -111,6 +126,7 @@ int Statement::Reset() {
   streaming = false;
   if (row != nullptr) SQ(sqlite3_reset)(row);
   row_active = false;
+  row_result_.reset();
   if (kind != Kind::kServer) SQ(sqlite3_reset)(shadow);  // a server statement never steps it
   int rc = last_rc;
   bool had_run = ran;
@@ -471,6 +487,7 @@ int Statement::StartServer() {
   if (conn->prepared_generation != conn->schema_generation) {
     if (!conn->prepared.empty() || !conn->prepared_wraps.empty()) conn->Run("DEALLOCATE ALL");
     conn->prepared.clear();
+    conn->binary_results.clear();
     conn->prepared_wraps.clear();
     conn->prepared_generation = conn->schema_generation;
   }
@@ -653,11 +670,33 @@ int Statement::StartServer() {
                                        formats.data(), 0);
     ++pre_results;
   }
+  // A statement whose rows may hold large blobs is described when it is
+  // prepared (one round trip more, once per session): when its result
+  // types allow, its rows come in binary format, a blob as its bytes
+  // rather than twice as many hex digits (values.h).
+  bool binary = cached ? cache.binary : !preparing && conn->binary_results.count(name) > 0;
+  bool describing = preparing && MayReturnBlobs(shadow, translation);
+  PgResult failure;
+  int before = pre_results + (preparing ? 1 : 0);
   if (preparing) {
     sent = sent && PQsendPrepare(conn->pg, name.c_str(), text.c_str(), n, types.data());
   }
+  if (describing && sent) {
+    sent = PQsendDescribePrepared(conn->pg, name.c_str()) && PQsendFlushRequest(conn->pg) &&
+           PQflush(conn->pg) == 0;
+    for (int i = 0; sent && i < before; ++i) {
+      PgResult r = ReadCommand(conn->pg);
+      if (!Ok(r.get()) && !failure) failure = std::move(r);
+    }
+    before = 0;
+    if (sent) {
+      PgResult described = ReadCommand(conn->pg);
+      binary = !failure && Ok(described.get()) && BinaryResults(described.get());
+      if (binary) conn->binary_results.insert(name);
+    }
+  }
   sent = sent && PQsendQueryPrepared(conn->pg, name.c_str(), n, values.data(), lengths.data(),
-                                     formats.data(), 0);
+                                     formats.data(), binary ? 1 : 0);
   for (const std::string* cmd : post) sent = sent && send(cmd, &post_results);
   if (pipelined) sent = sent && PQpipelineSync(conn->pg);
   if (!sent) {
@@ -670,8 +709,6 @@ int Statement::StartServer() {
   post_commands = post_results;
   // What comes before the statement: a failure there (the write lock's
   // timeout) is the statement's failure.
-  int before = pre_results + (preparing ? 1 : 0);
-  PgResult failure;
   for (int i = 0; i < before; ++i) {
     PgResult r = ReadCommand(conn->pg);
     if (!Ok(r.get()) && !failure) failure = std::move(r);
@@ -685,6 +722,7 @@ int Statement::StartServer() {
     cache.types = types;
     cache.name = name;
     cache.pre_name = pre_name;
+    cache.binary = binary;
   }
   if (failure) {
     // The statement itself was skipped; read it and the rest.
@@ -837,6 +875,7 @@ int Statement::NextServerRow() {
     if (SQ(sqlite3_step)(row) != SQLITE_ROW) {
       return conn->SetError(SQLITE_ERROR, "litelift: cannot hold a row");
     }
+    if (r) row_result_ = std::move(r);  // (the previous row's goes)
     row_active = true;
     return SQLITE_ROW;
   }
@@ -847,6 +886,7 @@ int Statement::Reprepare() {
   int rc =
       SQ(sqlite3_prepare_v3)(conn->shadow.db(), SQ(sqlite3_sql)(shadow), -1, 0, &fresh, nullptr);
   if (rc != SQLITE_OK) return conn->SetErrorFromShadow(rc);
+  // The kept values, bound SQLITE_STATIC as on the shadow (remote_api.cc).
   for (size_t i = 1; i < params.size(); ++i) {
     const BoundValue& v = params[i];
     int k = static_cast<int>(i);
@@ -859,10 +899,10 @@ int Statement::Reprepare() {
         break;
       case SQLITE_TEXT:
         SQ(sqlite3_bind_text64)
-        (fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        (fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_STATIC, SQLITE_UTF8);
         break;
       case SQLITE_BLOB:
-        SQ(sqlite3_bind_blob64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
+        SQ(sqlite3_bind_blob64)(fresh, k, v.bytes.data(), v.bytes.size(), SQLITE_STATIC);
         break;
       default:
         break;
@@ -910,6 +950,7 @@ int Statement::StepServer() {
     rc = NextServerRow();
     number_again_ = false;
   }
+  if (rc != SQLITE_ROW) row_result_.reset();  // no row holds it now
   return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "libsqlite3-compat/host.h"
@@ -14,7 +15,7 @@ namespace {
 // Type OIDs (pg_type.h).
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
-              kTimeTz = 1266, kJsonb = 3802;
+              kTimeTz = 1266, kJsonb = 3802, kText = 25, kVarchar = 1043;
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -47,6 +48,82 @@ uint32_t Hex4(std::string_view s, size_t at) {
   for (size_t k = at; k < at + 4 && k < s.size(); ++k)
     v = v * 16 + static_cast<uint32_t>(Hex(s[k]));
   return v;
+}
+
+// Decodes the hex digits in [from, from + n) of p to p (in place: each
+// byte lands before the digits it is read from); false, p unchanged, when
+// a digit is not hex or n is odd.
+bool DecodeHexInPlace(char* p, size_t from, size_t n) {
+  if (n % 2 != 0) return false;
+  for (size_t i = from; i < from + n; ++i) {
+    if (Hex(p[i]) < 0) return false;
+  }
+  for (size_t i = 0; i < n / 2; ++i) {
+    p[i] = static_cast<char>(Hex(p[from + 2 * i]) * 16 + Hex(p[from + 2 * i + 1]));
+  }
+  return true;
+}
+
+int Base64(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Decodes the base64 in [from, from + n) of p to p, in place as
+// DecodeHexInPlace; the bytes' count in *out; false, p unchanged, when
+// malformed.
+bool DecodeBase64InPlace(char* p, size_t from, size_t n, size_t* out) {
+  if (n % 4 != 0) return false;
+  size_t pad = n >= 1 && p[from + n - 1] == '=' ? (n >= 2 && p[from + n - 2] == '=' ? 2 : 1) : 0;
+  for (size_t i = from; i < from + n - pad; ++i) {
+    if (Base64(p[i]) < 0) return false;
+  }
+  size_t o = 0;
+  for (size_t i = from; i < from + n; i += 4) {
+    uint32_t bits = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      int d = p[i + k] == '=' ? 0 : Base64(p[i + k]);
+      bits = (bits << 6) | static_cast<uint32_t>(d);
+    }
+    p[o++] = static_cast<char>(bits >> 16);
+    p[o++] = static_cast<char>((bits >> 8) & 0xFF);
+    p[o++] = static_cast<char>(bits & 0xFF);
+  }
+  *out = o - pad;
+  return true;
+}
+
+// Decodes a stored blob in jsonb text, {"b": "<hex>"} or (over 128 MB,
+// server/any_value.cc) {"b64": "<base64>"}, in place at v[0]: the bytes'
+// count in *n; false, v unchanged, when v is not that form.
+bool DecodeStoredBlobInPlace(char* v, size_t len, size_t* n) {
+  std::string_view s(v, len);
+  bool hex = s.rfind("{\"b\": \"", 0) == 0;
+  if (!hex && s.rfind("{\"b64\": \"", 0) != 0) return false;
+  size_t from = hex ? 7 : 9;
+  size_t close = s.find('"', from);
+  if (close == std::string_view::npos) return false;
+  if (hex) {
+    if (!DecodeHexInPlace(v + from, 0, close - from)) return false;
+    std::memmove(v, v + from, (close - from) / 2);
+    *n = (close - from) / 2;
+    return true;
+  }
+  if (!DecodeBase64InPlace(v + from, 0, close - from, n)) return false;
+  std::memmove(v, v + from, *n);
+  return true;
+}
+
+bool DecodeStoredBlob(std::string_view v, std::string* out) {
+  out->assign(v);
+  size_t n = 0;
+  if (!DecodeStoredBlobInPlace(out->data(), out->size(), &n)) return false;
+  out->resize(n);
+  return true;
 }
 
 }  // namespace
@@ -116,17 +193,9 @@ int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view v) {
                                    SQLITE_TRANSIENT);
     }
   } else if (v.front() == '{') {
-    // {"b": "0aff"}: a blob.
-    size_t colon = v.find(':');
-    size_t open = v.find('"', colon == std::string_view::npos ? 0 : colon);
-    size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
-    if (close != std::string_view::npos) {
-      std::string hex = "\\x" + std::string(v.substr(open + 1, close - open - 1));
-      std::string bytes;
-      if (DecodeBytea(hex, &bytes)) {
-        return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
-                                     SQLITE_TRANSIENT);
-      }
+    std::string bytes;
+    if (DecodeStoredBlob(v, &bytes)) {
+      return SQ(sqlite3_bind_blob64)(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
     }
   } else if (v.find_first_of(".eE") == std::string_view::npos) {
     std::string s(v);
@@ -181,10 +250,78 @@ void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d
   *d = std::strtod(s.c_str(), nullptr);
 }
 
+bool BinaryResults(const PGresult* described) {
+  for (int c = 0; c < PQnfields(described); ++c) {
+    switch (PQftype(described, c)) {
+      case kBool:
+      case kBytea:
+      case kInt8:
+      case kInt2:
+      case kInt4:
+      case kOid:
+      case kFloat8:
+      case kText:
+      case kVarchar:
+      case kJsonb:
+        break;
+      default:
+        return false;  // numeric, float4, timestamps, ...: read as text
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// A big-endian integer of n bytes.
+uint64_t BigEndian(const char* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// BindServerValue for a value in binary format (BinaryResults' types).
+int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
+  switch (type) {
+    case kInt2:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int16_t>(BigEndian(v, 2)));
+    case kInt4:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int32_t>(BigEndian(v, 4)));
+    case kOid:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<uint32_t>(BigEndian(v, 4)));
+    case kInt8:
+      return SQ(sqlite3_bind_int64)(stmt, index, static_cast<int64_t>(BigEndian(v, 8)));
+    case kBool:
+      return SQ(sqlite3_bind_int64)(stmt, index, v[0] != 0 ? 1 : 0);
+    case kFloat8: {
+      uint64_t bits = BigEndian(v, 8);
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
+      return SQ(sqlite3_bind_double)(stmt, index, d);
+    }
+    case kBytea:  // the bytes themselves, where libpq holds them
+      return SQ(sqlite3_bind_blob64)(stmt, index, v, static_cast<size_t>(len), SQLITE_STATIC);
+    case kJsonb: {  // a version byte (1), then the text
+      if (len < 1 || v[0] != 1) return SQ(sqlite3_bind_null)(stmt, index);
+      size_t n = 0;
+      if (DecodeStoredBlobInPlace(v + 1, static_cast<size_t>(len - 1), &n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v + 1, n, SQLITE_STATIC);
+      }
+      return BindStoredValue(stmt, index, std::string_view(v + 1, static_cast<size_t>(len - 1)));
+    }
+    default:
+      return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
+  }
+}
+
+}  // namespace
+
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col) {
   if (PQgetisnull(res, row, col)) return SQ(sqlite3_bind_null)(stmt, index);
-  const char* v = PQgetvalue(res, row, col);
+  char* v = PQgetvalue(res, row, col);  // libpq's own storage, ours to change
   int len = PQgetlength(res, row, col);
+  if (PQfformat(res, col) == 1) return BindBinaryValue(stmt, index, PQftype(res, col), v, len);
   switch (PQftype(res, col)) {
     case kInt2:
     case kInt4:
@@ -209,15 +346,21 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       return SQ(sqlite3_bind_double)(stmt, index, d);
     }
     case kBytea: {
-      std::string bytes;
-      if (!DecodeBytea(std::string_view(v, static_cast<size_t>(len)), &bytes)) {
+      // Decoded where libpq holds it, and bound without a copy: a large
+      // blob then costs the client libpq's two copies of its hex only.
+      size_t n = static_cast<size_t>(len);
+      if (n < 2 || v[0] != '\\' || v[1] != 'x' || !DecodeHexInPlace(v, 2, n - 2)) {
         return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
       }
-      return SQ(sqlite3_bind_blob)(stmt, index, bytes.data(), static_cast<int>(bytes.size()),
-                                   SQLITE_TRANSIENT);
+      return SQ(sqlite3_bind_blob64)(stmt, index, v, (n - 2) / 2, SQLITE_STATIC);
     }
-    case kJsonb:
+    case kJsonb: {
+      size_t n = 0;
+      if (DecodeStoredBlobInPlace(v, static_cast<size_t>(len), &n)) {
+        return SQ(sqlite3_bind_blob64)(stmt, index, v, n, SQLITE_STATIC);
+      }
       return BindStoredValue(stmt, index, std::string_view(v, static_cast<size_t>(len)));
+    }
     case kTimestamp:
     case kTimestampTz:
     case kTime:

@@ -20,7 +20,15 @@ namespace litelift::compat {
 // written without a fraction and in range, else FLOAT; float types -> FLOAT; bytea -> BLOB;
 // timestamps -> TEXT in SQLite's format; jsonb (an untyped column's stored
 // value, server/any_value.h) -> its storage class; everything else -> TEXT.
+// A blob (bytea, or an untyped column's stored blob) is decoded in place in
+// res and bound SQLITE_STATIC: res must outlive the row stmt holds, and the
+// value is not bound again from res.
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col);
+
+// Whether every column of a described result is of a type BindServerValue
+// reads in binary format as it reads its text (integers, bool, float8,
+// bytea, text, jsonb).
+bool BinaryResults(const PGresult* described);
 
 // Binds a server value sent as text with its SQLite storage class beside
 // it ("integer", "real", "null", else text).

@@ -25,9 +25,13 @@ CREATE OR REPLACE FUNCTION litelift.to_any(numeric) RETURNS jsonb
     ELSE litelift.to_any($1::double precision) END $$;
 CREATE OR REPLACE FUNCTION litelift.to_any(text) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT to_jsonb($1) $$;
+-- A blob: {"b": hex}, or, when its hex would not fit a jsonb string
+-- (2^28 - 1 bytes), {"b64": base64 without line breaks}: the form is
+-- decided by the size alone, so that equal blobs are stored alike.
 CREATE OR REPLACE FUNCTION litelift.to_any(bytea) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT jsonb_build_object('b', encode($1, 'hex')) $$;
+  SELECT CASE WHEN length($1) <= 134217727 THEN jsonb_build_object('b', encode($1, 'hex'))
+    ELSE jsonb_build_object('b64', translate(encode($1, 'base64'), E'\n', '')) END $$;
 CREATE OR REPLACE FUNCTION litelift.to_any(jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
 CREATE OR REPLACE FUNCTION litelift.to_any(json) RETURNS jsonb
@@ -78,7 +82,13 @@ CREATE OR REPLACE FUNCTION litelift.any_class(jsonb) RETURNS text
 CREATE OR REPLACE FUNCTION litelift.typeof(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT litelift.any_class($1) $$;
 CREATE OR REPLACE FUNCTION litelift.any_blob(jsonb) RETURNS bytea
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT decode($1 ->> 'b', 'hex') $$;
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 ? 'b64' THEN decode($1 ->> 'b64', 'base64')
+    ELSE decode($1 ->> 'b', 'hex') END $$;
+-- A stored blob's hex digits (lower case).
+CREATE OR REPLACE FUNCTION litelift.any_hex(jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE($1 ->> 'b', encode(litelift.any_blob($1), 'hex')) $$;
 
 -- Text PostgreSQL's text cannot hold (a NUL byte, bytes that are not
 -- UTF-8), as an untyped column stores it: {"t": "<hex of its bytes>"}
@@ -317,7 +327,7 @@ CREATE OR REPLACE FUNCTION litelift.quote(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE litelift.any_class($1)
     WHEN 'null' THEN 'NULL'
-    WHEN 'blob' THEN 'X''' || upper($1 ->> 'b') || ''''
+    WHEN 'blob' THEN 'X''' || upper(litelift.any_hex($1)) || ''''
     WHEN 'text' THEN CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'quoted')
                           ELSE '''' || replace($1 #>> '{}', '''', '''''') || '''' END
     ELSE litelift.any_text($1) END $$;
@@ -329,7 +339,7 @@ CREATE OR REPLACE FUNCTION litelift.length(jsonb) RETURNS bigint
     ELSE length(litelift.any_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.hex(jsonb) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN upper(coalesce($1 ->> 'b', $1 ->> 't'))
+  SELECT CASE jsonb_typeof($1) WHEN 'object' THEN upper(coalesce($1 ->> 't', litelift.any_hex($1)))
     ELSE litelift.hex(litelift.any_text($1)) END $$;
 CREATE OR REPLACE FUNCTION litelift.json_quote(v jsonb) RETURNS json
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -350,7 +360,7 @@ CREATE OR REPLACE FUNCTION litelift.any_key(jsonb) RETURNS jsonb
     WHEN 'number' THEN jsonb_build_array(1, $1)
     WHEN 'string' THEN jsonb_build_array(2, $1)
     ELSE CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'ordered')::jsonb
-              ELSE jsonb_build_array(3, $1 -> 'b') END END $$;
+              ELSE jsonb_build_array(3, COALESCE($1 -> 'b', $1 -> 'b64')) END END $$;
 CREATE OR REPLACE FUNCTION litelift.any_smaller(jsonb, jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN litelift.any_key($2) < litelift.any_key($1) THEN $2 ELSE $1 END $$;
