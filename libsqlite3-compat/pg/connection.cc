@@ -590,6 +590,7 @@ void Connection::NoteSessionLost() {
   for (Statement* s : statements) s->ForgetRun();
   if (!Autocommit()) txn_lost = true;
   holds_write_lock = false;
+  batch.EndTransaction();
 }
 
 int Connection::EnsureSession(Statement* stmt) {

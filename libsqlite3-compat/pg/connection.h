@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "libsqlite3-compat/catalog/shadow.h"
+#include "libsqlite3-compat/pg/batch.h"
 #include "libsqlite3-compat/pg/errors.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/sql/translate.h"
@@ -80,7 +81,9 @@ class Statement {
   // Execution state.
   bool started = false;
   bool done = false;
-  enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint };
+  // kBatch: one write of the transaction's open write batch (batch.h).
+  // kLockOnly: a batched write whose write lock failed in its own savepoint.
+  enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint, kBatch, kLockOnly };
   Wrap wrap = Wrap::kNone;      // what the statement runs inside
   bool pipeline_open = false;   // results after the statement not yet read
   int post_commands = 0;        // commands pipelined after the statement
@@ -136,6 +139,20 @@ class Statement {
     bool binary = false;  // its rows come in binary format
   };
   PreparedCache prepared_cache_;
+  // A write run in the connection's write batch: what it sent, logged in
+  // the batch when it succeeds (batch.h).
+  BatchedWrite batch_write_;
+  std::shared_ptr<const std::string> batch_sql_;  // its text, shared by its runs
+  // Where the failure of a batched write left things: the tables the batch's
+  // writes ran again on, or, when they could not, why (the transaction is
+  // then rolled back).
+  std::vector<std::string> replayed_tables_;
+  std::string replay_error_;
+  // Whether this write may join the write batch (batch.h): its effect is
+  // fixed by its text, parameters and the rows, and numbers at most one row.
+  bool Batchable(const sql::Translation& tr);
+  // Copies what the statement sends into batch_write_.
+  void LogBatchedWrite(const sql::Translation& tr, int n);
 
   // Prepares the shadow statement and translation again after a schema
   // change (SQLite's automatic re-prepare). Returns an SQLite code.
@@ -178,6 +195,7 @@ class Statement {
   int FinishServer(PGresult* final_result);
   void FinishPipeline();
   void Unwrap(bool failed);
+  int FailedInBatch(int rc);
   int StepTxn();
   int EndLostTransaction();
   int StepDdl();
@@ -282,6 +300,13 @@ class Connection : public ConnectionState {
   bool has_temp_objects = false;    // TEMP tables, views, ... live in the session
   bool fk_role_changed = false;     // PRAGMA foreign_keys or recursive_triggers set the session
   bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
+  // The open transaction's writes that share one savepoint (batch.h).
+  WriteBatch batch;
+  // Whether a table's writes may be batched: no trigger in the schema, and
+  // its definition (defaults, generated columns) reads no clock or random().
+  bool ReplayableTable(const std::string& table);
+  std::unordered_map<std::string, bool> replayable_tables;
+  int replayable_generation = -1;
 
   // The server session's health. A session can die under the program (a
   // server restart or crash, pg_terminate_backend, an idle timeout, a fork).

@@ -94,6 +94,7 @@ bool Connection::RestartRowidAtRandom(const std::string& table) {
 }
 
 void Connection::TransactionRolledBack() {
+  batch.EndTransaction();
   if (wrote_in_txn) ResyncRowids({});
   wrote_in_txn = false;
 }

@@ -169,6 +169,11 @@ int Statement::StepDdl() {
     bool outer = PQtransactionStatus(conn->pg) != PQTRANS_IDLE;
     if (!outer) script = "BEGIN; " + script + "; COMMIT";
     conn->TakeSession(nullptr);
+    // (A batched write's failure must not undo it: the batch ends first.)
+    if (outer && conn->batch.open()) {
+      script = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; " + script;
+      conn->batch.Released();
+    }
     PgResult res = Exec(conn->pg, script);
     if (!Ok(res.get())) {
       conn->SetErrorFromServer(res.get());

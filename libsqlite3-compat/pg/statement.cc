@@ -268,6 +268,14 @@ int Statement::StepTxn() {
   } else if (sql::IsWord(w[0], "RELEASE")) {
     server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
   }
+  // The program's savepoints are not nested in the write batch's (its
+  // RELEASE would release them); COMMIT and ROLLBACK end it with the
+  // transaction.
+  if (conn->batch.open() && !server.empty()) {
+    bool ends_txn = server == "COMMIT" || server == "ROLLBACK";
+    if (!ends_txn) server = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; " + server;
+    conn->batch.Released();
+  }
   if (!server.empty() && !conn->Run(server)) {
     int code = conn->err_code;
     std::string message = conn->err_msg;
@@ -293,6 +301,7 @@ int Statement::StepTxn() {
   conn->snapshot_pending = server == "BEGIN" && !immediate;
   if (snapshot_from_next_query) conn->snapshot_taken = true;  // whatever that query is
   if (conn->Autocommit()) {                                   // the transaction ended
+    conn->batch.EndTransaction();
     conn->snapshot_pending = false;
     conn->snapshot_taken = false;
     conn->holds_write_lock = false;
@@ -438,8 +447,48 @@ void Statement::Unwrap(bool failed) {
     Exec(conn->pg, "ROLLBACK");
   } else if (wrap == Wrap::kSavepoint && failed) {
     Exec(conn->pg, "ROLLBACK TO SAVEPOINT " + sp + "; RELEASE SAVEPOINT " + sp);
+  } else if (wrap == Wrap::kLockOnly) {
+    Exec(conn->pg, "ROLLBACK TO SAVEPOINT litelift_lock; RELEASE SAVEPOINT litelift_lock");
+  } else if (wrap == Wrap::kBatch && failed) {
+    // The batch's earlier writes run again (batch.h); when they cannot,
+    // the transaction is beyond repair (FailedInBatch rolls it back).
+    replayed_tables_.clear();
+    replay_error_.clear();
+    if (!conn->batch.Replay(conn->pg, &replay_error_, &replayed_tables_) &&
+        replay_error_.empty()) {
+      replay_error_ = "the connection to postgres was lost";
+    }
   }
   wrap = Wrap::kNone;
+}
+
+// After a batched write failed (rc its error): the rowid sequences its
+// batch moved are set again, or, when the batch could not run again, the
+// transaction is rolled back on both sides and the write fails SQLITE_ABORT.
+int Statement::FailedInBatch(int rc) {
+  if (replay_error_.empty()) {
+    std::vector<std::string> tables = replayed_tables_;
+    tables.push_back(running->table);
+    conn->ResyncRowids(tables);
+    return rc;
+  }
+  std::string why = conn->err_msg;
+  LL_WARN("a failed write's batch did not run again ({}): the transaction is rolled back",
+          replay_error_);
+  Exec(conn->pg, "ROLLBACK");
+  SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+  conn->batch.EndTransaction();
+  conn->holds_write_lock = false;
+  conn->txn_level = SQLITE_TXN_NONE;
+  conn->wrote_in_txn = true;
+  conn->TransactionRolledBack();
+  if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+  std::string message = why +
+                        " (the transaction was rolled back: its earlier statements could not be "
+                        "kept: " +
+                        replay_error_ + ")";
+  replay_error_.clear();
+  return conn->SetError(SQLITE_ABORT, message);
 }
 
 // Text the server's text cannot hold (odd_text.h): an unused parameter
@@ -556,11 +605,15 @@ int Statement::StartServer() {
   // a statement run again builds no key.
   bool write = !SQ(sqlite3_stmt_readonly)(shadow);
   bool lock = write && conn->NeedsWriteLock();
+  if (conn->Autocommit() && conn->batch.open()) conn->batch.EndTransaction();  // (stale)
+  // In a transaction, a write whose effect its text, parameters and the
+  // rows fix joins the write batch: no savepoint of its own (batch.h).
+  bool batched = write && !conn->Autocommit() && Batchable(translation);
   // A statement that numbers its row takes the write lock itself, before
   // the number (one command less per insert); with a busy handler the lock
   // stays a command of its own, whose failure the handler may retry.
-  bool folded = lock && !translation.numbering_call.empty() && conn->busy_handler == nullptr &&
-                !conn->snapshot_taken;
+  bool folded = lock && !batched && !translation.numbering_call.empty() &&
+                conn->busy_handler == nullptr && !conn->snapshot_taken;
   const std::string& text = folded ? FoldedLockSql(translation) : translation.sql;
   PreparedCache& cache = prepared_cache_;
   bool cached = cache.translation == &translation && cache.folded == folded &&
@@ -580,7 +633,13 @@ int Statement::StartServer() {
   static const std::string kBegin = "BEGIN";
   static const std::string kSavepoint = std::string("SAVEPOINT ") + kStmtSavepoint;
   static const std::string kRelease = std::string("RELEASE SAVEPOINT ") + kStmtSavepoint;
+  static const std::string kLockSavepoint = "SAVEPOINT litelift_lock";
+  static const std::string kLockRelease = "RELEASE SAVEPOINT litelift_lock";
+  static const std::string kBatchSavepoint = std::string("SAVEPOINT ") + WriteBatch::kSavepoint;
+  static const std::string kBatchRelease =
+      std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint;
   std::vector<const std::string*> pre, post;
+  bool opens_batch = false;
   commit_pending = false;
   if (conn->Autocommit()) {
     if (write && conn->commit_hook != nullptr) {
@@ -598,9 +657,26 @@ int Statement::StartServer() {
     } else {
       wrap = Wrap::kNone;
     }
+  } else if (batched) {
+    // The write lock in a savepoint of its own, released at once: the lock
+    // stays with the transaction when the batch rolls back (a failure
+    // there leaves the transaction as it was, as SQLITE_BUSY does).
+    wrap = Wrap::kBatch;
+    if (lock) pre = {&kLockSavepoint, &conn->WriteLockSql(), &kLockRelease};
+    if (conn->batch.open() && conn->batch.Full()) pre.push_back(&kBatchRelease);
+    if (!conn->batch.open() || conn->batch.Full()) {
+      pre.push_back(&kBatchSavepoint);
+      opens_batch = true;
+    }
   } else {
     wrap = Wrap::kSavepoint;
-    pre = {&kSavepoint};
+    // A write that does not join the batch ends it: the batch's failure
+    // must not undo it.
+    if (write && conn->batch.open()) {
+      pre = {&kBatchRelease};
+      conn->batch.Released();
+    }
+    pre.push_back(&kSavepoint);
     if (lock && !folded) pre.push_back(&conn->WriteLockSql());
     post = {&kRelease};
   }
@@ -611,7 +687,7 @@ int Statement::StartServer() {
   // transaction keeps (SQLite's WAL read transaction); a write first takes
   // the lock and reads the latest rows, as SQLite's writer does.
   static const std::string kSnapshot = kRepeatableRead;
-  if (conn->snapshot_pending && wrap == Wrap::kSavepoint) {
+  if (conn->snapshot_pending && (wrap == Wrap::kSavepoint || wrap == Wrap::kBatch)) {
     if (!write) {
       pre.insert(pre.begin(), &kSnapshot);
       conn->snapshot_taken = true;
@@ -645,6 +721,9 @@ int Statement::StartServer() {
     ++*results;
     return PQsendQueryPrepared(conn->pg, wname->c_str(), 0, nullptr, nullptr, nullptr, 0) != 0;
   };
+  // (The lock's commands come first among pre's: a failure up to its
+  // RELEASE is the lock's.)
+  int lock_results_end = wrap == Wrap::kBatch && lock ? pre_results + 3 : 0;
   for (const std::string* cmd : pre) sent = sent && send(cmd, &pre_results);
   // A statement that must run first with the same parameters (REPLACE's
   // deletes); prepared like the statement, its changes are not counted.
@@ -677,6 +756,7 @@ int Statement::StartServer() {
   bool binary = cached ? cache.binary : !preparing && conn->binary_results.count(name) > 0;
   bool describing = preparing && MayReturnBlobs(shadow, translation);
   PgResult failure;
+  int failed_at = -1;  // which of the commands before the statement failed
   int before = pre_results + (preparing ? 1 : 0);
   if (preparing) {
     sent = sent && PQsendPrepare(conn->pg, name.c_str(), text.c_str(), n, types.data());
@@ -686,7 +766,10 @@ int Statement::StartServer() {
            PQflush(conn->pg) == 0;
     for (int i = 0; sent && i < before; ++i) {
       PgResult r = ReadCommand(conn->pg);
-      if (!Ok(r.get()) && !failure) failure = std::move(r);
+      if (!Ok(r.get()) && !failure) {
+        failure = std::move(r);
+        failed_at = i;
+      }
     }
     before = 0;
     if (sent) {
@@ -711,7 +794,20 @@ int Statement::StartServer() {
   // timeout) is the statement's failure.
   for (int i = 0; i < before; ++i) {
     PgResult r = ReadCommand(conn->pg);
-    if (!Ok(r.get()) && !failure) failure = std::move(r);
+    if (!Ok(r.get()) && !failure) {
+      failure = std::move(r);
+      failed_at = i;
+    }
+  }
+  if (wrap == Wrap::kBatch) {
+    bool lock_failed = failure && lock && failed_at < lock_results_end;
+    if (lock && !lock_failed) conn->holds_write_lock = true;
+    if (lock_failed) {
+      wrap = Wrap::kLockOnly;
+    } else if (opens_batch) {
+      conn->batch.Opened();
+    }
+    LogBatchedWrite(translation, n);
   }
   if (preparing && !failure) conn->prepared.emplace(key, name);
   if (pre_preparing && !failure) conn->prepared.emplace(pre_key, pre_name);
@@ -728,8 +824,10 @@ int Statement::StartServer() {
     // The statement itself was skipped; read it and the rest.
     PgResult skipped = ReadCommand(conn->pg);
     FinishPipeline();
+    bool in_batch = wrap == Wrap::kBatch;
     Unwrap(/*failed=*/true);
     int rc = conn->SetErrorFromServer(failure.get());
+    if (in_batch) rc = FailedInBatch(rc);
     if (write) conn->changes = 0;
     return rc;
   }
@@ -753,6 +851,11 @@ int Statement::FinishServer(PGresult* final_result) {
     ok = false;  // COMMIT or RELEASE failed (a deferred constraint, ...)
     final_result = post_error.get();
   }
+  if (ok && wrap == Wrap::kBatch) {
+    batch_write_.tuples = PQcmdTuples(final_result);
+    conn->batch.Add(std::move(batch_write_));
+    batch_write_ = BatchedWrite();
+  }
   if (ok && commit_pending) {
     commit_pending = false;
     if (conn->commit_hook(conn->commit_arg) != 0) {
@@ -772,9 +875,17 @@ int Statement::FinishServer(PGresult* final_result) {
     }
     wrap = Wrap::kNone;
   }
+  bool in_batch = wrap == Wrap::kBatch;
   Unwrap(!ok);
   if (!ok) {
     int rc = conn->SetErrorFromServer(final_result);
+    if (in_batch) {
+      bool kept = replay_error_.empty();
+      rc = FailedInBatch(rc);
+      number_again_ = kept && NumberAgain(final_result);
+      conn->changes = 0;
+      return rc;
+    }
     if (running->rollback_on_constraint && (rc & 0xff) == SQLITE_CONSTRAINT &&
         !conn->Autocommit()) {
       // OR ROLLBACK: the whole transaction goes, on both sides.
@@ -843,6 +954,7 @@ int Statement::NextServerRow() {
       sqlite3_int64 rowid = std::atoll(PQgetvalue(res, at, 0));
       bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, 1)[0] == 't';
       if (running->op == SQLITE_INSERT && inserted) conn->last_insert_rowid = rowid;
+      if (wrap == Wrap::kBatch) batch_write_.rowid = rowid;
       if (conn->update_hook != nullptr) {
         conn->update_hook(conn->update_arg, running->op, "main", running->table.c_str(), rowid);
       }

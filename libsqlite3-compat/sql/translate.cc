@@ -164,19 +164,22 @@ std::string SetsText(Emitter& em, const TableShape* shape, const std::vector<Set
   return out;
 }
 
+// Whether a source is VALUES with exactly one row.
+bool OneValuesRow(const Select& src) {
+  return src.cores.size() == 1 && src.cores[0].is_values && src.cores[0].values.size() == 1 &&
+         !src.with && src.order_by.empty() && !src.limit;
+}
+
 // Whether an INSERT numbers its row itself: one VALUES row that gives no
 // rowid, into a rowid table, no REPLACE.
+
 bool NumbersInline(const TableShape* shape, const Insert& ins,
                    const std::vector<std::string>& listed, const std::string& conflict) {
   if (shape == nullptr || shape->rowid_column.empty() || ins.default_values ||
       conflict == "REPLACE" || listed.empty()) {
     return false;
   }
-  const Select& src = *ins.source;
-  if (src.cores.size() != 1 || !src.cores[0].is_values || src.cores[0].values.size() != 1 ||
-      src.with || !src.order_by.empty() || src.limit) {
-    return false;
-  }
+  if (!OneValuesRow(*ins.source)) return false;
   return std::none_of(listed.begin(), listed.end(),
                       [&](const std::string& c) { return SameName(c, shape->rowid_column); });
 }
@@ -288,6 +291,8 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
     out += " (" + ColumnList(shape->InsertableColumns()) + ")";
   }
   out += ins.default_values ? " DEFAULT VALUES" : " " + source;
+  tr.one_row = !ins.with && (ins.default_values || OneValuesRow(*ins.source));
+  tr.rowid_sequence = sequence_class;
   tr.rollback_on_constraint = conflict == "ROLLBACK";
   // (SQLite's AUTOINCREMENT counter moves for such rows too.)
   if (shape != nullptr && !shape->rowid_column.empty() && !shape->autoincrement &&

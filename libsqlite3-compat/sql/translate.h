@@ -118,6 +118,12 @@ struct Translation {
   // counter moves for them): its table (as in.table finds it) has its rowid
   // sequence set again after it. "" for other statements.
   std::string resync_rowids_of;
+  // An INSERT of exactly one row (VALUES with one row, DEFAULT VALUES)
+  // without a WITH clause: it numbers at most that row.
+  bool one_row = false;
+  // An INSERT into a rowid table: the regclass literal of the sequence that
+  // numbers its rows (catalog/rowid.h), or "".
+  std::string rowid_sequence;
   std::string error;  // non-empty: not translatable; names the construct
 };
 
