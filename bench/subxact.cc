@@ -109,7 +109,7 @@ struct Samples {
 // session of its own, until stop.
 class Load {
  public:
-  Load(const char* dsn) : dsn_(dsn) {}
+  explicit Load(const char* dsn) : dsn_(dsn) {}
 
   void Start() {
     stop_ = false;
