@@ -271,12 +271,14 @@ int Statement::StepTxn() {
   // The program's savepoints are not nested in the write batch's (its
   // RELEASE would release them); COMMIT and ROLLBACK end it with the
   // transaction.
+  std::string end_batch;
   if (conn->batch.open() && !server.empty()) {
-    bool ends_txn = server == "COMMIT" || server == "ROLLBACK";
-    if (!ends_txn) server = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; " + server;
+    if (server != "COMMIT" && server != "ROLLBACK") {
+      end_batch = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; ";
+    }
     conn->batch.Released();
   }
-  if (!server.empty() && !conn->Run(server)) {
+  if (!server.empty() && !conn->Run(end_batch + server)) {
     int code = conn->err_code;
     std::string message = conn->err_msg;
     if (conn->Autocommit()) {
@@ -466,6 +468,10 @@ void Statement::Unwrap(bool failed) {
 // batch moved are set again, or, when the batch could not run again, the
 // transaction is rolled back on both sides and the write fails SQLITE_ABORT.
 int Statement::FailedInBatch(int rc) {
+  if (conn->session_lost || conn->txn_lost) {
+    replay_error_.clear();  // the lost transaction's own rules apply (EnsureSession)
+    return rc;
+  }
   if (replay_error_.empty()) {
     std::vector<std::string> tables = replayed_tables_;
     tables.push_back(running->table);
