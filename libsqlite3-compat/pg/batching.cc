@@ -37,6 +37,12 @@ bool Connection::ReplayableTable(const std::string& table) {
 
 bool Statement::Batchable(const sql::Translation& tr) {
   if (conn->native_concurrency) return false;  // others may write meanwhile
+  if (batchable_for_ == &tr && batchable_generation_ == conn->schema_generation) {
+    return batchable_;
+  }
+  batchable_for_ = &tr;
+  batchable_generation_ = conn->schema_generation;
+  batchable_ = false;
   if (tr.op == 0 || !tr.pre_sql.empty() || !tr.resync_rowids_of.empty() ||
       tr.rollback_on_constraint || tr.trailing_rowid_columns > 0 || !tr.classed_columns.empty() ||
       tr.rowid_if_inserted || SQ(sqlite3_column_count)(shadow) > 0) {
@@ -47,7 +53,8 @@ bool Statement::Batchable(const sql::Translation& tr) {
       (!tr.one_row || (!tr.rowid_sequence.empty() && !tr.returns_rowid))) {
     return false;
   }
-  return !MayChangeOnReplay(SQ(sqlite3_sql)(shadow)) && conn->ReplayableTable(tr.table);
+  batchable_ = !MayChangeOnReplay(SQ(sqlite3_sql)(shadow)) && conn->ReplayableTable(tr.table);
+  return batchable_;
 }
 
 void Statement::LogBatchedWrite(const sql::Translation& tr, int n) {

@@ -151,6 +151,10 @@ class Statement {
   // Whether this write may join the write batch (batch.h): its effect is
   // fixed by its text, parameters and the rows, and numbers at most one row.
   bool Batchable(const sql::Translation& tr);
+  // Batchable's answer, for the translation and schema generation it was for.
+  const sql::Translation* batchable_for_ = nullptr;
+  int batchable_generation_ = -1;
+  bool batchable_ = false;
   // Copies what the statement sends into batch_write_.
   void LogBatchedWrite(const sql::Translation& tr, int n);
 
