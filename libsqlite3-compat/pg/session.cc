@@ -143,6 +143,21 @@ std::string ErrorText(const PGconn* conn, const PGresult* res) {
   return log::RedactSecrets(out);
 }
 
+// libpq's own defaults wait for TCP's timeouts (two hours and more) on a
+// server that vanished without closing (a network cut, a host gone): a
+// connect gives up after 10 s, an idle or waiting session is probed after
+// 30 s and dropped after 3 unanswered probes 10 s apart, and data the
+// server never acknowledges fails the session after 60 s. A busy server
+// answers the probes, so a long query is not cut. The DSN's own settings
+// win: they come later in the list (expand_dbname).
+static PGconn* Connect(const std::string& dsn) {
+  static const char* const kKeywords[] = {
+      "connect_timeout",  "keepalives", "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+  const char* values[] = {"10", "1", "30", "10", "3", "60000", dsn.c_str(), nullptr};
+  return PQconnectdbParams(kKeywords, values, /*expand_dbname=*/1);
+}
+
 PGconn* AcquireSession(const std::string& dsn, std::string* error) {
   {
     std::lock_guard<std::mutex> lock(g_mutex);
@@ -159,7 +174,7 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
   }
   // libpq may quote the password back out of context (a bad %-escape).
   log::AddSecrets(dsn);
-  PGconn* conn = PQconnectdb(dsn.c_str());
+  PGconn* conn = Connect(dsn);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     *error = ErrorText(conn);
     if (conn != nullptr) PQfinish(conn);

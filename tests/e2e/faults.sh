@@ -78,4 +78,25 @@ db = sqlite3.connect('$WORK/journal.db', isolation_level=None, timeout=5)
 db.execute('INSERT INTO j (txn, k) VALUES (-2, 0)')
 print(db.execute('SELECT count(*) FROM j WHERE txn = -1').fetchone()[0])")
 expect_eq "$out" "0" "a client killed mid-transaction: nothing of it visible, the write lock free"
+
+# A server that vanishes without closing (a network cut) is found by TCP
+# keepalives, which litelift turns on unless the DSN says otherwise: the
+# session's socket carries the keepalive timer (ss, run without the preload).
+keepalive_of() {  # DSN: the socket line of a routed program's session
+  timeout 60 env LD_PRELOAD="$PRELOAD" LITELIFT_DSN="$1" $PY -c "
+import os, sqlite3, subprocess
+db = sqlite3.connect('$WORK/keepalive.db')
+db.execute('SELECT count(*) FROM sqlite_master').fetchall()
+db.execute('CREATE TABLE IF NOT EXISTS k (a)')
+env = {k: v for k, v in os.environ.items() if k != 'LD_PRELOAD'}
+out = subprocess.run(['ss', '-tnpo', 'state', 'established', 'dport', '=', ':$PGPORT'], env=env,
+                     capture_output=True, text=True, timeout=30).stdout
+print([l for l in out.splitlines() if 'pid=%d,' % os.getpid() in l])"
+}
+line=$(keepalive_of "$LITELIFT_TEST_DSN") || fail "keepalive probe: $line"
+expect_contains "$line" "timer:(keepalive," "a routed session's TCP socket has keepalives on"
+line=$(keepalive_of "$LITELIFT_TEST_DSN?keepalives=0") || fail "keepalive probe: $line"
+[[ "$line" == *"127.0.0.1"* && "$line" != *keepalive* ]] ||
+  fail "keepalives=0 in the DSN is kept: $line"
+pass "the DSN's own keepalives=0 wins"
 done_testing
