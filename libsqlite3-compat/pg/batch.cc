@@ -53,11 +53,12 @@ size_t BatchedWrite::Bytes() const {
 }
 
 bool WriteBatch::Full() const {
-  return writes_.size() >= std::max(kFloor, before_) || bytes_ >= kMaxLogBytes;
+  return restart_ || writes_.size() >= std::max(kFloor, before_) || bytes_ >= kMaxLogBytes;
 }
 
 void WriteBatch::Opened() {
-  before_ += writes_.size();
+  before_ = restart_ ? 0 : before_ + writes_.size();
+  restart_ = false;
   writes_.clear();
   bytes_ = 0;
   open_ = true;
@@ -77,6 +78,7 @@ void WriteBatch::Released() {
 
 void WriteBatch::EndTransaction() {
   open_ = false;
+  restart_ = false;
   writes_.clear();
   bytes_ = 0;
   before_ = 0;

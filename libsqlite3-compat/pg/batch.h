@@ -55,6 +55,11 @@ class WriteBatch {
   void Opened();
   // A write of the batch succeeded.
   void Add(BatchedWrite write);
+  // A write of the batch failed and the batch ran again: the next write
+  // starts a new batch, sized from 64 again, so that a run of failures
+  // (a loop that skips duplicates) replays only the writes since the last
+  // one rather than half the transaction each time.
+  void Failed() { restart_ = true; }
   // The batch's savepoint was released; the transaction goes on.
   void Released();
   // The transaction ended (or was lost): nothing is open.
@@ -75,6 +80,7 @@ class WriteBatch {
   std::vector<BatchedWrite> writes_;
   size_t bytes_ = 0;
   size_t before_ = 0;  // writes of the transaction in its earlier batches
+  bool restart_ = false;  // Failed(): a new batch, sized from the floor
 };
 
 }  // namespace litelift::compat

@@ -473,6 +473,7 @@ int Statement::FailedInBatch(int rc) {
     return rc;
   }
   if (replay_error_.empty()) {
+    conn->batch.Failed();
     std::vector<std::string> tables = replayed_tables_;
     tables.push_back(running->table);
     conn->ResyncRowids(tables);

@@ -69,6 +69,28 @@ TEST(WriteBatch, BatchesDoubleFromSixtyFour) {
   EXPECT_EQ(batch.size(), 0u);
 }
 
+TEST(WriteBatch, AFailureStartsOverFromTheFloor) {
+  WriteBatch batch;
+  batch.Opened();
+  for (int i = 0; i < 64 + 64 + 10; ++i) {
+    if (batch.Full()) {
+      batch.Released();
+      batch.Opened();
+    }
+    batch.Add(BatchedWrite());
+  }
+  EXPECT_EQ(batch.size(), 10u);
+  EXPECT_FALSE(batch.Full());  // the third batch holds up to 128
+  batch.Failed();
+  EXPECT_TRUE(batch.Full());  // the next write opens a new batch
+  batch.Released();
+  batch.Opened();
+  for (int i = 0; i < 63; ++i) batch.Add(BatchedWrite());
+  EXPECT_FALSE(batch.Full());
+  batch.Add(BatchedWrite());
+  EXPECT_TRUE(batch.Full());  // 64 again, not 128
+}
+
 TEST(WriteBatch, ALargeLogStartsANewBatch) {
   WriteBatch batch;
   batch.Opened();
