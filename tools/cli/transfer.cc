@@ -179,6 +179,21 @@ bool Transfer::ShapeOf(const SchemaObject& table, Shape* shape, std::string* err
     lib.sqlite3_finalize(probe);
   }
   shape->rowid_is_column = !shape->rowid.empty() && pk_columns == 1 && pk_type == "INTEGER";
+  if (shape->rowid_is_column) {
+    // "INTEGER PRIMARY KEY DESC" is no alias: then the rowids differ from
+    // the column somewhere and are copied as well.
+    std::string pk;
+    for (const auto& c : info) {
+      if (c[5].i > 0) pk = c[1].bytes;
+    }
+    int64_t apart = 0;
+    if (!from_->QueryInt("SELECT count(*) FROM main." + Quote(table.name) + " WHERE " +
+                             shape->rowid + " IS NOT " + Quote(pk),
+                         &apart, error)) {
+      return false;
+    }
+    shape->rowid_is_column = apart == 0;
+  }
   return true;
 }
 
