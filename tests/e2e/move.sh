@@ -43,7 +43,7 @@ pass "every table, the view, sqlite_sequence and the pragmas read the same throu
 err=$(cli migrate "$WORK/app.db" 2>&1) && fail "a second migrate succeeded"
 rc=$?
 expect_eq "$rc" "2" "migrate into a schema with tables exits 2"
-expect_contains "$err" "$schema already holds 4 tables" "the refusal names the schema"
+expect_contains "$err" "$schema already holds 5 tables" "the refusal names the schema"
 expect_contains "$err" "litelift export" "the refusal says what to do"
 echo "not a database" > text.db
 err=$(cli migrate "$WORK/text.db" 2>&1) && fail "migrating a text file succeeded"

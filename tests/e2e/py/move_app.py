@@ -14,6 +14,7 @@ CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL, data 
 CREATE TABLE log(msg TEXT, at INTEGER);
 CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, payload);
 CREATE TABLE kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE odd(rowid TEXT, v INTEGER, twice INTEGER GENERATED ALWAYS AS (v * 2) STORED);
 CREATE INDEX items_name ON items(name, price);
 CREATE VIEW expensive AS SELECT id, name, price FROM items WHERE price > 10;
 CREATE TRIGGER items_log AFTER INSERT ON items
@@ -45,6 +46,8 @@ def build(path):
     db.execute("DELETE FROM events WHERE id > 3")  # the counter stays at 5
     for k, v in [("a", 1), ("b", 2.5), ("c", "three"), ("d", b"\x04"), ("e", None), ("é", "x")]:
         db.execute("INSERT INTO kv VALUES (?, ?)", (k, v))
+    for i in range(1, 8):  # a column named rowid: the rowid is _rowid_
+        db.execute("INSERT INTO odd(_rowid_, rowid, v) VALUES (?, ?, ?)", (i * 10, "r%d" % i, i))
     db.execute("COMMIT")
     db.execute("PRAGMA user_version = 7")
     db.execute("PRAGMA application_id = 1234567")
@@ -59,9 +62,9 @@ def show(db, sql):
 def query(path):
     db = sqlite3.connect(path)
     for table, order in [("items", "rowid"), ("log", "rowid"), ("events", "rowid"),
-                         ("kv", "k")]:
+                         ("kv", "k"), ("odd", "_rowid_")]:
         cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % table)]
-        rowid = "" if table == "kv" else "rowid, "
+        rowid = {"kv": "", "odd": "_rowid_, "}.get(table, "rowid, ")
         types = ", ".join("typeof(%s)" % c for c in cols)
         print("--", table)
         show(db, "SELECT %s*, %s FROM %s ORDER BY %s" % (rowid, types, table, order))
@@ -90,6 +93,8 @@ def write(path):
     db.execute("INSERT INTO log VALUES ('plain', 1)")
     db.execute("INSERT INTO events(kind, payload) VALUES ('after', ?)", (b"\x01",))
     db.execute("INSERT OR REPLACE INTO kv VALUES ('b', 'two and a half'), ('z', 26)")
+    db.execute("INSERT INTO odd(rowid, v) VALUES ('new', 100)")
+    db.execute("DELETE FROM odd WHERE v = 3")
     db.execute("COMMIT")
     db.execute("PRAGMA user_version = 8")
     db.close()
