@@ -63,6 +63,10 @@ int main(int argc, char** argv) {
       "  litelift run --dsn postgresql://app@db/app -- /srv/app/bin/app   # then switch\n");
   migrate_cmd->add_option("--batch", migrate.batch_rows, "Rows per transaction on the server")
       ->check(CLI::PositiveNumber);
+  migrate_cmd
+      ->add_option("--rows-per-insert", migrate.rows_per_insert,
+                   "Rows per INSERT statement on the route (default 100)")
+      ->check(CLI::PositiveNumber);
   migrate_cmd->add_option("file", migrate.file, "The database file, as the program names it")
       ->required();
 
@@ -77,6 +81,10 @@ int main(int argc, char** argv) {
       "  LITELIFT_DSN=postgresql://app@db/app litelift export /srv/app/data.db\n"
       "  LITELIFT_CONFIG=/etc/litelift.toml litelift export ./notes.db\n");
   export_cmd->add_option("--batch", exported.batch_rows, "Rows per transaction in the file")
+      ->check(CLI::PositiveNumber);
+  export_cmd
+      ->add_option("--rows-per-insert", exported.rows_per_insert,
+                   "Rows per INSERT statement in the file (default 1)")
       ->check(CLI::PositiveNumber);
   export_cmd->add_option("file", exported.file, "The database file, as the program names it")
       ->required();

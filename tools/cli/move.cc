@@ -174,19 +174,20 @@ int Migrate(const MoveOptions& options) {
   }
   if (tables > 0) {
     std::fprintf(stderr,
-                 "litelift migrate: %s already holds %lld tables for %s: refusing to copy into "
+                 "litelift migrate: %s already holds %lld table%s for %s: refusing to copy into "
                  "it. To move them back to a file, run `litelift export %s`; to start over, "
                  "drop them (DROP TABLE through the route, or DROP SCHEMA %s CASCADE and its row "
                  "in litelift.databases on the server)\n",
-                 Describe(schema).c_str(), static_cast<long long>(tables), file.c_str(),
-                 file.c_str(), schema.empty() ? "<schema>" : schema.c_str());
+                 Describe(schema).c_str(), static_cast<long long>(tables), tables == 1 ? "" : "s",
+                 file.c_str(), file.c_str(), schema.empty() ? "<schema>" : schema.c_str());
     return 2;
   }
   std::printf("litelift migrate: %s -> %s on the server (%s)\n", file.c_str(),
               schema.empty() ? "?" : schema.c_str(), route.origin.c_str());
   std::fflush(stdout);
 
-  Transfer transfer(&source, &target, "migrate", options.batch_rows);
+  Transfer transfer(&source, &target, "migrate", options.batch_rows,
+                    options.rows_per_insert > 0 ? options.rows_per_insert : 100);
   bool ok = transfer.Begin(&error) && transfer.Copy(&error);
   if (ok) PrintRate("migrate", transfer);
   ok = ok && transfer.Verify(&error);
@@ -250,7 +251,8 @@ int Export(const MoveOptions& options) {
   std::printf("litelift export: %s on the server -> %s\n", schema.empty() ? "?" : schema.c_str(),
               file.c_str());
   std::fflush(stdout);
-  Transfer transfer(&source, &target, "export", options.batch_rows);
+  Transfer transfer(&source, &target, "export", options.batch_rows,
+                    options.rows_per_insert > 0 ? options.rows_per_insert : 1);
   bool ok = transfer.Begin(&error) && transfer.Copy(&error);
   if (ok) PrintRate("export", transfer);
   ok = ok && transfer.Verify(&error);

@@ -10,8 +10,9 @@
 namespace litelift::cli {
 
 struct MoveOptions {
-  std::string file;            // the path the program opens
-  int64_t batch_rows = 50000;  // rows per transaction on the target
+  std::string file;             // the path the program opens
+  int64_t batch_rows = 50000;   // rows per transaction on the target
+  int64_t rows_per_insert = 0;  // rows per INSERT; 0: the command's default
 };
 
 // Copies the SQLite file into the PostgreSQL schema its route gives it

@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cinttypes>
 #include <cstdio>
@@ -222,41 +223,77 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
     cols += (cols.empty() ? "" : ", ") + Quote(c);
     marks += marks.empty() ? "?" : ", ?";
   }
+  const int n = static_cast<int>(1 + std::count(marks.begin(), marks.end(), ','));
+  // Several rows per INSERT save round trips on the route; the parameters
+  // stay within SQLite's default limit.
+  const int per_stmt =
+      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(rows_per_statement_, 30000 / n)));
   std::string select = "SELECT " + cols + " FROM main." + Quote(shape.name);
   std::string insert =
       "INSERT INTO main." + Quote(shape.name) + " (" + cols + ") VALUES (" + marks + ")";
+  std::string insert_many = insert;
+  for (int r = 1; r < per_stmt; ++r) insert_many += ", (" + marks + ")";
   const SqliteLib& fl = *from_->lib();
   const SqliteLib& tl = *to_->lib();
   sqlite3_stmt* sel = nullptr;
   sqlite3_stmt* ins = nullptr;
+  sqlite3_stmt* ins_many = nullptr;
   bool ok = false;
   if (fl.sqlite3_prepare_v2(from_->handle(), select.c_str(), -1, &sel, nullptr) != SQLITE_OK) {
     *error = "reading " + shape.name + ": " + from_->Errmsg();
-  } else if (tl.sqlite3_prepare_v2(to_->handle(), insert.c_str(), -1, &ins, nullptr) != SQLITE_OK) {
+  } else if (tl.sqlite3_prepare_v2(to_->handle(), insert.c_str(), -1, &ins, nullptr) != SQLITE_OK ||
+             (per_stmt > 1 && tl.sqlite3_prepare_v2(to_->handle(), insert_many.c_str(), -1,
+                                                    &ins_many, nullptr) != SQLITE_OK)) {
     *error = "writing " + shape.name + ": " + to_->Errmsg();
   } else if (to_->Exec("BEGIN", error)) {
-    int n = fl.sqlite3_column_count(sel);
     int64_t in_batch = 0;
+    // Steps stmt (bound with rows rows), then commits every batch_rows_.
+    auto write = [&](sqlite3_stmt* stmt, int rows) {
+      if (tl.sqlite3_step(stmt) != SQLITE_DONE) {
+        *error = "writing " + std::string(rows > 1 ? "rows" : "a row") + " of " + shape.name +
+                 ": " + to_->Errmsg();
+        return false;
+      }
+      tl.sqlite3_reset(stmt);
+      rows_done_ += rows;
+      in_batch += rows;
+      if (in_batch >= batch_rows_) {
+        in_batch = 0;
+        if (!to_->Exec("COMMIT", error) || !to_->Exec("BEGIN", error)) return false;
+      }
+      Report(false);
+      return true;
+    };
+    std::vector<Value> buffered;  // rows read, waiting for a full INSERT
+    buffered.reserve(static_cast<size_t>(per_stmt) * n);
     int rc;
     ok = true;
     while (ok && (rc = fl.sqlite3_step(sel)) == SQLITE_ROW) {
-      for (int i = 0; i < n; ++i) BindColumn(fl, sel, i, tl, ins, i + 1);
-      if (tl.sqlite3_step(ins) != SQLITE_DONE) {
-        *error = "writing a row of " + shape.name + ": " + to_->Errmsg();
-        ok = false;
-        break;
+      if (per_stmt == 1) {
+        for (int i = 0; i < n; ++i) BindColumn(fl, sel, i, tl, ins, i + 1);
+        ok = write(ins, 1);
+        continue;
       }
-      tl.sqlite3_reset(ins);
-      ++rows_done_;
-      if (++in_batch >= batch_rows_) {
-        in_batch = 0;
-        ok = to_->Exec("COMMIT", error) && to_->Exec("BEGIN", error);
+      for (int i = 0; i < n; ++i) {
+        buffered.emplace_back();
+        ReadColumn(fl, sel, i, &buffered.back());
       }
-      if ((rows_done_ & 1023) == 0) Report(false);
+      if (buffered.size() == static_cast<size_t>(per_stmt) * n) {
+        for (size_t i = 0; i < buffered.size(); ++i) {
+          BindValue(tl, ins_many, static_cast<int>(i + 1), buffered[i]);
+        }
+        ok = write(ins_many, per_stmt);
+        buffered.clear();
+      }
     }
     if (ok && rc != SQLITE_DONE) {
       *error = "reading " + shape.name + ": " + from_->Errmsg();
       ok = false;
+    }
+    // The last rows, one at a time.
+    for (size_t at = 0; ok && at < buffered.size(); at += n) {
+      for (int i = 0; i < n; ++i) BindValue(tl, ins, i + 1, buffered[at + i]);
+      ok = write(ins, 1);
     }
     std::string ignored;
     if (ok) {
@@ -267,6 +304,7 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
   }
   fl.sqlite3_finalize(sel);
   tl.sqlite3_finalize(ins);
+  tl.sqlite3_finalize(ins_many);
   return ok;
 }
 

@@ -33,8 +33,14 @@ struct TableSum {
 // to must hold no tables. Progress lines go to stderr, prefixed by verb.
 class Transfer {
  public:
-  Transfer(Db* from, Db* to, std::string verb, int64_t batch_rows)
-      : from_(from), to_(to), verb_(std::move(verb)), batch_rows_(batch_rows) {}
+  // batch_rows: rows per transaction on to; rows_per_statement: rows per
+  // INSERT (several save round trips on the route).
+  Transfer(Db* from, Db* to, std::string verb, int64_t batch_rows, int64_t rows_per_statement)
+      : from_(from),
+        to_(to),
+        verb_(std::move(verb)),
+        batch_rows_(batch_rows),
+        rows_per_statement_(rows_per_statement) {}
 
   // Reads from's schema and opens a read transaction on it (a consistent
   // snapshot until Finish). False with *error.
@@ -69,6 +75,7 @@ class Transfer {
   Db* to_;
   std::string verb_;
   int64_t batch_rows_;
+  int64_t rows_per_statement_;
   std::vector<SchemaObject> schema_;
   std::vector<SchemaObject> created_;
   int64_t rows_total_ = 0;
