@@ -84,6 +84,7 @@ if [ "$dump_exported" != "$dump_native" ]; then
 fi
 pass "sqlite3 .dump of the exported file is the dump of the same writes done natively"
 expect_eq "$(timeout 60 sqlite3 app.db 'PRAGMA integrity_check')" "ok" "the exported file is sound"
+expect_eq "$(timeout 60 sqlite3 app.db 'PRAGMA journal_mode')" "wal" "the exported file keeps WAL mode"
 # The route still has the data; a second export gives the same file.
 out=$(cli export "$WORK/app.db" 2>&1) || { echo "$out"; fail "a second export"; }
 expect_eq "$(timeout 60 sqlite3 app.db .dump)" "$dump_native" "a second export is the same"

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -204,22 +205,25 @@ int Migrate(const MoveOptions& options) {
 }
 
 int Export(const MoveOptions& options) {
-  const std::string& file = options.file;
   router::Route route;
-  if (!PostgresRoute("export", file, &route)) return 2;
+  if (!PostgresRoute("export", options.file, &route)) return 2;
   Libs libs;
   if (!LoadLibs(&libs)) return 2;
 
   std::string error;
   Db source(&libs.routed), target(&libs.native);
   // Read-only: a database missing on the route is an error, not created.
-  if (!source.Open(file, SQLITE_OPEN_READONLY, &error)) {
+  if (!source.Open(options.file, SQLITE_OPEN_READONLY, &error)) {
     std::fprintf(stderr, "litelift export: no database for %s on its route (%s): %s\n",
-                 file.c_str(), route.origin.c_str(), error.c_str());
+                 options.file.c_str(), route.origin.c_str(), error.c_str());
     return 2;
   }
   std::string schema = SchemaOf(route);
 
+  // Through a symbolic link the native SQLite opens its target: that is
+  // the file replaced (the link stays).
+  std::string file = options.file;
+  if (char real[PATH_MAX]; realpath(options.file.c_str(), real) != nullptr) file = real;
   std::string dir = ".", base = file;
   if (size_t slash = file.rfind('/'); slash != std::string::npos) {
     dir = slash == 0 ? "/" : file.substr(0, slash);
@@ -240,6 +244,8 @@ int Export(const MoveOptions& options) {
     target.Close();
     unlink(tmp.c_str());
     unlink((tmp + "-journal").c_str());
+    unlink((tmp + "-wal").c_str());
+    unlink((tmp + "-shm").c_str());
   };
   if (!target.Open(tmp, SQLITE_OPEN_READWRITE, &error) ||
       // A failed export discards the file, so it needs no journal.
@@ -262,6 +268,23 @@ int Export(const MoveOptions& options) {
     std::fprintf(stderr, "litelift export: %s; %s is unchanged\n", error.c_str(), file.c_str());
     discard();
     return 1;
+  }
+  if (had_file) {
+    // WAL mode is in the file's header: the new file keeps the old one's.
+    Db old(&libs.native);
+    std::vector<std::vector<Value>> mode;
+    std::string ignored;
+    if (old.Open(file, SQLITE_OPEN_READONLY, &ignored) &&
+        old.Query("PRAGMA main.journal_mode", &mode, &ignored) && !mode.empty() &&
+        mode[0][0].bytes == "wal") {
+      old.Close();
+      if (!target.Exec("PRAGMA main.journal_mode = WAL", &error)) {
+        std::fprintf(stderr, "litelift export: cannot set WAL mode in %s: %s\n", tmp.c_str(),
+                     error.c_str());
+        discard();
+        return 1;
+      }
+    }
   }
   target.Close();
   if (!Sync(tmp)) {

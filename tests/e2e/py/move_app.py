@@ -29,6 +29,7 @@ NOTES = [None, 42, -7.25, "text é ✓", b"\x00\x01\xfe\xff", b"", "", 2**62, 1e
 
 def build(path):
     db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")  # kept by export (the file's header)
     db.executescript(SCHEMA)
     db.execute("BEGIN")
     for i in range(1, 3001):
