@@ -79,6 +79,10 @@ void MixColumn(const SqliteLib& lib, sqlite3_stmt* stmt, int i, uint64_t* h) {
   }
 }
 
+// Rows are written one per INSERT once the rows waiting for a
+// several-row INSERT hold more text and blob bytes than this.
+constexpr size_t kMaxBufferedBytes = 16 << 20;
+
 // Binds column i of a row read through from as parameter k of ins (through
 // to), keeping the storage class; the bytes stay valid until from steps.
 int BindColumn(const SqliteLib& from, sqlite3_stmt* sel, int i, const SqliteLib& to,
@@ -266,6 +270,18 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
     };
     std::vector<Value> buffered;  // rows read, waiting for a full INSERT
     buffered.reserve(static_cast<size_t>(per_stmt) * n);
+    size_t buffered_bytes = 0;
+    // Writes the buffered rows one at a time.
+    auto write_buffered = [&] {
+      bool done = true;
+      for (size_t at = 0; done && at < buffered.size(); at += n) {
+        for (int i = 0; i < n; ++i) BindValue(tl, ins, i + 1, buffered[at + i]);
+        done = write(ins, 1);
+      }
+      buffered.clear();
+      buffered_bytes = 0;
+      return done;
+    };
     int rc;
     ok = true;
     while (ok && (rc = fl.sqlite3_step(sel)) == SQLITE_ROW) {
@@ -277,24 +293,25 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
       for (int i = 0; i < n; ++i) {
         buffered.emplace_back();
         ReadColumn(fl, sel, i, &buffered.back());
+        buffered_bytes += buffered.back().bytes.size();
       }
-      if (buffered.size() == static_cast<size_t>(per_stmt) * n) {
+      if (buffered_bytes > kMaxBufferedBytes) {
+        // Large values: these rows one at a time, not 100 held in memory.
+        ok = write_buffered();
+      } else if (buffered.size() == static_cast<size_t>(per_stmt) * n) {
         for (size_t i = 0; i < buffered.size(); ++i) {
           BindValue(tl, ins_many, static_cast<int>(i + 1), buffered[i]);
         }
         ok = write(ins_many, per_stmt);
         buffered.clear();
+        buffered_bytes = 0;
       }
     }
     if (ok && rc != SQLITE_DONE) {
       *error = "reading " + shape.name + ": " + from_->Errmsg();
       ok = false;
     }
-    // The last rows, one at a time.
-    for (size_t at = 0; ok && at < buffered.size(); at += n) {
-      for (int i = 0; i < n; ++i) BindValue(tl, ins, i + 1, buffered[at + i]);
-      ok = write(ins, 1);
-    }
+    if (ok) ok = write_buffered();  // the last rows
     std::string ignored;
     if (ok) {
       ok = to_->Exec("COMMIT", error);
