@@ -59,6 +59,25 @@ err=$(cli export "$WORK/never-opened.db" 2>&1) && fail "exporting a database the
 expect_contains "$err" "no database for" "export refuses a database the route does not have"
 [ ! -e never-opened.db ] && pass "and creates no file" || fail "export created a file"
 
+# A copy that fails (the route has no virtual tables) is undone: once the
+# file is fixed, migrate runs again into the same schema.
+timeout 60 sqlite3 fts.db "CREATE TABLE a(x); INSERT INTO a VALUES (1), (2);
+  CREATE VIRTUAL TABLE f USING fts5(body); INSERT INTO f VALUES ('hello');
+  CREATE TABLE z(y); INSERT INTO z VALUES ('after');" || fail "building fts.db"
+err=$(cli migrate "$WORK/fts.db" 2>&1) && fail "a virtual table migrated"
+rc=$?
+expect_eq "$rc" "1" "a copy that fails exits 1"
+expect_contains "$err" "creating table f: litelift: virtual tables are not supported" \
+  "the failure names the table and the reason"
+expect_contains "$err" "is dropped again" "and says the copy is undone"
+left=$(routed $PY -c "
+import sqlite3
+print(sqlite3.connect('$WORK/fts.db').execute('SELECT count(*) FROM sqlite_master').fetchone()[0])")
+expect_eq "$left" "0" "nothing is left on the route"
+timeout 60 sqlite3 fts.db 'DROP TABLE f' || fail "dropping the virtual table"
+out=$(cli migrate "$WORK/fts.db" 2>&1) || { echo "$out"; fail "migrate after the fix"; }
+expect_contains "$out" "table z                                 1 rows" "migrate runs again after the fix"
+
 # The app writes on the route; the same writes on a native copy.
 routed $PY "$APP" write "$WORK/app.db" || fail "writing through the route"
 timeout 120 $PY "$APP" write native.db || fail "writing natively"
