@@ -1,11 +1,16 @@
 // The litelift command line.
 //
 //   litelift run [--dsn DSN|- | --dsn-file FILE] [--config FILE] [--backend B] [--log L] -- CMD
-//   ARGS... litelift translate [--schema DDL] SQL litelift --version | --help
+//   ARGS...
+//   litelift translate [--schema DDL] SQL
+//   litelift migrate [--batch N] FILE
+//   litelift export [--batch N] FILE
+//   litelift --version | --help
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "tools/cli/move.h"
 #include "tools/cli/run.h"
 #include "tools/cli/translate.h"
 
@@ -45,9 +50,50 @@ int main(int argc, char** argv) {
                             "SQLite DDL to run first, so that tables resolve (CREATE TABLE ...)");
   translate_cmd->add_option("sql", translate.sql, "One or more SQLite statements")->required();
 
+  litelift::cli::MoveOptions migrate;
+  CLI::App* migrate_cmd = app.add_subcommand(
+      "migrate", "Copy an SQLite file into the PostgreSQL schema its route gives it");
+  migrate_cmd->footer(
+      "The route is the one a program opening FILE gets: set LITELIFT_DSN or LITELIFT_CONFIG\n"
+      "as the program will have them. The schema must hold no tables yet; the copy is\n"
+      "verified (rows and a checksum per table) and the file is left as it was.\n\n"
+      "Examples:\n"
+      "  LITELIFT_DSN=postgresql://app@db/app litelift migrate /srv/app/data.db\n"
+      "  LITELIFT_CONFIG=/etc/litelift.toml litelift migrate ./notes.db\n"
+      "  litelift run --dsn postgresql://app@db/app -- /srv/app/bin/app   # then switch\n");
+  migrate_cmd->add_option("--batch", migrate.batch_rows, "Rows per transaction on the server")
+      ->check(CLI::PositiveNumber);
+  migrate_cmd
+      ->add_option("--rows-per-insert", migrate.rows_per_insert,
+                   "Rows per INSERT statement on the route (default 100)")
+      ->check(CLI::PositiveNumber);
+  migrate_cmd->add_option("file", migrate.file, "The database file, as the program names it")
+      ->required();
+
+  litelift::cli::MoveOptions exported;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Write the route's data for FILE back into the SQLite file (the way back)");
+  export_cmd->footer(
+      "A new file is written beside FILE, verified against the route, then renamed over\n"
+      "FILE; the old file is kept as FILE.before-export. The server's data is unchanged.\n"
+      "Afterwards, unsetting LITELIFT_DSN gives the program every write it made there.\n\n"
+      "Examples:\n"
+      "  LITELIFT_DSN=postgresql://app@db/app litelift export /srv/app/data.db\n"
+      "  LITELIFT_CONFIG=/etc/litelift.toml litelift export ./notes.db\n");
+  export_cmd->add_option("--batch", exported.batch_rows, "Rows per transaction in the file")
+      ->check(CLI::PositiveNumber);
+  export_cmd
+      ->add_option("--rows-per-insert", exported.rows_per_insert,
+                   "Rows per INSERT statement in the file (default 1)")
+      ->check(CLI::PositiveNumber);
+  export_cmd->add_option("file", exported.file, "The database file, as the program names it")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
   run.dsn_given = dsn_opt->count() > 0;
   if (run_cmd->parsed()) return litelift::cli::Run(run);
   if (translate_cmd->parsed()) return litelift::cli::Translate(translate);
+  if (migrate_cmd->parsed()) return litelift::cli::Migrate(migrate);
+  if (export_cmd->parsed()) return litelift::cli::Export(exported);
   return 0;
 }

@@ -1,0 +1,94 @@
+// Copying one SQLite database's contents into another, through two sqlite3
+// APIs (the real SQLite's and the route's), and checking the copy: the
+// common part of `litelift migrate` and `litelift export`.
+
+#ifndef LITELIFT_TOOLS_CLI_TRANSFER_H_
+#define LITELIFT_TOOLS_CLI_TRANSFER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tools/cli/sqlite_lib.h"
+
+namespace litelift::cli {
+
+// One row of sqlite_master with SQL (autoindexes and sqlite_* excluded).
+struct SchemaObject {
+  std::string type, name, tbl_name, sql;
+};
+
+// A table's row count and order-independent checksum (the wrapping sum of
+// a 64-bit FNV-1a of each row's values with their storage classes, rowid
+// first when the table has one), as one side computes them.
+struct TableSum {
+  int64_t rows = 0;
+  uint64_t checksum = 0;
+};
+
+// Copies from into to: tables, rows with their rowids, sqlite_sequence,
+// then indexes, views and triggers (after the rows, so that no trigger
+// fires and indexes are built once), then user_version and application_id.
+// to must hold no tables. Progress lines go to stderr, prefixed by verb.
+class Transfer {
+ public:
+  // batch_rows: rows per transaction on to; rows_per_statement: rows per
+  // INSERT (several save round trips on the route).
+  Transfer(Db* from, Db* to, std::string verb, int64_t batch_rows, int64_t rows_per_statement)
+      : from_(from),
+        to_(to),
+        verb_(std::move(verb)),
+        batch_rows_(batch_rows),
+        rows_per_statement_(rows_per_statement) {}
+
+  // Reads from's schema and opens a read transaction on it (a consistent
+  // snapshot until Finish). False with *error.
+  bool Begin(std::string* error);
+
+  // Copies everything; false with *error at the first failure.
+  bool Copy(std::string* error);
+
+  // Computes counts and checksums on both sides and prints one line per
+  // table (and for sqlite_sequence, user_version, application_id) to
+  // stdout; false with *error when anything differs.
+  bool Verify(std::string* error);
+
+  // Ends the read transaction on from.
+  void Finish();
+
+  // Objects created on to so far, in order (for a clean-up on failure).
+  const std::vector<SchemaObject>& created() const { return created_; }
+
+  int64_t rows_copied() const { return rows_done_; }
+  double copy_seconds() const { return copy_seconds_; }
+
+ private:
+  struct Shape;
+  bool ShapeOf(const SchemaObject& table, Shape* shape, std::string* error);
+  bool CopyTable(const Shape& shape, std::string* error);
+  bool CopySequence(std::string* error);
+  bool Sum(Db* db, const Shape& shape, TableSum* sum, std::string* error);
+  void Report(bool final);
+
+  Db* from_;
+  Db* to_;
+  std::string verb_;
+  int64_t batch_rows_;
+  int64_t rows_per_statement_;
+  std::vector<SchemaObject> schema_;
+  std::vector<SchemaObject> created_;
+  int64_t rows_total_ = 0;
+  int64_t rows_done_ = 0;
+  double start_ = 0;
+  double last_report_ = 0;
+  double copy_seconds_ = 0;
+  bool in_read_ = false;
+};
+
+// Seconds on a monotonic clock.
+double Now();
+
+}  // namespace litelift::cli
+
+#endif  // LITELIFT_TOOLS_CLI_TRANSFER_H_
