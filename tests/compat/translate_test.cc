@@ -118,14 +118,15 @@ TEST(Rule, LikeAndGlob) {
   ExpectPairs({
       {"SELECT a FROM t WHERE a LIKE 'x%'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") LIKE "
-       "litelift.ascii_lower('x%'))"},
+       "litelift.ascii_lower('x%') ESCAPE '')"},
       {"SELECT a FROM t WHERE a NOT LIKE 'x!%' ESCAPE '!'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") NOT LIKE "
        "litelift.ascii_lower('x!%') ESCAPE '!')"},
       {"SELECT a FROM t WHERE a GLOB 'x*'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.glob('x*', \"a\"))"},
       {"SELECT like('a%', b) FROM t",
-       "SELECT ((litelift.ascii_lower(\"b\") LIKE litelift.ascii_lower('a%')))::int FROM \"t\""},
+       "SELECT ((litelift.ascii_lower(\"b\") LIKE litelift.ascii_lower('a%') ESCAPE ''))::int "
+       "FROM \"t\""},
   });
 }
 
