@@ -55,7 +55,7 @@ TEST(Names, AliasesAndOrdinals) {
                   "SELECT model, sum(cr) AS cr2, sum(rebuild) AS rb FROM usage GROUP BY model "
                   "HAVING (cr2 + rb) > 100000 ORDER BY model",
                   "SELECT model, sum(total) AS tot FROM usage GROUP BY model "
-                  "ORDER BY tot * 2 DESC",
+                  "ORDER BY tot * 2 DESC, model",
                   "SELECT id, prompt AS x FROM usage ORDER BY x % 7, id",
                   "SELECT model, count(*) AS n FROM usage GROUP BY model HAVING n > 1 "
                   "ORDER BY model",
