@@ -68,6 +68,9 @@ struct Expr {
   std::string schema, table, column;  // kColumn
   std::string type;                   // kCast: the declared type as written
   int param = 0;
+  // kColumn: one name written "x": SQLite reads it as the string 'x' when
+  // it names no column in scope (its default DQS build; names.h).
+  bool double_quoted = false;
   bool negated = false;   // NOT LIKE, NOT IN, NOT BETWEEN, IS NOT, NOT EXISTS
   bool distinct = false;  // f(DISTINCT x)
   bool star = false;      // count(*)

@@ -415,7 +415,9 @@ std::string Emitter::LikeText(const Expr& e) {
     // SQLite's LIKE ignores the case of ASCII letters (only).
     std::string out =
         "(litelift.ascii_lower(" + value + ") " + n + "LIKE litelift.ascii_lower(" + pattern + ")";
-    if (e.args.size() > 2) out += " ESCAPE " + Value(*e.args[2]);
+    // SQLite's LIKE has no escape character unless ESCAPE names one;
+    // PostgreSQL's default is the backslash.
+    out += " ESCAPE " + (e.args.size() > 2 ? Value(*e.args[2]) : std::string("''"));
     return out + ")";
   }
   if (e.text == "GLOB") return "(" + n + "litelift.glob(" + pattern + ", " + value + "))";
@@ -965,6 +967,14 @@ Emitter::BareColumns Emitter::AggregateContext(const SelectCore& core) {
   return bare;
 }
 
+std::string Emitter::GroupTerm(const Expr& g) {
+  if (g.kind == ExprKind::kInteger) return g.text;
+  // SQLite groups by any constant (one group); PostgreSQL refuses a bare
+  // literal that is not an ordinal, but not a typed one.
+  if (g.kind == ExprKind::kString || g.kind == ExprKind::kNull) return Value(g) + "::text";
+  return Value(g);
+}
+
 std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   if (core.is_values) {
     std::string out = "VALUES ";
@@ -1007,7 +1017,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     out += " GROUP BY ";
     for (size_t i = 0; i < core.group_by.size(); ++i) {
       const Expr& g = *core.group_by[i];
-      out += (i ? ", " : "") + (g.kind == ExprKind::kInteger ? g.text : Value(g));
+      out += (i ? ", " : "") + GroupTerm(g);
     }
   }
   bare_ = aggregate_query && core.from ? &bare : nullptr;

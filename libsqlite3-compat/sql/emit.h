@@ -222,6 +222,9 @@ class Emitter {
   std::string bare_qualifier_;
   size_t bare_depth_ = 0;
   BareColumns AggregateContext(const SelectCore& core);
+  // A GROUP BY term: an integer is the server's ordinal, other literals
+  // are typed (PostgreSQL refuses them bare).
+  std::string GroupTerm(const Expr& g);
   const BareColumns* bare_ = nullptr;  // while emitting a select list or HAVING
   int aggregate_depth_ = 0;
   std::vector<std::string> values_types_;

@@ -182,7 +182,8 @@ FunctionText Like(const FunctionCall& c) {
     return Error("wrong number of arguments to function like()");
   std::string sql =
       "(litelift.ascii_lower(" + c.args[1] + ") LIKE litelift.ascii_lower(" + c.args[0] + ")";
-  if (c.args.size() == 3) sql += " ESCAPE " + c.args[2];
+  // No escape character unless one is given (PostgreSQL's default is '\\').
+  sql += " ESCAPE " + (c.args.size() == 3 ? c.args[2] : std::string("''"));
   return FunctionText{sql + ")", true, ""};
 }
 

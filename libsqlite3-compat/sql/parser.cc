@@ -864,8 +864,10 @@ class Parser {
     if (call) return ParseFunction();
     // A column: [[schema.]table.]column.
     auto e = Make(ExprKind::kColumn, at);
+    e->double_quoted = !t.text.empty() && t.text.front() == '"';
     e->column = Name();
     if (Op(".")) {
+      e->double_quoted = false;
       e->table = e->column;
       e->column = Name();
       if (Op(".")) {

@@ -7,6 +7,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/sql/ast.h"
 #include "libsqlite3-compat/sql/emit.h"
+#include "libsqlite3-compat/sql/names.h"
 #include "libsqlite3-compat/sql/parser.h"
 #include "libsqlite3-compat/text.h"
 
@@ -630,6 +631,7 @@ Translation TranslateStatement(const TranslateInput& input) {
     return tr;
   }
   Statement& stmt = *parsed.statement;
+  ResolveNames(input, &stmt);
   Translation tr;
   switch (stmt.kind) {
     case Statement::Kind::kInsert:

@@ -114,18 +114,52 @@ TEST(Rule, OperatorsKeepSqlitesMeaning) {
   });
 }
 
+// SQLite's name rules (names.h): a result column's alias or ordinal is
+// its expression (ORDER BY's whole term prefers the alias, elsewhere a
+// table's column wins); the server's ordinal where it is exactly that column.
+TEST(Rule, AliasesAndOrdinals) {
+  ExpectPairs({
+      {"SELECT body, count(*) AS n FROM notes GROUP BY 1 ORDER BY n DESC",
+       "SELECT \"body\", count(*) AS \"n\" FROM \"notes\" GROUP BY \"body\" ORDER BY 2 DESC "
+       "NULLS LAST"},
+      {"SELECT id * 2 AS d FROM notes WHERE d > 4",
+       "SELECT (\"id\" * 2::int8) AS \"d\" FROM \"notes\" WHERE ((\"id\" * 2::int8) > 4::int8) "
+       "ORDER BY \"notes\".\"id\""},
+      {"SELECT -id AS id FROM notes ORDER BY id",
+       "SELECT (- \"id\") AS \"id\" FROM \"notes\" ORDER BY 1 NULLS FIRST"},
+      {"SELECT -id AS id FROM notes ORDER BY id + 1",
+       "SELECT (- \"id\") AS \"id\" FROM \"notes\" ORDER BY (\"id\" + 1::int8) NULLS FIRST"},
+      {"SELECT *, id + 1 AS k FROM notes ORDER BY k",
+       "SELECT *, (\"id\" + 1::int8) AS \"k\" FROM \"notes\" ORDER BY (\"id\" + 1::int8) NULLS "
+       "FIRST"},
+  });
+}
+
+// A double-quoted name that names no column in scope is a string.
+TEST(Rule, DoubleQuotedStrings) {
+  ExpectPairs({
+      {"SELECT \"body\", \"nosuch\", \"xmin\" FROM notes",
+       "SELECT \"body\", 'nosuch', 'xmin' FROM \"notes\" ORDER BY \"notes\".\"id\""},
+      {"SELECT \"it's\" FROM notes WHERE \"rowid\" = 1",
+       "SELECT 'it''s' FROM \"notes\" WHERE (\"id\" = 1::int8) ORDER BY \"notes\".\"id\""},
+      // A table it cannot see into: left a name.
+      {"SELECT \"x\" FROM t", "SELECT \"x\" FROM \"t\""},
+  });
+}
+
 TEST(Rule, LikeAndGlob) {
   ExpectPairs({
       {"SELECT a FROM t WHERE a LIKE 'x%'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") LIKE "
-       "litelift.ascii_lower('x%'))"},
+       "litelift.ascii_lower('x%') ESCAPE '')"},
       {"SELECT a FROM t WHERE a NOT LIKE 'x!%' ESCAPE '!'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.ascii_lower(\"a\") NOT LIKE "
        "litelift.ascii_lower('x!%') ESCAPE '!')"},
       {"SELECT a FROM t WHERE a GLOB 'x*'",
        "SELECT \"a\" FROM \"t\" WHERE (litelift.glob('x*', \"a\"))"},
       {"SELECT like('a%', b) FROM t",
-       "SELECT ((litelift.ascii_lower(\"b\") LIKE litelift.ascii_lower('a%')))::int FROM \"t\""},
+       "SELECT ((litelift.ascii_lower(\"b\") LIKE litelift.ascii_lower('a%') ESCAPE ''))::int "
+       "FROM \"t\""},
   });
 }
 
