@@ -244,6 +244,12 @@ int DirectlyBoundSlots() {
   return g_direct_slots;
 }
 
+void* OpenRealLibraryHandle() {
+  std::string tried;
+  void* handle = OpenRealLibrary(&tried);
+  return IsOurselves(handle) ? nullptr : handle;
+}
+
 const char* LibraryPath() {
   Resolve();
   return g_library_path;

@@ -16,6 +16,11 @@ namespace {
 
 thread_local int t_own_opens = 0;
 
+// The real library's functions the guard calls, looked up on their own: the
+// guard is installed at start-up, before (and without) the engine's table.
+const char* (*g_db_filename)(sqlite3*, const char*) = nullptr;
+char* (*g_mprintf)(const char*, ...) = nullptr;
+
 // Whether the environment configures any routing (a DSN or a config file,
 // and no LITELIFT_BACKEND=sqlite): only then is the guard worth loading
 // the real library at start-up for.
@@ -28,7 +33,7 @@ bool RoutingConfigured() {
 // The automatic extension: runs inside the real library's open.
 int Guard(sqlite3* db, const char** error, const sqlite3_api_routines*) {
   if (t_own_opens > 0) return SQLITE_OK;
-  const char* file = LL_REAL(sqlite3_db_filename)(db, "main");
+  const char* file = g_db_filename(db, "main");
   if (file == nullptr || *file == '\0') return SQLITE_OK;  // memory or temporary
   std::string why;
   try {
@@ -49,7 +54,7 @@ int Guard(sqlite3* db, const char** error, const sqlite3_api_routines*) {
   }
   if (why.empty()) return SQLITE_OK;
   std::fprintf(stderr, "%s\n", why.c_str());
-  *error = LL_REAL_SPECIAL(sqlite3_mprintf)("%s", why.c_str());
+  *error = g_mprintf("%s", why.c_str());
   return SQLITE_CANTOPEN;
 }
 
@@ -62,8 +67,14 @@ __attribute__((constructor)) void InstallGuard() {
   // this finds liblitelift itself, already loaded, and adds the name to it;
   // otherwise it loads the real library, as the engine is about to.
   dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (!engine::Available()) return;
-  LL_REAL(sqlite3_auto_extension)(reinterpret_cast<void (*)(void)>(&Guard));
+  void* real = engine::OpenRealLibraryHandle();
+  if (real == nullptr) return;  // the first open reports the missing library
+  auto auto_extension =
+      reinterpret_cast<int (*)(void (*)(void))>(dlsym(real, "sqlite3_auto_extension"));
+  g_db_filename = reinterpret_cast<decltype(g_db_filename)>(dlsym(real, "sqlite3_db_filename"));
+  g_mprintf = reinterpret_cast<decltype(g_mprintf)>(dlsym(real, "sqlite3_mprintf"));
+  if (auto_extension == nullptr || g_db_filename == nullptr || g_mprintf == nullptr) return;
+  auto_extension(reinterpret_cast<void (*)(void)>(&Guard));
 }
 
 }  // namespace
