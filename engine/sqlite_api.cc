@@ -1,11 +1,13 @@
 #include "engine/sqlite_api.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <type_traits>
 
 #include "engine/direct_bind.h"
@@ -84,21 +86,67 @@ R FallbackValue() {
 #undef LL_PLAIN_FN
 #undef LL_SPECIAL_FN
 
+// The file holding this code (liblitelift, under whatever name it was
+// loaded), as device and inode; false when it cannot be told.
+bool OwnFileId(dev_t* dev, ino_t* ino) {
+  Dl_info self{};
+  struct stat st;
+  if (dladdr(reinterpret_cast<void*>(&OwnFileId), &self) == 0 || self.dli_fname == nullptr ||
+      stat(self.dli_fname, &st) != 0) {
+    return false;
+  }
+  *dev = st.st_dev;
+  *ino = st.st_ino;
+  return true;
+}
+
+// Whether path is a readable file other than liblitelift itself (compared by
+// identity, not by name: liblitelift may be installed as libsqlite3.so.0).
+bool IsOtherLibrary(const char* path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  dev_t dev;
+  ino_t ino;
+  return !OwnFileId(&dev, &ino) || dev != st.st_dev || ino != st.st_ino;
+}
+
 // Finds the real library: the one already loaded after us (LD_PRELOAD, or a
-// program linked against libsqlite3), else the system's by soname (a program
-// linked against litelift instead of libsqlite3). Returns a dlopen handle.
-void* OpenRealLibrary() {
+// program linked against libsqlite3), else by absolute path: the one found
+// at build time, then the standard directories, each skipped when it is
+// liblitelift itself. Never by soname alone: with liblitelift installed as
+// libsqlite3.so.0 on LD_LIBRARY_PATH that would find itself. Returns a
+// dlopen handle, or nullptr with *tried listing the paths tried.
+void* OpenRealLibrary(std::string* tried) {
   void* next = dlsym(RTLD_NEXT, "sqlite3_libversion_number");
   if (next != nullptr) {
     Dl_info info{};
-    if (dladdr(next, &info) != 0 && info.dli_fname != nullptr) {
+    if (dladdr(next, &info) != 0 && info.dli_fname != nullptr && IsOtherLibrary(info.dli_fname)) {
       void* handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
       if (handle != nullptr) return handle;
     }
   }
-  return dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
+  static const char* const kCandidates[] = {
+      LITELIFT_SYSTEM_SQLITE,
+      "/usr/lib/" LITELIFT_MULTIARCH "/libsqlite3.so.0",
+      "/lib/" LITELIFT_MULTIARCH "/libsqlite3.so.0",
+      "/usr/lib64/libsqlite3.so.0",
+      "/lib64/libsqlite3.so.0",
+      "/usr/lib/libsqlite3.so.0",
+      "/lib/libsqlite3.so.0",
+      "/usr/local/lib/libsqlite3.so.0",
+  };
+  for (const char* path : kCandidates) {
+    if (*path == '\0' || std::strstr(path, "//") != nullptr) continue;  // none at build time
+    if (!IsOtherLibrary(path)) {
+      if (tried->find(path) == std::string::npos) *tried += std::string(" ") + path;
+      continue;
+    }
+    void* handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle != nullptr) return handle;
+    *tried += std::string(" ") + path + " (" + dlerror() + ")";
+  }
+  return nullptr;
 }
-
 // The real function behind name, for the library's internal calls: only
 // the non-special entries (never an open: those must meet the router), and
 // only where the real symbol exists.
@@ -129,11 +177,15 @@ bool IsOurselves(void* handle) {
 }
 
 void ResolveAll() {
-  void* handle = OpenRealLibrary();
+  std::string tried;
+  void* handle = OpenRealLibrary(&tried);
   if (IsOurselves(handle)) handle = nullptr;
   g_available = handle != nullptr;
   if (!g_available) {
-    std::fprintf(stderr, "litelift: cannot load the system libsqlite3: %s\n", dlerror());
+    std::fprintf(stderr,
+                 "litelift: cannot load the system libsqlite3 (tried:%s; liblitelift itself "
+                 "skipped)\n",
+                 tried.c_str());
   } else {
     Dl_info info{};
     void* probe = dlsym(handle, "sqlite3_libversion_number");
@@ -190,6 +242,12 @@ bool Available() {
 int DirectlyBoundSlots() {
   Resolve();
   return g_direct_slots;
+}
+
+void* OpenRealLibraryHandle() {
+  std::string tried;
+  void* handle = OpenRealLibrary(&tried);
+  return IsOurselves(handle) ? nullptr : handle;
 }
 
 const char* LibraryPath() {

@@ -52,6 +52,11 @@ bool Available();
 // straight to it (see direct_bind.h); LITELIFT_NO_DIRECT_BIND=1 disables it.
 int DirectlyBoundSlots();
 
+// Opens the real libsqlite3 the way Resolve finds it, without resolving the
+// table (no direct binding: cheap enough for a process's start). Returns a
+// dlopen handle, or nullptr when there is none.
+void* OpenRealLibraryHandle();
+
 // The path of the library the table resolved to, or "" when none was found.
 const char* LibraryPath();
 

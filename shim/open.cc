@@ -10,6 +10,7 @@
 #include "engine/sqlite_api.h"
 #include "router/log.h"
 #include "router/route.h"
+#include "shim/bypass_guard.h"
 #include "shim/export.h"
 #include "shim/failed_connection.h"
 #include "shim/pg_module.h"
@@ -90,6 +91,7 @@ LL_EXPORT int sqlite3_open_v2(const char* filename, sqlite3** db, int flags, con
   if (db == nullptr) return SQLITE_MISUSE;
   int rc;
   if (shim::RoutedElsewhere(filename, db, flags, vfs, &rc)) return rc;
+  shim::OwnOpenScope own;
   return LL_REAL_SPECIAL(sqlite3_open_v2)(filename, db, flags, vfs);
 }
 
@@ -100,6 +102,7 @@ LL_EXPORT int sqlite3_open(const char* filename, sqlite3** db) {
                             &rc)) {
     return rc;
   }
+  shim::OwnOpenScope own;
   return LL_REAL_SPECIAL(sqlite3_open)(filename, db);
 }
 
@@ -111,6 +114,7 @@ LL_EXPORT int sqlite3_open16(const void* filename, sqlite3** db) {
                             &rc)) {
     return rc;
   }
+  shim::OwnOpenScope own;
   return LL_REAL_SPECIAL(sqlite3_open16)(filename, db);
 }
 

@@ -1,6 +1,7 @@
 #include "shim/pg_module.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -18,15 +19,17 @@ std::once_flag g_once;
 const ModuleEntry* g_entry = nullptr;
 std::string g_error;
 
-// The module sits next to liblitelift.so (build tree and install alike);
-// LITELIFT_PG_MODULE overrides the path.
+// The module sits next to liblitelift.so (build tree and install alike),
+// the file itself: liblitelift may be loaded through a link named
+// libsqlite3.so.0 elsewhere. LITELIFT_PG_MODULE overrides the path.
 std::string ModulePath() {
   if (const char* path = std::getenv("LITELIFT_PG_MODULE"); path && *path) {
     return path;
   }
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&ModulePath), &info) != 0 && info.dli_fname != nullptr) {
-    std::string self(info.dli_fname);
+    char resolved[PATH_MAX];
+    std::string self(realpath(info.dli_fname, resolved) != nullptr ? resolved : info.dli_fname);
     size_t slash = self.rfind('/');
     if (slash != std::string::npos) {
       return self.substr(0, slash + 1) + kModuleFileName;

@@ -262,6 +262,8 @@ std::set<std::string>* g_checked = nullptr;  // DSNs verified by this process
 
 }  // namespace
 
+const char* TrustCheckSql() { return kTrustCheck; }
+
 bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
   {
     std::lock_guard<std::mutex> lock(g_mutex);

@@ -18,6 +18,11 @@ constexpr int kServerSchemaVersion = 20;
 // The NOTIFY channel for schema changes; the payload is the schema name.
 constexpr const char* kSchemaChannel = "litelift_schema";
 
+// The trust check of the litelift schema alone (a DO block that fails with
+// SQLSTATE 42501 and a message naming the untrusted owner); run it with
+// search_path = pg_catalog, pg_temp. Changes nothing.
+const char* TrustCheckSql();
+
 // Makes sure the litelift schema is installed at kServerSchemaVersion and
 // is trusted: owned, with everything in it, by the connecting role, a
 // superuser or a member of the connecting role (else *error names the

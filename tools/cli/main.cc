@@ -5,11 +5,14 @@
 //   litelift translate [--schema DDL] SQL
 //   litelift migrate [--batch N] FILE
 //   litelift export [--batch N] FILE
+//   litelift ls [--dsn DSN] [--config FILE] [--exact]
+//   litelift doctor [--dsn DSN] [--config FILE] [FILE]
 //   litelift --version | --help
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "tools/cli/inspect.h"
 #include "tools/cli/move.h"
 #include "tools/cli/run.h"
 #include "tools/cli/translate.h"
@@ -88,8 +91,44 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   export_cmd->add_option("file", exported.file, "The database file, as the program names it")
       ->required();
+  litelift::cli::InspectOptions ls;
+  CLI::App* ls_cmd =
+      app.add_subcommand("ls", "List the routed databases on the server(s) the settings name");
+  ls_cmd->footer(
+      "Reads litelift.databases and litelift.catalog on each server of LITELIFT_DSN and\n"
+      "LITELIFT_CONFIG (or --dsn, --config): path, schema, tables, rows, size, created.\n\n"
+      "Examples:\n"
+      "  LITELIFT_DSN=postgresql://app@db/app litelift ls\n"
+      "  litelift ls --dsn postgresql://app@db/app --exact\n"
+      "  litelift ls --config /etc/app/litelift.toml");
+  CLI::Option* ls_dsn = ls_cmd->add_option("--dsn", ls.dsn, "Use this DSN instead of LITELIFT_DSN");
+  CLI::Option* ls_config =
+      ls_cmd->add_option("--config", ls.config, "Use this TOML file instead of LITELIFT_CONFIG");
+  ls_cmd->add_flag("--exact", ls.exact, "Count rows (slower) instead of the planner's estimate");
+
+  litelift::cli::InspectOptions doctor;
+  CLI::App* doctor_cmd = app.add_subcommand(
+      "doctor", "Check the settings, the library and the server; explain a file's route");
+  doctor_cmd->footer(
+      "Prints one line per check (ok, note, warn, FAIL) and the fix for each problem;\n"
+      "exits 1 when something fails.\n\n"
+      "Examples:\n"
+      "  LITELIFT_DSN=postgresql://app@db/app litelift doctor\n"
+      "  litelift doctor --config /etc/app/litelift.toml /srv/app/data/app.db\n"
+      "  litelift doctor --dsn postgresql://app@db/app ./notes.db");
+  CLI::Option* doctor_dsn =
+      doctor_cmd->add_option("--dsn", doctor.dsn, "Use this DSN instead of LITELIFT_DSN");
+  CLI::Option* doctor_config = doctor_cmd->add_option(
+      "--config", doctor.config, "Use this TOML file instead of LITELIFT_CONFIG");
+  doctor_cmd->add_option("file", doctor.file, "A database path: which route it takes, and why");
 
   CLI11_PARSE(app, argc, argv);
+  ls.dsn_given = ls_dsn->count() > 0;
+  ls.config_given = ls_config->count() > 0;
+  doctor.dsn_given = doctor_dsn->count() > 0;
+  doctor.config_given = doctor_config->count() > 0;
+  if (ls_cmd->parsed()) return litelift::cli::Ls(ls);
+  if (doctor_cmd->parsed()) return litelift::cli::Doctor(doctor);
   run.dsn_given = dsn_opt->count() > 0;
   if (run_cmd->parsed()) return litelift::cli::Run(run);
   if (translate_cmd->parsed()) return litelift::cli::Translate(translate);

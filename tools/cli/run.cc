@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -81,7 +82,66 @@ bool ResolveDsn(const RunOptions& options, std::string* dsn) {
   return true;
 }
 
+// The per-user cache directory: $XDG_CACHE_HOME/litelift, ~/.cache/litelift,
+// else /tmp/litelift-UID (made 0700 and checked to be ours).
+std::string CacheDir() {
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/litelift";
+  const char* home = getenv("HOME");
+  if (home != nullptr && *home == '/' && access(home, W_OK) == 0) {
+    return std::string(home) + "/.cache/litelift";
+  }
+  return "/tmp/litelift-" + std::to_string(getuid());
+}
+
+// mkdir -p with mode 0700 for what it creates; false with errno set.
+bool MakeDirs(const std::string& path) {
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i != path.size() && path[i] != '/') continue;
+    std::string part = path.substr(0, i);
+    if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  }
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return false;
+  if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+    errno = EPERM;  // not a directory of ours (a planted /tmp entry)
+    return false;
+  }
+  return true;
+}
+
+// A short, stable name for library's path (FNV-1a, 64 bits).
+std::string PathHash(const std::string& path) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : path) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 }  // namespace
+
+std::string LibraryPathDir(const std::string& library, std::string* error) {
+  const std::string dir = CacheDir() + "/lib-" + PathHash(library);
+  const std::string link = dir + "/libsqlite3.so.0";
+  char target[PATH_MAX];
+  ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+  if (n > 0 && std::string(target, static_cast<size_t>(n)) == library) return dir;
+  if (!MakeDirs(dir)) {
+    *error = "cannot make " + dir + ": " + std::strerror(errno);
+    return "";
+  }
+  // A new link under a temporary name, renamed over: concurrent runs never
+  // see a missing or half-made libsqlite3.so.0.
+  const std::string temp = link + ".tmp" + std::to_string(getpid());
+  unlink(temp.c_str());
+  if (symlink(library.c_str(), temp.c_str()) != 0 || rename(temp.c_str(), link.c_str()) != 0) {
+    *error = "cannot link " + link + " to " + library + ": " + std::strerror(errno);
+    unlink(temp.c_str());
+    return "";
+  }
+  return dir;
+}
 
 std::string FindLibrary() {
   const std::string dir = ExecutableDir();
@@ -114,6 +174,22 @@ int Run(const RunOptions& options) {
   std::string dsn;
   if (!ResolveDsn(options, &dsn)) return 2;
   setenv("LD_PRELOAD", preload.c_str(), 1);
+  // Programs that bind around LD_PRELOAD (modules loaded with RTLD_DEEPBIND,
+  // as PHP's) look libsqlite3.so.0 up by name: they find liblitelift there.
+  std::string link_error;
+  std::string dir = LibraryPathDir(library, &link_error);
+  if (dir.empty()) {
+    std::fprintf(stderr,
+                 "litelift: warning: %s; programs that bind libsqlite3 around LD_PRELOAD "
+                 "(PHP) will fail their routed opens\n",
+                 link_error.c_str());
+  } else {
+    std::string path = dir;
+    if (const char* old = getenv("LD_LIBRARY_PATH"); old != nullptr && *old != '\0') {
+      path += ":" + std::string(old);
+    }
+    setenv("LD_LIBRARY_PATH", path.c_str(), 1);
+  }
   if (!dsn.empty()) setenv("LITELIFT_DSN", dsn.c_str(), 1);
   if (!options.config.empty()) setenv("LITELIFT_CONFIG", options.config.c_str(), 1);
   if (!options.backend.empty()) setenv("LITELIFT_BACKEND", options.backend.c_str(), 1);

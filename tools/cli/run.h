@@ -22,7 +22,13 @@ struct RunOptions {
 // install's library directory. Returns "" when neither exists.
 std::string FindLibrary();
 
-// Prepends the library to LD_PRELOAD, sets the variables and replaces this
+// A per-user cache directory holding libsqlite3.so.0, a symbolic link to
+// library (made or repaired as needed), for LD_LIBRARY_PATH. Returns "" with
+// *error set when it cannot be made.
+std::string LibraryPathDir(const std::string& library, std::string* error);
+
+// Prepends the library to LD_PRELOAD and LibraryPathDir to LD_LIBRARY_PATH
+// (for modules that bind around LD_PRELOAD), sets the variables and replaces this
 // process with the command (no shell, no second litelift: the DSN reaches it
 // in the environment only, never on a command line). Returns only on
 // failure, with an exit status.

@@ -1,0 +1,85 @@
+#include "shim/bypass_guard.h"
+
+#include <dlfcn.h>
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "engine/sqlite_api.h"
+#include "router/route.h"
+
+namespace litelift::shim {
+namespace {
+
+thread_local int t_own_opens = 0;
+
+// The real library's functions the guard calls, looked up on their own: the
+// guard is installed at start-up, before (and without) the engine's table.
+const char* (*g_db_filename)(sqlite3*, const char*) = nullptr;
+char* (*g_mprintf)(const char*, ...) = nullptr;
+
+// Whether the environment configures any routing (a DSN or a config file,
+// and no LITELIFT_BACKEND=sqlite): only then is the guard worth loading
+// the real library at start-up for.
+bool RoutingConfigured() {
+  const char* backend = std::getenv("LITELIFT_BACKEND");
+  if (backend != nullptr && std::strcmp(backend, "sqlite") == 0) return false;
+  return std::getenv("LITELIFT_DSN") != nullptr || std::getenv("LITELIFT_CONFIG") != nullptr;
+}
+
+// The automatic extension: runs inside the real library's open.
+int Guard(sqlite3* db, const char** error, const sqlite3_api_routines*) {
+  if (t_own_opens > 0) return SQLITE_OK;
+  const char* file = g_db_filename(db, "main");
+  if (file == nullptr || *file == '\0') return SQLITE_OK;  // memory or temporary
+  std::string why;
+  try {
+    router::Route route;
+    std::string decide_error;
+    if (!router::Decide(router::ProcessSettings(), file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        &route, &decide_error)) {
+      why = decide_error;
+    } else if (route.backend == router::Backend::kPostgres) {
+      why = "litelift: " + std::string(file) + " is routed to PostgreSQL (" + route.origin +
+            ") but this program opened it through the real libsqlite3, around litelift (a "
+            "module bound to libsqlite3 directly, e.g. loaded with RTLD_DEEPBIND as PHP loads "
+            "its extensions); run the program with `litelift run`, which also puts litelift "
+            "first on LD_LIBRARY_PATH as libsqlite3.so.0 (see `litelift doctor`)";
+    }
+  } catch (...) {
+    why = "litelift: out of memory checking the route of a database opened around litelift";
+  }
+  if (why.empty()) return SQLITE_OK;
+  std::fprintf(stderr, "%s\n", why.c_str());
+  *error = g_mprintf("%s", why.c_str());
+  return SQLITE_CANTOPEN;
+}
+
+__attribute__((constructor)) void InstallGuard() {
+  if (!RoutingConfigured()) return;
+  // Claims the name libsqlite3.so.0 before the real library (whose soname
+  // it is) is loaded: the dynamic loader gives a module that needs
+  // libsqlite3.so.0 the first loaded object of that name. When a directory
+  // on LD_LIBRARY_PATH holds liblitelift as libsqlite3.so.0 (litelift run),
+  // this finds liblitelift itself, already loaded, and adds the name to it;
+  // otherwise it loads the real library, as the engine is about to.
+  dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
+  void* real = engine::OpenRealLibraryHandle();
+  if (real == nullptr) return;  // the first open reports the missing library
+  auto auto_extension =
+      reinterpret_cast<int (*)(void (*)(void))>(dlsym(real, "sqlite3_auto_extension"));
+  g_db_filename = reinterpret_cast<decltype(g_db_filename)>(dlsym(real, "sqlite3_db_filename"));
+  g_mprintf = reinterpret_cast<decltype(g_mprintf)>(dlsym(real, "sqlite3_mprintf"));
+  if (auto_extension == nullptr || g_db_filename == nullptr || g_mprintf == nullptr) return;
+  auto_extension(reinterpret_cast<void (*)(void)>(&Guard));
+}
+
+}  // namespace
+
+OwnOpenScope::OwnOpenScope() { ++t_own_opens; }
+OwnOpenScope::~OwnOpenScope() { --t_own_opens; }
+
+}  // namespace litelift::shim

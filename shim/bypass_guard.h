@@ -1,0 +1,29 @@
+// Detects databases a program opens through the real libsqlite3 without
+// passing through litelift (a module loaded with RTLD_DEEPBIND, as PHP
+// loads its extensions, binds to libsqlite3 directly, around LD_PRELOAD).
+//
+// When routing is configured, liblitelift registers an automatic extension
+// in the real libsqlite3 as it loads. SQLite runs it at every open made on
+// that library; an open that did not come through litelift's own
+// sqlite3_open* of a database the settings route to PostgreSQL fails with
+// SQLITE_CANTOPEN and a message naming the fix, instead of silently using
+// a local file.
+
+#ifndef LITELIFT_SHIM_BYPASS_GUARD_H_
+#define LITELIFT_SHIM_BYPASS_GUARD_H_
+
+namespace litelift::shim {
+
+// Marks the calling thread as inside litelift's own open of a local
+// database for the object's lifetime: the guard lets that open through.
+class OwnOpenScope {
+ public:
+  OwnOpenScope();
+  ~OwnOpenScope();
+  OwnOpenScope(const OwnOpenScope&) = delete;
+  OwnOpenScope& operator=(const OwnOpenScope&) = delete;
+};
+
+}  // namespace litelift::shim
+
+#endif  // LITELIFT_SHIM_BYPASS_GUARD_H_
