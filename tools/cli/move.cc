@@ -47,6 +47,10 @@ bool LoadLibs(Libs* libs) {
     std::fprintf(stderr, "litelift: %s\n", error.c_str());
     return false;
   }
+  // This program opens the real file through the real libsqlite3 on
+  // purpose: the bypass guard that liblitelift installs there (an automatic
+  // extension refusing routed paths opened around it) must not refuse it.
+  libs->native.sqlite3_reset_auto_extension();
   return true;
 }
 
