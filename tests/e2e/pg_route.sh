@@ -9,7 +9,7 @@ run() { "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- "$@"; }
 
 out=$(run python3 "$SOURCE_DIR/tests/e2e/py/smoke.py" "$WORK/smoke.db" 2>&1)
 expect_eq "$out" "OK" "the smoke test passes on Python's sqlite3 under litelift run"
-[ ! -e smoke.db ] && pass "no local file is created" || fail "smoke.db was created locally"
+expect_contains "$(head -1 smoke.db)" "litelift database marker" "the local file is litelift's marker (no SQLite data)"
 schema=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/smoke.db'")
 expect_contains "$schema" "smoke_" "the database lives in schema $schema"
 n=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT count(*) FROM \"$schema\".notes")
