@@ -150,9 +150,9 @@ expect_eq "$out" "[3, 4, 4] [('a', 4)]" "a database of the old rowid layout numb
 layout_now=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT rowid_layout FROM litelift.databases WHERE db_schema = '$old'")
 expect_eq "$layout_now" "3" "and is marked as upgraded"
 
-# Unsetting the variable is the rollback: the local file is untouched.
+# Unsetting the variable is the rollback: the local file is untouched (on_first_open = empty: the file has data and the server no database for it).
 python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
 before=$(sha256sum back.db)
-run python3 "$SOURCE_DIR/examples/notes.py" back.db "remote" > /dev/null
+LITELIFT_ON_FIRST_OPEN=empty run python3 "$SOURCE_DIR/examples/notes.py" back.db "remote" > /dev/null
 expect_eq "$(sha256sum back.db)" "$before" "the postgres route never touches the local file"
 done_testing
