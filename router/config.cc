@@ -113,9 +113,19 @@ bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rul
         ok = false;
       }
       rule->native_concurrency = c == "native";
+    } else if (key == "on_first_open") {
+      std::string text;
+      FirstOpen f;
+      ok = StringValue(v, key, file, &text, error);
+      if (ok && !ParseFirstOpen(text, &f)) {
+        *error = At(file, v.location().line()) + "on_first_open = \"" + text +
+                 "\" is not a choice (use \"refuse\" or \"empty\")";
+        ok = false;
+      }
+      if (ok) rule->on_first_open = f;
     } else {
       *error = At(file, v.location().line()) + "unknown key '" + key +
-               "' in [[route]] (known: match, backend, dsn, schema, concurrency)";
+               "' in [[route]] (known: match, backend, dsn, schema, concurrency, on_first_open)";
       ok = false;
     }
     if (!ok) return false;
@@ -160,6 +170,14 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
         return;
       }
       settings->native_concurrency = c == "native";
+    } else if (key == "on_first_open") {
+      std::string text;
+      if (!StringValue(v, key, file_name, &text, &error)) return;
+      if (!ParseFirstOpen(text, &settings->on_first_open)) {
+        error = At(file_name, v.location().line()) + "on_first_open = \"" + text +
+                "\" is not a choice (use \"refuse\" or \"empty\")";
+        return;
+      }
     } else if (key == "route_memory") {
       if (!v.is_boolean()) {
         error = At(file_name, v.location().line()) + "route_memory must be true or false";

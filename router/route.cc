@@ -195,6 +195,16 @@ Settings LoadSettings(const GetEnv& getenv) {
     }
     s.native_concurrency = v == "native";
   }
+  std::optional<FirstOpen> env_first_open;
+  if (const char* f = getenv("LITELIFT_ON_FIRST_OPEN"); f != nullptr && *f != '\0') {
+    FirstOpen parsed;
+    if (!ParseFirstOpen(f, &parsed)) {
+      s.error = std::string("litelift: LITELIFT_ON_FIRST_OPEN=") + f +
+                " is not a choice (use refuse or empty)";
+      return s;
+    }
+    env_first_open = parsed;
+  }
   // Set but blank is a mistake (an unset shell variable, an empty secret),
   // never a request to stay local: the program was meant to be routed.
   if (const char* config = getenv("LITELIFT_CONFIG"); config != nullptr) {
@@ -205,6 +215,11 @@ Settings LoadSettings(const GetEnv& getenv) {
     s.config_path = config;
     ParseConfigFile(config, &s);
     if (!s.error.empty()) return s;
+  }
+  // The variable wins over the file's keys (litelift migrate sets it).
+  if (env_first_open) {
+    s.on_first_open = *env_first_open;
+    s.on_first_open_from_env = true;
   }
   if (const char* dsn = getenv("LITELIFT_DSN"); dsn != nullptr) {
     if (IsBlank(dsn)) {
@@ -217,6 +232,17 @@ Settings LoadSettings(const GetEnv& getenv) {
     s.dsn_origin = "LITELIFT_DSN";
   }
   return s;
+}
+
+bool ParseFirstOpen(std::string_view text, FirstOpen* out) {
+  if (text == "refuse") {
+    *out = FirstOpen::kRefuse;
+  } else if (text == "empty") {
+    *out = FirstOpen::kEmpty;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 const Settings& ProcessSettings() {
@@ -265,6 +291,9 @@ bool Decide(const Settings& settings, const char* filename, int flags, Route* ro
     route->dsn = rule->dsn.empty() ? settings.dsn : rule->dsn;
     route->schema = rule->schema;
     route->native_concurrency = rule->native_concurrency.value_or(settings.native_concurrency);
+    route->on_first_open = settings.on_first_open_from_env
+                               ? settings.on_first_open
+                               : rule->on_first_open.value_or(settings.on_first_open);
   } else if (route->memory && !settings.route_memory) {
     route->origin = "in-memory database";
     route->backend = Backend::kSqlite;
@@ -273,6 +302,7 @@ bool Decide(const Settings& settings, const char* filename, int flags, Route* ro
     route->backend = Backend::kPostgres;
     route->dsn = settings.dsn;
     route->native_concurrency = settings.native_concurrency;
+    route->on_first_open = settings.on_first_open;
   } else {
     route->origin = "default";
     route->backend = Backend::kSqlite;

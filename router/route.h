@@ -19,6 +19,13 @@ namespace litelift::router {
 
 enum class Backend { kSqlite, kPostgres };
 
+// on_first_open: refuse (SQLITE_CANTOPEN naming litelift migrate), or an
+// empty server database with the file left untouched.
+enum class FirstOpen { kRefuse = 0, kEmpty = 1 };
+
+// Parses "refuse" / "empty"; false for anything else.
+bool ParseFirstOpen(std::string_view text, FirstOpen* out);
+
 // Where one database goes.
 struct Route {
   Backend backend = Backend::kSqlite;
@@ -30,6 +37,9 @@ struct Route {
   // true: PostgreSQL's row-level concurrency; false (default): SQLite's,
   // one writer at a time per database.
   bool native_concurrency = false;
+  // The first routed open of a file holding SQLite data while the server
+  // has no database for it (docs/configuration.md, on_first_open).
+  FirstOpen on_first_open = FirstOpen::kRefuse;
 };
 
 // One [[route]] table of the config file.
@@ -39,6 +49,7 @@ struct RouteRule {
   std::string dsn;
   std::string schema;
   std::optional<bool> native_concurrency;
+  std::optional<FirstOpen> on_first_open;
   int line = 0;
 };
 
@@ -49,6 +60,8 @@ struct Settings {
   std::string dsn_origin;
   bool route_memory = false;        // LITELIFT_ROUTE_MEMORY=1
   bool native_concurrency = false;  // LITELIFT_CONCURRENCY=native
+  FirstOpen on_first_open = FirstOpen::kRefuse;  // LITELIFT_ON_FIRST_OPEN or the file's
+  bool on_first_open_from_env = false;  // the variable wins over every rule
   std::string config_path;
   std::vector<RouteRule> rules;
   std::string error;  // non-empty: every open fails with this message

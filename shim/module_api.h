@@ -16,7 +16,7 @@
 namespace litelift::shim {
 
 // Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
-constexpr std::uint32_t kModuleAbiVersion = 4;
+constexpr std::uint32_t kModuleAbiVersion = 5;
 
 // Only C types cross this boundary: the shim carries its own (hidden) C++
 // runtime, and the module may use another.
@@ -29,6 +29,7 @@ struct ModuleRoute {
   int memory;                  // :memory:, "" or a memory URI
   const char* origin;          // what decided the route, for messages
   int native_concurrency;      // PostgreSQL's row locks instead of one writer
+  int on_first_open;           // router::FirstOpen: 0 refuse, 1 empty
 };
 
 // route_for's answers.

@@ -17,7 +17,7 @@ std::string Pick(const Placement& p) {
     return "SELECT * FROM litelift.databases WHERE db_schema = " + QuoteLiteral(p.derived);
   }
   return "SELECT * FROM litelift.databases WHERE path = " + QuoteLiteral(p.path) +
-         " ORDER BY db_schema = " + QuoteLiteral(p.derived) + " DESC, created, db_schema LIMIT 1";
+         " AND deleted IS NULL ORDER BY db_schema = " + QuoteLiteral(p.derived) + " DESC, created, db_schema LIMIT 1";
 }
 
 // Whether the owner (an oid expression) holds the connecting role's
@@ -51,7 +51,7 @@ std::string LocateQuery(const Placement& p) {
          "c.tbl_name, c.sql, d.rowid_layout, d.db_schema, d.path, "
          "pg_catalog.pg_get_userbyid(d.owner), " +
          Trusted("d.owner") +
-         ", current_user FROM (SELECT x.*, (SELECT n.nspowner FROM pg_catalog.pg_namespace n "
+         ", current_user, d.marker FROM (SELECT x.*, (SELECT n.nspowner FROM pg_catalog.pg_namespace n "
          "WHERE n.nspname = x.db_schema) AS owner FROM (" +
          Pick(p) + ") x) d LEFT JOIN litelift.catalog c USING (db_schema) ORDER BY c.seq";
 }

@@ -33,6 +33,7 @@ constexpr int kLocatedPath = 9;      // the path it is recorded for
 constexpr int kLocatedOwner = 10;    // the schema's owner (NULL: no such schema)
 constexpr int kLocatedTrusted = 11;  // whether litelift trusts that owner
 constexpr int kLocatedUser = 12;     // current_user
+constexpr int kLocatedMarker = 13;   // the marker file's id (NULL: none recorded)
 
 // The query finding p's database: CatalogQuery's rows for it (none when it
 // is not recorded), with the kLocated* columns. Empty for a memory

@@ -95,6 +95,45 @@ CREATE TABLE IF NOT EXISTS litelift.catalog (
   tbl_name text NOT NULL,
   sql text,
   PRIMARY KEY (db_schema, name));
+-- The marker file's id (pg/marker.h; NULL: none written yet), and when
+-- the database was set aside because its marker was deleted (v21).
+ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS marker text;
+ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS deleted timestamptz;
+-- (A database set aside is renamed: its catalog rows follow it.)
+ALTER TABLE litelift.catalog DROP CONSTRAINT IF EXISTS catalog_db_schema_fkey;
+ALTER TABLE litelift.catalog ADD CONSTRAINT catalog_db_schema_fkey FOREIGN KEY (db_schema)
+  REFERENCES litelift.databases ON DELETE CASCADE ON UPDATE CASCADE;
+-- Sets a database aside when its marker was deleted: renames its schema
+-- to <name>_deleted_<UTC time> (a free name) and records when, so that a
+-- new database takes its place and the old one is never dropped. Does
+-- nothing (returns NULL) unless the database there still has the marker
+-- the caller saw missing (another open set it aside first).
+CREATE OR REPLACE FUNCTION litelift.set_aside(v_schema text, v_marker text)
+  RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_base text;
+  v_name text;
+  v_n int := 1;
+BEGIN
+  PERFORM pg_catalog.pg_advisory_xact_lock(1819042914, pg_catalog.hashtext(v_schema));
+  PERFORM 1 FROM litelift.databases d WHERE d.db_schema = v_schema AND d.marker = v_marker
+    AND d.deleted IS NULL;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  v_base := pg_catalog.left(v_schema, 38) || '_deleted_' ||
+            pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISS');
+  v_name := v_base;
+  WHILE EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = v_name) OR
+        EXISTS (SELECT 1 FROM litelift.databases d WHERE d.db_schema = v_name) LOOP
+    v_n := v_n + 1;
+    v_name := v_base || '_' || v_n;
+  END LOOP;
+  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', v_schema, v_name);
+  UPDATE litelift.databases SET db_schema = v_name, deleted = pg_catalog.now()
+    WHERE db_schema = v_schema;
+  RETURN v_name;
+END $$;
 -- Opens find a database by its path (pg/locate.h).
 CREATE INDEX IF NOT EXISTS databases_path ON litelift.databases (path);
 -- Creates a database's schema and records it for db_path; returns its

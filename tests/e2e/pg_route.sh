@@ -9,7 +9,7 @@ run() { "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- "$@"; }
 
 out=$(run python3 "$SOURCE_DIR/tests/e2e/py/smoke.py" "$WORK/smoke.db" 2>&1)
 expect_eq "$out" "OK" "the smoke test passes on Python's sqlite3 under litelift run"
-[ ! -e smoke.db ] && pass "no local file is created" || fail "smoke.db was created locally"
+expect_contains "$(head -1 smoke.db)" "litelift database marker" "the local file is litelift's marker (no SQLite data)"
 schema=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/smoke.db'")
 expect_contains "$schema" "smoke_" "the database lives in schema $schema"
 n=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT count(*) FROM \"$schema\".notes")
@@ -150,9 +150,9 @@ expect_eq "$out" "[3, 4, 4] [('a', 4)]" "a database of the old rowid layout numb
 layout_now=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT rowid_layout FROM litelift.databases WHERE db_schema = '$old'")
 expect_eq "$layout_now" "3" "and is marked as upgraded"
 
-# Unsetting the variable is the rollback: the local file is untouched.
+# Unsetting the variable is the rollback: the local file is untouched (on_first_open = empty: the file has data and the server no database for it).
 python3 "$SOURCE_DIR/examples/notes.py" back.db "local only" > /dev/null
 before=$(sha256sum back.db)
-run python3 "$SOURCE_DIR/examples/notes.py" back.db "remote" > /dev/null
+LITELIFT_ON_FIRST_OPEN=empty run python3 "$SOURCE_DIR/examples/notes.py" back.db "remote" > /dev/null
 expect_eq "$(sha256sum back.db)" "$before" "the postgres route never touches the local file"
 done_testing

@@ -81,7 +81,8 @@ std::string SchemaOf(const router::Route& route) {
   if (PQstatus(conn) == CONNECTION_OK) {
     const shim::ModuleRoute c_route = {
         route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
-        route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0};
+        route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0,
+        static_cast<int>(route.on_first_open)};
     compat::Placement p = compat::PlacementFor(c_route);
     PGresult* res = PQexec(conn, compat::LocateQuery(p).c_str());
     if (PQresultStatus(res) == PGRES_TUPLES_OK) compat::CheckLocated(res, p, &schema, &error);
@@ -148,6 +149,9 @@ int Migrate(const MoveOptions& options) {
   }
   router::Route route;
   if (!PostgresRoute("migrate", file, &route)) return 2;
+  // The route's first open of a file with data is what migrate is for
+  // (on_first_open would refuse it otherwise).
+  setenv("LITELIFT_ON_FIRST_OPEN", "empty", 1);
   Libs libs;
   if (!LoadLibs(&libs)) return 2;
 
