@@ -5,32 +5,23 @@
 
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
+#include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
-
-namespace {
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);
-         });
-}
-
-}  // namespace
 
 bool MayChangeOnReplay(std::string_view sql) {
   // SQLite's functions whose value is not fixed by their arguments and the
   // rows (the date and time functions read the clock without arguments).
   static constexpr std::array<std::string_view, 9> kFunctions = {
-      "random", "randomblob", "date",      "time",    "datetime",
-      "julianday", "strftime", "unixepoch", "timediff"};
-  static constexpr std::array<std::string_view, 3> kKeywords = {
-      "current_date", "current_time", "current_timestamp"};
+      "random",    "randomblob", "date",      "time",    "datetime",
+      "julianday", "strftime",   "unixepoch", "timediff"};
+  static constexpr std::array<std::string_view, 3> kKeywords = {"current_date", "current_time",
+                                                                "current_timestamp"};
   std::vector<sql::Token> tokens = sql::SignificantTokens(sql);
   for (size_t i = 0; i < tokens.size(); ++i) {
     const sql::Token& t = tokens[i];
     if (t.type == sql::TokenType::kString) {
-      if (EqualsIgnoringCase(t.text, "'now'")) return true;
+      if (Lower(t.text) == "'now'") return true;
       continue;
     }
     if (t.type != sql::TokenType::kWord) continue;
@@ -104,8 +95,8 @@ bool WriteBatch::Replay(PGconn* pg, std::string* error, std::vector<std::string>
     const BatchedWrite& w = writes_[k];
     if (!w.rowid_sequence.empty()) {
       // The next number is the one the write got (sequences ignore rollbacks).
-      std::string set = "SELECT setval(" + w.rowid_sequence + ", " + std::to_string(w.rowid) +
-                        ", false)";
+      std::string set =
+          "SELECT setval(" + w.rowid_sequence + ", " + std::to_string(w.rowid) + ", false)";
       sent = PQsendQueryParams(pg, set.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
       expected.push_back(-1);
     }
@@ -115,9 +106,9 @@ bool WriteBatch::Replay(PGconn* pg, std::string* error, std::vector<std::string>
       if (!w.nulls[i]) values[i] = w.values[i].c_str();
       lengths[i] = static_cast<int>(w.values[i].size());
     }
-    sent = sent && PQsendQueryParams(pg, w.sql->c_str(), static_cast<int>(w.values.size()),
-                                     w.types.data(), values.data(), lengths.data(),
-                                     w.formats.data(), 0) != 0;
+    sent = sent &&
+           PQsendQueryParams(pg, w.sql->c_str(), static_cast<int>(w.values.size()), w.types.data(),
+                             values.data(), lengths.data(), w.formats.data(), 0) != 0;
     expected.push_back(static_cast<int>(k));
     if (std::find(tables->begin(), tables->end(), w.table) == tables->end()) {
       tables->push_back(w.table);

@@ -427,6 +427,10 @@ class Connection : public ConnectionState {
   bool RestartRowidAtRandom(const std::string& table);
   // The transaction ended in a rollback: ResyncRowids({}) if it wrote.
   void TransactionRolledBack();
+  // Rolls the program's transaction back on the server and in the shadow
+  // (OR ROLLBACK, a write batch that could not run again), with its rows
+  // counted as written, and calls the rollback hook.
+  void RollBackBothSides();
 
  private:
   std::string write_lock_sql_, checked_lock_sql_,

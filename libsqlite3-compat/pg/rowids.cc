@@ -99,6 +99,16 @@ void Connection::TransactionRolledBack() {
   wrote_in_txn = false;
 }
 
+void Connection::RollBackBothSides() {
+  Exec(pg, "ROLLBACK");
+  SQ(sqlite3_exec)(shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+  holds_write_lock = false;
+  txn_level = SQLITE_TXN_NONE;
+  wrote_in_txn = true;  // the failing statement's rows went too
+  TransactionRolledBack();
+  if (rollback_hook != nullptr) rollback_hook(rollback_arg);
+}
+
 bool Statement::NumberAgain(const PGresult* failure) {
   // (One VALUES row numbered in the statement: a failure returned no row.)
   if (running->numbering_call.empty()) return false;

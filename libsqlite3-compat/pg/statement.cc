@@ -482,14 +482,7 @@ int Statement::FailedInBatch(int rc) {
   std::string why = conn->err_msg;
   LL_WARN("a failed write's batch did not run again ({}): the transaction is rolled back",
           replay_error_);
-  Exec(conn->pg, "ROLLBACK");
-  SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
-  conn->batch.EndTransaction();
-  conn->holds_write_lock = false;
-  conn->txn_level = SQLITE_TXN_NONE;
-  conn->wrote_in_txn = true;
-  conn->TransactionRolledBack();
-  if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+  conn->RollBackBothSides();
   std::string message = why +
                         " (the transaction was rolled back: its earlier statements could not be "
                         "kept: " +
@@ -898,13 +891,7 @@ int Statement::FinishServer(PGresult* final_result) {
       // OR ROLLBACK: the whole transaction goes, on both sides.
       int code = conn->err_code;
       std::string message = conn->err_msg;
-      Exec(conn->pg, "ROLLBACK");
-      SQ(sqlite3_exec)(conn->shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
-      conn->holds_write_lock = false;
-      conn->txn_level = SQLITE_TXN_NONE;
-      conn->wrote_in_txn = true;  // this statement's rows went too
-      conn->TransactionRolledBack();
-      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+      conn->RollBackBothSides();
       rc = conn->SetError(code, message);
     } else if (!SQ(sqlite3_stmt_readonly)(shadow) && (rc & 0xff) != SQLITE_BUSY) {
       // Its rows are gone: the rowid sequences it moved are set again

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "libsqlite3-compat/host.h"
+#include "router/route.h"
 
 namespace litelift::compat {
 
@@ -16,13 +17,6 @@ namespace {
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
               kTimeTz = 1266, kJsonb = 3802, kText = 25, kVarchar = 1043;
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Appends the UTF-8 form of code point cp.
 void AppendUtf8(uint32_t cp, std::string* out) {
@@ -46,7 +40,7 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 uint32_t Hex4(std::string_view s, size_t at) {
   uint32_t v = 0;
   for (size_t k = at; k < at + 4 && k < s.size(); ++k)
-    v = v * 16 + static_cast<uint32_t>(Hex(s[k]));
+    v = v * 16 + static_cast<uint32_t>(router::HexDigitValue(s[k]));
   return v;
 }
 
@@ -56,10 +50,11 @@ uint32_t Hex4(std::string_view s, size_t at) {
 bool DecodeHexInPlace(char* p, size_t from, size_t n) {
   if (n % 2 != 0) return false;
   for (size_t i = from; i < from + n; ++i) {
-    if (Hex(p[i]) < 0) return false;
+    if (router::HexDigitValue(p[i]) < 0) return false;
   }
   for (size_t i = 0; i < n / 2; ++i) {
-    p[i] = static_cast<char>(Hex(p[from + 2 * i]) * 16 + Hex(p[from + 2 * i + 1]));
+    p[i] = static_cast<char>(router::HexDigitValue(p[from + 2 * i]) * 16 +
+                             router::HexDigitValue(p[from + 2 * i + 1]));
   }
   return true;
 }
@@ -215,7 +210,7 @@ bool DecodeBytea(std::string_view text, std::string* out) {
   if (text.substr(0, 2) != "\\x" || text.size() % 2 != 0) return false;
   out->reserve((text.size() - 2) / 2);
   for (size_t i = 2; i + 1 < text.size(); i += 2) {
-    int hi = Hex(text[i]), lo = Hex(text[i + 1]);
+    int hi = router::HexDigitValue(text[i]), lo = router::HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi * 16 + lo));
   }
