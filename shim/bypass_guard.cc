@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,15 @@ namespace litelift::shim {
 namespace {
 
 thread_local int t_own_opens = 0;
+
+// Registering the guard initializes the real library (SQLite's
+// sqlite3_auto_extension calls sqlite3_initialize), which would make a
+// program's later sqlite3_config() fail. These let sqlite3_config undo
+// that initialization while no database has been opened yet.
+int (*g_auto_extension)(void (*)(void)) = nullptr;
+int (*g_shutdown)() = nullptr;
+std::atomic<bool> g_installed{false};
+std::atomic<long> g_opens_seen{0};
 
 // The real library's functions the guard calls, looked up on their own: the
 // guard is installed at start-up, before (and without) the engine's table.
@@ -32,6 +42,7 @@ bool RoutingConfigured() {
 
 // The automatic extension: runs inside the real library's open.
 int Guard(sqlite3* db, const char** error, const sqlite3_api_routines*) {
+  g_opens_seen.fetch_add(1, std::memory_order_relaxed);
   if (t_own_opens > 0) return SQLITE_OK;
   const char* file = g_db_filename(db, "main");
   if (file == nullptr || *file == '\0') return SQLITE_OK;  // memory or temporary
@@ -69,15 +80,33 @@ __attribute__((constructor)) void InstallGuard() {
   dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
   void* real = engine::OpenRealLibraryHandle();
   if (real == nullptr) return;  // the first open reports the missing library
-  auto auto_extension =
-      reinterpret_cast<int (*)(void (*)(void))>(dlsym(real, "sqlite3_auto_extension"));
+  g_auto_extension =
+      reinterpret_cast<decltype(g_auto_extension)>(dlsym(real, "sqlite3_auto_extension"));
+  g_shutdown = reinterpret_cast<decltype(g_shutdown)>(dlsym(real, "sqlite3_shutdown"));
   g_db_filename = reinterpret_cast<decltype(g_db_filename)>(dlsym(real, "sqlite3_db_filename"));
   g_mprintf = reinterpret_cast<decltype(g_mprintf)>(dlsym(real, "sqlite3_mprintf"));
-  if (auto_extension == nullptr || g_db_filename == nullptr || g_mprintf == nullptr) return;
-  auto_extension(reinterpret_cast<void (*)(void)>(&Guard));
+  if (g_auto_extension == nullptr || g_shutdown == nullptr || g_db_filename == nullptr ||
+      g_mprintf == nullptr) {
+    return;
+  }
+  g_installed = g_auto_extension(reinterpret_cast<void (*)(void)>(&Guard)) == SQLITE_OK;
 }
 
 }  // namespace
+
+bool UninitializeForConfig() {
+  if (!g_installed.load() || g_opens_seen.load() != 0) return false;
+  // sqlite3_shutdown also drops the automatic extensions; ReinstallGuard
+  // registers the guard again.
+  if (g_shutdown() != SQLITE_OK) return false;
+  g_installed = false;
+  return true;
+}
+
+void ReinstallGuard() {
+  if (g_installed.load() || g_auto_extension == nullptr) return;
+  g_installed = g_auto_extension(reinterpret_cast<void (*)(void)>(&Guard)) == SQLITE_OK;
+}
 
 OwnOpenScope::OwnOpenScope() { ++t_own_opens; }
 OwnOpenScope::~OwnOpenScope() { --t_own_opens; }

@@ -24,6 +24,17 @@ class OwnOpenScope {
   OwnOpenScope& operator=(const OwnOpenScope&) = delete;
 };
 
+// When the guard's registration is what initialized the real library and
+// no database has been opened through it, shuts the library down (which
+// also drops the guard) so that a program's sqlite3_config() can take
+// effect, as it would without litelift, and returns true; the caller
+// applies the configuration, then calls ReinstallGuard(). Returns false
+// (and changes nothing) otherwise.
+bool UninitializeForConfig();
+
+// Registers the guard again after UninitializeForConfig().
+void ReinstallGuard();
+
 }  // namespace litelift::shim
 
 #endif  // LITELIFT_SHIM_BYPASS_GUARD_H_

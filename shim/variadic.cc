@@ -10,6 +10,7 @@
 
 #include "engine/sqlite_api.h"
 #include "router/log.h"
+#include "shim/bypass_guard.h"
 #include "shim/export.h"
 #include "shim/handle_arena.h"
 #include "shim/uri.h"
@@ -200,8 +201,17 @@ LL_EXPORT int sqlite3_config(int op, ...) {
     uri_on = va_arg(copy, int);
     va_end(copy);
   }
+  va_list again;
+  va_copy(again, ap);
   int rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_config), shim::ConfigArgs(op), ap, op);
   va_end(ap);
+  // SQLITE_MISUSE because litelift's guard initialized the library, not
+  // the program: configure as the program would have, then guard again.
+  if (rc == SQLITE_MISUSE && shim::UninitializeForConfig()) {
+    rc = shim::ForwardArgs(LL_REAL_SPECIAL(sqlite3_config), shim::ConfigArgs(op), again, op);
+    shim::ReinstallGuard();
+  }
+  va_end(again);
   // Routed opens read "file:" names as the real library would.
   if (op == SQLITE_CONFIG_URI && rc == SQLITE_OK) shim::SetUrisByDefault(uri_on != 0);
   return rc;

@@ -33,12 +33,26 @@ PRAGMA integrity_check;
 SELECT sqlite_version() = '3.40.1';
 SQL
 run() { rm -f "$1.db"; (cd "$WORK" && env $2 sqlite3 "$1.db" < script.sql > "$1.out" 2>&1) || true; }
+# A config that routes only other files: litelift's guard against opens
+# around it is installed, and the shell's sqlite3_config() calls before its
+# first open still take effect (they printed "attempt to configure SQLite
+# after initialization" when the guard had initialized the library).
+cat > elsewhere.toml <<'TOML'
+backend = "sqlite"
+dsn = "postgresql://nowhere.invalid/db"
+[[route]]
+match = "/nowhere/*.db"
+backend = "postgres"
+TOML
 run native ""
 run preload "LD_PRELOAD=$PRELOAD"
+run guarded "LD_PRELOAD=$PRELOAD LITELIFT_CONFIG=$WORK/elsewhere.toml"
 [ -s native.out ] || fail "the native run printed nothing"
 grep -q "INSERT INTO people VALUES" native.out || fail "the native run did not import: $(head native.out)"
 if ! diff -u native.out preload.out; then fail "output differs under LD_PRELOAD"; fi
 pass "same output ($(wc -l < native.out) lines) natively and under LD_PRELOAD"
+if ! diff -u native.out guarded.out; then fail "output differs with routing configured for other files"; fi
+pass "same output with routing configured for other files (no configuration warning)"
 cmp <(sqlite3 native.db .dump) <(sqlite3 preload.db .dump) || fail "the files differ"
 pass "the database files hold the same data"
 
