@@ -745,6 +745,9 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     order_columns_ = nullptr;
     bare_ = outer;
     PopScope();
+  } else if ((select_depth_ == 1 || select.limit) && select.cores.size() == 1 &&
+             !first_bare.group_order.empty()) {
+    out += first_bare.group_order;
   } else if (select_depth_ == 1 || select.limit) {
     out += ScanOrder(select);
   }
@@ -772,6 +775,23 @@ std::string Emitter::ScanOrder(const Select& select) {
   std::string out = " ORDER BY ";
   for (size_t i = 0; i < shape->primary_key.size(); ++i) {
     out += (i ? ", " : "") + q + Ident(shape->primary_key[i]);
+  }
+  return out;
+}
+
+std::string Emitter::GroupOrder(const SelectCore& core) {
+  std::string out;
+  for (const auto& g : core.group_by) {
+    std::string key;
+    if (g->kind == ExprKind::kInteger) {
+      key = g->text;
+    } else if (g->kind == ExprKind::kString || g->kind == ExprKind::kNull ||
+               g->kind == ExprKind::kFloat || g->kind == ExprKind::kBlob) {
+      continue;  // a constant: one group
+    } else {
+      key = Collated(SortKey(*g), CollationOf(*g));
+    }
+    out += (out.empty() ? " ORDER BY " : ", ") + key + " NULLS FIRST";
   }
   return out;
 }
@@ -956,7 +976,7 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
 Emitter::BareColumns Emitter::AggregateContext(const SelectCore& core) {
   BareColumns bare;
   bare.depth = scopes_.size();
-  for (const auto& g : core.group_by) bare.grouped.push_back(Value(*g));
+  for (const auto& g : core.group_by) bare.grouped.push_back(GroupTerm(*g));
   std::vector<const Expr*> aggregates;
   for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
   CollectAggregates(core.having.get(), &aggregates);
@@ -972,7 +992,9 @@ std::string Emitter::GroupTerm(const Expr& g) {
   // SQLite groups by any constant (one group); PostgreSQL refuses a bare
   // literal that is not an ordinal, but not a typed one.
   if (g.kind == ExprKind::kString || g.kind == ExprKind::kNull) return Value(g) + "::text";
-  return Value(g);
+  // Groups are the keys equal under the term's collation ('a' and 'A'
+  // under NOCASE); the column itself is then a bare column of the group.
+  return Collated(Value(g), CollationOf(g));
 }
 
 std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
@@ -1020,6 +1042,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
       out += (i ? ", " : "") + GroupTerm(g);
     }
   }
+  if (!core.group_by.empty() && core.from && !core.distinct) bare.group_order = GroupOrder(core);
   bare_ = aggregate_query && core.from ? &bare : nullptr;
   if (core.having) out += " HAVING " + Condition(*core.having);
   bare_ = outer;

@@ -139,6 +139,9 @@ class Emitter {
     size_t depth = 0;                  // the query's scope depth
     std::vector<std::string> grouped;  // GROUP BY terms, as emitted
     std::string order;                 // " ORDER BY x DESC NULLS LAST" for max(x)
+    // " ORDER BY <group terms>": SQLite's order of the groups (it sorts
+    // them by their keys), for a query that gives no ORDER BY.
+    std::string group_order;
   };
   std::string Raw(const Expr& e);  // its own form: condition or value
   std::string Column(const Expr& e);
@@ -213,6 +216,10 @@ class Emitter {
   // table in key order), and programs come to rely on it: for a plain
   // single-table query without ORDER BY, " ORDER BY <that>" (else "").
   std::string ScanOrder(const Select& select);
+  // " ORDER BY k1 NULLS FIRST, ..." over the GROUP BY terms of a core, in
+  // SQLite's order of keys (storage class, then the term's collation);
+  // "" when every term is a constant.
+  std::string GroupOrder(const SelectCore& core);
   int select_depth_ = 0;
   std::vector<int> classed_columns_;
   std::string error_;

@@ -156,5 +156,37 @@ TEST(Names, LikeHasNoEscapeCharacter) {
               });
 }
 
+// SQLite sorts the groups by their keys: a grouped query without ORDER BY
+// lists them in key order (NULL first, numbers, text by the term's
+// collation, blobs), and NOCASE keys make one group of 'a' and 'A'.
+TEST(Names, GroupsInKeyOrder) {
+  Pair p(Name());
+  RunCases(p, {
+                  "CREATE TABLE g (id INTEGER PRIMARY KEY, a, p TEXT, n INTEGER, "
+                  "c TEXT COLLATE NOCASE)",
+                  "INSERT INTO g VALUES (1, 1, NULL, 5, 'b'), (2, 'x', 'pp', NULL, 'A'), "
+                  "(3, NULL, 'zz', 7, 'a'), (4, 2.5, 'pp', 5, 'B'), (5, x'01', 'aa', 1, 'c'), "
+                  "(6, '10', 'Zz', 7, NULL)",
+                  "SELECT model, count(*) FROM usage GROUP BY model",
+                  "SELECT day, model, sum(prompt) FROM usage GROUP BY day, model",
+                  "SELECT p, count(*) FROM g GROUP BY p",
+                  "SELECT a, count(*) FROM g GROUP BY a",
+                  "SELECT n, sum(id) FROM g GROUP BY n",
+                  "SELECT count(*) FROM g GROUP BY c",
+                  "SELECT lower(c), count(*) FROM g GROUP BY c",
+                  "SELECT count(*) FROM g GROUP BY c HAVING c <> 'c'",
+                  "SELECT lower(c), count(*) FROM g GROUP BY c ORDER BY c DESC",
+                  "SELECT n % 2 AS k, count(*) FROM g GROUP BY k",
+                  "SELECT p, n, count(*) FROM g GROUP BY 2, 1",
+                  "SELECT count(*) FROM g GROUP BY 'x'",
+                  "SELECT lower(p) AS lp, sum(n) FROM g GROUP BY lp HAVING sum(n) > 0",
+                  "SELECT p COLLATE NOCASE AS pc, count(*) FROM g GROUP BY pc",
+                  "SELECT count(*) FROM g GROUP BY c COLLATE BINARY",
+                  "SELECT p FROM g GROUP BY p LIMIT 2",
+                  "SELECT * FROM (SELECT p, count(*) AS k FROM g GROUP BY p) ORDER BY k DESC, p",
+                  "SELECT k FROM (SELECT n AS k FROM g GROUP BY n LIMIT 3)",
+              });
+}
+
 }  // namespace
 }  // namespace litelift::test

@@ -243,7 +243,7 @@ TEST(Rule, BareColumnsInAggregateQueries) {
        "(array_agg(\"b\"))[1] NULLS FIRST"},
       {"SELECT a FROM t WHERE b > 1 GROUP BY a HAVING count(*) > 1",
        "SELECT \"a\" FROM \"t\" WHERE (\"b\" > 1::int8) GROUP BY \"a\" HAVING (count(*) > "
-       "1::int8)"},
+       "1::int8) ORDER BY \"a\" NULLS FIRST"},
       {"SELECT count(*), (SELECT x FROM u) FROM t",
        "SELECT count(*), (SELECT \"x\" FROM \"u\") FROM \"t\""},
   });
