@@ -196,6 +196,11 @@ class Statement {
   int SendOddText(int index, const std::string& bytes, const sql::Translation& tr, bool used,
                   Oid* type, std::string* holder, const char** value);
   int NextServerRow();
+  // After the first row of a result in text format: when its column types
+  // have a binary form values.h decodes (and it has no hidden columns),
+  // this statement's later runs in the session ask for binary rows (no
+  // strtod per value, blobs as bytes), without a describe round trip.
+  void LearnBinaryResults(const PGresult* res);
   int FinishServer(PGresult* final_result);
   void FinishPipeline();
   void Unwrap(bool failed);

@@ -456,8 +456,7 @@ void Statement::Unwrap(bool failed) {
     // the transaction is beyond repair (FailedInBatch rolls it back).
     replayed_tables_.clear();
     replay_error_.clear();
-    if (!conn->batch.Replay(conn->pg, &replay_error_, &replayed_tables_) &&
-        replay_error_.empty()) {
+    if (!conn->batch.Replay(conn->pg, &replay_error_, &replayed_tables_) && replay_error_.empty()) {
       replay_error_ = "the connection to postgres was lost";
     }
   }
@@ -954,6 +953,7 @@ int Statement::NextServerRow() {
       }
       continue;  // the program asked for no rows
     }
+    if (at == 0) LearnBinaryResults(res);
     int classes = static_cast<int>(running->classed_columns.size());
     int ncol = PQnfields(res) - running->trailing_rowid_columns - classes;
     if (running->trailing_rowid_columns > 0 && running->op == SQLITE_INSERT) {
@@ -985,6 +985,21 @@ int Statement::NextServerRow() {
     row_active = true;
     return SQLITE_ROW;
   }
+}
+
+void Statement::LearnBinaryResults(const PGresult* res) {
+  PreparedCache& cache = prepared_cache_;
+  if (PQnfields(res) == 0 || PQfformat(res, 0) == 1 || cache.binary || cache.name.empty() ||
+      cache.translation != running || cache.generation != conn->prepared_generation) {
+    return;
+  }
+  // Hidden columns (rowids, storage classes) are read as text.
+  if (running->returns_rowid || running->trailing_rowid_columns > 0 ||
+      !running->classed_columns.empty() || !BinaryResults(res)) {
+    return;
+  }
+  cache.binary = true;
+  conn->binary_results.insert(cache.name);
 }
 
 int Statement::Reprepare() {

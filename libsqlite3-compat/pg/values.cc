@@ -305,8 +305,8 @@ int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
       }
       return BindStoredValue(stmt, index, std::string_view(v + 1, static_cast<size_t>(len - 1)));
     }
-    default:
-      return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_TRANSIENT);
+    default:  // text: libpq keeps the row's result while the row is read
+      return SQ(sqlite3_bind_text)(stmt, index, v, len, SQLITE_STATIC);
   }
 }
 
