@@ -24,6 +24,7 @@
 #include "libsqlite3-compat/pg/batch.h"
 #include "libsqlite3-compat/pg/errors.h"
 #include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/pg/values.h"
 #include "libsqlite3-compat/sql/translate.h"
 #include "shim/module_api.h"
 
@@ -100,6 +101,12 @@ class Statement {
   // SQLITE_STATIC, values.h): kept while the row is current.
   PgResult row_result_;
   bool row_active = false;
+  // The current row decoded without binding (values.h): most rows are
+  // read by column_* calls of their own class, which need no statement.
+  std::vector<PlainValue> plain_;
+  bool row_pending_ = false;  // plain_ holds the row; `row` does not yet
+  // Binds plain_ to `row` and steps it, for a column_* that converts.
+  void HoldRow();
   // The last step's result and, when it failed, its message: what reset and
   // finalize report again, as SQLite's statement keeps its error.
   int last_rc = SQLITE_OK;
@@ -162,8 +169,19 @@ class Statement {
   // change (SQLite's automatic re-prepare). Returns an SQLite code.
   int Reprepare();
 
-  // The statement whose current row column_* reads.
-  sqlite3_stmt* Source() const { return row_active ? row : shadow; }
+  // The statement whose current row column_* reads (a plain row is bound
+  // to `row` first).
+  sqlite3_stmt* Source() {
+    if (row_pending_) HoldRow();
+    return row_active ? row : shadow;
+  }
+  // The current row's column i when it is a plain value not yet bound to
+  // `row` (column_* of its own class read it directly); else nullptr.
+  const PlainValue* Plain(int i) const {
+    return row_pending_ && i >= 0 && static_cast<size_t>(i) < plain_.size()
+               ? &plain_[static_cast<size_t>(i)]
+               : nullptr;
+  }
 
   int Step();
   // Resets as sqlite3_reset does (see last_rc): returns the last step's

@@ -57,6 +57,27 @@ Statement::~Statement() {
 void Statement::ClearRow() {
   if (row != nullptr && kind == Kind::kServer) SQ(sqlite3_reset)(row);
   row_active = false;
+  row_pending_ = false;
+}
+
+void Statement::HoldRow() {
+  row_pending_ = false;
+  int ncol = static_cast<int>(plain_.size());
+  if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
+    if (row != nullptr) SQ(sqlite3_finalize)(row);
+    row = nullptr;
+    std::string select = "SELECT";
+    for (int i = 1; i <= ncol; ++i) select += (i > 1 ? ", ?" : " ?") + std::to_string(i);
+    if (ncol == 0) select = "SELECT 1 WHERE 0";
+    SQ(sqlite3_prepare_v2)(conn->rows_db, select.c_str(), -1, &row, nullptr);
+  }
+  if (row == nullptr) {  // out of memory: no row to read (column_* give NULLs)
+    row_active = false;
+    return;
+  }
+  SQ(sqlite3_reset)(row);
+  for (int c = 0; c < ncol; ++c) BindPlainValue(row, c + 1, plain_[static_cast<size_t>(c)]);
+  if (SQ(sqlite3_step)(row) != SQLITE_ROW) row_active = false;
 }
 
 int Statement::Step() {
@@ -126,6 +147,7 @@ int Statement::Reset() {
   streaming = false;
   if (row != nullptr) SQ(sqlite3_reset)(row);
   row_active = false;
+  row_pending_ = false;
   row_result_.reset();
   if (kind != Kind::kServer) SQ(sqlite3_reset)(shadow);  // a server statement never steps it
   int rc = last_rc;
@@ -961,6 +983,15 @@ int Statement::NextServerRow() {
       bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, at_rowid + 1)[0] == 't';
       if (inserted) conn->last_insert_rowid = std::atoll(PQgetvalue(res, at, at_rowid));
     }
+    if (classes == 0 && DecodePlainRow(res, at, ncol, &plain_)) {
+      // Bound to `row` only if a column_* call converts (HoldRow).
+      if (row != nullptr && SQ(sqlite3_stmt_busy)(row)) SQ(sqlite3_reset)(row);
+      row_pending_ = true;
+      if (r) row_result_ = std::move(r);
+      row_active = true;
+      return SQLITE_ROW;
+    }
+    row_pending_ = false;
     if (row == nullptr || SQ(sqlite3_column_count)(row) != ncol) {
       if (row != nullptr) SQ(sqlite3_finalize)(row);
       std::string select = "SELECT";
@@ -1062,6 +1093,7 @@ int Statement::StepServer() {
     if (rc != SQLITE_OK) return rc;
   }
   row_active = false;
+  row_pending_ = false;
   int rc = NextServerRow();
   if (number_again_) {
     // The sequence was set again (FinishServer, NumberAgain): once more.

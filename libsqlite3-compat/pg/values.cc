@@ -312,6 +312,87 @@ int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
 
 }  // namespace
 
+bool DecodePlainRow(const PGresult* res, int row, int ncol, std::vector<PlainValue>* out) {
+  constexpr int kLargest = 1 << 20;  // larger values take the bound path (its limits)
+  out->resize(static_cast<size_t>(ncol));
+  for (int c = 0; c < ncol; ++c) {
+    PlainValue& v = (*out)[static_cast<size_t>(c)];
+    v = PlainValue();
+    if (PQgetisnull(res, row, c)) continue;
+    char* text = PQgetvalue(res, row, c);
+    int len = PQgetlength(res, row, c);
+    bool binary = PQfformat(res, c) == 1;
+    switch (PQftype(res, c)) {
+      case kInt2:
+      case kInt4:
+      case kInt8:
+      case kOid:
+        v.type = SQLITE_INTEGER;
+        if (!binary) {
+          v.i = std::strtoll(text, nullptr, 10);
+        } else if (PQftype(res, c) == kInt8) {
+          v.i = static_cast<int64_t>(BigEndian(text, 8));
+        } else if (PQftype(res, c) == kInt2) {
+          v.i = static_cast<int16_t>(BigEndian(text, 2));
+        } else if (PQftype(res, c) == kInt4) {
+          v.i = static_cast<int32_t>(BigEndian(text, 4));
+        } else {
+          v.i = static_cast<uint32_t>(BigEndian(text, 4));
+        }
+        break;
+      case kBool:
+        v.type = SQLITE_INTEGER;
+        v.i = binary ? (text[0] != 0 ? 1 : 0) : (text[0] == 't' ? 1 : 0);
+        break;
+      case kFloat8: {
+        double d;
+        if (binary) {
+          uint64_t bits = BigEndian(text, 8);
+          std::memcpy(&d, &bits, sizeof d);
+        } else {
+          d = std::strtod(text, nullptr);
+        }
+        if (!std::isnan(d)) {
+          v.type = SQLITE_FLOAT;
+          v.d = d;
+        }
+        break;
+      }
+      case kText:
+      case kVarchar:
+        if (len > kLargest) return false;
+        v.type = SQLITE_TEXT;
+        v.p = text;
+        v.n = len;
+        break;
+      case kBytea:
+        if (!binary || len > kLargest) return false;
+        v.type = SQLITE_BLOB;
+        v.p = text;
+        v.n = len;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+int BindPlainValue(sqlite3_stmt* stmt, int index, const PlainValue& v) {
+  switch (v.type) {
+    case SQLITE_INTEGER:
+      return SQ(sqlite3_bind_int64)(stmt, index, v.i);
+    case SQLITE_FLOAT:
+      return SQ(sqlite3_bind_double)(stmt, index, v.d);
+    case SQLITE_TEXT:
+      return SQ(sqlite3_bind_text)(stmt, index, v.p, v.n, SQLITE_STATIC);
+    case SQLITE_BLOB:
+      return SQ(sqlite3_bind_blob)(stmt, index, v.p, v.n, SQLITE_STATIC);
+    default:
+      return SQ(sqlite3_bind_null)(stmt, index);
+  }
+}
+
 int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row, int col) {
   if (PQgetisnull(res, row, col)) return SQ(sqlite3_bind_null)(stmt, index);
   char* v = PQgetvalue(res, row, col);  // libpq's own storage, ours to change

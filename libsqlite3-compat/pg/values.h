@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace litelift::compat {
 
@@ -29,6 +30,26 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
 // reads in binary format as it reads its text (integers, bool, float8,
 // bytea, text, jsonb).
 bool BinaryResults(const PGresult* described);
+
+// One value of a server row as SQLite would hold it, pointing into libpq's
+// result (which must outlive it): what column_* reads without the row
+// being bound to a statement.
+struct PlainValue {
+  int type = SQLITE_NULL;  // SQLITE_INTEGER, _FLOAT, _TEXT, _BLOB or _NULL
+  sqlite3_int64 i = 0;
+  double d = 0;
+  const char* p = nullptr;  // text (NUL-terminated by libpq) or blob bytes
+  int n = 0;                // their length
+};
+
+// Decodes the first ncol columns of row into *out when each is a plain
+// value (a NULL, an integer, a float8, text of a text type, or a bytea in
+// binary format, under 1 MB), exactly as BindServerValue would bind it;
+// false (and *out unspecified) when a column needs BindServerValue.
+bool DecodePlainRow(const PGresult* res, int row, int ncol, std::vector<PlainValue>* out);
+
+// Binds value as parameter index of stmt (text and blobs SQLITE_STATIC).
+int BindPlainValue(sqlite3_stmt* stmt, int index, const PlainValue& value);
 
 // Binds a server value sent as text with its SQLite storage class beside
 // it ("integer", "real", "null", else text).
