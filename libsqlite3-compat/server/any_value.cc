@@ -214,6 +214,37 @@ CREATE OR REPLACE FUNCTION litelift.num_mod(numeric, numeric) RETURNS numeric
   SELECT CASE WHEN trunc($2) = 0 THEN NULL
     WHEN scale($1) = 0 AND scale($2) = 0 THEN $1 % $2
     ELSE trunc($1) % trunc($2) + 0.0 END $$;
+-- A real as a numeric that keeps a fraction (1000.0), so that numeric
+-- arithmetic and num_div treat it as a real, and results read back as REAL.
+CREATE OR REPLACE FUNCTION litelift.real_num(double precision) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 IN ('Infinity', '-Infinity', 'NaN') THEN NULL
+    ELSE $1::text::numeric + 0.0 END $$;
+-- Text in arithmetic as SQLite reads it (computeNumericType): its leading
+-- number, an integer when written without '.' or exponent (and within 64
+-- bits), else a real; 0 when it has none ('abc' * 2 is 0, '12abc' * 2 is
+-- 24, '1e3' * 2 is 2000.0).
+CREATE OR REPLACE FUNCTION litelift.text_num(text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN m IS NULL THEN 0::numeric
+    WHEN m !~ '[.eE]' AND abs(m::numeric) < 9223372036854775808 THEN m::numeric
+    ELSE litelift.real_num(m::double precision) END
+  FROM (SELECT substring($1 from
+    '^[ \t\n\r\f]*([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)') AS m) v $$;
+-- Text as an operand of % (sqlite3VdbeIntValue): the integer it starts
+-- with ('1e3' % 7 is 1 % 7), keeping a fraction when the text reads as a
+-- real in arithmetic, so that the remainder is a REAL then.
+CREATE OR REPLACE FUNCTION litelift.text_mod_num(text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN scale(litelift.text_num($1)) > 0 THEN litelift.cast_integer($1) + 0.0
+    ELSE litelift.cast_integer($1)::numeric END $$;
+-- Text as sum(), avg() and total() read it (applyNumericAffinity): text
+-- that is a number throughout is that integer or real; other text counts
+-- as the real of its leading number (sum('12abc') is 12.0).
+CREATE OR REPLACE FUNCTION litelift.text_sum_num(text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 ~ '^[ \t\n\r\f]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f]*$'
+    THEN litelift.text_num($1) ELSE litelift.real_num(litelift.to_real($1)) END $$;
 -- A value going into an INTEGER column (a bigint): a whole value is stored;
 -- SQLite would keep 1.5 or 'abc' there as they are, which a bigint cannot,
 -- so they fail instead of being rounded (LL003: SQLITE_MISMATCH).
@@ -367,6 +398,19 @@ CREATE OR REPLACE FUNCTION litelift.any_smaller(jsonb, jsonb) RETURNS jsonb
 CREATE OR REPLACE FUNCTION litelift.any_larger(jsonb, jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN litelift.any_key($2) > litelift.any_key($1) THEN $2 ELSE $1 END $$;
+-- Scalar max() and min() of stored values, as SQLite's: NULL when any is
+-- NULL; else the largest (smallest) in SQLite's order of values (numbers,
+-- text, blobs), the first (last) of equals.
+CREATE OR REPLACE FUNCTION litelift.any_greatest(VARIADIC v jsonb[]) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN array_position(v, NULL) IS NOT NULL THEN NULL ELSE
+    (SELECT x FROM unnest(v) WITH ORDINALITY u(x, i) ORDER BY litelift.any_key(x) DESC, i
+     LIMIT 1) END $$;
+CREATE OR REPLACE FUNCTION litelift.any_least(VARIADIC v jsonb[]) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN array_position(v, NULL) IS NOT NULL THEN NULL ELSE
+    (SELECT x FROM unnest(v) WITH ORDINALITY u(x, i) ORDER BY litelift.any_key(x), i DESC
+     LIMIT 1) END $$;
 DO $$ BEGIN
   CREATE AGGREGATE litelift.min(jsonb) (SFUNC = litelift.any_smaller, STYPE = jsonb);
 EXCEPTION WHEN duplicate_function THEN NULL; END $$;
@@ -382,6 +426,19 @@ BEGIN
   RAISE EXCEPTION 'litelift: cannot store % % in a % column on PostgreSQL', class, value, col
     USING ERRCODE = 'LL003';
 END $$;
+-- A stored value going into a REAL column (a CASE or coalesce of mixed
+-- classes): numbers and text that reads as one are stored as reals; other
+-- text and blobs fail naming the value, as for INTEGER columns.
+CREATE OR REPLACE FUNCTION litelift.real_store(jsonb) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof($1) WHEN 'number' THEN $1::text::double precision
+    WHEN 'string' THEN CASE WHEN litelift.numeric_affinity($1 #>> '{}') IS NULL
+        THEN litelift.cannot_store_in(quote_literal($1 #>> '{}'), 'the TEXT', 'REAL')::double precision
+      ELSE litelift.numeric_affinity($1 #>> '{}')::double precision END
+    WHEN 'object' THEN CASE WHEN $1 ? 't'
+      THEN litelift.odd_text($1, 'stored in a REAL column')::double precision
+      ELSE litelift.cannot_store_in('x''' || litelift.any_hex($1) || '''', 'the BLOB', 'REAL')::double precision
+      END END $$;
 CREATE OR REPLACE FUNCTION litelift.text_store(text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT $1 $$;
 CREATE OR REPLACE FUNCTION litelift.text_store(bigint) RETURNS text

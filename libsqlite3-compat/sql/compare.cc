@@ -150,6 +150,11 @@ Family Emitter::FamilyOf(const Expr& e) {
         return Family::kNumber;
       }
       return Family::kUnknown;
+    case ExprKind::kCase:
+    case ExprKind::kFunction:
+      // Values of mixed classes chosen among are stored values (jsonb).
+      if (!ResultsOf(e).empty() && ClassFact(e) == StaticClass::kAny) return Family::kAny;
+      return Family::kUnknown;
     default:
       return Family::kUnknown;
   }

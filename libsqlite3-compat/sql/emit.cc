@@ -390,9 +390,11 @@ std::string Emitter::BinaryText(const Expr& e) {
     return std::string(op == "/" ? "litelift.any_div(" : "litelift.any_mod(") + AsStored(l) + ", " +
            AsStored(r) + ")";
   }
-  if ((op == "/" || op == "%") && (ServerTypeOf(l) == "numeric" || ServerTypeOf(r) == "numeric")) {
-    return std::string(op == "/" ? "litelift.num_div(" : "litelift.num_mod(") + Value(l) + ", " +
-           Value(r) + ")";
+  if ((op == "/" || op == "%") && (ServerTypeOf(l) == "numeric" || ServerTypeOf(r) == "numeric" ||
+                                   FamilyOf(l) == Family::kText || FamilyOf(r) == Family::kText)) {
+    // Integers (text reading as one too) divide as integers.
+    return std::string(op == "/" ? "litelift.num_div(" : "litelift.num_mod(") +
+           DivisionOperand(l, op == "%") + ", " + DivisionOperand(r, op == "%") + ")";
   }
   if (op == "/" || op == "%") {
     // SQLite: division by zero is NULL, not an error.
@@ -491,7 +493,7 @@ std::string Emitter::FunctionText(const Expr& e) {
   call.window = e.over || !e.over_name.empty();
   bool aggregate = IsAggregateCall(e);
   aggregate_depth_ += aggregate ? 1 : 0;
-  call.args = FunctionArgs(e);
+  call.args = FunctionArgs(e, &call.stored);
   if (call.name == "iif") {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
   }
@@ -525,13 +527,27 @@ std::string Emitter::CastText(const Expr& e) {
 }
 
 std::string Emitter::CaseText(const Expr& e) {
-  // An untyped column among the results (or the operand and its WHENs):
-  // the others become stored values too, so that PostgreSQL sees one type.
-  bool any_result = e.else_expr && FamilyOf(*e.else_expr) == Family::kAny;
+  // An untyped column among the results (or the operand and its WHENs),
+  // or results of classes one server type cannot keep apart: all become
+  // stored values, so that PostgreSQL sees one type and each row keeps its
+  // value's class.
+  bool any_result = MixesClasses(ResultsOf(e));
   bool any_operand = e.operand && FamilyOf(*e.operand) == Family::kAny;
+  bool mixed_operand = false;
   for (const auto& [when, then] : e.whens) {
-    any_result = any_result || FamilyOf(*then) == Family::kAny;
     any_operand = any_operand || (e.operand && FamilyOf(*when) == Family::kAny);
+    mixed_operand = mixed_operand || (e.operand && DiffersInClass(*e.operand, *when));
+  }
+  if (mixed_operand && !any_operand) {
+    // CASE x WHEN 1 ... WHEN 'a' ...: each WHEN compares as x = it does,
+    // with SQLite's affinities (PostgreSQL has no bigint = text).
+    std::string out = "(CASE";
+    for (const auto& [when, then] : e.whens) {
+      out += " WHEN " + ComparisonText(*e.operand, *when, "=", false) + " THEN " +
+             (any_result ? AsStored(*then) : Value(*then));
+    }
+    if (e.else_expr) out += " ELSE " + (any_result ? AsStored(*e.else_expr) : Value(*e.else_expr));
+    return out + " END)";
   }
   auto result = [&](const Expr& x) { return any_result ? AsStored(x) : Value(x); };
   auto operand = [&](const Expr& x) { return any_operand ? AsStored(x) : Value(x); };

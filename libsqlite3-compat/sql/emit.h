@@ -30,6 +30,10 @@ enum class Affinity { kNone, kBlob, kText, kNumeric };
 // it.
 // kAny: an untyped column, whatever was stored (jsonb on the server).
 enum class Family { kUnknown, kNull, kNumber, kText, kBlob, kAny };
+// The storage class of every value of an expression, where the server's
+// type fixes it (finer than Family: INTEGER and REAL apart). kNumeric: a
+// NUMERIC column or cast, an integer or a real by the row.
+enum class StaticClass { kUnknown, kNull, kInteger, kReal, kNumeric, kText, kBlob, kAny };
 
 // The affinity SQLite applies to both operands of a comparison.
 Affinity CompareAffinity(Affinity left, Affinity right);
@@ -112,6 +116,9 @@ class Emitter {
   // Untyped columns (untyped.cc): e as a number, as text, as a stored value
   // (jsonb), each unchanged when e is not an untyped column (AsStored: made
   // one).
+  // Numeric: text (an untyped column's or a TEXT value's) as SQLite reads
+  // it in arithmetic: the leading number, an integer or a real (0 when
+  // none).
   std::string Numeric(const Expr& e);
   std::string AsText(const Expr& e);
   std::string AsStored(const Expr& e);
@@ -162,8 +169,24 @@ class Emitter {
   // of them must be written out).
   bool DiffersInClass(const Expr& l, const Expr& r);
 
-  // A call's arguments, untyped columns converted as the function wants.
-  std::vector<std::string> FunctionArgs(const Expr& call);
+  // A call's arguments, untyped columns converted as the function wants;
+  // stored: set when the arguments a function returns one of became stored
+  // values (jsonb).
+  std::vector<std::string> FunctionArgs(const Expr& call, bool* stored);
+  // The class every value of e has, where the server's type fixes it.
+  StaticClass ClassFact(const Expr& e);
+  // Whether SQLite's values chosen among results are of classes one server
+  // type cannot keep apart (an untyped column, text and an integer, an
+  // integer and a real, ...): then each becomes a stored value (jsonb),
+  // which keeps its own class per row.
+  bool MixesClasses(const std::vector<const Expr*>& results);
+  // The values a CASE or a function returning one of its arguments
+  // chooses among (empty for other expressions).
+  std::vector<const Expr*> ResultsOf(const Expr& e);
+  // e as a numeric operand of / or (remainder) % (litelift.num_div,
+  // num_mod): a real keeps a fraction, so that it never divides as an
+  // integer.
+  std::string DivisionOperand(const Expr& e, bool remainder);
   // (l op r) where one side is an untyped column.
   std::string StoredComparison(const Expr& l, const Expr& r, const std::string& op, bool is_form);
   Operand ComparisonOperand(const Expr& e, const Expr& other, Affinity applied);

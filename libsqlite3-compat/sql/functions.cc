@@ -158,6 +158,11 @@ FunctionText MinMax(const FunctionCall& c, const char* pg) {
   if (c.args.size() == 1 || c.star) return Text(Call(c.name, c));  // the aggregate
   // Several arguments: SQLite's answer is NULL when any of them is.
   std::string list = Join(c.args);
+  if (c.stored) {
+    // jsonb's own order puts text before numbers: SQLite's order instead.
+    return Text(std::string(pg[0] == 'g' ? "litelift.any_greatest(" : "litelift.any_least(") +
+                list + ")");
+  }
   return Text("(CASE WHEN num_nulls(" + list + ") > 0 THEN NULL ELSE " + pg + "(" + list +
               ") END)");
 }

@@ -20,6 +20,7 @@ struct FunctionCall {
   bool distinct = false;
   bool star = false;    // count(*)
   bool window = false;  // has OVER: aggregates keep their own name
+  bool stored = false;  // args are stored values (jsonb): min/max order them as SQLite
 };
 
 struct FunctionText {

@@ -43,8 +43,129 @@ bool TakesStoredValue(const std::string& name) {
 }  // namespace
 
 std::string Emitter::Numeric(const Expr& e) {
-  if (FamilyOf(e) == Family::kAny) return "litelift.any_num(" + Value(e) + ")";
+  Family f = FamilyOf(e);
+  if (f == Family::kAny) return "litelift.any_num(" + Value(e) + ")";
+  // Text in arithmetic is its leading number ('12abc' * 2 is 24).
+  if (f == Family::kText) return "litelift.text_num(" + Value(e) + ")";
   return Value(e);
+}
+
+std::string Emitter::DivisionOperand(const Expr& e, bool remainder) {
+  if (ClassFact(e) == StaticClass::kReal) return "litelift.real_num(" + Value(e) + ")";
+  // % takes the integer text starts with ('1e3' % 7 is 1 % 7).
+  if (remainder && FamilyOf(e) == Family::kText) {
+    return "litelift.text_mod_num(" + Value(e) + ")";
+  }
+  return Numeric(e);
+}
+
+StaticClass Emitter::ClassFact(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kNull:
+      return StaticClass::kNull;
+    case ExprKind::kInteger:
+      return StaticClass::kInteger;
+    case ExprKind::kFloat:
+      return StaticClass::kReal;
+    case ExprKind::kString:
+      return StaticClass::kText;
+    case ExprKind::kBlob:
+      return StaticClass::kBlob;
+    case ExprKind::kCollate:
+      return ClassFact(*e.args[0]);
+    case ExprKind::kColumn:
+    case ExprKind::kCast: {
+      std::string type = e.kind == ExprKind::kColumn ? ServerTypeOf(e)
+                         : e.type.empty()            ? "bytea"
+                                                     : PgTypeForDeclared(e.type);
+      if (type == "bigint") return StaticClass::kInteger;
+      if (type == "double precision") return StaticClass::kReal;
+      if (type == "numeric") return StaticClass::kNumeric;
+      if (type == "text") return StaticClass::kText;
+      if (type == "bytea") return StaticClass::kBlob;
+      if (type == "jsonb") return StaticClass::kAny;
+      return StaticClass::kUnknown;
+    }
+    case ExprKind::kUnary:
+    case ExprKind::kBinary: {
+      if (e.kind == ExprKind::kBinary && e.text == "||") return StaticClass::kText;
+      if (IsStaticInteger(e)) return StaticClass::kInteger;
+      if (e.text != "-" && e.text != "+" && e.text != "*") return StaticClass::kUnknown;
+      // Arithmetic with a real, the rest integers or reals: a real.
+      bool real = false;
+      for (const auto& a : e.args) {
+        StaticClass c = ClassFact(*a);
+        if (c != StaticClass::kInteger && c != StaticClass::kReal) return StaticClass::kUnknown;
+        real = real || c == StaticClass::kReal;
+      }
+      return real ? StaticClass::kReal : StaticClass::kUnknown;
+    }
+    case ExprKind::kFunction:
+    case ExprKind::kCase: {
+      std::vector<const Expr*> results = ResultsOf(e);
+      if (!results.empty()) {
+        if (MixesClasses(results)) return StaticClass::kAny;
+        StaticClass out = StaticClass::kNull;
+        for (const Expr* r : results) {
+          StaticClass c = ClassFact(*r);
+          if (c == StaticClass::kNull) continue;
+          if (c == StaticClass::kUnknown || (out != StaticClass::kNull && out != c)) {
+            return StaticClass::kUnknown;
+          }
+          out = c;
+        }
+        return out;
+      }
+      if (e.kind != ExprKind::kFunction || e.over || !e.over_name.empty()) {
+        return StaticClass::kUnknown;
+      }
+      static const std::set<std::string> kText = {
+          "typeof",   "upper",    "lower",        "trim",       "ltrim",         "rtrim", "replace",
+          "hex",      "quote",    "printf",       "format",     "char",          "date",  "time",
+          "datetime", "strftime", "group_concat", "string_agg", "sqlite_version"};
+      static const std::set<std::string> kInteger = {"length", "instr", "count", "unicode"};
+      static const std::set<std::string> kReal = {"avg", "total", "round", "julianday"};
+      if (kText.count(e.text) != 0) return StaticClass::kText;
+      if (kInteger.count(e.text) != 0) return StaticClass::kInteger;
+      if (kReal.count(e.text) != 0) return StaticClass::kReal;
+      return StaticClass::kUnknown;
+    }
+    default:
+      return StaticClass::kUnknown;
+  }
+}
+
+std::vector<const Expr*> Emitter::ResultsOf(const Expr& e) {
+  std::vector<const Expr*> out;
+  if (e.kind == ExprKind::kCase) {
+    for (const auto& [when, then] : e.whens) out.push_back(then.get());
+    if (e.else_expr) out.push_back(e.else_expr.get());
+  } else if (e.kind == ExprKind::kFunction && !e.over && e.over_name.empty() &&
+             ReturnsAnArgument(e.text) && e.args.size() >= 2) {
+    for (size_t i = e.text == "iif" ? 1 : 0; i < e.args.size(); ++i) {
+      out.push_back(e.args[i].get());
+    }
+  }
+  return out;
+}
+
+bool Emitter::MixesClasses(const std::vector<const Expr*>& results) {
+  StaticClass seen = StaticClass::kNull;
+  for (const Expr* r : results) {
+    StaticClass c = ClassFact(*r);
+    if (c == StaticClass::kAny) return true;
+    if (c == StaticClass::kNull || c == StaticClass::kUnknown || c == seen) continue;
+    if (seen == StaticClass::kNull) {
+      seen = c;
+      continue;
+    }
+    // A NUMERIC value keeps an integer's class as the server's numeric.
+    bool numeric_pair = (seen == StaticClass::kNumeric && c == StaticClass::kInteger) ||
+                        (seen == StaticClass::kInteger && c == StaticClass::kNumeric);
+    if (!numeric_pair) return true;
+    seen = StaticClass::kNumeric;
+  }
+  return false;
 }
 
 std::string Emitter::AsText(const Expr& e) {
@@ -128,18 +249,36 @@ std::string Emitter::ValueFor(const Expr& e, const std::string& column_type) {
     return Value(e);
   }
   if (column_type == "jsonb numeric") return "litelift.to_any_numeric(" + AsStored(e) + ")";
+  // A stored value (a CASE of mixed classes, an untyped column) into a
+  // REAL column: as a real, as SQLite's REAL affinity makes it.
+  if (column_type == "double precision" && FamilyOf(e) == Family::kAny) {
+    return "litelift.real_store(" + Value(e) + ")";
+  }
   return StoredValueSql(Value(e), column_type);
 }
 
-std::vector<std::string> Emitter::FunctionArgs(const Expr& call) {
+std::vector<std::string> Emitter::FunctionArgs(const Expr& call, bool* stored) {
   std::vector<std::string> args;
   bool any = false;
   for (const auto& a : call.args) any = any || FamilyOf(*a) == Family::kAny;
   const std::string& name = call.text;
+  std::vector<const Expr*> results = ResultsOf(call);
+  // The values it returns one of are of classes one server type cannot
+  // keep: all of them stored values.
+  if (!any && !results.empty() && MixesClasses(results)) any = true;
+  *stored = any && ReturnsAnArgument(name);
   for (size_t i = 0; i < call.args.size(); ++i) {
     const Expr& a = *call.args[i];
     if (!any) {
-      args.push_back(Value(a));
+      Family f = FamilyOf(a);
+      if (f == Family::kText && (name == "sum" || name == "avg" || name == "total")) {
+        // Text read as a number, as SQLite's sum() reads it.
+        args.push_back("litelift.text_sum_num(" + Value(a) + ")");
+      } else if (f == Family::kText && name == "abs") {
+        args.push_back("litelift.to_real(" + Value(a) + ")");  // SQLite's abs('3') is 3.0
+      } else {
+        args.push_back(Value(a));
+      }
     } else if (ReturnsAnArgument(name) && !(name == "iif" && i == 0)) {
       args.push_back(AsStored(a));
     } else if (FamilyOf(a) != Family::kAny || TakesStoredValue(name)) {
