@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -38,6 +39,17 @@ bool IsSchemaTable(std::string_view t) {
   std::string l = Lower(t);
   return l == "sqlite_master" || l == "sqlite_schema" || l == "sqlite_temp_master" ||
          l == "sqlite_temp_schema" || l.rfind("pragma_", 0) == 0;
+}
+
+// Whether a PRAGMA's boolean value turns it on, as SQLite reads it
+// (sqlite3GetBoolean: a number, or on/yes/true; anything else is off).
+bool TurnsOn(const char* value) {
+  std::string v = Lower(value);
+  if (!v.empty() &&
+      (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+')) {
+    return std::atoi(v.c_str()) != 0;
+  }
+  return v == "on" || v == "yes" || v == "true";
 }
 
 int Authorize(void* arg, int action, const char* a1, const char* a2, const char* db,
@@ -89,6 +101,14 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
       acts->pragma = true;
       acts->pragma_name = a1 != nullptr ? Lower(a1) : "";
       acts->pragma_sets = a2 != nullptr;
+      if (acts->pragma_name == "writable_schema" && a2 != nullptr && TurnsOn(a2)) {
+        // sqlite_master is the shadow's picture of the server's catalog:
+        // edits to it would be lost, never reach the server.
+        acts->denied =
+            "litelift: PRAGMA writable_schema cannot be turned on for a database on the "
+            "postgres route (its schema is kept by the server; sqlite_master edits would be lost)";
+        return SQLITE_DENY;  // (SQLite sets the flag while it prepares)
+      }
       break;
     case SQLITE_FUNCTION:
       if (a2 != nullptr) {
@@ -721,6 +741,7 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     rc = SQ(sqlite3_prepare_v3)(shadow.db(), sql, nbytes, flags, &sh, tail);
   }
   SQ(sqlite3_set_authorizer)(shadow.db(), nullptr, nullptr);
+  if (rc != SQLITE_OK && !acts.denied.empty()) return SetError(SQLITE_ERROR, acts.denied);
   if (rc != SQLITE_OK) return SetErrorFromShadow(rc);
   ClearError();
   if (sh == nullptr) return SQLITE_OK;  // only spaces or comments

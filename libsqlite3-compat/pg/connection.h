@@ -226,6 +226,9 @@ class Statement {
   int StepTxn();
   int EndLostTransaction();
   int StepDdl();
+  // Runs copy, the rows of a CREATE TABLE ... AS SELECT (schema_change.cc),
+  // with the statement's parameters. Returns an SQLite code (error set).
+  int CopyCreatedRows(const sql::Translation& copy);
   int StepShadow();
   int StepAttach();
   PgResult NextResult();

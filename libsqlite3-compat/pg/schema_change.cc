@@ -2,6 +2,7 @@
 // statement first (SQLite's own checks and errors), then the server gets
 // the objects that changed and the shared catalog, in one transaction.
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "libsqlite3-compat/catalog/ddl.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/odd_text.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/server/install.h"
@@ -24,7 +26,118 @@ std::vector<sql::Token> Words(const char* text) {
   return sql::SignificantTokens(text != nullptr ? text : "");
 }
 
+// A name as SQLite reads it in double quotes.
+std::string QuoteSqliteName(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+// For CREATE [TEMP] TABLE [IF NOT EXISTS] name AS select, which created
+// table: the server text of "INSERT INTO name select" (the rows the
+// shadow's empty tables did not give), in *copy. Another statement: true
+// with copy->sql empty. False with *error when it cannot be translated.
+bool RowsOfCreateAs(Shadow& sh, sqlite3_stmt* ddl, const SchemaObject& table,
+                    sql::Translation* copy, std::string* error) {
+  const char* text = SQ(sqlite3_sql)(ddl);
+  std::vector<sql::Token> t = Words(text);
+  if (t.empty() || !sql::IsWord(t[0], "CREATE")) return true;
+  size_t i = sql::CreatedNameIndex(t);
+  if (i >= t.size()) return true;
+  ++i;
+  if (i + 1 < t.size() && t[i].text == ".") i += 2;  // schema.name
+  if (i + 1 >= t.size() || !sql::IsWord(t[i], "AS")) return true;
+  std::string insert = "INSERT INTO " + QuoteSqliteName(table.temp ? "temp" : table.db) + "." +
+                       QuoteSqliteName(table.name) + " " + std::string(text + t[i + 1].offset);
+  sqlite3_stmt* st = nullptr;
+  if (SQ(sqlite3_prepare_v2)(sh.db(), insert.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    *error = std::string("litelift: CREATE TABLE ... AS SELECT: ") + SQ(sqlite3_errmsg)(sh.db());
+    SQ(sqlite3_finalize)(st);
+    return false;
+  }
+  *copy = sh.Translate(st);
+  SQ(sqlite3_finalize)(st);
+  if (!copy->error.empty()) {
+    *error = copy->error;
+    return false;
+  }
+  if (copy->returns_rowid || copy->trailing_rowid_columns > 0) {
+    // The rowids it returns are nobody's (CREATE ... AS moves no
+    // last_insert_rowid): counted on the server instead of sent.
+    copy->sql = "WITH litelift_copied AS (" + copy->sql + ") SELECT count(*) FROM litelift_copied";
+  }
+  return true;
+}
+
 }  // namespace
+
+int Statement::CopyCreatedRows(const sql::Translation& copy) {
+  // The program's parameters (the SELECT's), then the connection's values.
+  int program_n = static_cast<int>(params.size()) - 1;
+  std::vector<std::string> text;
+  std::vector<Oid> types;
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  size_t n = static_cast<size_t>(std::max(program_n, 0)) + copy.state_parameters.size();
+  text.resize(n);
+  types.assign(n, 0);
+  values.assign(n, nullptr);
+  lengths.assign(n, 0);
+  formats.assign(n, 0);
+  for (int i = 1; i <= program_n; ++i) {
+    const BoundValue& v = params[static_cast<size_t>(i)];
+    size_t k = static_cast<size_t>(i - 1);
+    switch (v.type) {
+      case SQLITE_INTEGER:
+        types[k] = 20;  // int8
+        text[k] = std::to_string(v.i);
+        values[k] = text[k].c_str();
+        break;
+      case SQLITE_FLOAT: {
+        types[k] = 701;  // float8
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", v.d);
+        text[k] = buf;
+        values[k] = text[k].c_str();
+        break;
+      }
+      case SQLITE_TEXT:
+        if (const char* why = OddTextReason(v.bytes)) {
+          return conn->SetError(SQLITE_MISMATCH,
+                                std::string("litelift: CREATE TABLE ... AS SELECT: parameter ") +
+                                    std::to_string(i) + " is text with " + why +
+                                    ", which the server's text cannot hold");
+        }
+        values[k] = v.bytes.c_str();
+        break;
+      case SQLITE_BLOB:
+        types[k] = 17;  // bytea, sent as bytes
+        values[k] = v.bytes.data();
+        lengths[k] = static_cast<int>(v.bytes.size());
+        formats[k] = 1;
+        break;
+      default:
+        break;
+    }
+  }
+  for (size_t s = 0; s < copy.state_parameters.size(); ++s) {
+    const std::string& name = copy.state_parameters[s];
+    size_t k = static_cast<size_t>(std::max(program_n, 0)) + s;
+    int64_t value = name == "changes"         ? conn->changes
+                    : name == "total_changes" ? conn->total_changes
+                                              : conn->last_insert_rowid;
+    types[k] = 20;
+    text[k] = std::to_string(value);
+    values[k] = text[k].c_str();
+  }
+  PgResult res(PQexecParams(conn->pg, copy.sql.c_str(), static_cast<int>(n), types.data(),
+                            values.data(), lengths.data(), formats.data(), 0));
+  if (!Ok(res.get())) return conn->SetErrorFromServer(res.get());
+  return SQLITE_OK;
+}
 
 int Statement::StepDdl() {
   started = true;
@@ -96,6 +209,11 @@ int Statement::StepDdl() {
       ok = CreateStatements(sh, *o, schema_of(*o), &server, &error);
     }
   }
+  // CREATE TABLE ... AS SELECT: its rows, copied after the DDL.
+  sql::Translation copy;
+  if (ok && tables(created).size() == 1 && renamed_to == nullptr) {
+    ok = RowsOfCreateAs(sh, shadow, *tables(created)[0], &copy, &error);
+  }
   // Views PostgreSQL dropped with a table SQLite let go come back with a
   // table of that name.
   std::vector<std::string> back;
@@ -159,15 +277,21 @@ int Statement::StepDdl() {
     server.push_back(std::string("NOTIFY ") + kSchemaChannel + ", " +
                      QuoteLiteral(conn->schema + ":" + std::to_string(version)));
   }
+  int code = SQLITE_ERROR;
   if (ok && !server.empty()) {
     std::string script = "SAVEPOINT litelift_ddl";
     if (conn->NeedsWriteLock()) script += "; " + conn->WriteLockSql();
     for (const auto& stmt : server) script += "; " + stmt;
-    script += "; RELEASE SAVEPOINT litelift_ddl";
+    std::string end = "RELEASE SAVEPOINT litelift_ddl";
     // The shadow's own savepoint hides whether the program is inside a
     // transaction; the server, which mirrors it, knows.
     bool outer = PQtransactionStatus(conn->pg) != PQTRANS_IDLE;
-    if (!outer) script = "BEGIN; " + script + "; COMMIT";
+    if (!outer) {
+      script = "BEGIN; " + script;
+      end += "; COMMIT";
+    }
+    // Without rows to copy, one round trip.
+    if (copy.sql.empty()) script += "; " + end;
     conn->TakeSession(nullptr);
     // (A batched write's failure must not undo it: the batch ends first.)
     if (outer && conn->batch.open()) {
@@ -175,9 +299,20 @@ int Statement::StepDdl() {
       conn->batch.Released();
     }
     PgResult res = Exec(conn->pg, script);
+    bool copied = Ok(res.get());
+    if (copied && !copy.sql.empty()) {
+      copied = CopyCreatedRows(copy) == SQLITE_OK;
+      if (!copied) code = conn->err_code;  // the SELECT's own error
+    }
+    if (copied && !copy.sql.empty()) {
+      res = Exec(conn->pg, end);
+      copied = Ok(res.get());
+    }
     if (!Ok(res.get())) {
       conn->SetErrorFromServer(res.get());
       conn->err_msg = "litelift: " + conn->err_msg;
+    }
+    if (!copied) {
       Exec(conn->pg, outer ? "ROLLBACK TO SAVEPOINT litelift_ddl; RELEASE SAVEPOINT litelift_ddl"
                            : "ROLLBACK");
       ok = false;
@@ -192,7 +327,7 @@ int Statement::StepDdl() {
     SQ(sqlite3_exec)
     (sdb, "ROLLBACK TO litelift_ddl; RELEASE litelift_ddl", nullptr, nullptr, nullptr);
     sh.Invalidate();
-    return conn->SetError(SQLITE_ERROR, error);
+    return conn->SetError(code, error);
   }
   SQ(sqlite3_exec)(sdb, "RELEASE litelift_ddl", nullptr, nullptr, nullptr);
   return SQLITE_DONE;

@@ -359,8 +359,9 @@ CREATE OR REPLACE FUNCTION litelift.quote(jsonb) RETURNS text
   SELECT CASE litelift.any_class($1)
     WHEN 'null' THEN 'NULL'
     WHEN 'blob' THEN 'X''' || upper(litelift.any_hex($1)) || ''''
-    WHEN 'text' THEN CASE WHEN $1 ? 't' THEN litelift.odd_text($1, 'quoted')
+    WHEN 'text' THEN CASE WHEN jsonb_typeof($1) = 'object' THEN litelift.odd_text($1, 'quoted')
                           ELSE '''' || replace($1 #>> '{}', '''', '''''') || '''' END
+    WHEN 'real' THEN litelift.quote_real($1::text::double precision)
     ELSE litelift.any_text($1) END $$;
 CREATE OR REPLACE FUNCTION litelift.length(jsonb) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -378,7 +379,7 @@ CREATE OR REPLACE FUNCTION litelift.json_quote(v jsonb) RETURNS json
     WHEN 'null' THEN 'null'::json
     WHEN 'blob' THEN litelift.json_quote(litelift.any_blob(v))
     WHEN 'real' THEN litelift.json_quote(v::text::double precision)
-    WHEN 'text' THEN CASE WHEN v ? 't' THEN litelift.odd_text(v, 'quoted as JSON')::json
+    WHEN 'text' THEN CASE WHEN jsonb_typeof(v) = 'object' THEN litelift.odd_text(v, 'quoted as JSON')::json
                           ELSE v::text::json END
     ELSE v::text::json END $$;
 

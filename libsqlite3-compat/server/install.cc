@@ -198,7 +198,9 @@ CREATE OR REPLACE FUNCTION litelift.typeof(anyelement) RETURNS text
                            'boolean'::regtype) THEN 'integer'
     WHEN pg_typeof($1) IN ('real'::regtype, 'double precision'::regtype) THEN 'real'
     WHEN pg_typeof($1) = 'numeric'::regtype THEN
-      CASE WHEN $1::text ~ '^-?[0-9]+$' THEN 'integer' ELSE 'real' END
+      CASE WHEN $1::text ~ '^-?[0-9]+$' AND $1::text::numeric
+                BETWEEN -9223372036854775808 AND 9223372036854775807
+           THEN 'integer' ELSE 'real' END
     WHEN pg_typeof($1) = 'bytea'::regtype THEN 'blob'
     ELSE 'text' END $$;
 CREATE OR REPLACE FUNCTION litelift.ifnull(anyelement, anyelement) RETURNS anyelement
@@ -280,11 +282,23 @@ CREATE OR REPLACE FUNCTION litelift.hex(bytea) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode($1, 'hex')) $$;
 CREATE OR REPLACE FUNCTION litelift.hex(text) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
+-- quote() of a real (func.c's quoteFunc): "%!.15g" when it reads back as
+-- the same double, else "%!.20e" (every digit: iterdump's data stays exact).
+-- (plpgsql: real_text and printf are installed after this.)
+CREATE OR REPLACE FUNCTION litelift.quote_real(x double precision) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $f$
+DECLARE
+  s text := litelift.real_text(x);
+BEGIN
+  IF x = 'Infinity' OR x = '-Infinity' OR s::double precision = x THEN RETURN s; END IF;
+  RETURN litelift.printf('%!.20e', litelift.pf(x));
+END $f$;
 CREATE OR REPLACE FUNCTION litelift.quote(anyelement) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN $1 IS NULL THEN 'NULL'
     WHEN pg_typeof($1) = 'bytea'::regtype THEN 'X''' || upper(encode($1::text::bytea, 'hex')) || ''''
-    WHEN litelift.typeof($1) IN ('integer', 'real') THEN $1::text
+    WHEN litelift.typeof($1) = 'integer' THEN $1::text
+    WHEN litelift.typeof($1) = 'real' THEN litelift.quote_real($1::text::double precision)
     ELSE '''' || replace($1::text, '''', '''''') || '''' END $$;
 )SQL";
 

@@ -1318,6 +1318,18 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
 CREATE OR REPLACE AGGREGATE litelift.json_group_array(json) (
   SFUNC = pg_catalog.array_append, STYPE = json[],
   FINALFUNC = litelift._json_group_array_final, PARALLEL = SAFE);
+-- json_group_array(DISTINCT x): each value once (by its JSON text), in the
+-- order of first appearance, as SQLite keeps it (a sort would reorder).
+CREATE OR REPLACE FUNCTION litelift._json_group_distinct_step(s text[], v json) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+  SELECT CASE WHEN coalesce(v::text, 'null') = ANY(s) THEN s
+    ELSE pg_catalog.array_append(s, coalesce(v::text, 'null')) END $f$;
+CREATE OR REPLACE FUNCTION litelift._json_group_distinct_final(s text[]) RETURNS json
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+  SELECT ('[' || coalesce(pg_catalog.array_to_string(s, ','), '') || ']')::json $f$;
+CREATE OR REPLACE AGGREGATE litelift.json_group_array_distinct(json) (
+  SFUNC = litelift._json_group_distinct_step, STYPE = text[],
+  FINALFUNC = litelift._json_group_distinct_final, PARALLEL = SAFE);
 CREATE OR REPLACE FUNCTION litelift._json_group_object_step(s text[], k text, v json)
 RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT pg_catalog.array_append(s,

@@ -64,9 +64,7 @@ void FlattenJoin(const JoinSource& from, std::vector<const TableRef*>* out) {
 
 bool IsAggregateCall(const Expr& e) {
   if (e.kind != ExprKind::kFunction || e.over || !e.over_name.empty()) return false;
-  const std::string& n = e.text;
-  return n == "count" || n == "sum" || n == "avg" || n == "total" || n == "group_concat" ||
-         ((n == "min" || n == "max") && e.args.size() == 1);
+  return IsAggregateFunction(e.text, e.args.size());
 }
 
 // The aggregate calls of an expression, outside its subqueries.
@@ -639,20 +637,27 @@ std::string Emitter::LimitText(const Expr* limit, const Expr* offset) {
 }
 
 std::string Emitter::WithText(const With& with) {
-  std::string out = with.recursive ? "WITH RECURSIVE " : "WITH ";
+  // SQLite lets a common table name itself without RECURSIVE; PostgreSQL
+  // needs the word. (Said when the name appears in its own body at all: a
+  // column of that name costs nothing, since a table of it would have been
+  // SQLite's "circular reference" error already.)
+  bool recursive = with.recursive;
+  std::string body;
   for (size_t i = 0; i < with.tables.size(); ++i) {
     const CommonTable& ct = with.tables[i];
-    out += (i ? ", " : "") + Ident(ct.name);
+    std::string select = SelectText(*ct.select);
+    if (select.find(Ident(ct.name)) != std::string::npos) recursive = true;
+    body += (i ? ", " : "") + Ident(ct.name);
     if (!ct.columns.empty()) {
-      out += " (";
-      for (size_t k = 0; k < ct.columns.size(); ++k) out += (k ? ", " : "") + Ident(ct.columns[k]);
-      out += ")";
+      body += " (";
+      for (size_t k = 0; k < ct.columns.size(); ++k) body += (k ? ", " : "") + Ident(ct.columns[k]);
+      body += ")";
     }
-    out += " AS ";
-    if (!ct.materialized.empty()) out += ct.materialized + " ";
-    out += "(" + SelectText(*ct.select) + ")";
+    body += " AS ";
+    if (!ct.materialized.empty()) body += ct.materialized + " ";
+    body += "(" + select + ")";
   }
-  return out + " ";
+  return (recursive ? "WITH RECURSIVE " : "WITH ") + body + " ";
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 namespace litelift::compat::sql {
 
@@ -345,7 +346,9 @@ const std::map<std::string, Rule>& Rules() {
        [](const FunctionCall& c) {
          if (c.args.size() != 1)
            return Error("wrong number of arguments to function json_group_array()");
-         return Text("litelift.json_group_array(" + std::string(c.distinct ? "DISTINCT " : "") +
+         // (PostgreSQL's DISTINCT needs an equality on json, and sorts.)
+         return Text(std::string(c.distinct ? "litelift.json_group_array_distinct("
+                                            : "litelift.json_group_array(") +
                      c.json_args[0] + ")");
        }},
       {"json_group_object",
@@ -378,6 +381,15 @@ const std::map<std::string, Rule>& Rules() {
 }
 
 }  // namespace
+
+bool IsAggregateFunction(const std::string& name, size_t arg_count) {
+  // SQLite 3.40's built-in aggregates (func.c, json.c): every one, so that
+  // a grouped query's bare columns and nesting are judged as SQLite does.
+  static const auto* kAggregates = new std::set<std::string>{
+      "avg", "count", "group_concat", "sum", "total", "json_group_array", "json_group_object"};
+  if (name == "min" || name == "max") return arg_count == 1;
+  return kAggregates->count(name) != 0;
+}
 
 FunctionText TranslateFunction(const FunctionCall& call) {
   const auto& rules = Rules();

@@ -31,6 +31,11 @@ struct FunctionText {
 
 FunctionText TranslateFunction(const FunctionCall& call);
 
+// Whether name (lower case) called with arg_count arguments is one of
+// SQLite 3.40's aggregate functions (min and max only with one argument;
+// with more they are scalar).
+bool IsAggregateFunction(const std::string& name, size_t arg_count);
+
 }  // namespace litelift::compat::sql
 
 #endif  // LITELIFT_COMPAT_SQL_FUNCTIONS_H_

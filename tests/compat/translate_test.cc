@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "libsqlite3-compat/sql/functions.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 
 namespace litelift::compat::sql {
@@ -376,12 +377,38 @@ TEST(Rule, OrderNullsAndLimits) {
   });
 }
 
+// SQLite 3.40's aggregates, all of them (func.c, json.c), and no others.
+TEST(Rule, EveryAggregateIsKnown) {
+  for (const char* name :
+       {"avg", "count", "group_concat", "sum", "total", "json_group_array", "json_group_object"}) {
+    EXPECT_TRUE(IsAggregateFunction(name, 1)) << name;
+  }
+  EXPECT_TRUE(IsAggregateFunction("max", 1));
+  EXPECT_TRUE(IsAggregateFunction("min", 1));
+  EXPECT_FALSE(IsAggregateFunction("max", 2));
+  EXPECT_FALSE(IsAggregateFunction("min", 3));
+  for (const char* name : {"json_array", "abs", "string_agg", "array_agg", "row_number"}) {
+    EXPECT_FALSE(IsAggregateFunction(name, 1)) << name;
+  }
+  ExpectPairs({
+      {"SELECT a, json_group_array(b) FROM t GROUP BY a",
+       "SELECT \"a\", litelift.json_group_array(litelift.json_quote(\"b\")) FROM \"t\" GROUP BY "
+       "\"a\""},
+  });
+}
+
 TEST(Rule, QueriesInFull) {
   ExpectPairs({
       {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM "
        "n",
        "WITH RECURSIVE \"n\" (\"i\") AS (SELECT 1::int8 UNION ALL SELECT (\"i\" + 1::int8) FROM "
        "\"n\" WHERE (\"i\" < 3::int8)) SELECT \"i\" FROM \"n\""},
+      // SQLite needs no RECURSIVE for a common table that names itself.
+      {"WITH n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n",
+       "WITH RECURSIVE \"n\" (\"i\") AS (SELECT 1::int8 UNION ALL SELECT (\"i\" + 1::int8) FROM "
+       "\"n\" WHERE (\"i\" < 3::int8)) SELECT \"i\" FROM \"n\""},
+      {"WITH m(i) AS (SELECT 1) SELECT i FROM m",
+       "WITH \"m\" (\"i\") AS (SELECT 1::int8) SELECT \"i\" FROM \"m\""},
       {"SELECT * FROM (SELECT 1)", "SELECT * FROM (SELECT 1::int8) AS \"litelift_subquery1\""},
       {"VALUES (1, 'a'), (2, 'b')", "VALUES (1::int8, 'a'), (2::int8, 'b')"},
       {"SELECT a FROM t LEFT JOIN u USING (a) WHERE EXISTS (SELECT 1 FROM v WHERE v.x = t.a)",
