@@ -100,6 +100,12 @@ std::string ServerName(std::string_view name) {
   return std::string(name.substr(0, keep)) + hash;
 }
 
+bool IsHashedServerName(std::string_view name) {
+  if (name.size() < kMaxServerName - 3 || name.size() > kMaxServerName) return false;
+  if (name[name.size() - 17] != '_') return false;
+  return name.find_first_not_of("0123456789abcdef", name.size() - 16) == std::string_view::npos;
+}
+
 std::string ServerIdent(std::string_view name) { return QuoteIdent(ServerName(name)); }
 
 }  // namespace litelift::compat

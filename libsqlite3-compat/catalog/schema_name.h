@@ -47,6 +47,10 @@ constexpr size_t kMaxServerName = 63;
 // pass through it whole, after the prefix or suffix is added.
 std::string ServerName(std::string_view name);
 
+// Whether name has the form ServerName gives a long name (60 to 63 bytes
+// ending in '_' and 16 hex digits): only such a name needs looking up.
+bool IsHashedServerName(std::string_view name);
+
 // QuoteIdent(ServerName(name)): every identifier the route sends to the
 // server for a schema object goes through this (or sql::Ident, which
 // folds the case first).

@@ -285,7 +285,7 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
 }
 
 std::string Shadow::ObjectName(std::string_view server_name) {
-  if (server_name.size() < kMaxServerName) return std::string(server_name);  // never mapped
+  if (!IsHashedServerName(server_name)) return std::string(server_name);
   for (const auto& [key, o] : Snapshot()) {
     if (ServerName(Lower(o.name)) == server_name) return o.name;
   }

@@ -83,6 +83,10 @@ TEST(ServerName, LongNamesGetAHashedNameOfTheirOwn) {
   EXPECT_LE(server.size(), 63u);
   EXPECT_EQ(server.substr(0, 45), wide.substr(0, 45));
   EXPECT_EQ(server[45], '_');
+  EXPECT_TRUE(IsHashedServerName(server));
+  EXPECT_TRUE(IsHashedServerName(ServerName(one)));
+  EXPECT_FALSE(IsHashedServerName(name63));
+  EXPECT_FALSE(IsHashedServerName("t"));
 }
 
 TEST(Quote, Table) {
