@@ -18,7 +18,7 @@ namespace litelift::compat {
 
 namespace {
 
-std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+std::string Ident(std::string_view name) { return ServerIdent(Lower(name)); }
 
 std::string Qualified(const std::string& schema, std::string_view name) {
   return QuoteIdent(schema) + "." + Ident(name);
@@ -172,7 +172,10 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
     parts.push_back(def);
   }
   if (shape->hidden_rowid) {
-    parts.push_back(QuoteIdent(kHiddenRowidColumn) + " bigint NOT NULL UNIQUE");
+    // Named as PostgreSQL would name it, through ServerName (a long table's
+    // name would be cut).
+    parts.push_back(QuoteIdent(kHiddenRowidColumn) + " bigint NOT NULL CONSTRAINT " +
+                    ServerIdent(Lower(o.name) + "_" + kHiddenRowidColumn + "_key") + " UNIQUE");
   }
   // A key over a column with a NOCASE or RTRIM collation is unique under
   // it: a unique index on the collated values, made after the table (named
@@ -193,7 +196,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
       items += (items.empty() ? "" : ", ") + item;
     }
     if (!collated) return false;
-    key_indexes.push_back("CREATE UNIQUE INDEX " + QuoteIdent(index.substr(0, 63)) + " ON " +
+    key_indexes.push_back("CREATE UNIQUE INDEX " + ServerIdent(index) + " ON " +
                           Qualified(schema, o.name) + " (" + items + ")");
     return true;
   };
@@ -204,10 +207,11 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
       // In a rowid table a PRIMARY KEY other than the rowid may hold NULLs,
       // as SQLite has always allowed: a UNIQUE constraint, named like a key
       // so that violations report SQLITE_CONSTRAINT_PRIMARYKEY.
-      parts.push_back("CONSTRAINT " + QuoteIdent(Lower(o.name) + "_pkey") + " UNIQUE (" + cols +
+      parts.push_back("CONSTRAINT " + ServerIdent(Lower(o.name) + "_pkey") + " UNIQUE (" + cols +
                       ")");
     } else {
-      parts.push_back("PRIMARY KEY (" + cols + ")");
+      parts.push_back("CONSTRAINT " + ServerIdent(Lower(o.name) + "_pkey") + " PRIMARY KEY (" +
+                      cols + ")");
     }
   }
   for (const auto& key : shape->unique_keys) {
@@ -221,7 +225,7 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   for (const auto& [name, expr] : Checks(o.sql)) {
     std::string pg;
     if (!TranslateExpression(shadow, o.name, expr, &pg, error)) return false;
-    parts.push_back("CONSTRAINT " + QuoteIdent(name.substr(0, 63)) + " CHECK (" + pg + ")");
+    parts.push_back("CONSTRAINT " + ServerIdent(name) + " CHECK (" + pg + ")");
   }
   std::string create = "CREATE TABLE " + Qualified(schema, o.name) + " (";
   for (size_t i = 0; i < parts.size(); ++i) create += (i ? ", " : "") + parts[i];
@@ -447,6 +451,13 @@ std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table) {
   return cols;
 }
 
+std::string CheckName(Shadow& shadow, const std::string& table, const std::string& server_name) {
+  for (const auto& check : Checks(TableSql(shadow, table))) {
+    if (ServerName(check.first) == server_name) return check.first;
+  }
+  return server_name;
+}
+
 std::string DefaultExpression(const std::string& d) {
   std::string u = d;
   for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -507,6 +518,14 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
   if (Lower(old_name) != Lower(new_name)) {
     out->push_back("ALTER TABLE " + table + " RENAME TO " + Ident(new_name));
     table = Qualified(schema, new_name);
+    // The key's names follow the table's (errors and NumberAgain read them;
+    // a new table of the old name needs them free).
+    for (std::string suffix :
+         {std::string("_pkey"), "_" + std::string(kHiddenRowidColumn) + "_key"}) {
+      out->push_back("ALTER INDEX IF EXISTS " + QuoteIdent(schema) + "." +
+                     ServerIdent(Lower(old_name) + suffix) + " RENAME TO " +
+                     ServerIdent(Lower(new_name) + suffix));
+    }
   }
   std::vector<ColumnInfo> after = ColumnsOf(shadow, new_name);
   // The rowid numbering names its table and column: made anew.

@@ -47,6 +47,11 @@ bool AlterStatements(Shadow& shadow, const std::string& old_name,
 void RestoreViews(Shadow& shadow, const std::vector<std::string>& tables, const std::string& schema,
                   std::vector<std::string>* out);
 
+// The program's name of the CHECK constraint of table (the program's name)
+// that the server calls server_name (ServerName of the constraint's name,
+// or of its expression when unnamed), or server_name when none matches.
+std::string CheckName(Shadow& shadow, const std::string& table, const std::string& server_name);
+
 // A column default (PRAGMA table_info's dflt_value) as a server expression.
 std::string DefaultExpression(const std::string& sqlite_default);
 

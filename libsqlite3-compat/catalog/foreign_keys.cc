@@ -10,7 +10,7 @@ namespace litelift::compat {
 
 namespace {
 
-std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+std::string Ident(std::string_view name) { return ServerIdent(Lower(name)); }
 
 std::string Text(sqlite3_stmt* s, int col) { return ColumnText(s, col); }
 
@@ -86,8 +86,19 @@ std::string KeyMatch(Shadow& shadow, const ForeignKey& k, const std::string& chi
   return out;
 }
 
+// The start of the names of child's foreign key functions: child's name
+// when it has at most 36 bytes, else its first bytes (whole UTF-8
+// characters) and its ServerName's hash, 36 bytes at most; the rest (an
+// ordinal or "child") keeps the whole within 63 bytes.
 std::string Prefix(const std::string& child) {
-  return "litelift_fk_" + Lower(child).substr(0, 36) + "_";
+  std::string name = Lower(child);
+  if (name.size() > 36) {
+    std::string hashed = ServerName(name);  // ends in '_' and 16 hex digits
+    size_t keep = 19;
+    while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+    name = name.substr(0, keep) + hashed.substr(hashed.size() - 17);
+  }
+  return "litelift_fk_" + name + "_";
 }
 
 constexpr const char* kEnabled =
@@ -232,16 +243,30 @@ std::string ForeignKeyCheckSql(Shadow& shadow, const std::string& table) {
 
 void DropForeignKeys(const std::string& table, const std::string& schema,
                      std::vector<std::string>* out) {
-  std::string pattern = Prefix(table);
-  std::string escaped;
-  for (char ch : pattern) escaped += ch == '_' ? std::string("\\_") : std::string(1, ch);
+  // Exactly table's: Prefix(table) then "child" or an ordinal (a prefix
+  // alone would take the functions of a table whose name extends table's).
+  // A name over 36 bytes also drops the functions named before litelift
+  // hashed such names (its first 36 bytes), as it always did.
+  std::vector<std::string> prefixes = {Prefix(table)};
+  std::string name = Lower(table);
+  if (name.size() > 36 && (static_cast<unsigned char>(name[36]) & 0xC0) != 0x80) {
+    prefixes.push_back("litelift_fk_" + name.substr(0, 36) + "_");
+  }
+  std::string which;
+  for (const std::string& p : prefixes) {
+    std::string q = QuoteLiteral(p);
+    which += std::string(which.empty() ? "" : " OR ") + "p.proname = " + q +
+             " || 'child' OR (left(p.proname, char_length(" + q + ")) = " + q +
+             " AND substr(p.proname, char_length(" + q + ") + 1) ~ '^[0-9]+$')";
+  }
   out->push_back(
       "DO $litelift$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid FROM pg_proc p JOIN "
       "pg_namespace n ON n.oid = p.pronamespace WHERE " +
       (schema == "pg_temp" ? std::string("n.oid = pg_my_temp_schema()")
                            : "n.nspname = " + QuoteLiteral(schema)) +
-      " AND p.proname LIKE " + QuoteLiteral(escaped + "%") +
-      " LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; END LOOP; END $litelift$");
+      " AND (" + which +
+      ") LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; END LOOP; "
+      "END $litelift$");
 }
 
 void ForeignKeyStatements(Shadow& shadow, const std::string& table, const std::string& schema,

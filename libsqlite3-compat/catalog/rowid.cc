@@ -8,11 +8,15 @@ namespace litelift::compat {
 
 namespace {
 
-std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+std::string Ident(std::string_view name) { return ServerIdent(Lower(name)); }
 
 std::string In(const std::string& schema, const std::string& name) {
-  return QuoteIdent(schema) + "." + QuoteIdent(name);
+  return QuoteIdent(schema) + "." + ServerIdent(name);
 }
+
+// A column's server name as a literal, for server functions that quote it
+// with format('%I').
+std::string ColumnLiteral(const std::string& col) { return QuoteLiteral(ServerName(Lower(col))); }
 
 std::string Sequence(const std::string& schema, const std::string& table) {
   return In(schema, sql::RowidSequenceName(table));
@@ -88,7 +92,7 @@ void RowidNumberingStatements(const std::string& schema, const std::string& tabl
     out->push_back(AutoincTable(schema));
     out->push_back("INSERT INTO " + Autoinc(schema) + " (name, sequence, tbl, col) VALUES (" +
                    QuoteLiteral(table) + ", " + seq_class + ", " + RegClass(t) + ", " +
-                   QuoteLiteral(Lower(col)) +
+                   ColumnLiteral(col) +
                    ") ON CONFLICT (name) DO UPDATE SET sequence = excluded.sequence, "
                    "tbl = excluded.tbl, col = excluded.col");
   }
@@ -102,7 +106,7 @@ void RowidNumberingGone(const std::string& schema, const std::string& old_name,
   }
   if (!new_name.empty() && Lower(new_name) != Lower(old_name)) {
     out->push_back("ALTER SEQUENCE IF EXISTS " + Sequence(schema, old_name) + " RENAME TO " +
-                   QuoteIdent(sql::RowidSequenceName(new_name)));
+                   ServerIdent(sql::RowidSequenceName(new_name)));
   }
   if (!autoincrement) return;
   out->push_back(AutoincTable(schema));
@@ -165,7 +169,7 @@ std::string RowidResyncSql(Shadow& shadow, const std::vector<std::string>& table
                             : "NULL";
     calls += (calls.empty() ? "SELECT " : ", ") +
              ("litelift.rowid_resync(" + RegClass(Sequence(schema, shape->name)) + ", " +
-              RegClass(t) + ", " + QuoteLiteral(Lower(shape->rowid_column)) + ", " +
+              RegClass(t) + ", " + ColumnLiteral(shape->rowid_column) + ", " +
               (shape->autoincrement ? "true" : "false") + ", " + floor + ")");
   }
   return calls;
@@ -176,8 +180,7 @@ std::string RowidRandomRestartSql(Shadow& shadow, const std::string& table) {
   if (shape == nullptr || shape->rowid_column.empty()) return "";
   std::string schema = shadow.ServerSchemaOf(shape->db);
   return "SELECT litelift.rowid_random_restart(" + RegClass(Sequence(schema, shape->name)) + ", " +
-         RegClass(In(schema, Lower(shape->name))) + ", " +
-         QuoteLiteral(Lower(shape->rowid_column)) + ")";
+         RegClass(In(schema, Lower(shape->name))) + ", " + ColumnLiteral(shape->rowid_column) + ")";
 }
 
 std::string WriterSequence(const std::string& schema) { return In(schema, "litelift_writer"); }

@@ -88,4 +88,24 @@ std::string QuoteIdent(std::string_view name) { return Enclose(name, '"'); }
 
 std::string QuoteLiteral(std::string_view text) { return Enclose(text, '\''); }
 
+std::string ServerName(std::string_view name) {
+  if (name.size() <= kMaxServerName) return std::string(name);
+  constexpr size_t kKept = kMaxServerName - 17;  // '_' and 16 hex digits follow
+  size_t keep = kKept;
+  // Not inside a UTF-8 character: PostgreSQL refuses a name that is not
+  // valid in the server's encoding.
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "_%016llx", static_cast<unsigned long long>(Fnv1a64(name)));
+  return std::string(name.substr(0, keep)) + hash;
+}
+
+bool IsHashedServerName(std::string_view name) {
+  if (name.size() < kMaxServerName - 3 || name.size() > kMaxServerName) return false;
+  if (name[name.size() - 17] != '_') return false;
+  return name.find_first_not_of("0123456789abcdef", name.size() - 16) == std::string_view::npos;
+}
+
+std::string ServerIdent(std::string_view name) { return QuoteIdent(ServerName(name)); }
+
 }  // namespace litelift::compat

@@ -5,6 +5,7 @@
 
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/foreign_keys.h"
+#include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
@@ -283,16 +284,24 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
   return (shapes_[key] = std::move(shape)).get();
 }
 
+std::string Shadow::ObjectName(std::string_view server_name) {
+  if (!IsHashedServerName(server_name)) return std::string(server_name);
+  for (const auto& [key, o] : Snapshot()) {
+    if (ServerName(Lower(o.name)) == server_name) return o.name;
+  }
+  return std::string(server_name);
+}
+
 std::string Shadow::TableName(std::string_view server_name) {
-  const sql::TableShape* t = Table(server_name);
+  const sql::TableShape* t = Table(ObjectName(server_name));
   return t != nullptr ? t->name : std::string(server_name);
 }
 
 std::string Shadow::ColumnName(std::string_view server_table, std::string_view server_column) {
-  const sql::TableShape* t = Table(server_table);
+  const sql::TableShape* t = Table(ObjectName(server_table));
   if (t != nullptr) {
     for (const auto& c : t->columns) {
-      if (Lower(c) == Lower(server_column)) return c;
+      if (ServerName(Lower(c)) == Lower(server_column)) return c;
     }
   }
   return std::string(server_column);

@@ -119,9 +119,14 @@ class Shadow {
   sql::Translation Translate(sqlite3_stmt* stmt, bool return_rowids = false);
 
   // The program's spelling of a table or column that the server reports
-  // in lower case; returns the argument when unknown.
+  // in lower case, or by the name ServerName gave a long one; returns the
+  // argument when unknown.
   std::string TableName(std::string_view server_name);
   std::string ColumnName(std::string_view server_table, std::string_view server_column);
+
+  // The program's name of the schema object (table, index, view, trigger)
+  // whose server name is server_name, or server_name when none has it.
+  std::string ObjectName(std::string_view server_name);
 
  private:
   // Whether the program registered a regexp() function on the shadow.

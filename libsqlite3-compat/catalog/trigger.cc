@@ -13,10 +13,10 @@ namespace litelift::compat {
 
 namespace {
 
-std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+std::string Ident(std::string_view name) { return ServerIdent(Lower(name)); }
 
 std::string FunctionName(const std::string& schema, const std::string& trigger) {
-  return QuoteIdent(schema) + "." + QuoteIdent("litelift_trigger_" + Lower(trigger));
+  return QuoteIdent(schema) + "." + ServerIdent("litelift_trigger_" + Lower(trigger));
 }
 
 // CREATE [TEMP] TRIGGER [IF NOT EXISTS] [schema.]name [BEFORE|AFTER|INSTEAD

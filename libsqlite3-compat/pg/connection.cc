@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "libsqlite3-compat/catalog/ddl.h"
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
@@ -220,6 +221,10 @@ NameMapper Connection::Names() {
   NameMapper names;
   names.table = [this](std::string_view t) { return shadow.TableName(t); };
   names.column = [this](std::string_view t, std::string_view c) { return shadow.ColumnName(t, c); };
+  names.index = [this](std::string_view i) { return shadow.ObjectName(i); };
+  names.check = [this](std::string_view t, std::string_view c) {
+    return CheckName(shadow, shadow.TableName(t), std::string(c));
+  };
   return names;
 }
 

@@ -4,6 +4,9 @@
 
 #include <vector>
 
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/text.h"
+
 namespace litelift::compat {
 
 namespace {
@@ -25,12 +28,16 @@ SqliteError Unique(const PgError& e, const NameMapper& names) {
   for (const auto& c : cols) {
     if (c.empty()) {
       // An index on an expression: SQLite names the index.
-      return {SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: index '" + e.constraint + "'"};
+      std::string index = names.index ? names.index(e.constraint) : e.constraint;
+      return {SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: index '" + index + "'"};
     }
     list += (list.empty() ? "" : ", ") + Qualified(e, names, c);
   }
-  bool pk =
-      e.constraint.size() >= 5 && e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0;
+  // (A long table's key is named by ServerName, without the suffix.)
+  std::string table = names.table ? names.table(e.table) : e.table;
+  bool pk = (e.constraint.size() >= 5 &&
+             e.constraint.compare(e.constraint.size() - 5, 5, "_pkey") == 0) ||
+            e.constraint == ServerName(Lower(table) + "_pkey");
   return {pk ? SQLITE_CONSTRAINT_PRIMARYKEY : SQLITE_CONSTRAINT_UNIQUE,
           "UNIQUE constraint failed: " + list};
 }
@@ -44,8 +51,10 @@ SqliteError ForeignKey(const PgError&, const NameMapper&) {
   return {SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed"};
 }
 
-SqliteError Check(const PgError& e, const NameMapper&) {
-  return {SQLITE_CONSTRAINT_CHECK, "CHECK constraint failed: " + e.constraint};
+SqliteError Check(const PgError& e, const NameMapper& names) {
+  return {SQLITE_CONSTRAINT_CHECK,
+          "CHECK constraint failed: " +
+              (names.check ? names.check(e.table, e.constraint) : e.constraint)};
 }
 
 // "function foo(integer) does not exist" -> "no such function: foo"

@@ -38,6 +38,11 @@ struct SqliteError {
 struct NameMapper {
   std::function<std::string(std::string_view table)> table;
   std::function<std::string(std::string_view table, std::string_view column)> column;
+  // An index's name (Shadow::ObjectName).
+  std::function<std::string(std::string_view index)> index;
+  // A CHECK constraint's name (or expression) by the server's table and
+  // constraint names (CheckName).
+  std::function<std::string(std::string_view table, std::string_view constraint)> check;
 };
 
 // Maps a server error to SQLite's code and message.

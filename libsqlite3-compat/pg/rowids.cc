@@ -126,8 +126,8 @@ bool Statement::NumberAgain(const PGresult* failure) {
   const char* constraint = PQresultErrorField(failure, PG_DIAG_CONSTRAINT_NAME);
   if (std::string(state) != "23505" || constraint == nullptr) return false;
   std::string table = Lower(running->table);
-  return constraint ==
-         (shape->hidden_rowid ? table + "_" + kHiddenRowidColumn + "_key" : table + "_pkey");
+  return constraint == ServerName(shape->hidden_rowid ? table + "_" + kHiddenRowidColumn + "_key"
+                                                      : table + "_pkey");
 }
 
 const std::string& Statement::FoldedLockSql(const sql::Translation& tr) {

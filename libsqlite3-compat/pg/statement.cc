@@ -250,7 +250,7 @@ int Statement::StepTxn() {
           sql::IsWord(w[i], "TRANSACTION")) {
         continue;
       }
-      return QuoteIdent(Lower(sql::NameText(w[i], &storage)));
+      return ServerIdent(Lower(sql::NameText(w[i], &storage)));
     }
     return std::string();
   };

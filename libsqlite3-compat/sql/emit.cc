@@ -12,7 +12,7 @@
 
 namespace litelift::compat::sql {
 
-std::string Ident(std::string_view name) { return QuoteIdent(Lower(name)); }
+std::string Ident(std::string_view name) { return ServerIdent(Lower(name)); }
 
 bool IsRowidName(std::string_view name) {
   std::string w = Lower(name);
@@ -989,7 +989,11 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
     } else {
       out += Value(*col.expr);
     }
-    if (!col.alias.empty()) out += " AS " + QuoteIdent(col.alias);
+    // (A name too long for the server as references to it name it: Ident.)
+    if (!col.alias.empty()) {
+      out +=
+          " AS " + (col.alias.size() > kMaxServerName ? Ident(col.alias) : QuoteIdent(col.alias));
+    }
   }
   return out;
 }

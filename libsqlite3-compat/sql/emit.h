@@ -17,7 +17,8 @@
 
 namespace litelift::compat::sql {
 
-// A server identifier for an SQLite name: folded to lower case and quoted.
+// A server identifier for an SQLite name: folded to lower case, mapped to
+// the server's name when longer than it allows (ServerName), and quoted.
 std::string Ident(std::string_view name);
 
 // Whether an SQLite name is the rowid's: rowid, oid or _rowid_.

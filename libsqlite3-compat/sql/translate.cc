@@ -251,7 +251,7 @@ Translation TranslateInsert(const TranslateInput& in, Insert& ins) {
   if (shape != nullptr && !shape->rowid_column.empty()) {
     std::string table = ServerTableName(in, ins.table.schema, ins.table.name, shape);
     sequence_class = QuoteLiteral(table.substr(0, table.size() - Ident(ins.table.name).size()) +
-                                  QuoteIdent(RowidSequenceName(shape->name))) +
+                                  ServerIdent(RowidSequenceName(shape->name))) +
                      "::regclass";
   }
   std::string rowid_storage =

@@ -66,6 +66,29 @@ TEST(SchemaNameForMemory, Unique) {
   EXPECT_LE(SchemaNameForMemory().size(), 63u);
 }
 
+TEST(ServerName, LongNamesGetAHashedNameOfTheirOwn) {
+  std::string name63(63, 'a');
+  EXPECT_EQ(ServerName(name63), name63);  // fits: unchanged
+  EXPECT_EQ(ServerName("t"), "t");
+  std::string one = std::string(70, 'x') + "_1", two = std::string(70, 'x') + "_2";
+  EXPECT_EQ(ServerName(one).size(), 63u);
+  EXPECT_NE(ServerName(one), ServerName(two));
+  EXPECT_EQ(ServerName(one), ServerName(one));  // deterministic
+  EXPECT_EQ(ServerName(one).substr(0, 47), std::string(46, 'x') + "_");
+  EXPECT_EQ(ServerIdent(one), "\"" + ServerName(one) + "\"");
+  // Never inside a UTF-8 character: the cut backs off to its start.
+  std::string wide = "t";
+  for (int i = 0; i < 40; ++i) wide += "\xc3\xa9";
+  std::string server = ServerName(wide);
+  EXPECT_LE(server.size(), 63u);
+  EXPECT_EQ(server.substr(0, 45), wide.substr(0, 45));
+  EXPECT_EQ(server[45], '_');
+  EXPECT_TRUE(IsHashedServerName(server));
+  EXPECT_TRUE(IsHashedServerName(ServerName(one)));
+  EXPECT_FALSE(IsHashedServerName(name63));
+  EXPECT_FALSE(IsHashedServerName("t"));
+}
+
 TEST(Quote, Table) {
   EXPECT_EQ(QuoteIdent("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");

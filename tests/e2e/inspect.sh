@@ -11,9 +11,11 @@ expect_contains "$("$LITELIFT_CLI" doctor --help)" "Examples:" "doctor --help gi
 "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c '
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("CREATE TABLE a (x)"); db.execute("CREATE TABLE b (y)")
+# (The second table: a mixed-case name past 63 bytes, counted all the same.)
+b = "B_" + "long_name_past_the_sixty_three_bytes_postgresql_allows_" * 2
+db.execute("CREATE TABLE a (x)"); db.execute("CREATE TABLE " + b + " (y)")
 db.executemany("INSERT INTO a VALUES (?)", [(i,) for i in range(5)])
-db.execute("INSERT INTO b VALUES (1)"); db.commit()' "$WORK/listed.db"
+db.execute("INSERT INTO " + b + " VALUES (1)"); db.commit()' "$WORK/listed.db"
 schema=$(psql "$LITELIFT_TEST_DSN" -XAtc "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/listed.db'")
 out=$("$LITELIFT_CLI" ls --dsn "$LITELIFT_TEST_DSN" --exact)
 line=$(grep -F "$WORK/listed.db " <<< "$out" || true)

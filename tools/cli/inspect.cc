@@ -18,6 +18,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/server/install.h"
+#include "libsqlite3-compat/text.h"
 #include "router/log.h"
 #include "router/route.h"
 #include "tools/cli/run.h"
@@ -144,9 +145,7 @@ FROM litelift.databases d ORDER BY d.path, d.db_schema
 // The exact row count of schema's tables (those of its catalog that exist).
 bool ExactRows(PGconn* conn, const std::string& schema, long long* rows, std::string* error) {
   Result tables = Query(conn,
-                        "SELECT c.name FROM litelift.catalog c JOIN pg_namespace n ON n.nspname = "
-                        "c.db_schema JOIN pg_class cl ON cl.relnamespace = n.oid AND cl.relname = "
-                        "c.name AND cl.relkind IN ('r', 'p') WHERE c.db_schema = $1 AND c.type = "
+                        "SELECT c.name FROM litelift.catalog c WHERE c.db_schema = $1 AND c.type = "
                         "'table' AND c.name NOT LIKE 'sqlite\\_%'",
                         {schema});
   if (!Ok(tables)) {
@@ -155,8 +154,17 @@ bool ExactRows(PGconn* conn, const std::string& schema, long long* rows, std::st
   }
   *rows = 0;
   for (int i = 0; i < PQntuples(tables.get()); ++i) {
-    Result n = Exec(conn, "SELECT count(*) FROM " + compat::QuoteIdent(schema) + "." +
-                              compat::QuoteIdent(Value(tables, i, 0)));
+    // The server's name of the table (folded, and hashed when long).
+    std::string table =
+        compat::QuoteIdent(schema) + "." + compat::ServerIdent(compat::Lower(Value(tables, i, 0)));
+    Result exists =
+        Exec(conn, "SELECT to_regclass(" + compat::QuoteLiteral(table) + ") IS NOT NULL");
+    if (!Ok(exists)) {
+      *error = ErrorOf(exists, conn);
+      return false;
+    }
+    if (Value(exists, 0, 0) != "t") continue;
+    Result n = Exec(conn, "SELECT count(*) FROM " + table);
     if (!Ok(n)) {
       *error = ErrorOf(n, conn);
       return false;
