@@ -33,7 +33,7 @@ std::string EmbeddedReason(const std::string& translate_error,
     bool defined = collation ? it->compare != nullptr
                              : (it->func != nullptr || it->step != nullptr);
     if (!defined) continue;  // a later call removed it; an earlier one may stand
-    return (collation ? "collation " : "function ") + name + " is the program's";
+    return (collation ? "collation " : "function ") + it->name + " is the program's";
   }
   return "";
 }
