@@ -394,9 +394,9 @@ int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
   r.func = f;
   r.step = step;
   r.final = final;
-  return Register(db, std::move(r),
-                  SQ(sqlite3_create_function_v2)(c->shadow.db(), name, n, enc, app, f, step,
-                                                 final, destroy));
+  return Register(
+      db, std::move(r),
+      SQ(sqlite3_create_function_v2)(c->shadow.db(), name, n, enc, app, f, step, final, destroy));
 }
 int CreateFunction(sqlite3* db, const char* name, int n, int enc, void* app,
                    void (*f)(sqlite3_context*, int, sqlite3_value**),
@@ -432,8 +432,8 @@ int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* ap
   r.value = value;
   r.inverse = inverse;
   return Register(db, std::move(r),
-                  SQ(sqlite3_create_window_function)(c->shadow.db(), name, n, enc, app, step,
-                                                     final, value, inverse, destroy));
+                  SQ(sqlite3_create_window_function)(c->shadow.db(), name, n, enc, app, step, final,
+                                                     value, inverse, destroy));
 }
 int CreateCollationV2(sqlite3* db, const char* name, int enc, void* arg,
                       int (*cmp)(void*, int, const void*, int, const void*),

@@ -817,7 +817,8 @@ int Connection::PrepareInternal(const std::string& sql, Statement** out) {
   int rc = Prepare(sql.c_str(), -1, 0, &handle, nullptr);
   internal_prepare = false;
   if (rc != SQLITE_OK) return rc;
-  if (handle == nullptr || statements.empty()) return SetError(SQLITE_ERROR, "litelift: no statement in [" + sql + "]");
+  if (handle == nullptr || statements.empty())
+    return SetError(SQLITE_ERROR, "litelift: no statement in [" + sql + "]");
   *out = statements.back();  // Prepare appends the statement it made
   (*out)->internal = true;
   return SQLITE_OK;

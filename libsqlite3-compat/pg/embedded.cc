@@ -30,8 +30,8 @@ std::string EmbeddedReason(const std::string& translate_error,
   for (auto it = registered.rbegin(); it != registered.rend(); ++it) {
     if (Lower(it->name) != key) continue;
     if (collation != (it->kind == Registration::Kind::kCollation)) continue;
-    bool defined = collation ? it->compare != nullptr
-                             : (it->func != nullptr || it->step != nullptr);
+    bool defined =
+        collation ? it->compare != nullptr : (it->func != nullptr || it->step != nullptr);
     if (!defined) continue;  // a later call removed it; an earlier one may stand
     return (collation ? "collation " : "function ") + it->name + " is the program's";
   }
@@ -93,8 +93,8 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
   std::string dbname = argv[1], name = argv[2];
   const sql::TableShape* shape = conn->shadow.Table(sql::ShapeKey(dbname, name));
   if (shape == nullptr) {
-    *err = SQ(sqlite3_mprintf)("litelift: no table %s.%s in the shadow", dbname.c_str(),
-                               name.c_str());
+    *err =
+        SQ(sqlite3_mprintf)("litelift: no table %s.%s in the shadow", dbname.c_str(), name.c_str());
     return SQLITE_ERROR;
   }
   auto table = std::make_unique<ServerTable>();
@@ -237,14 +237,16 @@ int BestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
       order.clear();
       break;
     }
-    const std::string& coll = col < 0 ? std::string("BINARY") : table->collations[static_cast<size_t>(col)];
+    const std::string& coll =
+        col < 0 ? std::string("BINARY") : table->collations[static_cast<size_t>(col)];
     if (coll != "BINARY" && coll != "NOCASE" && coll != "RTRIM") {
       order.clear();
       break;
     }
-    order += (order.empty() ? " ORDER BY " : ", ") +
-             (col < 0 ? std::string("rowid") : QuoteIdent(table->columns[static_cast<size_t>(col)])) +
-             (info->aOrderBy[i].desc ? " DESC" : "");
+    order +=
+        (order.empty() ? " ORDER BY " : ", ") +
+        (col < 0 ? std::string("rowid") : QuoteIdent(table->columns[static_cast<size_t>(col)])) +
+        (info->aOrderBy[i].desc ? " DESC" : "");
   }
   if (!order.empty()) info->orderByConsumed = 1;
   std::string sql = table->select + where + order;
@@ -345,9 +347,8 @@ int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
 
 int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
   auto* cursor = reinterpret_cast<ServerCursor*>(cur);
-  *rowid = cursor->table->without_rowid
-               ? cursor->counter
-               : SQ(sqlite3_column_int64)(cursor->stmt->Source(), 0);
+  *rowid = cursor->table->without_rowid ? cursor->counter
+                                        : SQ(sqlite3_column_int64)(cursor->stmt->Source(), 0);
   return SQLITE_OK;
 }
 
@@ -389,8 +390,7 @@ int Replay(sqlite3* db, const Registration& r) {
       return SQ(sqlite3_create_window_function)(db, r.name.c_str(), r.n_arg, r.enc, r.app, r.step,
                                                 r.final, r.value, r.inverse, nullptr);
     case Registration::Kind::kCollation:
-      return SQ(sqlite3_create_collation_v2)(db, r.name.c_str(), r.enc, r.app, r.compare,
-                                             nullptr);
+      return SQ(sqlite3_create_collation_v2)(db, r.name.c_str(), r.enc, r.app, r.compare, nullptr);
   }
   return SQLITE_ERROR;
 }
@@ -453,11 +453,10 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
   // Every database of the shadow, its tables as virtual tables and its
   // views from their text (no server round trip: the shadow knows them).
   std::vector<std::string> dbs;
-  conn->shadow.ForEachRow("SELECT name FROM pragma_database_list ORDER BY seq", "",
-                          [&](sqlite3_stmt* s) {
-                            dbs.push_back(reinterpret_cast<const char*>(
-                                SQ(sqlite3_column_text)(s, 0)));
-                          });
+  conn->shadow.ForEachRow(
+      "SELECT name FROM pragma_database_list ORDER BY seq", "", [&](sqlite3_stmt* s) {
+        dbs.push_back(reinterpret_cast<const char*>(SQ(sqlite3_column_text)(s, 0)));
+      });
   std::vector<std::string> views;
   for (const std::string& db : dbs) {
     if (db != "main" && db != "temp" &&

@@ -66,7 +66,7 @@ class EmbeddedEngine {
   bool Build(Connection* conn, std::string* error);
 
   sqlite3* db_ = nullptr;
-  int generation_ = -1;  // Connection::schema_generation it was made for
+  int generation_ = -1;   // Connection::schema_generation it was made for
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;

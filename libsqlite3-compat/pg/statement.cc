@@ -1032,7 +1032,8 @@ void Statement::BindCopy(int i, sqlite3_value* v) {
       break;
     case SQLITE_TEXT: {
       const unsigned char* t = SQ(sqlite3_value_text)(v);
-      b.bytes.assign(reinterpret_cast<const char*>(t), static_cast<size_t>(SQ(sqlite3_value_bytes)(v)));
+      b.bytes.assign(reinterpret_cast<const char*>(t),
+                     static_cast<size_t>(SQ(sqlite3_value_bytes)(v)));
       break;
     }
     case SQLITE_BLOB: {

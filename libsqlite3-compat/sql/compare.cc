@@ -112,7 +112,7 @@ std::string Emitter::DeclaredTypeOf(const Expr& e, bool* found) {
 std::string Emitter::CollationOf(const Expr& e) {
   size_t i = 0;
   const TableShape* shape = e.kind == ExprKind::kCollate ? nullptr : ColumnOf(e, &i);
-  std::string name = e.kind == ExprKind::kCollate                  ? e.text
+  std::string name = e.kind == ExprKind::kCollate                       ? e.text
                      : shape != nullptr && i < shape->collations.size() ? shape->collations[i]
                                                                         : "";
   // The server knows SQLite's three; any other is the program's (the

@@ -40,8 +40,8 @@ void Twice(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 // is_even(x): 1 when x is an even integer, else 0.
 void IsEven(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  sqlite3_result_int(ctx, sqlite3_value_type(argv[0]) == SQLITE_INTEGER &&
-                              sqlite3_value_int64(argv[0]) % 2 == 0);
+  sqlite3_result_int(
+      ctx, sqlite3_value_type(argv[0]) == SQLITE_INTEGER && sqlite3_value_int64(argv[0]) % 2 == 0);
 }
 
 // ticket(): the next number of the counter in its user data (not
@@ -112,14 +112,14 @@ struct Registered {
     EXPECT_EQ(sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                          &multiplier, Twice, nullptr, nullptr, nullptr),
               SQLITE_OK);
-    EXPECT_EQ(sqlite3_create_function(db, "is_even", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                      nullptr, IsEven, nullptr, nullptr),
+    EXPECT_EQ(sqlite3_create_function(db, "is_even", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                      IsEven, nullptr, nullptr),
               SQLITE_OK);
     EXPECT_EQ(sqlite3_create_function_v2(db, "ticket", 0, SQLITE_UTF8, &tickets, Ticket, nullptr,
                                          nullptr, nullptr),
               SQLITE_OK);
-    EXPECT_EQ(sqlite3_create_function(db, "typeof_arg", 1, SQLITE_UTF8, nullptr, TypeOfArg,
-                                      nullptr, nullptr),
+    EXPECT_EQ(sqlite3_create_function(db, "typeof_arg", 1, SQLITE_UTF8, nullptr, TypeOfArg, nullptr,
+                                      nullptr),
               SQLITE_OK);
     EXPECT_EQ(sqlite3_create_function(db, "boom", 1, SQLITE_UTF8, nullptr, Boom, nullptr, nullptr),
               SQLITE_OK);
@@ -130,9 +130,9 @@ struct Registered {
                                              SumSqValue, SumSqValue, SumSqInverse, nullptr),
               SQLITE_OK);
     EXPECT_EQ(sqlite3_create_collation(db, "rev", SQLITE_UTF8, nullptr, Reverse), SQLITE_OK);
-    EXPECT_EQ(sqlite3_create_collation_v2(db, "vowelless", SQLITE_UTF8, nullptr, Vowelless,
-                                          nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_create_collation_v2(db, "vowelless", SQLITE_UTF8, nullptr, Vowelless, nullptr),
+        SQLITE_OK);
   }
 };
 
