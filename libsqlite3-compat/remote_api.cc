@@ -378,6 +378,16 @@ int Register(sqlite3* db, Registration r, int rc) {
   if (rc == SQLITE_OK) c->registrations.push_back(std::move(r));
   return rc;
 }
+// Whether the embedded engine takes r now (it refuses to change a function
+// its running statements use, as SQLite does); else the error is set.
+bool EmbeddedTakes(Connection* c, const Registration& r, int* rc) {
+  std::string error;
+  *rc = c->embedded.Apply(c, r, &error);
+  if (*rc == SQLITE_OK) return true;
+  c->SetError(*rc, error);
+  *rc = c->Masked(*rc);
+  return false;
+}
 int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
                      void (*f)(sqlite3_context*, int, sqlite3_value**),
                      void (*step)(sqlite3_context*, int, sqlite3_value**),
@@ -394,6 +404,8 @@ int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
   r.func = f;
   r.step = step;
   r.final = final;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
   return Register(
       db, std::move(r),
       SQ(sqlite3_create_function_v2)(c->shadow.db(), name, n, enc, app, f, step, final, destroy));
@@ -431,6 +443,8 @@ int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* ap
   r.final = final;
   r.value = value;
   r.inverse = inverse;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
   return Register(db, std::move(r),
                   SQ(sqlite3_create_window_function)(c->shadow.db(), name, n, enc, app, step, final,
                                                      value, inverse, destroy));
@@ -448,6 +462,8 @@ int CreateCollationV2(sqlite3* db, const char* name, int enc, void* arg,
   r.enc = enc;
   r.app = arg;
   r.compare = cmp;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
   return Register(db, std::move(r),
                   SQ(sqlite3_create_collation_v2)(c->shadow.db(), name, enc, arg, cmp, destroy));
 }

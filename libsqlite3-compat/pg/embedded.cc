@@ -432,6 +432,17 @@ sqlite3* EmbeddedEngine::Ready(Connection* conn, std::string* error) {
   return db_;
 }
 
+int EmbeddedEngine::Apply(Connection* conn, const Registration& r, std::string* error) {
+  if (db_ == nullptr) return SQLITE_OK;
+  for (; replayed_ < conn->registrations.size(); ++replayed_) {
+    Replay(db_, conn->registrations[replayed_]);
+  }
+  int rc = Replay(db_, r);
+  if (rc != SQLITE_OK) *error = SQ(sqlite3_errmsg)(db_);
+  // Ready replays r again once it is recorded: the same pointers, no change.
+  return rc;
+}
+
 bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
   if (SQ(sqlite3_open_v2)(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {

@@ -59,6 +59,11 @@ class EmbeddedEngine {
   // Bumped each time the engine is made again: statements prepared on an
   // older one prepare again.
   int build() const { return build_; }
+  // Applies a registration the program is making to the engine, if it is
+  // open, before the shadow gets it: SQLite's refusal (SQLITE_BUSY, a
+  // function changed under one of the engine's running statements) is the
+  // program's answer, as the real SQLite would give it; *error its message.
+  int Apply(Connection* conn, const Registration& r, std::string* error);
   // Closes the engine (statements still on it keep it until finalized).
   void Close();
 

@@ -282,5 +282,35 @@ TEST(Udf, WritesNotYet) {
   EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
 }
 
+// Changing a function while a statement that calls it is running: SQLite
+// refuses (SQLITE_BUSY, its message) and keeps the old one; then, with the
+// statement done, the change applies.
+TEST(Udf, ChangedWhileRunning) {
+  UdfPair p(Name());
+  static int three = 3;
+  std::vector<std::string> seen;
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT twice(x) FROM t WHERE x IS NOT NULL ORDER BY id", -1,
+                                 &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int rc = sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &three,
+                                        Twice, nullptr, nullptr, nullptr);
+    out += std::to_string(rc) + " " + sqlite3_errmsg(db) + ";";
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::to_string(sqlite3_column_int(st, 0)) + ",";
+    sqlite3_reset(st);
+    rc = sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &three,
+                                    Twice, nullptr, nullptr, nullptr);
+    out += std::to_string(rc) + ";";
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::to_string(sqlite3_column_int(st, 0)) + ",";
+    sqlite3_finalize(st);
+    seen.push_back(out);
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+  EXPECT_EQ(seen[0].substr(0, 2), "5 ");
+}
+
 }  // namespace
 }  // namespace litelift::test
