@@ -338,10 +338,17 @@ sqlite3_stmt* NextStmt(sqlite3* db, sqlite3_stmt* after) {
   Connection* c = C(db);
   Lock l(c->mu);
   if (c->statements.empty()) return nullptr;
-  if (after == nullptr) return reinterpret_cast<sqlite3_stmt*>(c->statements.front()->handle);
-  Statement* s = S(after);
-  for (size_t i = 0; i + 1 < c->statements.size(); ++i) {
-    if (c->statements[i] == s) return reinterpret_cast<sqlite3_stmt*>(c->statements[i + 1]->handle);
+  // litelift's own statements (Statement::internal) are not the program's.
+  size_t i = 0;
+  if (after != nullptr) {
+    Statement* s = S(after);
+    while (i < c->statements.size() && c->statements[i] != s) ++i;
+    ++i;
+  }
+  for (; i < c->statements.size(); ++i) {
+    if (!c->statements[i]->internal) {
+      return reinterpret_cast<sqlite3_stmt*>(c->statements[i]->handle);
+    }
   }
   return nullptr;
 }
@@ -363,57 +370,112 @@ int DbConfigVa(sqlite3* db, int op, va_list ap) {
   }
   return SQLITE_ERROR;
 }
+// Registers on the shadow (statements the shadow runs call it) and records
+// the call for the embedded engine (pg/embedded.h), which replays it when a
+// read needs the program's function or collation on the server's rows.
+int Register(sqlite3* db, Registration r, int rc) {
+  Connection* c = C(db);
+  if (rc == SQLITE_OK) c->registrations.push_back(std::move(r));
+  return rc;
+}
+// Whether the embedded engine takes r now (it refuses to change a function
+// its running statements use, as SQLite does); else the error is set.
+bool EmbeddedTakes(Connection* c, const Registration& r, int* rc) {
+  std::string error;
+  *rc = c->embedded.Apply(c, r, &error);
+  if (*rc == SQLITE_OK) return true;
+  c->SetError(*rc, error);
+  *rc = c->Masked(*rc);
+  return false;
+}
 int CreateFunctionV2(sqlite3* db, const char* name, int n, int enc, void* app,
                      void (*f)(sqlite3_context*, int, sqlite3_value**),
                      void (*step)(sqlite3_context*, int, sqlite3_value**),
                      void (*final)(sqlite3_context*), void (*destroy)(void*)) {
-  // Registered on the shadow: statements the shadow runs can call it; a
-  // query that needs it on the server fails with "no such function".
-  C(db)->shadow_dirty = true;
-  C(db)->shadow.Invalidate();  // translations may use it (regexp)
-  return SQ(sqlite3_create_function_v2)(C(db)->shadow.db(), name, n, enc, app, f, step, final,
-                                        destroy);
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->shadow_dirty = true;
+  c->shadow.Invalidate();  // translations may use it (regexp)
+  Registration r;
+  r.name = name != nullptr ? name : "";
+  r.n_arg = n;
+  r.enc = enc;
+  r.app = app;
+  r.func = f;
+  r.step = step;
+  r.final = final;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
+  return Register(
+      db, std::move(r),
+      SQ(sqlite3_create_function_v2)(c->shadow.db(), name, n, enc, app, f, step, final, destroy));
 }
 int CreateFunction(sqlite3* db, const char* name, int n, int enc, void* app,
                    void (*f)(sqlite3_context*, int, sqlite3_value**),
                    void (*step)(sqlite3_context*, int, sqlite3_value**),
                    void (*final)(sqlite3_context*)) {
-  C(db)->shadow_dirty = true;
-  C(db)->shadow.Invalidate();
-  return SQ(sqlite3_create_function)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
+  return CreateFunctionV2(db, name, n, enc, app, f, step, final, nullptr);
 }
 int CreateFunction16(sqlite3* db, const void* name, int n, int enc, void* app,
                      void (*f)(sqlite3_context*, int, sqlite3_value**),
                      void (*step)(sqlite3_context*, int, sqlite3_value**),
                      void (*final)(sqlite3_context*)) {
-  C(db)->shadow_dirty = true;
-  C(db)->shadow.Invalidate();
-  return SQ(sqlite3_create_function16)(C(db)->shadow.db(), name, n, enc, app, f, step, final);
+  if (name == nullptr) return SQLITE_MISUSE;
+  std::string utf8 = shim::Utf16ToUtf8(name, -1);
+  return CreateFunctionV2(db, utf8.c_str(), n, enc, app, f, step, final, nullptr);
 }
 int CreateWindowFunction(sqlite3* db, const char* name, int n, int enc, void* app,
                          void (*step)(sqlite3_context*, int, sqlite3_value**),
                          void (*final)(sqlite3_context*), void (*value)(sqlite3_context*),
                          void (*inverse)(sqlite3_context*, int, sqlite3_value**),
                          void (*destroy)(void*)) {
-  C(db)->shadow_dirty = true;
-  return SQ(sqlite3_create_window_function)(C(db)->shadow.db(), name, n, enc, app, step, final,
-                                            value, inverse, destroy);
-}
-int CreateCollation(sqlite3* db, const char* name, int enc, void* arg,
-                    int (*cmp)(void*, int, const void*, int, const void*)) {
-  C(db)->shadow_dirty = true;
-  return SQ(sqlite3_create_collation)(C(db)->shadow.db(), name, enc, arg, cmp);
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->shadow_dirty = true;
+  c->shadow.Invalidate();
+  Registration r;
+  r.kind = Registration::Kind::kWindow;
+  r.name = name != nullptr ? name : "";
+  r.n_arg = n;
+  r.enc = enc;
+  r.app = app;
+  r.step = step;
+  r.final = final;
+  r.value = value;
+  r.inverse = inverse;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
+  return Register(db, std::move(r),
+                  SQ(sqlite3_create_window_function)(c->shadow.db(), name, n, enc, app, step, final,
+                                                     value, inverse, destroy));
 }
 int CreateCollationV2(sqlite3* db, const char* name, int enc, void* arg,
                       int (*cmp)(void*, int, const void*, int, const void*),
                       void (*destroy)(void*)) {
-  C(db)->shadow_dirty = true;
-  return SQ(sqlite3_create_collation_v2)(C(db)->shadow.db(), name, enc, arg, cmp, destroy);
+  Connection* c = C(db);
+  Lock l(c->mu);
+  c->shadow_dirty = true;
+  c->shadow.Invalidate();
+  Registration r;
+  r.kind = Registration::Kind::kCollation;
+  r.name = name != nullptr ? name : "";
+  r.enc = enc;
+  r.app = arg;
+  r.compare = cmp;
+  int refused = SQLITE_OK;
+  if (!EmbeddedTakes(c, r, &refused)) return refused;
+  return Register(db, std::move(r),
+                  SQ(sqlite3_create_collation_v2)(c->shadow.db(), name, enc, arg, cmp, destroy));
+}
+int CreateCollation(sqlite3* db, const char* name, int enc, void* arg,
+                    int (*cmp)(void*, int, const void*, int, const void*)) {
+  return CreateCollationV2(db, name, enc, arg, cmp, nullptr);
 }
 int CreateCollation16(sqlite3* db, const void* name, int enc, void* arg,
                       int (*cmp)(void*, int, const void*, int, const void*)) {
-  C(db)->shadow_dirty = true;
-  return SQ(sqlite3_create_collation16)(C(db)->shadow.db(), name, enc, arg, cmp);
+  if (name == nullptr) return SQLITE_MISUSE;
+  std::string utf8 = shim::Utf16ToUtf8(name, -1);
+  return CreateCollationV2(db, utf8.c_str(), enc, arg, cmp, nullptr);
 }
 int SetAuthorizer(sqlite3* db,
                   int (*fn)(void*, int, const char*, const char*, const char*, const char*),

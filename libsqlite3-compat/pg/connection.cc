@@ -57,7 +57,7 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
               const char* trigger) {
   auto* acts = static_cast<Actions*>(arg);
   Connection* c = acts->conn;
-  if (c->authorizer != nullptr) {
+  if (c->authorizer != nullptr && !c->internal_prepare) {
     int rc = c->authorizer(c->authorizer_arg, action, a1, a2, db, trigger);
     if (rc != SQLITE_OK) return rc;
   }
@@ -603,6 +603,8 @@ bool Connection::ResetForReuse() {
     // The program registered functions or changed settings on the shadow:
     // start from a new one.
     std::string error;
+    embedded.Close();
+    registrations.clear();
     shadow.Close();
     if (!shadow.Open(&error) || !LoadCatalog(&error)) return false;
     shadow_dirty = false;
@@ -611,6 +613,7 @@ bool Connection::ResetForReuse() {
 }
 
 void Connection::Shutdown() {
+  embedded.Close();  // before the shadow, whose registrations own the user data
   if (rows_db != nullptr) {
     SQ(sqlite3_close_v2)(rows_db);
     rows_db = nullptr;
@@ -794,13 +797,34 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   if (kind == Statement::Kind::kServer) {
     stmt->single_row_result = AtMostOneRow(shadow.db(), sh);
     stmt->translation = Translate(sh);
-    if (!stmt->translation.error.empty()) {
+    // A read the translator refuses only for the program's function or
+    // collation (the shadow's prepare proved it is registered) runs in the
+    // embedded engine; a write with one fails as before (not yet built).
+    std::string reason;
+    if (!stmt->translation.error.empty() && !acts.write && !acts.uses_connection_state &&
+        SQ(sqlite3_stmt_readonly)(sh) != 0) {
+      reason = EmbeddedReason(stmt->translation.error, registrations);
+    }
+    if (!reason.empty()) {
+      stmt->kind = kind = Statement::Kind::kEmbedded;
+      stmt->embedded_reason = reason;
+      LL_DEBUG("runs in the embedded engine: {} [{}]", reason, SQ(sqlite3_sql)(sh));
+      if (stmt->PrepareEmbedded() != SQLITE_OK) {
+        std::string message = err_msg;
+        int code = err_code;
+        stmt->shadow = nullptr;
+        delete stmt;
+        SQ(sqlite3_finalize)(sh);
+        return SetError(code, message);
+      }
+    } else if (!stmt->translation.error.empty()) {
       std::string message = stmt->translation.error;
       stmt->shadow = nullptr;
       delete stmt;
       return fail(message);
+    } else {
+      LL_DEBUG("translated [{}] -> [{}]", SQ(sqlite3_sql)(sh), stmt->translation.sql);
     }
-    LL_DEBUG("translated [{}] -> [{}]", SQ(sqlite3_sql)(sh), stmt->translation.sql);
   }
   stmt->handle = g_host->allocate_handle(&StatementApi(), stmt);
   if (stmt->handle == nullptr) {
@@ -809,6 +833,20 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   }
   statements.push_back(stmt);
   *out = reinterpret_cast<sqlite3_stmt*>(stmt->handle);
+  return SQLITE_OK;
+}
+
+int Connection::PrepareInternal(const std::string& sql, Statement** out) {
+  *out = nullptr;
+  internal_prepare = true;
+  sqlite3_stmt* handle = nullptr;
+  int rc = Prepare(sql.c_str(), -1, 0, &handle, nullptr);
+  internal_prepare = false;
+  if (rc != SQLITE_OK) return rc;
+  if (handle == nullptr || statements.empty())
+    return SetError(SQLITE_ERROR, "litelift: no statement in [" + sql + "]");
+  *out = statements.back();  // Prepare appends the statement it made
+  (*out)->internal = true;
   return SQLITE_OK;
 }
 

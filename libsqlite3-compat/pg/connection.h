@@ -22,6 +22,7 @@
 
 #include "libsqlite3-compat/catalog/shadow.h"
 #include "libsqlite3-compat/pg/batch.h"
+#include "libsqlite3-compat/pg/embedded.h"
 #include "libsqlite3-compat/pg/errors.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/pg/values.h"
@@ -61,6 +62,9 @@ class Statement {
     kTxn,     // BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: both
     kDdl,     // schema changes: shadow first, then the server and its catalog
     kAttach,  // ATTACH / DETACH of another routed database (attach.cc)
+    // A read calling the program's function, aggregate or collation: the
+    // embedded engine runs it over the server's rows (embedded.h).
+    kEmbedded,
   };
 
   Statement(Connection* conn, sqlite3_stmt* shadow, Kind kind);
@@ -74,6 +78,13 @@ class Statement {
   const sql::Translation* running = &translation;  // the one executing
   std::vector<BoundValue> params;                  // by SQLite index; [0] unused
   shim::RemoteHandle* handle = nullptr;
+  // litelift's own (a virtual table's scan, embedded.cc): hidden from
+  // sqlite3_next_stmt, the program's authorizer never sees its prepare.
+  bool internal = false;
+  // kEmbedded: the EmbeddedEngine::build() its statement (row) was
+  // prepared on, and why it runs there.
+  int embedded_build = -1;
+  std::string embedded_reason;
 
   // PRAGMA side effects (name lower-cased; empty when not a PRAGMA).
   std::string pragma;
@@ -184,6 +195,11 @@ class Statement {
   }
 
   int Step();
+  // Binds a copy of v to parameter i, on the shadow and in params.
+  void BindCopy(int i, sqlite3_value* v);
+  // kEmbedded: prepares row on the connection's embedded engine (again when
+  // the engine was made again since). Returns an SQLite code, error set.
+  int PrepareEmbedded();
   // Resets as sqlite3_reset does (see last_rc): returns the last step's
   // error, and sets the connection's error from it, when it ran.
   int Reset();
@@ -231,6 +247,7 @@ class Statement {
   int CopyCreatedRows(const sql::Translation& copy);
   int StepShadow();
   int StepAttach();
+  int StepEmbedded();
   PgResult NextResult();
 };
 
@@ -308,6 +325,12 @@ class Connection : public ConnectionState {
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
+  // The program's create_function / create_window_function /
+  // create_collation calls, in order, for the embedded engine.
+  std::vector<Registration> registrations;
+  // Declared after the shadow: closes before it.
+  EmbeddedEngine embedded;
+  bool internal_prepare = false;  // PrepareInternal is preparing
   sqlite3* rows_db = nullptr;  // holds server rows (see values.h)
   int schema_generation = 0;   // bumped by every schema change
   // Server-side prepared statements of this session, by text and parameter
@@ -391,6 +414,9 @@ class Connection : public ConnectionState {
 
   int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out, const char** tail);
   int Finalize(Statement* stmt);
+  // Prepares a statement of litelift's own (Statement::internal) in the
+  // program's session; *out is finalized with Finalize.
+  int PrepareInternal(const std::string& sql, Statement** out);
   // The server text for a shadow statement (kServer).
   sql::Translation Translate(sqlite3_stmt* shadow_stmt, bool return_rowids = false);
 

@@ -107,6 +107,9 @@ int Statement::Step() {
     case Kind::kServer:
       rc = StepServer();
       break;
+    case Kind::kEmbedded:
+      rc = StepEmbedded();
+      break;
   }
   ran = true;
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
@@ -1031,6 +1034,97 @@ void Statement::LearnBinaryResults(const PGresult* res) {
   }
   cache.binary = true;
   conn->binary_results.insert(cache.name);
+}
+
+// ---- the embedded engine: reads with the program's functions --------------
+
+namespace {
+
+// Binds a kept value to parameter k of stmt, SQLITE_STATIC (the value
+// outlives the binding: params changes only with the statement's bindings).
+void BindKept(sqlite3_stmt* stmt, int k, const BoundValue& v) {
+  switch (v.type) {
+    case SQLITE_INTEGER:
+      SQ(sqlite3_bind_int64)(stmt, k, v.i);
+      break;
+    case SQLITE_FLOAT:
+      SQ(sqlite3_bind_double)(stmt, k, v.d);
+      break;
+    case SQLITE_TEXT:
+      SQ(sqlite3_bind_text64)
+      (stmt, k, v.bytes.data(), v.bytes.size(), SQLITE_STATIC, SQLITE_UTF8);
+      break;
+    case SQLITE_BLOB:
+      SQ(sqlite3_bind_blob64)(stmt, k, v.bytes.data(), v.bytes.size(), SQLITE_STATIC);
+      break;
+    default:
+      SQ(sqlite3_bind_null)(stmt, k);
+      break;
+  }
+}
+
+}  // namespace
+
+void Statement::BindCopy(int i, sqlite3_value* v) {
+  if (i <= 0 || static_cast<size_t>(i) >= params.size()) return;
+  BoundValue b;
+  b.type = SQ(sqlite3_value_type)(v);
+  switch (b.type) {
+    case SQLITE_INTEGER:
+      b.i = SQ(sqlite3_value_int64)(v);
+      break;
+    case SQLITE_FLOAT:
+      b.d = SQ(sqlite3_value_double)(v);
+      break;
+    case SQLITE_TEXT: {
+      const unsigned char* t = SQ(sqlite3_value_text)(v);
+      b.bytes.assign(reinterpret_cast<const char*>(t),
+                     static_cast<size_t>(SQ(sqlite3_value_bytes)(v)));
+      break;
+    }
+    case SQLITE_BLOB: {
+      const void* p = SQ(sqlite3_value_blob)(v);
+      int n = SQ(sqlite3_value_bytes)(v);
+      if (n > 0) b.bytes.assign(static_cast<const char*>(p), static_cast<size_t>(n));
+      break;
+    }
+    default:
+      break;
+  }
+  params[static_cast<size_t>(i)] = std::move(b);
+  BindKept(shadow, i, params[static_cast<size_t>(i)]);
+}
+
+int Statement::PrepareEmbedded() {
+  std::string error;
+  sqlite3* engine = conn->embedded.Ready(conn, &error);
+  if (engine == nullptr) return conn->SetError(SQLITE_ERROR, error);
+  if (row != nullptr && embedded_build == conn->embedded.build()) return SQLITE_OK;
+  if (row != nullptr) SQ(sqlite3_finalize)(row);
+  row = nullptr;
+  row_active = false;
+  int rc = SQ(sqlite3_prepare_v3)(engine, SQ(sqlite3_sql)(shadow), -1, 0, &row, nullptr);
+  if (rc != SQLITE_OK) {
+    row = nullptr;
+    return conn->SetError(SQ(sqlite3_extended_errcode)(engine), SQ(sqlite3_errmsg)(engine));
+  }
+  embedded_build = conn->embedded.build();
+  return SQLITE_OK;
+}
+
+int Statement::StepEmbedded() {
+  if (!started) {
+    int rc = PrepareEmbedded();
+    if (rc != SQLITE_OK) return rc;
+    SQ(sqlite3_reset)(row);
+    for (size_t i = 1; i < params.size(); ++i) BindKept(row, static_cast<int>(i), params[i]);
+    started = true;
+  }
+  int rc = SQ(sqlite3_step)(row);
+  row_active = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+  sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  return conn->SetError(SQ(sqlite3_extended_errcode)(engine), SQ(sqlite3_errmsg)(engine));
 }
 
 int Statement::Reprepare() {

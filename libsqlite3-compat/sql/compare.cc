@@ -110,10 +110,17 @@ std::string Emitter::DeclaredTypeOf(const Expr& e, bool* found) {
 }
 
 std::string Emitter::CollationOf(const Expr& e) {
-  if (e.kind == ExprKind::kCollate) return e.text;
   size_t i = 0;
-  const TableShape* shape = ColumnOf(e, &i);
-  return shape != nullptr && i < shape->collations.size() ? shape->collations[i] : "";
+  const TableShape* shape = e.kind == ExprKind::kCollate ? nullptr : ColumnOf(e, &i);
+  std::string name = e.kind == ExprKind::kCollate                       ? e.text
+                     : shape != nullptr && i < shape->collations.size() ? shape->collations[i]
+                                                                        : "";
+  // The server knows SQLite's three; any other is the program's (the
+  // shadow's prepare found it), which only the real SQLite can apply.
+  if (!name.empty() && name != "BINARY" && name != "NOCASE" && name != "RTRIM") {
+    Fail("no such collation sequence: " + name);
+  }
+  return name;
 }
 
 Affinity Emitter::AffinityOf(const Expr& e) {
@@ -219,8 +226,8 @@ std::string Emitter::ComparisonText(const Expr& l, const Expr& r, const std::str
                b.family != Family::kUnknown && b.family != Family::kNull;
   if (!known || a.family == b.family) {
     // A COLLATE on either side first, then the columns' own, left first.
-    std::string collation = l.kind == ExprKind::kCollate   ? l.text
-                            : r.kind == ExprKind::kCollate ? r.text
+    std::string collation = l.kind == ExprKind::kCollate   ? CollationOf(l)
+                            : r.kind == ExprKind::kCollate ? CollationOf(r)
                             : CollationOf(l).empty()       ? CollationOf(r)
                                                            : CollationOf(l);
     std::string left = Collated(a.sql, collation), right = Collated(b.sql, collation);

@@ -189,6 +189,7 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kCase:
       return CaseText(e);
     case ExprKind::kCollate:
+      CollationOf(e);            // fails for a collation the server does not have
       return Value(*e.args[0]);  // comparisons and ORDER BY apply it
     case ExprKind::kRaise:
       if (!in_.in_trigger) {
@@ -483,6 +484,11 @@ std::string Emitter::FunctionText(const Expr& e) {
     size_t k = static_cast<size_t>(it - state_parameters_.begin());
     if (it == state_parameters_.end()) state_parameters_.push_back(e.text);
     return "$" + std::to_string(in_.parameter_count + static_cast<int>(k) + 1);
+  }
+  if (e.text == "min" || e.text == "max") {
+    // They compare under their arguments' collation: one of the program's
+    // (CollationOf fails for it) only the real SQLite can apply.
+    for (const auto& a : e.args) CollationOf(*a);
   }
   FunctionCall call;
   call.name = e.text;

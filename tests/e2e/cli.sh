@@ -95,4 +95,9 @@ out=$("$LITELIFT_CLI" translate "SELECT x FROM nowhere"); rc=$?
 set -e
 expect_eq "$out" "error: no such table: nowhere" "translate gives SQLite's own error"
 expect_eq "$rc" "1" "and exits 1"
+# With the program's function named: which executor runs it, and why.
+out=$("$LITELIFT_CLI" translate --schema "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)" \
+  --function f "SELECT f(a) FROM t WHERE id = 1")
+expect_eq "$out" "embedded: function f is the program's (the real SQLite runs it over the server's rows)" \
+  "translate says a read with the program's function runs in the embedded engine"
 done_testing

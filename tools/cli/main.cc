@@ -2,7 +2,7 @@
 //
 //   litelift run [--dsn DSN|- | --dsn-file FILE] [--config FILE] [--backend B] [--log L] -- CMD
 //   ARGS...
-//   litelift translate [--schema DDL] SQL
+//   litelift translate [--schema DDL] [--function F]... [--collation C]... SQL
 //   litelift migrate [--batch N] FILE
 //   litelift export [--batch N] FILE
 //   litelift ls [--dsn DSN] [--config FILE] [--exact]
@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
       "translate", "Print the PostgreSQL text litelift sends for SQLite statements");
   translate_cmd->add_option("--schema", translate.schema,
                             "SQLite DDL to run first, so that tables resolve (CREATE TABLE ...)");
+  translate_cmd->add_option("--function", translate.functions,
+                            "A function the program registers (repeatable): says which "
+                            "executor runs a statement calling it");
+  translate_cmd->add_option("--collation", translate.collations,
+                            "A collation the program registers (repeatable)");
   translate_cmd->add_option("sql", translate.sql, "One or more SQLite statements")->required();
 
   litelift::cli::MoveOptions migrate;

@@ -1,10 +1,12 @@
 #include "tools/cli/translate.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "engine/sqlite_api.h"
 #include "libsqlite3-compat/catalog/shadow.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/embedded.h"
 
 namespace litelift::compat {
 // The postgres module's host, here the real SQLite only (the command has no
@@ -13,6 +15,18 @@ const shim::ModuleHost* g_host = nullptr;
 }  // namespace litelift::compat
 
 namespace litelift::cli {
+
+namespace {
+
+// Stand-ins for the program's registrations: the shadow only needs the
+// names to exist (nothing runs them here).
+void NullFunction(sqlite3_context* ctx, int, sqlite3_value**) { SQ(sqlite3_result_null)(ctx); }
+int BinaryCompare(void*, int n1, const void* a, int n2, const void* b) {
+  int c = std::memcmp(a, b, static_cast<size_t>(n1 < n2 ? n1 : n2));
+  return c != 0 ? c : n1 - n2;
+}
+
+}  // namespace
 
 int Translate(const TranslateOptions& options) {
   engine::Resolve();  // the opens have no lazy stub
@@ -37,6 +51,25 @@ int Translate(const TranslateOptions& options) {
     }
     shadow.Invalidate();
   }
+  std::vector<compat::Registration> registered;
+  for (const std::string& f : options.functions) {
+    SQ(sqlite3_create_function_v2)
+    (shadow.db(), f.c_str(), -1, SQLITE_UTF8, nullptr, NullFunction, nullptr, nullptr, nullptr);
+    compat::Registration r;
+    r.name = f;
+    r.func = NullFunction;
+    registered.push_back(r);
+  }
+  for (const std::string& c : options.collations) {
+    SQ(sqlite3_create_collation_v2)
+    (shadow.db(), c.c_str(), SQLITE_UTF8, nullptr, BinaryCompare, nullptr);
+    compat::Registration r;
+    r.kind = compat::Registration::Kind::kCollation;
+    r.name = c;
+    r.compare = BinaryCompare;
+    registered.push_back(r);
+  }
+  shadow.Invalidate();
   int rc = 0;
   const char* at = options.sql.c_str();
   while (at != nullptr && *at != '\0') {
@@ -50,7 +83,21 @@ int Translate(const TranslateOptions& options) {
     at = tail;
     if (stmt == nullptr) continue;  // only spaces or comments were left
     compat::sql::Translation tr = shadow.Translate(stmt);
+    bool read = SQ(sqlite3_stmt_readonly)(stmt) != 0;
     SQ(sqlite3_finalize)(stmt);
+    // As Connection::Prepare decides (pg/connection.cc).
+    std::string reason = tr.error.empty() ? "" : compat::EmbeddedReason(tr.error, registered);
+    if (!reason.empty() && read) {
+      std::printf("embedded: %s (the real SQLite runs it over the server's rows)\n",
+                  reason.c_str());
+      continue;
+    }
+    if (!reason.empty()) {
+      std::printf("error: %s (a write with the program's function does not run yet)\n",
+                  tr.error.c_str());
+      rc = 1;
+      continue;
+    }
     if (!tr.error.empty()) {
       std::printf("error: %s\n", tr.error.c_str());
       rc = 1;

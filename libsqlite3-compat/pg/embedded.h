@@ -1,0 +1,82 @@
+// The second executor's read path (docs/design.md, "The second executor"):
+// a read that calls a function, aggregate or collation the program
+// registered runs in a per-connection in-memory real SQLite, the embedded
+// engine, where every routed table is a virtual table (module
+// litelift_server) whose rows are read from the server in the connection's
+// session and transaction, with the usable constraints pushed down.
+
+#ifndef LITELIFT_COMPAT_PG_EMBEDDED_H_
+#define LITELIFT_COMPAT_PG_EMBEDDED_H_
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+namespace litelift::compat {
+
+class Connection;
+
+// One create_function / create_window_function / create_collation call the
+// program made on a routed handle: replayed on the embedded engine with the
+// same pointers and user data, and no destructor (the shadow's
+// registration owns the user data).
+struct Registration {
+  enum class Kind { kFunction, kWindow, kCollation };
+  Kind kind = Kind::kFunction;
+  std::string name;  // UTF-8
+  int n_arg = 0;
+  int enc = 0;  // text encoding and flags, as given
+  void* app = nullptr;
+  void (*func)(sqlite3_context*, int, sqlite3_value**) = nullptr;
+  void (*step)(sqlite3_context*, int, sqlite3_value**) = nullptr;
+  void (*final)(sqlite3_context*) = nullptr;
+  void (*value)(sqlite3_context*) = nullptr;
+  void (*inverse)(sqlite3_context*, int, sqlite3_value**) = nullptr;
+  int (*compare)(void*, int, const void*, int, const void*) = nullptr;
+};
+
+// Why the embedded engine runs a statement whose translation failed with
+// translate_error: "function f is the program's" when the translator
+// refused a function (or collation) the program registered; "" when the
+// failure is not one the program's registrations explain (then the
+// statement fails as before).
+std::string EmbeddedReason(const std::string& translate_error,
+                           const std::vector<Registration>& registered);
+
+// A connection's embedded engine: opened on first need, rebuilt when the
+// schema generation or the attached databases change.
+class EmbeddedEngine {
+ public:
+  EmbeddedEngine() = default;
+  ~EmbeddedEngine() { Close(); }
+  EmbeddedEngine(const EmbeddedEngine&) = delete;
+  EmbeddedEngine& operator=(const EmbeddedEngine&) = delete;
+
+  // The engine for conn's current schema, with every registration of the
+  // program replayed; null with *error when it cannot be made.
+  sqlite3* Ready(Connection* conn, std::string* error);
+  // Bumped each time the engine is made again: statements prepared on an
+  // older one prepare again.
+  int build() const { return build_; }
+  // Applies a registration the program is making to the engine, if it is
+  // open, before the shadow gets it: SQLite's refusal (SQLITE_BUSY, a
+  // function changed under one of the engine's running statements) is the
+  // program's answer, as the real SQLite would give it; *error its message.
+  int Apply(Connection* conn, const Registration& r, std::string* error);
+  // Closes the engine (statements still on it keep it until finalized).
+  void Close();
+
+ private:
+  bool Build(Connection* conn, std::string* error);
+
+  sqlite3* db_ = nullptr;
+  int generation_ = -1;   // Connection::schema_generation it was made for
+  std::string attached_;  // the attached databases it was made with
+  size_t replayed_ = 0;   // registrations replayed on it
+  int build_ = 0;
+};
+
+}  // namespace litelift::compat
+
+#endif  // LITELIFT_COMPAT_PG_EMBEDDED_H_

@@ -1,0 +1,316 @@
+// The program's functions, aggregates, window functions and collations in
+// reads of routed tables (issue 13, the second executor's read path): the
+// same registrations on the real SQLite and on the postgres route, the same
+// statements, the same rows, storage classes, codes and messages.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/compat/pair.h"
+
+namespace litelift::test {
+namespace {
+
+// twice(x): x times the multiplier in its user data (text doubled, NULL
+// stays NULL). Deterministic.
+void Twice(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  int k = *static_cast<int*>(sqlite3_user_data(ctx));
+  switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_INTEGER:
+      sqlite3_result_int64(ctx, sqlite3_value_int64(argv[0]) * k);
+      break;
+    case SQLITE_FLOAT:
+      sqlite3_result_double(ctx, sqlite3_value_double(argv[0]) * k);
+      break;
+    case SQLITE_NULL:
+      sqlite3_result_null(ctx);
+      break;
+    default: {
+      std::string t(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+      std::string out;
+      for (int i = 0; i < k; ++i) out += t;
+      sqlite3_result_text(ctx, out.c_str(), -1, SQLITE_TRANSIENT);
+    }
+  }
+}
+
+// is_even(x): 1 when x is an even integer, else 0.
+void IsEven(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3_result_int(
+      ctx, sqlite3_value_type(argv[0]) == SQLITE_INTEGER && sqlite3_value_int64(argv[0]) % 2 == 0);
+}
+
+// ticket(): the next number of the counter in its user data (not
+// deterministic: each call a new one).
+void Ticket(sqlite3_context* ctx, int, sqlite3_value**) {
+  int* n = static_cast<int*>(sqlite3_user_data(ctx));
+  sqlite3_result_int(ctx, ++*n);
+}
+
+// typeof_arg(x): the storage class the function was given.
+void TypeOfArg(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  static const char* kNames[] = {"?", "integer", "real", "text", "blob", "null"};
+  sqlite3_result_text(ctx, kNames[sqlite3_value_type(argv[0])], -1, SQLITE_STATIC);
+}
+
+// boom(x): fails for x = 3.
+void Boom(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_int(argv[0]) == 3) {
+    sqlite3_result_error(ctx, "boom at three", -1);
+    return;
+  }
+  sqlite3_result_value(ctx, argv[0]);
+}
+
+// sumsq(x): the sum of squares (aggregate and window function).
+void SumSqStep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* acc = static_cast<sqlite3_int64*>(sqlite3_aggregate_context(ctx, sizeof(sqlite3_int64)));
+  if (acc != nullptr && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+    *acc += sqlite3_value_int64(argv[0]) * sqlite3_value_int64(argv[0]);
+  }
+}
+void SumSqInverse(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* acc = static_cast<sqlite3_int64*>(sqlite3_aggregate_context(ctx, sizeof(sqlite3_int64)));
+  if (acc != nullptr && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+    *acc -= sqlite3_value_int64(argv[0]) * sqlite3_value_int64(argv[0]);
+  }
+}
+void SumSqValue(sqlite3_context* ctx) {
+  auto* acc = static_cast<sqlite3_int64*>(sqlite3_aggregate_context(ctx, 0));
+  sqlite3_result_int64(ctx, acc != nullptr ? *acc : 0);
+}
+
+// rev: binary order reversed.
+int Reverse(void*, int n1, const void* a, int n2, const void* b) {
+  int c = std::memcmp(a, b, static_cast<size_t>(n1 < n2 ? n1 : n2));
+  if (c == 0) c = n1 - n2;
+  return -c;
+}
+
+// vowelless: compares the text without its vowels ('bat' = 'bt').
+int Vowelless(void*, int n1, const void* a, int n2, const void* b) {
+  auto strip = [](const void* p, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      char ch = static_cast<const char*>(p)[i];
+      if (std::strchr("aeiouAEIOU", ch) == nullptr) out += ch;
+    }
+    return out;
+  };
+  return strip(a, n1).compare(strip(b, n2));
+}
+
+// The same functions on a handle, each with user data of its own.
+struct Registered {
+  int multiplier = 2;
+  int tickets = 0;
+  void On(sqlite3* db) {
+    EXPECT_EQ(sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                         &multiplier, Twice, nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_function(db, "is_even", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                      IsEven, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_function_v2(db, "ticket", 0, SQLITE_UTF8, &tickets, Ticket, nullptr,
+                                         nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_function(db, "typeof_arg", 1, SQLITE_UTF8, nullptr, TypeOfArg, nullptr,
+                                      nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_function(db, "boom", 1, SQLITE_UTF8, nullptr, Boom, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_function(db, "sumsq", 1, SQLITE_UTF8, nullptr, nullptr, SumSqStep,
+                                      SumSqValue),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_window_function(db, "wsumsq", 1, SQLITE_UTF8, nullptr, SumSqStep,
+                                             SumSqValue, SumSqValue, SumSqInverse, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_create_collation(db, "rev", SQLITE_UTF8, nullptr, Reverse), SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_create_collation_v2(db, "vowelless", SQLITE_UTF8, nullptr, Vowelless, nullptr),
+        SQLITE_OK);
+  }
+};
+
+const std::vector<std::string> kSchema = {
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, y, name TEXT, r REAL)",
+    "INSERT INTO t (x, y, name, r) VALUES (1, 10, 'apple', 1.5), (2, 'ab', 'Bat', 2.25), "
+    "(3, 12, 'bt', NULL), (4, NULL, 'cherry', -1.0), (5, 14.5, 'apple', 0.5), "
+    "(6, x'00ff', 'date', 6.0), (NULL, 16, NULL, 7.0)",
+    "CREATE TABLE u (id INTEGER PRIMARY KEY, tid INTEGER, label TEXT)",
+    "INSERT INTO u (tid, label) VALUES (1, 'one'), (2, 'two'), (2, 'deux'), (4, 'four'), "
+    "(9, 'none')",
+    "CREATE TABLE words (id INTEGER PRIMARY KEY, w TEXT COLLATE rev)",
+    "INSERT INTO words (w) VALUES ('b'), ('a'), ('c'), ('ab')",
+};
+
+struct UdfPair : Pair {
+  Registered on_local, on_routed;
+  explicit UdfPair(const std::string& name) : Pair(name) {
+    on_local.On(local);
+    on_routed.On(routed);
+    Same(kSchema);
+  }
+};
+
+TEST(Udf, ScalarsInSelectAndWhere) {
+  UdfPair p(Name());
+  p.Same({
+      "SELECT twice(x) FROM t ORDER BY id",
+      "SELECT twice(x), twice(name), twice(r), twice(y) FROM t ORDER BY id",
+      "SELECT id, typeof_arg(y), typeof_arg(x), typeof_arg(r) FROM t ORDER BY id",
+      "SELECT id, name FROM t WHERE is_even(y) ORDER BY id",
+      "SELECT twice(x) FROM t WHERE is_even(x) AND name IS NOT NULL ORDER BY id",
+      "SELECT twice(x) AS d FROM t WHERE twice(x) > 6 ORDER BY d DESC",
+      "SELECT id FROM t WHERE id = 3 AND is_even(y)",
+      "SELECT id, twice(x) FROM t WHERE x >= 2 AND x < 5 AND y IS NOT NULL ORDER BY 1",
+      "SELECT id FROM t WHERE name = 'apple' AND twice(id) > 0 ORDER BY id",
+      "SELECT id FROM t WHERE x IS NULL AND twice(1) = 2",
+      "SELECT id FROM t WHERE x IN (1, 3, 5) AND is_even(x) = 0 ORDER BY id",
+      "SELECT count(*) FROM t WHERE is_even(x)",
+      "SELECT ticket(), id FROM t ORDER BY id",
+      "SELECT id, boom(x) FROM t ORDER BY id",
+      "SELECT id FROM t WHERE twice(x) = 4 ORDER BY id",
+      "SELECT no_such_fn(x) FROM t",
+  });
+}
+
+TEST(Udf, AggregatesAndWindows) {
+  UdfPair p(Name());
+  p.Same({
+      "SELECT sumsq(x) FROM t",
+      "SELECT name, sumsq(x), count(*) FROM t GROUP BY name ORDER BY name",
+      "SELECT is_even(x) AS e, sumsq(x) FROM t GROUP BY e ORDER BY e",
+      "SELECT id, wsumsq(x) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
+      "FROM t ORDER BY id",
+      "SELECT id, wsumsq(x) OVER (PARTITION BY is_even(id) ORDER BY id) FROM t ORDER BY id",
+  });
+}
+
+TEST(Udf, Collations) {
+  UdfPair p(Name());
+  p.Same({
+      "SELECT name FROM t ORDER BY name COLLATE rev, id",
+      "SELECT id FROM t WHERE name = 'bat' COLLATE vowelless ORDER BY id",
+      "SELECT id FROM t WHERE name COLLATE vowelless = 'Bt' ORDER BY id",
+      "SELECT id FROM t WHERE name < 'b' COLLATE rev ORDER BY id",
+      "SELECT w FROM words ORDER BY w",
+      "SELECT w FROM words WHERE w > 'b' ORDER BY id",
+      "SELECT max(w), min(w) FROM words",
+      "SELECT name FROM t WHERE name IS NOT NULL ORDER BY name COLLATE no_such_coll",
+  });
+}
+
+TEST(Udf, JoinOfTwoRoutedTables) {
+  UdfPair p(Name());
+  p.Same({
+      "SELECT t.id, twice(t.x), u.label FROM t JOIN u ON u.tid = t.id WHERE is_even(t.x) "
+      "ORDER BY t.id, u.id",
+      "SELECT u.label, twice(t.name) FROM u LEFT JOIN t ON t.id = u.tid ORDER BY u.id",
+      "SELECT t.name, sumsq(u.tid) FROM t, u WHERE u.tid = t.x GROUP BY t.name ORDER BY 1",
+  });
+}
+
+TEST(Udf, TransactionReadsItsOwnWrites) {
+  UdfPair p(Name());
+  p.Same({
+      "BEGIN",
+      "INSERT INTO t (x, name) VALUES (100, 'new')",
+      "UPDATE t SET x = 8 WHERE id = 1",
+      "SELECT id, twice(x) FROM t WHERE is_even(x) ORDER BY id",
+      "SELECT sumsq(x) FROM t",
+      "ROLLBACK",
+      "SELECT id, twice(x) FROM t WHERE is_even(x) ORDER BY id",
+  });
+}
+
+TEST(Udf, AttachedDatabase) {
+  UdfPair p(Name());
+  p.Same({
+      "ATTACH ':memory:' AS aux",
+      "CREATE TABLE aux.v (id INTEGER PRIMARY KEY, n INTEGER)",
+      "INSERT INTO aux.v (n) VALUES (3), (4), (5)",
+      "SELECT twice(n) FROM aux.v WHERE is_even(n) ORDER BY id",
+      "SELECT v.id, twice(t.x) FROM aux.v JOIN main.t ON t.x = v.n ORDER BY v.id",
+  });
+}
+
+// A parameter bound into the pushed-down constraint (WHERE id = ?) and the
+// same statement run again with another value.
+TEST(Udf, BoundParameters) {
+  UdfPair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::string seen;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT twice(x), twice(name) FROM t WHERE id = ?", -1, &st,
+                                 nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    for (int id : {2, 5, 42}) {
+      sqlite3_bind_int(st, 1, id);
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        seen += std::to_string(sqlite3_column_int64(st, 0)) + ":" +
+                reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + ";";
+      }
+      sqlite3_reset(st);
+    }
+    sqlite3_bind_text(st, 1, "3", -1, SQLITE_TRANSIENT);  // affinity makes it 3
+    while (sqlite3_step(st) == SQLITE_ROW) seen += std::to_string(sqlite3_column_int64(st, 0));
+    EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+    EXPECT_EQ(seen, "4:BatBat;10:appleapple;6") << (db == p.local ? "local" : "routed");
+  }
+}
+
+// Not built yet: a write calling the program's function fails on the
+// route with SQLite's "no such function" (docs/design.md, next slice),
+// while sqlite3_next_stmt shows only the program's statements.
+TEST(Udf, WritesNotYet) {
+  UdfPair p(Name());
+  EXPECT_EQ(sqlite3_exec(p.routed, "UPDATE t SET x = twice(x)", nullptr, nullptr, nullptr),
+            SQLITE_ERROR);
+  EXPECT_STREQ(sqlite3_errmsg(p.routed), "no such function: twice");
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(p.routed, "SELECT twice(x) FROM t ORDER BY id", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_next_stmt(p.routed, nullptr), st);
+  EXPECT_EQ(sqlite3_next_stmt(p.routed, st), nullptr);
+  EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+}
+
+// Changing a function while a statement that calls it is running: SQLite
+// refuses (SQLITE_BUSY, its message) and keeps the old one; then, with the
+// statement done, the change applies.
+TEST(Udf, ChangedWhileRunning) {
+  UdfPair p(Name());
+  static int three = 3;
+  std::vector<std::string> seen;
+  for (sqlite3* db : {p.local, p.routed}) {
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT twice(x) FROM t WHERE x IS NOT NULL ORDER BY id", -1,
+                                 &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int rc = sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &three,
+                                        Twice, nullptr, nullptr, nullptr);
+    out += std::to_string(rc) + " " + sqlite3_errmsg(db) + ";";
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::to_string(sqlite3_column_int(st, 0)) + ",";
+    sqlite3_reset(st);
+    rc = sqlite3_create_function_v2(db, "twice", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &three,
+                                    Twice, nullptr, nullptr, nullptr);
+    out += std::to_string(rc) + ";";
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::to_string(sqlite3_column_int(st, 0)) + ",";
+    sqlite3_finalize(st);
+    seen.push_back(out);
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+  EXPECT_EQ(seen[0].substr(0, 2), "5 ");
+}
+
+}  // namespace
+}  // namespace litelift::test
