@@ -32,4 +32,7 @@ same() {
 
 same sqlalchemy /usr/bin/python3 "$APPS/sqlalchemy_orm.py"
 same tcl tclsh "$APPS/tcl_app.tcl"
+same shell_report sh -c 'sqlite3 "$1" < "$0"' "$APPS/shell_report.sql"
+grep -q "south|52.0|429.0" shell_report.routed || fail "the shell's report lost its sums"
+pass "the shell's grouped report sums numbers kept in TEXT columns"
 done_testing
