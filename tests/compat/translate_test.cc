@@ -393,7 +393,7 @@ TEST(Rule, EveryAggregateIsKnown) {
   ExpectPairs({
       {"SELECT a, json_group_array(b) FROM t GROUP BY a",
        "SELECT \"a\", litelift.json_group_array(litelift.json_quote(\"b\")) FROM \"t\" GROUP BY "
-       "\"a\""},
+       "\"a\" ORDER BY \"a\" NULLS FIRST"},
   });
 }
 
