@@ -96,9 +96,8 @@ SelectPtr CloneSelect(const Select& s) {
   return out;
 }
 
-}  // namespace
-
-ExprPtr CloneExpr(const Expr& e) {
+// One node, with its operands but the first (left null).
+ExprPtr CloneNode(const Expr& e) {
   auto out = std::make_unique<Expr>(e.kind, e.offset);
   out->text = e.text;
   out->schema = e.schema;
@@ -110,7 +109,9 @@ ExprPtr CloneExpr(const Expr& e) {
   out->negated = e.negated;
   out->distinct = e.distinct;
   out->star = e.star;
-  out->args = CloneList(e.args);
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    out->args.push_back(i == 0 || e.args[i] == nullptr ? nullptr : CloneExpr(*e.args[i]));
+  }
   if (e.select) out->select = CloneSelect(*e.select);
   out->in_table = e.in_table;
   out->operand = CloneOrNull(e.operand);
@@ -122,6 +123,22 @@ ExprPtr CloneExpr(const Expr& e) {
   if (e.over) out->over = std::make_unique<WindowSpec>(CloneWindow(*e.over));
   out->over_name = e.over_name;
   return out;
+}
+
+}  // namespace
+
+// (The first operands are copied in a loop: a left-deep chain 1000 links
+// long on a small thread stack.)
+ExprPtr CloneExpr(const Expr& e) {
+  ExprPtr root = CloneNode(e);
+  Expr* to = root.get();
+  const Expr* from = &e;
+  while (!from->args.empty() && from->args[0] != nullptr) {
+    to->args[0] = CloneNode(*from->args[0]);
+    to = to->args[0].get();
+    from = from->args[0].get();
+  }
+  return root;
 }
 
 // ---- the resolver -----------------------------------------------------------
@@ -449,23 +466,28 @@ class Resolver {
   }
 
   // Resolves the names of an expression (and its subqueries) in place.
+  // (The first operand is followed in a loop: a left-deep chain 1000 links
+  // long, a + 1 + 1 ..., on a small thread stack.)
   void Resolve(ExprPtr* slot) {
-    if (*slot == nullptr) return;
-    sql::Expr& e = **slot;
-    if (e.kind == ExprKind::kColumn) {
-      ResolveColumn(slot);
-      return;
+    while (*slot != nullptr) {
+      sql::Expr& e = **slot;
+      if (e.kind == ExprKind::kColumn) {
+        ResolveColumn(slot);
+        return;
+      }
+      for (size_t i = 1; i < e.args.size(); ++i) Resolve(&e.args[i]);
+      if (e.select) ResolveSelect(e.select.get());
+      Resolve(&e.operand);
+      Resolve(&e.else_expr);
+      for (auto& [when, then] : e.whens) {
+        Resolve(&when);
+        Resolve(&then);
+      }
+      Resolve(&e.filter);
+      if (e.over) ResolveWindow(e.over.get());
+      if (e.args.empty()) return;
+      slot = &e.args[0];
     }
-    for (auto& a : e.args) Resolve(&a);
-    if (e.select) ResolveSelect(e.select.get());
-    Resolve(&e.operand);
-    Resolve(&e.else_expr);
-    for (auto& [when, then] : e.whens) {
-      Resolve(&when);
-      Resolve(&then);
-    }
-    Resolve(&e.filter);
-    if (e.over) ResolveWindow(e.over.get());
   }
 
   // SQLite's lookupName for an unqualified name: each level from the

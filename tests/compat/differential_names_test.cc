@@ -101,6 +101,18 @@ TEST(Names, AliasesAndOrdinals) {
               });
 }
 
+// An alias of a long chain, copied where it is used (SQLite's depth limit
+// is 1000).
+TEST(Names, AliasOfADeepExpression) {
+  Pair p(Name());
+  std::string chain = "prompt";
+  for (int i = 1; i < 900; ++i) chain += " + 1";
+  RunCases(p, {"SELECT id, " + chain + " AS big FROM usage WHERE big > 2000 ORDER BY big % 7, id",
+               "SELECT model, sum(" + chain +
+                   ") AS s FROM usage GROUP BY 1 HAVING s > 0 "
+                   "ORDER BY s * 2"});
+}
+
 TEST(Names, DoubleQuotedStrings) {
   Pair p(Name());
   RunCases(p, {

@@ -4,6 +4,13 @@
 # LD_PRELOAD: `litelift run` also puts liblitelift first on LD_LIBRARY_PATH
 # as libsqlite3.so.0, and a routed open made around litelift fails loudly.
 source "$(dirname "$0")/lib.sh"
+if [ -n "$SANITIZER_RT" ]; then
+  # The ASan runtime refuses any dlopen with RTLD_DEEPBIND (google/sanitizers
+  # issue 611), and PHP opens every extension so: PHP cannot run in this
+  # build at all, with or without litelift. The plain build runs this test.
+  echo "not run in a sanitizer build: PHP loads its extensions with RTLD_DEEPBIND"
+  exit 0
+fi
 [ -n "${LITELIFT_TEST_DSN:-}" ] || fail "LITELIFT_TEST_DSN is not set: run through scripts/test"
 command -v php > /dev/null || fail "php is not installed (scripts/deps installs php-cli php-sqlite3)"
 modules=$(php -m)
