@@ -1,10 +1,14 @@
-// Process start cost of having liblitelift.so preloaded when no database is
-// routed: spawns /bin/true plainly and with LD_PRELOAD, in interleaved
-// batches, and prints the medians and their difference per process.
+// Process start cost of having liblitelift.so preloaded: spawns /bin/true
+// plainly, with LD_PRELOAD and no routing settings, and with LD_PRELOAD
+// and LITELIFT_DSN set (the bypass guard's case: no database is opened, so
+// ideally it costs what the preload alone costs), in interleaved batches,
+// and prints the medians of wall and CPU time per process and the
+// increases over the plain spawn.
 //
 //   bench_startup [--reps N] [--batch N] [--program PATH]
 
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -19,27 +23,48 @@ extern char** environ;
 
 namespace {
 
-// Microseconds per spawn+wait of program, batch times.
-double Batch(const char* program, bool preload, int batch) {
+enum Mode { kPlain, kPreload, kPreloadDsn, kModes };
+const char* const kModeNames[kModes] = {"plain", "LD_PRELOAD", "LD_PRELOAD + LITELIFT_DSN"};
+
+struct Cost {
+  double wall_us = 0;  // per spawn+wait
+  double cpu_us = 0;   // the children's user + system time, per process
+};
+
+double ChildrenCpuUs() {
+  rusage r{};
+  getrusage(RUSAGE_CHILDREN, &r);
+  return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+}
+
+// The cost of batch spawns of program in mode.
+bool Batch(const char* program, Mode mode, int batch, Cost* cost) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0) env_strings.push_back(*e);
+    if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0 && std::strncmp(*e, "LITELIFT_", 9) != 0) {
+      env_strings.push_back(*e);
+    }
   }
-  if (preload) env_strings.push_back(std::string("LD_PRELOAD=") + LITELIFT_LIB);
+  if (mode != kPlain) env_strings.push_back(std::string("LD_PRELOAD=") + LITELIFT_LIB);
+  // (Never connected to: nothing is opened.)
+  if (mode == kPreloadDsn) env_strings.push_back("LITELIFT_DSN=postgresql://nobody@127.0.0.1:1/x");
   std::vector<char*> env;
   for (auto& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);
   char* argv[] = {const_cast<char*>(program), nullptr};
+  double cpu_before = ChildrenCpuUs();
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < batch; ++i) {
     pid_t pid;
-    if (posix_spawn(&pid, program, nullptr, nullptr, argv, env.data()) != 0) return -1;
+    if (posix_spawn(&pid, program, nullptr, nullptr, argv, env.data()) != 0) return false;
     int status;
     waitpid(pid, &status, 0);
   }
-  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-             .count() /
-         batch;
+  cost->wall_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
+      batch;
+  cost->cpu_us = (ChildrenCpuUs() - cpu_before) / batch;
+  return true;
 }
 
 double Median(std::vector<double> v) {
@@ -57,22 +82,28 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--batch") == 0) batch = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--program") == 0) program = argv[i + 1];
   }
-  std::vector<double> plain, preload, diffs;
+  std::vector<double> wall[kModes], cpu[kModes], wall_increase[kModes], cpu_increase[kModes];
   for (int r = 0; r < reps; ++r) {
-    double a = Batch(program, false, batch);
-    double b = Batch(program, true, batch);
-    if (a < 0 || b < 0) {
-      std::fprintf(stderr, "bench: cannot spawn %s\n", program);
-      return 1;
+    Cost c[kModes];
+    for (int m = 0; m < kModes; ++m) {
+      if (!Batch(program, static_cast<Mode>(m), batch, &c[m])) {
+        std::fprintf(stderr, "bench: cannot spawn %s\n", program);
+        return 1;
+      }
+      wall[m].push_back(c[m].wall_us);
+      cpu[m].push_back(c[m].cpu_us);
+      wall_increase[m].push_back(c[m].wall_us - c[kPlain].wall_us);
+      cpu_increase[m].push_back(c[m].cpu_us - c[kPlain].cpu_us);
     }
-    plain.push_back(a);
-    preload.push_back(b);
-    diffs.push_back(b - a);
   }
-  std::printf("startup of %s, %d batches of %d\n", program, reps, batch);
-  std::printf("median plain            %8.1f us/process\n", Median(plain));
-  std::printf("median LD_PRELOAD       %8.1f us/process\n", Median(preload));
-  std::printf("median paired increase  %8.1f us/process (ratio %.3f)\n", Median(diffs),
-              Median(preload) / Median(plain));
+  std::printf("startup of %s, %d interleaved batches of %d (medians, us per process)\n", program,
+              reps, batch);
+  std::printf("%-28s %9s %9s %11s %11s %7s\n", "", "wall", "cpu", "wall incr.", "cpu incr.",
+              "ratio");
+  for (int m = 0; m < kModes; ++m) {
+    std::printf("%-28s %9.1f %9.1f %11.1f %11.1f %7.3f\n", kModeNames[m], Median(wall[m]),
+                Median(cpu[m]), Median(wall_increase[m]), Median(cpu_increase[m]),
+                Median(wall[m]) / Median(wall[kPlain]));
+  }
   return 0;
 }

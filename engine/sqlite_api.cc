@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -232,7 +233,34 @@ Api g_api = {
 };
 }  // namespace internal
 
-void Resolve() { std::call_once(g_once, ResolveAll); }
+namespace {
+std::atomic<void (*)()> g_resolved_hook{nullptr};
+std::atomic<bool> g_resolved{false};
+std::once_flag g_hook_once;
+thread_local bool t_in_hook = false;
+}  // namespace
+
+void Resolve() {
+  std::call_once(g_once, [] {
+    ResolveAll();
+    g_resolved.store(true);
+  });
+  // (After the table is filled: the hook may call into the real library,
+  // whose calls back into the shim must find it; a call back into Resolve
+  // from the hook's own thread returns at once.)
+  if (g_resolved_hook.load(std::memory_order_acquire) != nullptr && !t_in_hook) {
+    std::call_once(g_hook_once, [] {
+      t_in_hook = true;
+      g_resolved_hook.load()();
+      t_in_hook = false;
+    });
+  }
+}
+
+void SetResolvedHook(void (*hook)()) {
+  g_resolved_hook.store(hook, std::memory_order_release);
+  if (g_resolved.load()) Resolve();  // resolved already: run it now
+}
 
 bool Available() {
   Resolve();

@@ -45,6 +45,11 @@ extern Api g_api;
 // Resolves the table now (normally it resolves itself on first use).
 void Resolve();
 
+// Sets a function to run once, right after the table is resolved (by the
+// first Resolve, in its thread; other threads' Resolve waits until it has
+// run), or now if it is resolved already. Set once, at start-up.
+void SetResolvedHook(void (*hook)());
+
 // Whether the real library was found (false only in a broken installation).
 bool Available();
 

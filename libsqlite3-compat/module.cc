@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/marker.h"
 #include "libsqlite3-compat/pg/parking.h"
 #include "libsqlite3-compat/remote_tables.h"
 #include "router/log.h"
@@ -16,6 +17,14 @@ const shim::ModuleHost* g_host = nullptr;
 
 namespace {
 
+// Whether the local file at path still holds the marker with id (always,
+// when the database had none): one small read, no round trip.
+bool MarkerStillThere(const std::string& id, const char* path) {
+  if (id.empty()) return true;
+  LocalFile local = ReadLocalFile(path);
+  return local.kind == LocalFile::kMarker && local.id == id;
+}
+
 int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int flags,
          const char*) {
   *db = nullptr;
@@ -23,8 +32,11 @@ int Open(const shim::ModuleRoute* route, const char* filename, sqlite3** db, int
     Connection* parked =
         Unpark(route->dsn, Connection::SchemaFor(*route), (flags & SQLITE_OPEN_READONLY) != 0,
                route->native_concurrency != 0);
-    if (parked != nullptr && parked->filename != route->canonical_path) {
-      parked->Shutdown();  // another file's database: never handed over
+    if (parked != nullptr && (parked->filename != route->canonical_path ||
+                              !MarkerStillThere(parked->marker, route->canonical_path))) {
+      // Another file's database, or one whose marker was deleted since
+      // (the open sets it aside): never handed over.
+      parked->Shutdown();
       delete parked;
       parked = nullptr;
     }

@@ -26,8 +26,7 @@ int (*g_shutdown)() = nullptr;
 std::atomic<bool> g_installed{false};
 std::atomic<long> g_opens_seen{0};
 
-// The real library's functions the guard calls, looked up on their own: the
-// guard is installed at start-up, before (and without) the engine's table.
+// The real library's functions the guard calls, looked up on their own.
 const char* (*g_db_filename)(sqlite3*, const char*) = nullptr;
 char* (*g_mprintf)(const char*, ...) = nullptr;
 
@@ -69,15 +68,11 @@ int Guard(sqlite3* db, const char** error, const sqlite3_api_routines*) {
   return SQLITE_CANTOPEN;
 }
 
-__attribute__((constructor)) void InstallGuard() {
-  if (!RoutingConfigured()) return;
-  // Claims the name libsqlite3.so.0 before the real library (whose soname
-  // it is) is loaded: the dynamic loader gives a module that needs
-  // libsqlite3.so.0 the first loaded object of that name. When a directory
-  // on LD_LIBRARY_PATH holds liblitelift as libsqlite3.so.0 (litelift run),
-  // this finds liblitelift itself, already loaded, and adds the name to it;
-  // otherwise it loads the real library, as the engine is about to.
-  dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
+// Registers the guard in the real library: run by the engine right after
+// its table is resolved (engine::SetResolvedHook), which any call into the
+// real library makes happen first. Registering initializes the real
+// library; a process that never calls it pays nothing for the guard.
+void RegisterGuard() {
   void* real = engine::OpenRealLibraryHandle();
   if (real == nullptr) return;  // the first open reports the missing library
   g_auto_extension =
@@ -90,6 +85,28 @@ __attribute__((constructor)) void InstallGuard() {
     return;
   }
   g_installed = g_auto_extension(reinterpret_cast<void (*)(void)>(&Guard)) == SQLITE_OK;
+}
+
+__attribute__((constructor)) void InstallGuard() {
+  if (!RoutingConfigured()) return;
+  // Claims the name libsqlite3.so.0 before the real library (whose soname
+  // it is) is loaded: the dynamic loader gives a module that needs
+  // libsqlite3.so.0 the first loaded object of that name. When a directory
+  // on LD_LIBRARY_PATH holds liblitelift as libsqlite3.so.0 (litelift run),
+  // this finds liblitelift itself, already loaded, and adds the name to it;
+  // otherwise it loads the real library, as the engine is about to.
+  //
+  // Loaded this way (by the global scope, where liblitelift comes first),
+  // the real library's calls to its own exports land in liblitelift until
+  // the engine binds them directly; a module bound to the real library
+  // around litelift therefore still enters liblitelift at its first call
+  // (its open calls sqlite3_initialize first), which resolves the engine
+  // and registers the guard before that open runs its automatic
+  // extensions. Nothing more is done at start-up: resolving and
+  // registering here cost ~2.5 ms of CPU in every process (the direct
+  // binding's mprotect calls, sqlite3_initialize), needed or not.
+  dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
+  engine::SetResolvedHook(&RegisterGuard);
 }
 
 }  // namespace

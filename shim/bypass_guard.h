@@ -2,8 +2,11 @@
 // passing through litelift (a module loaded with RTLD_DEEPBIND, as PHP
 // loads its extensions, binds to libsqlite3 directly, around LD_PRELOAD).
 //
-// When routing is configured, liblitelift registers an automatic extension
-// in the real libsqlite3 as it loads. SQLite runs it at every open made on
+// When routing is configured, liblitelift claims the name libsqlite3.so.0
+// as it loads and registers an automatic extension in the real libsqlite3
+// at the first call into SQLite (any, also one made around litelift, which
+// enters liblitelift through the real library's own calls to its exports
+// before it opens anything). SQLite runs it at every open made on
 // that library; an open that did not come through litelift's own
 // sqlite3_open* of a database the settings route to PostgreSQL fails with
 // SQLITE_CANTOPEN and a message naming the fix, instead of silently using

@@ -12,6 +12,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/local_file.h"
 #include "libsqlite3-compat/pg/locate.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
@@ -127,30 +128,58 @@ int Statement::StepAttach() {
   conn->TakeSession(nullptr);
   // The database found by its path (pg/locate.h), with its catalog.
   PgResult catalog;
+  LocalFileState local;
   if (!a.memory) {
-    catalog = Exec(conn->pg, LocateQuery(place));
+    // (Inside the program's transaction the stamp would hold the row's
+    // lock until it ends: recorded only outside one.)
+    std::string stamp = conn->Autocommit() && !conn->readonly ? StampOpenedSql(place) : "";
+    catalog = Exec(conn->pg, stamp + LocateQuery(place));
     if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
     std::string why;
     int rc = CheckLocated(catalog.get(), place, &a.schema, &why);
     if (rc != SQLITE_OK) return conn->SetError(rc, why);
-  }
-  if (a.schema.empty()) {
-    // The database exists from now on (ATTACH creates a missing file),
-    // also when the program's transaction rolls back: inside one, another
-    // session makes it.
-    std::string create = CreateDatabaseQuery(place, kRowidLayout, false);
-    PGconn* maker = conn->pg;
-    std::string why;
-    if (!conn->Autocommit()) {
-      maker = AcquireSession(conn->dsn, &why);
-      if (maker == nullptr) return conn->SetError(SQLITE_CANTOPEN, "litelift: " + why);
+    local.local = ReadLocalFile(route.canonical_path);
+    if (!a.schema.empty() && !PQgetisnull(catalog.get(), 0, kLocatedMarker)) {
+      local.recorded = PQgetvalue(catalog.get(), 0, kLocatedMarker);
     }
-    PgResult made = Exec(maker, create);
-    bool ok = Ok(made.get()) && PQntuples(made.get()) == 1;
-    if (ok) a.schema = PQgetvalue(made.get(), 0, 0);
-    if (!ok) why = ErrorText(maker, made.get());
-    if (maker != conn->pg) ReleaseSession(conn->dsn, maker);
-    if (!ok) return conn->SetError(SQLITE_ERROR, "litelift: " + why);
+  }
+  // What ATTACH changes on the server (a deleted database set aside, a new
+  // one, its marker) stays, as the file would, also when the program's
+  // transaction rolls back: inside one, another session makes it.
+  PGconn* maker = conn->pg;
+  std::string why;
+  if (!conn->Autocommit()) {
+    maker = AcquireSession(conn->dsn, &why);
+    if (maker == nullptr) return conn->SetError(SQLITE_CANTOPEN, "litelift: " + why);
+  }
+  struct Release {
+    Connection* conn;
+    PGconn* maker;
+    ~Release() {
+      if (maker != conn->pg) ReleaseSession(conn->dsn, maker);
+    }
+  } release{conn, maker};
+  if (!a.memory) {
+    // As an open (pg/local_file.h): a deleted marker means a new database.
+    int rc = CheckLocalFile(maker, place, !conn->readonly,
+                            route.on_first_open == 1 /* router::FirstOpen::kEmpty */, &local,
+                            &a.schema, &why);
+    if (rc != SQLITE_OK) return conn->SetError(rc, why);
+  }
+  bool created = a.schema.empty();
+  if (created) {
+    // The database exists from now on (ATTACH creates a missing file).
+    PgResult made = Exec(maker, CreateDatabaseQuery(place, kRowidLayout, false));
+    if (!Ok(made.get()) || PQntuples(made.get()) != 1) {
+      return conn->SetError(SQLITE_ERROR, "litelift: " + ErrorText(maker, made.get()));
+    }
+    a.schema = PQgetvalue(made.get(), 0, 0);
+  }
+  if (!a.memory && !conn->readonly &&
+      !EnsureMarker(maker, route.canonical_path, conn->dsn, a.schema, local, &a.marker, &why)) {
+    return conn->SetError(SQLITE_CANTOPEN, why);
+  }
+  if (created) {
     catalog = Exec(conn->pg, CatalogQuery(a.schema));
     if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
   }

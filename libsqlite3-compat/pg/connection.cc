@@ -13,6 +13,7 @@
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/local_file.h"
 #include "libsqlite3-compat/pg/locate.h"
 #include "libsqlite3-compat/pg/marker.h"
 #include "libsqlite3-compat/remote_tables.h"
@@ -408,7 +409,9 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   std::string setup = SessionSettingsSql();
   PgResult catalog;
   if (!memory) {
-    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + LocateQuery(place));
+    // (A read-only open records nothing: it may be on a standby.)
+    std::string stamp = readonly ? "" : StampOpenedSql(place);
+    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + stamp + LocateQuery(place));
     if (!Ok(catalog.get())) {
       *error = "litelift: " + ErrorText(pg, catalog.get());
       return SQLITE_CANTOPEN;
@@ -422,43 +425,19 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
       }
     }
   }
-  // The local file (pg/marker.h): a database whose marker was deleted (or
-  // replaced by another's) is set aside and a new one created, as SQLite
-  // creates a new file; a file with SQLite data is never touched.
-  LocalFile local;
-  if (!memory) local = ReadLocalFile(route.canonical_path);
-  std::string recorded_marker;
+  // The local file (pg/local_file.h): a database whose marker was deleted
+  // (or replaced by another's) is set aside and a new one created, as
+  // SQLite creates a new file; a file with SQLite data is never touched.
+  LocalFileState local;
+  if (!memory) local.local = ReadLocalFile(route.canonical_path);
   if (!schema.empty() && !PQgetisnull(catalog.get(), 0, kLocatedMarker)) {
-    recorded_marker = PQgetvalue(catalog.get(), 0, kLocatedMarker);
+    local.recorded = PQgetvalue(catalog.get(), 0, kLocatedMarker);
   }
-  if (!schema.empty() && !recorded_marker.empty() &&
-      (local.kind == LocalFile::kMissing ||
-       (local.kind == LocalFile::kMarker && local.id != recorded_marker))) {
-    if (!(flags & SQLITE_OPEN_CREATE) || readonly) {
-      *error = "unable to open database file (litelift: the marker file of " + place.path +
-               " was deleted, which deletes its database; SQLITE_OPEN_CREATE creates a new one)";
-      return SQLITE_CANTOPEN;
-    }
-    PgResult aside = Exec(pg, "SELECT litelift.set_aside(" + QuoteLiteral(schema) + ", " +
-                                  QuoteLiteral(recorded_marker) + ")");
-    if (!Ok(aside.get())) {
-      *error = "litelift: cannot set aside the deleted database " + schema + ": " +
-               ErrorText(pg, aside.get());
-      return SQLITE_CANTOPEN;
-    }
-    if (!PQgetisnull(aside.get(), 0, 0)) {
-      LL_INFO("the marker of {} was deleted: its database {} is kept as {}", place.path, schema,
-              PQgetvalue(aside.get(), 0, 0));
-    }
-    schema.clear();
-    recorded_marker.clear();
-  }
-  if (schema.empty() && local.kind == LocalFile::kSqliteData &&
-      route.on_first_open != 1 /* router::FirstOpen::kEmpty */) {
-    *error = "unable to open database file (litelift: " + place.path +
-             " holds SQLite data and the server has no database for it: run `litelift migrate " +
-             place.path + "` to copy it there, or set on_first_open = \"empty\" to start empty)";
-    return SQLITE_CANTOPEN;
+  if (int rc = CheckLocalFile(pg, place, (flags & SQLITE_OPEN_CREATE) && !readonly,
+                              route.on_first_open == 1 /* router::FirstOpen::kEmpty */, &local,
+                              &schema, error);
+      rc != SQLITE_OK) {
+    return rc;
   }
   if (!shadow.Open(error)) return SQLITE_CANTOPEN;
   if (schema.empty()) {
@@ -484,22 +463,10 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
       return SQLITE_CANTOPEN;
     }
   }
-  if (!memory && recorded_marker.empty() && !readonly &&
-      (local.kind == LocalFile::kMissing || local.kind == LocalFile::kMarker)) {
-    // The first writer of the id wins (another open may race this one);
-    // every open then writes the winner's id.
-    std::string id = local.kind == LocalFile::kMarker ? local.id : NewMarkerId();
-    PgResult rec = Exec(pg, "UPDATE litelift.databases SET marker = coalesce(marker, " +
-                                QuoteLiteral(id) + ") WHERE db_schema = " + QuoteLiteral(schema) +
-                                " RETURNING marker");
-    if (!Ok(rec.get()) || PQntuples(rec.get()) != 1) {
-      *error = "litelift: cannot record the marker of " + place.path + ": " +
-               ErrorText(pg, rec.get());
-      return SQLITE_CANTOPEN;
-    }
-    if (!WriteMarker(route.canonical_path, PQgetvalue(rec.get(), 0, 0), dsn, schema, error)) {
-      return SQLITE_CANTOPEN;
-    }
+  marker = local.recorded;
+  if (!memory && !readonly &&
+      !EnsureMarker(pg, route.canonical_path, dsn, schema, local, &marker, error)) {
+    return SQLITE_CANTOPEN;
   }
   RememberSchema(route, schema);
   if (SQ(sqlite3_open_v2)(":memory:", &rows_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {

@@ -303,7 +303,10 @@ class Connection : public ConnectionState {
   std::string dsn;
   std::string schema;    // the database's schema on the server
   std::string filename;  // as given to open, for sqlite3_db_filename
-  bool memory = false;   // private schema, dropped at close
+  // The id of its marker file ("": none): a later open in this process
+  // takes it from parking only while the file still holds that id.
+  std::string marker;
+  bool memory = false;  // private schema, dropped at close
   // Attached databases (ATTACH ... AS name): their schemas on the server;
   // the ones of :memory: are private, dropped at DETACH or close.
   struct Attached {
@@ -311,6 +314,7 @@ class Connection : public ConnectionState {
     std::string schema;
     bool memory = false;
     std::string filename;        // as sqlite3_db_filename gives it ("" for :memory:)
+    std::string marker;          // its marker file's id ("": none)
     int64_t schema_version = 0;  // of its catalog as loaded
   };
   std::vector<Attached> attached;
@@ -331,8 +335,8 @@ class Connection : public ConnectionState {
   // Declared after the shadow: closes before it.
   EmbeddedEngine embedded;
   bool internal_prepare = false;  // PrepareInternal is preparing
-  sqlite3* rows_db = nullptr;  // holds server rows (see values.h)
-  int schema_generation = 0;   // bumped by every schema change
+  sqlite3* rows_db = nullptr;     // holds server rows (see values.h)
+  int schema_generation = 0;      // bumped by every schema change
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
   std::unordered_map<std::string, std::string> prepared;

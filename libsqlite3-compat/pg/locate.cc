@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+#include <unordered_set>
+
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/pg/connection.h"
 
@@ -17,7 +20,8 @@ std::string Pick(const Placement& p) {
     return "SELECT * FROM litelift.databases WHERE db_schema = " + QuoteLiteral(p.derived);
   }
   return "SELECT * FROM litelift.databases WHERE path = " + QuoteLiteral(p.path) +
-         " AND deleted IS NULL ORDER BY db_schema = " + QuoteLiteral(p.derived) + " DESC, created, db_schema LIMIT 1";
+         " AND deleted IS NULL ORDER BY db_schema = " + QuoteLiteral(p.derived) +
+         " DESC, created, db_schema LIMIT 1";
 }
 
 // Whether the owner (an oid expression) holds the connecting role's
@@ -51,9 +55,27 @@ std::string LocateQuery(const Placement& p) {
          "c.tbl_name, c.sql, d.rowid_layout, d.db_schema, d.path, "
          "pg_catalog.pg_get_userbyid(d.owner), " +
          Trusted("d.owner") +
-         ", current_user, d.marker FROM (SELECT x.*, (SELECT n.nspowner FROM pg_catalog.pg_namespace n "
+         ", current_user, d.marker FROM (SELECT x.*, (SELECT n.nspowner FROM "
+         "pg_catalog.pg_namespace n "
          "WHERE n.nspname = x.db_schema) AS owner FROM (" +
          Pick(p) + ") x) d LEFT JOIN litelift.catalog c USING (db_schema) ORDER BY c.seq";
+}
+
+std::string StampOpenedSql(const Placement& p) {
+  if (p.memory) return "";
+  {
+    static std::mutex mutex;
+    static auto* stamped = new std::unordered_set<std::string>();  // never destroyed
+    std::lock_guard<std::mutex> lock(mutex);
+    if (stamped->size() >= 4096) stamped->clear();  // (bounded; a miss costs one update)
+    if (!stamped->insert((p.named ? "s:" : "p:") + (p.named ? p.derived : p.path)).second) {
+      return "";
+    }
+  }
+  // (NO KEY UPDATE: a catalog insert's key-share lock does not stop it.)
+  return "UPDATE litelift.databases SET opened = pg_catalog.now() WHERE db_schema = (SELECT "
+         "l.db_schema FROM litelift.databases l WHERE l.db_schema = (SELECT x.db_schema FROM (" +
+         Pick(p) + ") x) FOR NO KEY UPDATE SKIP LOCKED); ";
 }
 
 int CheckLocated(const PGresult* res, const Placement& p, std::string* schema, std::string* error) {

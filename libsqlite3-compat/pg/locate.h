@@ -43,6 +43,14 @@ constexpr int kLocatedMarker = 13;   // the marker file's id (NULL: none recorde
 // same round trip, and sets the path again only when the guess was wrong).
 std::string LocateQuery(const Placement& p);
 
+// The statement recording that p's database is opened now
+// (litelift.databases.opened), ending in "; " to go before LocateQuery in
+// the same round trip; empty when this process stamped it already (at
+// most once per process per database) or p is a memory placement. It never
+// waits: a database whose row another transaction holds (a schema change
+// in progress) keeps its time. Safe with any search_path, as LocateQuery.
+std::string StampOpenedSql(const Placement& p);
+
 // The statement making schema, then litelift, the session's search_path.
 std::string SearchPathSql(const std::string& schema);
 

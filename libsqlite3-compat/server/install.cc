@@ -99,16 +99,26 @@ CREATE TABLE IF NOT EXISTS litelift.catalog (
 -- the database was set aside because its marker was deleted (v21).
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS marker text;
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS deleted timestamptz;
+-- When a process last opened the database (v24; NULL: not since then):
+-- stamped at most once per process per database, never waiting for a
+-- writer's lock (pg/locate.h, StampOpenedSql).
+ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS opened timestamptz;
+ALTER TABLE litelift.databases ALTER COLUMN opened SET DEFAULT now();
 -- (A database set aside is renamed: its catalog rows follow it.)
 ALTER TABLE litelift.catalog DROP CONSTRAINT IF EXISTS catalog_db_schema_fkey;
 ALTER TABLE litelift.catalog ADD CONSTRAINT catalog_db_schema_fkey FOREIGN KEY (db_schema)
   REFERENCES litelift.databases ON DELETE CASCADE ON UPDATE CASCADE;
--- Sets a database aside when its marker was deleted: renames its schema
--- to <name>_deleted_<UTC time> (a free name) and records when, so that a
--- new database takes its place and the old one is never dropped. Does
--- nothing (returns NULL) unless the database there still has the marker
--- the caller saw missing (another open set it aside first).
-CREATE OR REPLACE FUNCTION litelift.set_aside(v_schema text, v_marker text)
+-- Sets a database aside when its marker was deleted: records when, so that
+-- a new database takes its place and the old one is never dropped. Its
+-- schema keeps its name, so that a process that has it open goes on using
+-- it (as a process holding an unlinked SQLite file does; the new database
+-- gets the next free name), unless v_rename (the route names the schema,
+-- which the new database must have): then it is renamed to
+-- <name>_deleted_<UTC time> (a free name). Does nothing (returns NULL)
+-- unless the database there still has the marker the caller saw missing
+-- (another open set it aside first); else returns its schema's name.
+DROP FUNCTION IF EXISTS litelift.set_aside(text, text);
+CREATE OR REPLACE FUNCTION litelift.set_aside(v_schema text, v_marker text, v_rename boolean)
   RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   v_base text;
@@ -120,6 +130,10 @@ BEGIN
     AND d.deleted IS NULL;
   IF NOT FOUND THEN
     RETURN NULL;
+  END IF;
+  IF NOT v_rename THEN
+    UPDATE litelift.databases SET deleted = pg_catalog.now() WHERE db_schema = v_schema;
+    RETURN v_schema;
   END IF;
   v_base := pg_catalog.left(v_schema, 38) || '_deleted_' ||
             pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISS');
@@ -140,7 +154,8 @@ CREATE INDEX IF NOT EXISTS databases_path ON litelift.databases (path);
 -- name: the first free one of candidate, candidate_2, candidate_3, ...
 -- (only candidate itself unless alternates). A name is free when no
 -- database is recorded there and no schema has it, or (unless exclusive)
--- when the database there is db_path's (another open made it meanwhile).
+-- when the database there is db_path's and not deleted (another open made
+-- it meanwhile).
 -- A schema without a database is taken over only when named explicitly
 -- (not alternates) and owned by a role litelift trusts (kTrustCheck).
 -- (Its own search_path: the caller's may name a schema not yet checked.)
@@ -151,15 +166,17 @@ DECLARE
   v_name text;
   v_n int := 1;
   v_path text;
+  v_deleted timestamptz;
   v_owner oid;
 BEGIN
   LOOP
     v_name := CASE WHEN v_n = 1 THEN candidate ELSE candidate || '_' || v_n END;
     -- One creator per name at a time ('lldb', then the name's hash).
     PERFORM pg_catalog.pg_advisory_xact_lock(1819042914, pg_catalog.hashtext(v_name));
-    SELECT d.path INTO v_path FROM litelift.databases d WHERE d.db_schema = v_name;
+    SELECT d.path, d.deleted INTO v_path, v_deleted FROM litelift.databases d
+      WHERE d.db_schema = v_name;
     IF FOUND THEN
-      IF v_path = db_path AND NOT exclusive THEN
+      IF v_path = db_path AND v_deleted IS NULL AND NOT exclusive THEN
         RETURN v_name;
       END IF;
       IF NOT alternates THEN

@@ -25,6 +25,28 @@ expect_eq "$tables $rows" "2 6" "with its tables and (--exact) rows"
 expect_contains "$(head -2 <<< "$out")" "PATH" "under a header"
 out=$(LITELIFT_DSN=$LITELIFT_TEST_DSN "$LITELIFT_CLI" ls)
 expect_contains "$out" "$WORK/listed.db" "ls reads LITELIFT_DSN"
+expect_contains "$(head -2 <<< "$out")" "OPENED" "ls shows when each database was last opened"
+
+# Last opened: a database opened later shows a later time; one not
+# reopened keeps its time (the stamp is taken once per process).
+opened() { "$LITELIFT_CLI" ls --dsn "$LITELIFT_TEST_DSN" | awk -v p="$1" '$1 == p {print $(NF-1), $NF}'; }
+read_db() {
+  "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.execute("CREATE TABLE IF NOT EXISTS k (x)")
+print(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])' "$1" > /dev/null
+}
+read_db "$WORK/kept.db"
+listed_before=$(opened "$WORK/listed.db"); kept_before=$(opened "$WORK/kept.db")
+[[ "$listed_before" =~ ^2[0-9]{3}-[0-9]{2}-[0-9]{2}\ [0-9:]{8}$ ]] && pass "a time is recorded: $listed_before" ||
+  fail "no last-opened time for listed.db: '$listed_before'"
+sleep 1.2
+read_db "$WORK/listed.db"
+listed_after=$(opened "$WORK/listed.db"); kept_after=$(opened "$WORK/kept.db")
+[[ "$listed_after" > "$listed_before" ]] && pass "reopened later shows a later time ($listed_after)" ||
+  fail "listed.db's last-opened time did not move: $listed_before -> $listed_after"
+expect_eq "$kept_after" "$kept_before" "a database not reopened keeps its time"
+
 set +e
 "$LITELIFT_CLI" ls 2>err; rc=$?
 set -e

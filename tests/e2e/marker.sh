@@ -65,10 +65,96 @@ expect_eq "$out" "[]" "after deleting the marker the next open gives an empty da
 new_id=$(sed -n 's/^id: //p' m.db)
 [ "$new_id" != "$id" ] && pass "the new marker has a new id" || fail "the marker id was reused"
 aside=$(psql_q "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/m.db' AND deleted IS NOT NULL")
-expect_contains "$aside" "${schema}_deleted_" "the old schema is recorded as set aside"
+expect_eq "$aside" "$schema" "the old database keeps its schema, recorded as deleted"
+new_schema=$(sed -n 's/^schema: //p' m.db)
+expect_eq "$new_schema" "${schema}_2" "the new database gets the next free name"
+expect_contains "$("$LITELIFT_CLI" ls --dsn "$LITELIFT_TEST_DSN")" "$WORK/m.db (marker deleted " \
+  "ls lists the deleted database"
 kept=$(psql_q "SELECT count(*) || ' ' || string_agg(x::text, ',') FROM \"$aside\".t")
 expect_contains "$kept" "2 " "the old schema's two rows are kept on the server (psql without LD_PRELOAD)"
 expect_contains "$kept" "two" "and they are the old rows"
+
+# ATTACH behaves as open: a marker for a new attached database; a deleted
+# one means a new empty database, the old one kept.
+cat > attach.py <<'PY'
+import os, sqlite3, sys
+main, other, what = sys.argv[1], sys.argv[2], sys.argv[3]
+db = sqlite3.connect(main, isolation_level=None)
+if what == "in-transaction":
+    db.execute("BEGIN")
+db.execute("ATTACH ? AS o", (other,))
+if what == "write":
+    db.execute("CREATE TABLE IF NOT EXISTS o.u(y)")
+    db.execute("INSERT INTO o.u VALUES ('attached')")
+else:
+    db.execute("SELECT 1")
+tables = [r[0] for r in db.execute("SELECT name FROM o.sqlite_master")]
+if what == "in-transaction":
+    db.execute("ROLLBACK")
+print(os.path.exists(other), tables)
+PY
+out=$(routed $PY attach.py "$WORK/main.db" "$WORK/att.db" write) || fail "ATTACH of a new file"
+expect_eq "$out" "True ['u']" "ATTACH of a new routed file makes its marker"
+expect_contains "$(head -1 att.db)" "litelift database marker" "the attached file is a litelift marker"
+att_schema=$(sed -n 's/^schema: //p' att.db)
+att_id=$(sed -n 's/^id: //p' att.db)
+expect_eq "$(psql_q "SELECT marker FROM litelift.databases WHERE db_schema = '$att_schema'")" "$att_id" \
+  "the attached database's marker id is recorded"
+out=$(routed $PY attach.py "$WORK/main.db" "$WORK/att.db" read) || fail "ATTACH again"
+expect_eq "$out" "True ['u']" "ATTACH with the marker keeps the database"
+rm att.db
+out=$(routed $PY attach.py "$WORK/main.db" "$WORK/att.db" read) || fail "ATTACH after deleting the marker"
+expect_eq "$out" "True []" "ATTACH after deleting the marker gives a new empty database, with a marker"
+expect_eq "$(psql_q "SELECT count(*) FROM \"$att_schema\".u")" "1" "the old attached database's row is kept"
+expect_eq "$(psql_q "SELECT deleted IS NOT NULL FROM litelift.databases WHERE db_schema = '$att_schema'")" "t" \
+  "and recorded as deleted"
+rm att.db
+out=$(routed $PY attach.py "$WORK/main.db" "$WORK/att.db" in-transaction) || fail "ATTACH in a transaction"
+expect_eq "$out" "True []" "ATTACH inside a transaction after deleting the marker: a new database and marker"
+out=$(routed $PY attach.py "$WORK/main.db" "$WORK/att.db" read) || fail "ATTACH after the rollback"
+expect_eq "$out" "True []" "the marker written inside the rolled-back transaction stays valid"
+expect_eq "$(psql_q "SELECT count(*) FROM litelift.databases WHERE path = '$WORK/att.db' AND deleted IS NOT NULL")" "2" \
+  "two attached databases set aside, none dropped"
+
+# A marker deleted while another process has the database open: as with an
+# unlinked SQLite file, that process goes on with the old database; new
+# opens (also its own) get the new one.
+cat > holder.py <<'PY'
+import os, sqlite3, sys, time
+path, go = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(path, isolation_level=None)
+db.execute("CREATE TABLE t(x)")
+db.execute("INSERT INTO t VALUES ('old')")
+parked = sqlite3.connect(path)  # closed: kept for the next open in this process
+parked.execute("SELECT 1").fetchall()
+parked.close()
+print("ready", flush=True)
+deadline = time.time() + 60
+while not os.path.exists(go):
+    if time.time() > deadline:
+        sys.exit("timed out waiting for " + go)
+    time.sleep(0.05)
+rows = lambda c: [r[0] for r in c.execute("SELECT x FROM t ORDER BY rowid")]
+print("held", rows(db))
+db.execute("INSERT INTO t VALUES ('old2')")
+print("held after a write", rows(db))
+print("new open", rows(sqlite3.connect(path)))
+PY
+routed $PY holder.py "$WORK/h.db" "$WORK/go" > holder.out 2>&1 &
+holder=$!
+for _ in $(seq 600); do grep -q ready holder.out 2>/dev/null && break; sleep 0.1; done
+grep -q ready holder.out || { kill "$holder"; fail "the holder did not start: $(cat holder.out)"; }
+h_schema=$(sed -n 's/^schema: //p' h.db)
+rm h.db
+out=$(routed $PY app.py "$WORK/h.db" write new) || fail "open after deleting the held database's marker"
+touch go
+wait "$holder" || fail "the holder failed: $(cat holder.out)"
+expect_eq "$(echo "$out" | sed 's/^True //')" "['new']" "another process's open after the delete gets a new database"
+expect_eq "$(sed -n 2p holder.out)" "held ['old']" "the process holding it open still reads the old database"
+expect_eq "$(sed -n 3p holder.out)" "held after a write ['old', 'old2']" "and writes to it"
+expect_eq "$(sed -n 4p holder.out)" "new open ['new']" "its own new open gets the new database (not the closed one kept)"
+expect_eq "$(psql_q "SELECT string_agg(x #>> '{}', ',' ORDER BY x #>> '{}') FROM \"$h_schema\".t")" "old,old2" \
+  "the old database kept on the server has the holder's write"
 
 # A file holding SQLite data and no database on the server: on_first_open.
 $PY -c "import sqlite3; d=sqlite3.connect('$WORK/data.db'); d.execute('CREATE TABLE t(x)'); d.execute(\"INSERT INTO t VALUES ('local')\"); d.commit()"

@@ -127,7 +127,8 @@ bool LiteliftSchema(PGconn* conn, bool* exists, std::string* error) {
 // (The planner's estimate: reltuples once analysed, else the statistics'
 // live rows.)
 constexpr const char* kListSql = R"SQL(
-SELECT d.path, d.db_schema,
+SELECT d.path || coalesce(' (marker deleted ' || to_char(d.deleted, 'YYYY-MM-DD HH24:MI:SS') || ')',
+                          '') AS path, d.db_schema,
   (SELECT count(*) FROM litelift.catalog c WHERE c.db_schema = d.db_schema AND c.type = 'table'
      AND c.name NOT LIKE 'sqlite\_%') AS tables,
   (SELECT coalesce(sum(CASE WHEN cl.reltuples >= 0 THEN cl.reltuples::bigint
@@ -138,7 +139,8 @@ SELECT d.path, d.db_schema,
   (SELECT pg_size_pretty(coalesce(sum(pg_total_relation_size(cl.oid)), 0))
      FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
      WHERE n.nspname = d.db_schema AND cl.relkind IN ('r', 'p', 'm')) AS size,
-  to_char(d.created, 'YYYY-MM-DD HH24:MI:SS') AS created
+  to_char(d.created, 'YYYY-MM-DD HH24:MI:SS') AS created,
+  coalesce(to_char(d.opened, 'YYYY-MM-DD HH24:MI:SS'), '-') AS opened
 FROM litelift.databases d ORDER BY d.path, d.db_schema
 )SQL";
 
@@ -213,7 +215,7 @@ int ListServer(PGconn* conn, bool exact) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {
-      {"PATH", "SCHEMA", "TABLES", exact ? "ROWS" : "ROWS(est)", "SIZE", "CREATED"}};
+      {"PATH", "SCHEMA", "TABLES", exact ? "ROWS" : "ROWS(est)", "SIZE", "CREATED", "OPENED"}};
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     std::string count = Value(r, i, 3);
     if (exact) {
@@ -224,8 +226,8 @@ int ListServer(PGconn* conn, bool exact) {
       }
       count = std::to_string(n);
     }
-    rows.push_back(
-        {Value(r, i, 0), Value(r, i, 1), Value(r, i, 2), count, Value(r, i, 4), Value(r, i, 5)});
+    rows.push_back({Value(r, i, 0), Value(r, i, 1), Value(r, i, 2), count, Value(r, i, 4),
+                    Value(r, i, 5), Value(r, i, 6)});
   }
   PrintTable(rows);
   return 0;
@@ -436,10 +438,11 @@ void ExplainFile(const router::Settings& settings, const std::string& file, Repo
   if (conn != nullptr) {
     bool exists = false;
     if (LiteliftSchema(conn.get(), &exists, &conn_error) && exists) {
-      Result r = Query(conn.get(),
-                       "SELECT db_schema FROM litelift.databases WHERE path = $1 ORDER BY "
-                       "created LIMIT 1",
-                       {compat::PrintablePath(route.canonical_path)});
+      Result r =
+          Query(conn.get(),
+                "SELECT db_schema FROM litelift.databases WHERE path = $1 AND deleted IS NULL "
+                "ORDER BY created LIMIT 1",
+                {compat::PrintablePath(route.canonical_path)});
       if (Ok(r) && PQntuples(r.get()) == 1) {
         place = "schema " + Value(r, 0, 0) + " (recorded in litelift.databases)";
       }
