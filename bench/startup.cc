@@ -3,9 +3,10 @@
 // and LITELIFT_DSN set (the bypass guard's case: no database is opened, so
 // ideally it costs what the preload alone costs), in interleaved batches,
 // and prints the medians of wall and CPU time per process and the
-// increases over the plain spawn.
+// increases over the plain spawn. With --before, also the last case with
+// another build of the library (e.g. an earlier commit's), same run.
 //
-//   bench_startup [--reps N] [--batch N] [--program PATH]
+//   bench_startup [--reps N] [--batch N] [--program PATH] [--before LIB]
 
 #include <spawn.h>
 #include <sys/resource.h>
@@ -23,8 +24,10 @@ extern char** environ;
 
 namespace {
 
-enum Mode { kPlain, kPreload, kPreloadDsn, kModes };
-const char* const kModeNames[kModes] = {"plain", "LD_PRELOAD", "LD_PRELOAD + LITELIFT_DSN"};
+enum Mode { kPlain, kPreload, kPreloadDsn, kBeforeDsn, kModes };
+const char* const kModeNames[kModes] = {"plain", "LD_PRELOAD", "LD_PRELOAD + LITELIFT_DSN",
+                                        "--before + LITELIFT_DSN"};
+const char* g_before = nullptr;  // --before: another build of liblitelift
 
 struct Cost {
   double wall_us = 0;  // per spawn+wait
@@ -45,9 +48,13 @@ bool Batch(const char* program, Mode mode, int batch, Cost* cost) {
       env_strings.push_back(*e);
     }
   }
-  if (mode != kPlain) env_strings.push_back(std::string("LD_PRELOAD=") + LITELIFT_LIB);
+  if (mode != kPlain) {
+    env_strings.push_back(std::string("LD_PRELOAD=") +
+                          (mode == kBeforeDsn ? g_before : LITELIFT_LIB));
+  }
   // (Never connected to: nothing is opened.)
-  if (mode == kPreloadDsn) env_strings.push_back("LITELIFT_DSN=postgresql://nobody@127.0.0.1:1/x");
+  if (mode == kPreloadDsn || mode == kBeforeDsn)
+    env_strings.push_back("LITELIFT_DSN=postgresql://nobody@127.0.0.1:1/x");
   std::vector<char*> env;
   for (auto& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);
@@ -81,11 +88,13 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--batch") == 0) batch = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--program") == 0) program = argv[i + 1];
+    if (std::strcmp(argv[i], "--before") == 0) g_before = argv[i + 1];
   }
+  int modes = g_before != nullptr ? kModes : kBeforeDsn;
   std::vector<double> wall[kModes], cpu[kModes], wall_increase[kModes], cpu_increase[kModes];
   for (int r = 0; r < reps; ++r) {
     Cost c[kModes];
-    for (int m = 0; m < kModes; ++m) {
+    for (int m = 0; m < modes; ++m) {
       if (!Batch(program, static_cast<Mode>(m), batch, &c[m])) {
         std::fprintf(stderr, "bench: cannot spawn %s\n", program);
         return 1;
@@ -100,7 +109,7 @@ int main(int argc, char** argv) {
               reps, batch);
   std::printf("%-28s %9s %9s %11s %11s %7s\n", "", "wall", "cpu", "wall incr.", "cpu incr.",
               "ratio");
-  for (int m = 0; m < kModes; ++m) {
+  for (int m = 0; m < modes; ++m) {
     std::printf("%-28s %9.1f %9.1f %11.1f %11.1f %7.3f\n", kModeNames[m], Median(wall[m]),
                 Median(cpu[m]), Median(wall_increase[m]), Median(cpu_increase[m]),
                 Median(wall[m]) / Median(wall[kPlain]));
