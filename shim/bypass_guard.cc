@@ -103,10 +103,17 @@ __attribute__((constructor)) void InstallGuard() {
   // (its open calls sqlite3_initialize first), which resolves the engine
   // and registers the guard before that open runs its automatic
   // extensions. Nothing more is done at start-up: resolving and
-  // registering here cost ~2.5 ms of CPU in every process (the direct
+  // registering here cost ~3 ms of CPU in every process (the direct
   // binding's mprotect calls, sqlite3_initialize), needed or not.
+  //
+  // A library loaded already (the program links it, or loaded it before
+  // loading liblitelift, as litelift migrate does) is the one the program
+  // uses: the guard is registered now, as the program expects of a loaded
+  // liblitelift (it pays the cost at its first call anyway).
+  bool loaded_already = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_NOLOAD) != nullptr;
   dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
   engine::SetResolvedHook(&RegisterGuard);
+  if (loaded_already) engine::Resolve();
 }
 
 }  // namespace
