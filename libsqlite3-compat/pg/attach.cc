@@ -132,7 +132,7 @@ int Statement::StepAttach() {
   if (!a.memory) {
     // (Inside the program's transaction the stamp would hold the row's
     // lock until it ends: recorded only outside one.)
-    std::string stamp = conn->Autocommit() && !conn->readonly ? StampOpenedSql(place) : "";
+    std::string stamp = conn->Autocommit() ? StampOpenedSql(place) : "";
     catalog = Exec(conn->pg, stamp + LocateQuery(place));
     if (!Ok(catalog.get())) return conn->SetErrorFromServer(catalog.get());
     std::string why;

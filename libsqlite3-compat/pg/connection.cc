@@ -409,9 +409,8 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   std::string setup = SessionSettingsSql();
   PgResult catalog;
   if (!memory) {
-    // (A read-only open records nothing: it may be on a standby.)
-    std::string stamp = readonly ? "" : StampOpenedSql(place);
-    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + stamp + LocateQuery(place));
+    catalog =
+        Exec(pg, SearchPathSql(guess) + "; " + setup + StampOpenedSql(place) + LocateQuery(place));
     if (!Ok(catalog.get())) {
       *error = "litelift: " + ErrorText(pg, catalog.get());
       return SQLITE_CANTOPEN;

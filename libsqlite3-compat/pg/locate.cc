@@ -72,10 +72,8 @@ std::string StampOpenedSql(const Placement& p) {
       return "";
     }
   }
-  // (NO KEY UPDATE: a catalog insert's key-share lock does not stop it.)
-  return "UPDATE litelift.databases SET opened = pg_catalog.now() WHERE db_schema = (SELECT "
-         "l.db_schema FROM litelift.databases l WHERE l.db_schema = (SELECT x.db_schema FROM (" +
-         Pick(p) + ") x) FOR NO KEY UPDATE SKIP LOCKED); ";
+  return "SELECT litelift.stamp_opened(" + QuoteLiteral(p.path) + ", " + QuoteLiteral(p.derived) +
+         ", " + (p.named ? "true" : "false") + "); ";
 }
 
 int CheckLocated(const PGresult* res, const Placement& p, std::string* schema, std::string* error) {

@@ -47,8 +47,9 @@ std::string LocateQuery(const Placement& p);
 // (litelift.databases.opened), ending in "; " to go before LocateQuery in
 // the same round trip; empty when this process stamped it already (at
 // most once per process per database) or p is a memory placement. It never
-// waits: a database whose row another transaction holds (a schema change
-// in progress) keeps its time. Safe with any search_path, as LocateQuery.
+// waits (a database whose row another transaction holds, a schema change in
+// progress, keeps its time) and never fails on a standby
+// (litelift.stamp_opened). Safe with any search_path, as LocateQuery.
 std::string StampOpenedSql(const Placement& p);
 
 // The statement making schema, then litelift, the session's search_path.

@@ -104,6 +104,26 @@ ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS deleted timestamptz;
 -- writer's lock (pg/locate.h, StampOpenedSql).
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS opened timestamptz;
 ALTER TABLE litelift.databases ALTER COLUMN opened SET DEFAULT now();
+-- Stamps the database an open finds (pg/locate.h: by its schema when the
+-- route names it, else by path) as opened now. Never waits: a row another
+-- transaction holds (a schema change) keeps its time. Does nothing in a
+-- read-only transaction (a standby) or for a role that may not update the
+-- column: the open goes on, needing no privilege it did not need before.
+CREATE OR REPLACE FUNCTION litelift.stamp_opened(v_path text, v_derived text, v_named boolean)
+  RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF pg_catalog.current_setting('transaction_read_only')::boolean OR
+     NOT pg_catalog.has_column_privilege('litelift.databases', 'opened', 'UPDATE') THEN
+    RETURN;
+  END IF;
+  -- (NO KEY UPDATE: a catalog insert's key-share lock does not stop it.)
+  UPDATE litelift.databases SET opened = pg_catalog.now() WHERE db_schema = (
+    SELECT l.db_schema FROM litelift.databases l WHERE l.db_schema = (
+      CASE WHEN v_named THEN v_derived ELSE (
+        SELECT d.db_schema FROM litelift.databases d WHERE d.path = v_path AND d.deleted IS NULL
+          ORDER BY d.db_schema = v_derived DESC, d.created, d.db_schema LIMIT 1) END)
+    FOR NO KEY UPDATE SKIP LOCKED);
+END $$;
 -- (A database set aside is renamed: its catalog rows follow it.)
 ALTER TABLE litelift.catalog DROP CONSTRAINT IF EXISTS catalog_db_schema_fkey;
 ALTER TABLE litelift.catalog ADD CONSTRAINT catalog_db_schema_fkey FOREIGN KEY (db_schema)

@@ -46,6 +46,37 @@ listed_after=$(opened "$WORK/listed.db"); kept_after=$(opened "$WORK/kept.db")
 [[ "$listed_after" > "$listed_before" ]] && pass "reopened later shows a later time ($listed_after)" ||
   fail "listed.db's last-opened time did not move: $listed_before -> $listed_after"
 expect_eq "$kept_after" "$kept_before" "a database not reopened keeps its time"
+sleep 1.2
+"$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c '
+import sqlite3, sys
+sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True).execute("SELECT * FROM k").fetchall()' "$WORK/kept.db"
+kept_ro=$(opened "$WORK/kept.db")
+[[ "$kept_ro" > "$kept_after" ]] && pass "a read-only open is stamped too ($kept_ro)" ||
+  fail "a read-only open did not move the time: $kept_after -> $kept_ro"
+# The stamp never waits: an open while another process's schema change
+# holds the database's row goes on, and the time stays.
+"$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c '
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN"); db.execute("CREATE TABLE held (x)")
+print("holding", flush=True)
+deadline = time.time() + 60
+while not os.path.exists(sys.argv[2]) and time.time() < deadline:
+    time.sleep(0.05)
+db.execute("ROLLBACK")' "$WORK/kept.db" "$WORK/release" > holder.out &
+holder=$!
+for _ in $(seq 600); do grep -q holding holder.out 2>/dev/null && break; sleep 0.1; done
+kept_held=$(opened "$WORK/kept.db")  # (the holder's own open stamped it)
+sleep 1.2
+# (The holder ends only after this open: an open waiting for it would time out.)
+timeout 30 "$LITELIFT_CLI" run --dsn "$LITELIFT_TEST_DSN" -- python3 -c '
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM k").fetchone()[0])' "$WORK/kept.db" > opened.out ||
+  { touch release; wait "$holder"; fail "an open during another process's schema change failed or hung"; }
+touch release
+wait "$holder"
+expect_eq "$(cat opened.out)" "0" "an open while another process's schema change holds the row goes on, without waiting"
+expect_eq "$(opened "$WORK/kept.db")" "$kept_held" "and leaves the time as it was (the row was held)"
 
 set +e
 "$LITELIFT_CLI" ls 2>err; rc=$?
