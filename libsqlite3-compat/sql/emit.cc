@@ -542,6 +542,24 @@ std::string Emitter::FunctionText(const Expr& e) {
     // (CollationOf fails for it) only the real SQLite can apply.
     for (const auto& a : e.args) CollationOf(*a);
   }
+  if (e.text == "typeof" && e.args.size() == 1 && IsLiteral(*e.args[0]) && !e.over &&
+      e.over_name.empty()) {
+    // A literal's class is its own (its text alone would be of unknown type).
+    switch (e.args[0]->kind) {
+      case ExprKind::kNull:
+        return "'null'::text";
+      case ExprKind::kInteger:  // (one past 64 bits is a real, as SQLite reads it)
+        return IntegerLiteral(e.args[0]->text).find("float8") == std::string::npos
+                   ? "'integer'::text"
+                   : "'real'::text";
+      case ExprKind::kFloat:
+        return "'real'::text";
+      case ExprKind::kBlob:
+        return "'blob'::text";
+      default:
+        return "'text'::text";
+    }
+  }
   if ((e.text == "sum" || e.text == "avg" || e.text == "total") && e.distinct &&
       e.args.size() == 1 && !e.over && e.over_name.empty() &&
       FamilyOf(*e.args[0]) == Family::kText) {
@@ -850,7 +868,10 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
   BareColumns first_bare;
   bool single = select.cores.size() == 1;
   std::vector<bool> outer_stored = std::move(stored_columns_);
-  stored_columns_ = single || select_depth_ != 1 ? std::vector<bool>{} : CompoundStored(select);
+  // (Only where the program reads the rows: an INSERT's source keeps the
+  // server's types, which its columns convert.)
+  stored_columns_ =
+      single || select_depth_ != 1 || !top_query_ ? std::vector<bool>{} : CompoundStored(select);
   size_t body = out.size();
   for (size_t i = 0; i < select.cores.size(); ++i) {
     if (i > 0) out += " " + select.compounds[i - 1] + " ";

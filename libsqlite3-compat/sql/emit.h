@@ -77,6 +77,7 @@ class Emitter {
   // dynamically typed result columns get their class sent alongside.
   std::string TopSelectText(const Select& select) {
     classify_top_ = true;
+    top_query_ = true;
     return SelectText(select);
   }
   const std::vector<int>& classed_columns() const { return classed_columns_; }
@@ -245,6 +246,7 @@ class Emitter {
   std::string json_value_type_;
   int json_value_depth_ = 0;
   bool classify_top_ = false;
+  bool top_query_ = false;  // emitting the statement's own query (whose rows the program reads)
   bool classify_core_ = false;
   std::string SelectBody(const Select& select, bool classify);
   // SQLite reads a table without an index in rowid order (a WITHOUT ROWID

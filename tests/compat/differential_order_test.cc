@@ -168,6 +168,10 @@ TEST(Compound, MixedClasses) {
       "VALUES (1), ('a'), (2.5) UNION SELECT 3 ORDER BY 1",
       "SELECT u FROM t UNION SELECT a FROM t ORDER BY 1",
       "SELECT n, typeof(n) FROM t UNION SELECT x'00', 'blob' ORDER BY 1",
+      // Written to tables, the columns convert them as before.
+      "CREATE TABLE m (x REAL, y INT)",
+      "INSERT INTO m SELECT 1, 2 UNION SELECT 2.5, 3",
+      "SELECT x, typeof(x), y FROM m ORDER BY rowid",
   });
 }
 
@@ -208,6 +212,26 @@ TEST(Types, DistinctTextNumbers) {
       "SELECT sum(DISTINCT q) FROM n WHERE k IN (1, 5)",
       "SELECT sum(DISTINCT q * 1), sum(DISTINCT k) FROM n",
   });
+}
+
+// Compounds of every pair of classes and column kinds, sorted and not.
+TEST(Compound, ClassGrid) {
+  Pair p(Name());
+  p.Same(kRows);
+  const std::vector<std::string> values = {"NULL", "7", "7.0", "'7'", "x'37'", "a", "n", "u"};
+  std::vector<std::string> queries;
+  for (const std::string& x : values) {
+    for (const std::string& y : values) {
+      for (const char* op : {"UNION", "UNION ALL", "EXCEPT"}) {
+        std::string q = "SELECT " + x + " AS v, typeof(" + x + ") FROM t WHERE id < 4 " +
+                        std::string(op) + " SELECT " + y + ", typeof(" + y +
+                        ") FROM t WHERE id > 5";
+        queries.push_back(q + " ORDER BY v, 2");
+        queries.push_back(q + " ORDER BY 1 DESC, 2 COLLATE NOCASE");
+      }
+    }
+  }
+  p.Same(queries);
 }
 
 // Binds each value to both databases' statements and describes the rows.
