@@ -269,6 +269,11 @@ const sql::TableShape* Shadow::Table(std::string_view name) {
     shape->rowid_column = kHiddenRowidColumn;
     shape->hidden_rowid = true;
   }
+  Query(db_,
+        ("SELECT 1 FROM pragma_index_list(?1" + in_main + ") WHERE origin != 'pk' OR " +
+         (without_rowid ? "0" : "1") + " LIMIT 1")
+            .c_str(),
+        shape->name, [&](sqlite3_stmt*) { shape->indexed = true; });
   std::vector<std::string> unique_indexes;
   Query(db_,
         ("SELECT name FROM pragma_index_list(?1" + in_main +

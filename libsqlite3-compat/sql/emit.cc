@@ -67,6 +67,58 @@ bool IsAggregateCall(const Expr& e) {
   return IsAggregateFunction(e.text, e.args.size());
 }
 
+// The window function calls of an expression, outside its subqueries.
+void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
+  std::vector<const Expr*> todo = {root};
+  while (!todo.empty()) {
+    const Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr) continue;
+    if (e->kind == ExprKind::kFunction && (e->over || !e->over_name.empty())) out->push_back(e);
+    for (const auto& [when, then] : e->whens) {
+      todo.push_back(when.get());
+      todo.push_back(then.get());
+    }
+    todo.push_back(e->else_expr.get());
+    todo.push_back(e->operand.get());
+    todo.push_back(e->filter.get());
+    for (const auto& a : e->args) todo.push_back(a.get());
+  }
+}
+
+// Whether an expression holds a subquery.
+bool HasSubquery(const Expr* root) {
+  std::vector<const Expr*> todo = {root};
+  while (!todo.empty()) {
+    const Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr) continue;
+    if (e->select) return true;
+    for (const auto& [when, then] : e->whens) {
+      todo.push_back(when.get());
+      todo.push_back(then.get());
+    }
+    todo.push_back(e->else_expr.get());
+    todo.push_back(e->operand.get());
+    todo.push_back(e->filter.get());
+    for (const auto& a : e->args) todo.push_back(a.get());
+  }
+  return false;
+}
+
+// Whether an expression is a literal (a constant sort key, which orders
+// nothing).
+bool IsLiteral(const Expr& e) {
+  return e.kind == ExprKind::kInteger || e.kind == ExprKind::kString || e.kind == ExprKind::kNull ||
+         e.kind == ExprKind::kFloat || e.kind == ExprKind::kBlob;
+}
+
+std::string JoinTerms(const std::vector<std::string>& terms) {
+  std::string out;
+  for (const auto& t : terms) out += (out.empty() ? "" : ", ") + t;
+  return out;
+}
+
 // The aggregate calls of an expression, outside its subqueries.
 // (A loop over a stack of operands: a chain 1000 deep on a small stack.)
 void CollectAggregates(const Expr* root, std::vector<const Expr*>* out) {
@@ -490,14 +542,42 @@ std::string Emitter::FunctionText(const Expr& e) {
     // (CollationOf fails for it) only the real SQLite can apply.
     for (const auto& a : e.args) CollationOf(*a);
   }
+  if (e.text == "typeof" && e.args.size() == 1 && IsLiteral(*e.args[0]) && !e.over &&
+      e.over_name.empty()) {
+    // A literal's class is its own (its text alone would be of unknown type).
+    switch (e.args[0]->kind) {
+      case ExprKind::kNull:
+        return "'null'::text";
+      case ExprKind::kInteger:  // (one past 64 bits is a real, as SQLite reads it)
+        return IntegerLiteral(e.args[0]->text).find("float8") == std::string::npos
+                   ? "'integer'::text"
+                   : "'real'::text";
+      case ExprKind::kFloat:
+        return "'real'::text";
+      case ExprKind::kBlob:
+        return "'blob'::text";
+      default:
+        return "'text'::text";
+    }
+  }
+  if ((e.text == "sum" || e.text == "avg" || e.text == "total") && e.distinct &&
+      e.args.size() == 1 && !e.over && e.over_name.empty() &&
+      FamilyOf(*e.args[0]) == Family::kText) {
+    return DistinctTextSum(e);
+  }
   FunctionCall call;
   call.name = e.text;
+  if (IsAggregateCall(e)) call.order = aggregate_order_;
   call.distinct = e.distinct;
   call.star = e.star;
   call.window = e.over || !e.over_name.empty();
   bool aggregate = IsAggregateCall(e);
   aggregate_depth_ += aggregate ? 1 : 0;
   call.args = FunctionArgs(e, &call.stored);
+  for (size_t i = 0; call.name == "group_concat" && i < e.args.size(); ++i) {
+    // A condition's 0 or 1 is an integer (its ::int would be read as a real).
+    if (IsCondition(*e.args[i])) call.args[i] += "::int8";
+  }
   if (call.name == "iif") {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
   }
@@ -513,9 +593,37 @@ std::string Emitter::FunctionText(const Expr& e) {
   std::string out = t.sql;
   if (e.filter) out += " FILTER (WHERE " + Condition(*e.filter) + ")";
   aggregate_depth_ -= aggregate ? 1 : 0;
-  if (e.over) out += " OVER " + WindowText(*e.over);
+  if (e.over) {
+    // Without an ORDER BY, these number a partition's rows in the order
+    // SQLite scans them (the frame matters to none of them).
+    bool numbering =
+        e.text == "row_number" || e.text == "ntile" || e.text == "lag" || e.text == "lead";
+    bool rows = !e.over->frame.empty() && Lower(e.over->frame[0].word) == "rows";
+    if ((numbering || rows) && e.over->base.empty()) window_scan_order_ = scan_keys_;
+    out += " OVER " + WindowText(*e.over);
+    window_scan_order_.clear();
+  }
   if (!e.over_name.empty()) out += " OVER " + Ident(e.over_name);
   return out;
+}
+
+std::string Emitter::DistinctTextSum(const Expr& e) {
+  // SQLite's DISTINCT compares the texts ('3' and '3.0' are two values),
+  // then the sum reads each as a number: the distinct texts gathered, then
+  // summed in a subquery.
+  ++aggregate_depth_;
+  std::string texts = "array_agg(DISTINCT " + Value(*e.args[0]) + ")";
+  if (e.filter) texts += " FILTER (WHERE " + Condition(*e.filter) + ")";
+  --aggregate_depth_;
+  FunctionCall call;
+  call.name = e.text;
+  call.args = {"litelift.text_sum_num(litelift_text)"};
+  sql::FunctionText t = TranslateFunction(call);
+  if (!t.error.empty()) {
+    Fail(t.error);
+    return "";
+  }
+  return "(SELECT " + t.sql + " FROM unnest(" + texts + ") AS litelift_text)";
 }
 
 std::string Emitter::CastText(const Expr& e) {
@@ -576,7 +684,13 @@ std::string Emitter::WindowText(const WindowSpec& w) {
     for (size_t i = 0; i < w.partition.size(); ++i) p += (i ? ", " : "") + Value(*w.partition[i]);
     add(p);
   }
-  if (!w.order.empty()) add(OrderText(w.order));
+  // Rows equal under the window's order come in SQLite's scan order, where
+  // that decides a number or a ROWS frame (window_scan_order_).
+  if (!w.order.empty()) {
+    add(OrderText(w.order) + (window_scan_order_.empty() ? "" : ", " + window_scan_order_));
+  } else if (!window_scan_order_.empty()) {
+    add("ORDER BY " + window_scan_order_);
+  }
   for (const auto& piece : w.frame) add(piece.expr ? Value(*piece.expr) : piece.word);
   return out + ")";
 }
@@ -752,15 +866,30 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
   std::string out;
   if (select.with) out += WithText(*select.with);
   BareColumns first_bare;
+  bool single = select.cores.size() == 1;
+  std::vector<bool> outer_stored = std::move(stored_columns_);
+  // (Only where the program reads the rows: an INSERT's source keeps the
+  // server's types, which its columns convert.)
+  stored_columns_ =
+      single || select_depth_ != 1 || !top_query_ ? std::vector<bool>{} : CompoundStored(select);
+  size_t body = out.size();
   for (size_t i = 0; i < select.cores.size(); ++i) {
     if (i > 0) out += " " + select.compounds[i - 1] + " ";
     BareColumns bare;
     classify_core_ = classify;
+    // (Only where no ORDER BY must name the core's tables.)
+    distinct_groups_next_ =
+        single && select.order_by.empty() && (select_depth_ == 1 || select.limit);
     out += CoreText(select.cores[i], &bare);
     classify_core_ = false;
     if (i == 0) first_bare = bare;
   }
-  if (!select.order_by.empty()) {
+  std::vector<bool> stored = std::move(stored_columns_);
+  stored_columns_ = std::move(outer_stored);
+  if (!single && !select.order_by.empty()) {
+    std::string prefix = CompoundOrder(select, stored, &out);
+    out.insert(body, prefix);
+  } else if (!select.order_by.empty()) {
     // ORDER BY may name the columns of the (first) query's tables.
     const SelectCore& first = select.cores.front();
     PushScope(first.from ? ScopeOf(*first.from) : std::vector<ScopeItem>{});
@@ -769,12 +898,33 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     if (select.cores.size() == 1 && first_bare.active) bare_ = &first_bare;
     order_columns_ = select.cores.size() == 1 ? &first.columns : nullptr;
     out += " " + OrderText(select.order_by);
+    // Ties keep the order SQLite's plan gives them, where it is sure.
+    const SelectCore& core = select.cores.front();
+    if (!single) {
+    } else if (!first_bare.distinct_order.empty()) {
+      out += ", " + first_bare.distinct_order;
+    } else if (!first_bare.group_order.empty()) {
+      // The groups come in key order; with as many ORDER BY terms as
+      // GROUP BY terms, SQLite sorts each key in the direction of the
+      // ORDER BY term in its place.
+      bool directed = select.order_by.size() == core.group_by.size();
+      for (size_t k = 0, i = 0; i < core.group_by.size(); ++i) {
+        if (IsLiteral(*core.group_by[i]) && core.group_by[i]->kind != ExprKind::kInteger) continue;
+        bool desc = directed && select.order_by[i].desc;
+        out += ", " + first_bare.group_keys[k++] + (desc ? " DESC NULLS LAST" : " NULLS FIRST");
+      }
+    } else if (!first_bare.ties.empty()) {
+      out += ", " + first_bare.ties;
+    }
     order_columns_ = nullptr;
     bare_ = outer;
     PopScope();
-  } else if ((select_depth_ == 1 || select.limit) && select.cores.size() == 1 &&
-             !first_bare.group_order.empty()) {
+  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.distinct_order.empty()) {
+    out += " ORDER BY " + first_bare.distinct_order;
+  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.group_order.empty()) {
     out += first_bare.group_order;
+  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.window_order.empty()) {
+    out += first_bare.window_order;
   } else if (select_depth_ == 1 || select.limit) {
     out += ScanOrder(select);
   }
@@ -808,6 +958,14 @@ std::string Emitter::ScanOrder(const Select& select) {
 
 std::string Emitter::GroupOrder(const SelectCore& core) {
   std::string out;
+  for (const std::string& key : GroupKeys(core)) {
+    out += (out.empty() ? " ORDER BY " : ", ") + key + " NULLS FIRST";
+  }
+  return out;
+}
+
+std::vector<std::string> Emitter::GroupKeys(const SelectCore& core) {
+  std::vector<std::string> out;
   for (const auto& g : core.group_by) {
     std::string key;
     if (g->kind == ExprKind::kInteger) {
@@ -818,9 +976,132 @@ std::string Emitter::GroupOrder(const SelectCore& core) {
     } else {
       key = Collated(SortKey(*g), CollationOf(*g));
     }
-    out += (out.empty() ? " ORDER BY " : ", ") + key + " NULLS FIRST";
+    out.push_back(key);
   }
   return out;
+}
+
+std::vector<bool> Emitter::CompoundStored(const Select& select) {
+  std::vector<std::vector<StaticClass>> classes;  // by column, one per query
+  for (const SelectCore& core : select.cores) {
+    if (core.is_values) {
+      for (const auto& row : core.values) {
+        if (classes.size() < row.size()) classes.resize(row.size());
+        for (size_t i = 0; i < row.size(); ++i) classes[i].push_back(ClassFact(*row[i]));
+      }
+      continue;
+    }
+    PushScope(core.from ? ScopeOf(*core.from) : std::vector<ScopeItem>{});
+    if (classes.size() < core.columns.size()) classes.resize(core.columns.size());
+    for (size_t i = 0; i < core.columns.size(); ++i) {
+      if (!core.columns[i].expr) {
+        PopScope();
+        return {};  // * : the positions are the tables'
+      }
+      classes[i].push_back(ClassFact(*core.columns[i].expr));
+    }
+    PopScope();
+  }
+  std::vector<bool> stored;
+  bool any = false;
+  for (const auto& column : classes) {
+    stored.push_back(MixedClasses(column));
+    any = any || stored.back();
+  }
+  return any ? stored : std::vector<bool>{};
+}
+
+std::string Emitter::CompoundOrder(const Select& select, const std::vector<bool>& stored,
+                                   std::string* body) {
+  // PostgreSQL sorts a compound by its columns only: by ordinals when
+  // they are all SQLite's sort needs, else over the compound as a
+  // subquery whose columns are named c1, c2, ...
+  const SelectCore& first = select.cores.front();
+  size_t width =
+      first.is_values ? (first.values.empty() ? 0 : first.values[0].size()) : first.columns.size();
+  PushScope(first.from && !first.is_values ? ScopeOf(*first.from) : std::vector<ScopeItem>{});
+  bool plain = true;
+  std::vector<std::string> ordinals, named;
+  for (const OrderTerm& t : select.order_by) {
+    const Expr* term = t.expr.get();
+    std::string collation = CollationOf(*term);
+    if (term->kind == ExprKind::kCollate) term = term->args[0].get();
+    size_t k = term->kind == ExprKind::kInteger
+                   ? static_cast<size_t>(std::strtoll(term->text.c_str(), nullptr, 10))
+                   : 0;
+    if (k < 1 || k > width) {
+      PopScope();
+      *body += " " + OrderText(select.order_by);  // left as written
+      return "";
+    }
+    const Expr* column =
+        first.is_values ? first.values[0][k - 1].get() : first.columns[k - 1].expr.get();
+    if (collation.empty() && column != nullptr) collation = CollationOf(*column);
+    bool any = (k <= stored.size() && stored[k - 1]) ||
+               (column != nullptr && FamilyOf(*column) == Family::kAny);
+    std::string c = "litelift_compound.c" + std::to_string(k);
+    if (any) c = "litelift.any_key(" + c + ")";
+    if (any || (!collation.empty() && collation != "BINARY")) plain = false;
+    int nulls = t.nulls != 0 ? t.nulls : (t.desc ? 2 : 1);
+    std::string tail =
+        std::string(t.desc ? " DESC" : "") + (nulls == 1 ? " NULLS FIRST" : " NULLS LAST");
+    ordinals.push_back(std::to_string(k) + tail);
+    named.push_back(Collated(c, any ? "" : collation) + tail);
+  }
+  PopScope();
+  if (plain) {
+    *body += " ORDER BY " + JoinTerms(ordinals);
+    return "";
+  }
+  std::string out = " ORDER BY " + JoinTerms(named);
+  std::string names;
+  for (size_t k = 1; k <= width; ++k) names += (k > 1 ? ", c" : "c") + std::to_string(k);
+  *body += ") AS litelift_compound(" + names + ")" + out;
+  return "SELECT * FROM (";
+}
+
+std::vector<std::string> Emitter::ScanKeys(const SelectCore& core) {
+  if (core.is_values || !core.from || core.from->items.size() != 1) return {};
+  const TableRef& ref = core.from->items[0];
+  if (ref.subquery || ref.nested || ref.is_function) return {};
+  const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
+  if (shape == nullptr || shape->indexed || !shape->unique_keys.empty()) return {};
+  std::string q = Ident(ref.alias.empty() ? ref.name : ref.alias) + ".";
+  if (!shape->rowid_column.empty()) return {q + Ident(shape->rowid_column)};
+  if (!shape->without_rowid) return {};
+  std::vector<std::string> keys;
+  for (const auto& k : shape->primary_key) keys.push_back(q + Ident(k));
+  return keys;
+}
+
+std::string Emitter::WindowOrder(const SelectCore& core) {
+  std::vector<const Expr*> calls;
+  for (const auto& col : core.columns) CollectWindowCalls(col.expr.get(), &calls);
+  if (calls.empty()) return "";
+  std::string shared;
+  for (const Expr* call : calls) {
+    const WindowSpec* spec = call->over.get();
+    for (const auto& [name, w] : core.windows) {
+      if (spec == nullptr && Lower(name) == Lower(call->over_name)) spec = &w;
+    }
+    if (spec == nullptr || !spec->base.empty()) return "";
+    std::string key;
+    for (const auto& p : spec->partition) {
+      if (IsLiteral(*p)) continue;
+      key += (key.empty() ? "" : ", ") + Collated(SortKey(*p), CollationOf(*p)) + " NULLS FIRST";
+    }
+    for (const OrderTerm& t : spec->order) {
+      if (IsLiteral(*t.expr)) continue;
+      int nulls = t.nulls != 0 ? t.nulls : (t.desc ? 2 : 1);
+      key += (key.empty() ? "" : ", ") + Collated(SortKey(*t.expr), CollationOf(*t.expr)) +
+             (t.desc ? " DESC" : "") + (nulls == 1 ? " NULLS FIRST" : " NULLS LAST");
+    }
+    if (call != calls.front() && key != shared) return "";  // several sorts
+    shared = key;
+  }
+  std::string keys = JoinTerms(ScanKeys(core));
+  if (!keys.empty()) shared += (shared.empty() ? "" : ", ") + keys;
+  return shared.empty() ? "" : " ORDER BY " + shared;
 }
 
 std::vector<Emitter::ScopeItem> Emitter::ScopeOf(const JoinSource& from) {
@@ -993,7 +1274,8 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
              : json_value_type_ == "double precision" ? n + "::float8"
                                                       : n;
     } else {
-      out += Value(*col.expr);
+      bool stored = select_depth_ == 1 && i < stored_columns_.size() && stored_columns_[i];
+      out += stored ? AsStored(*col.expr) : Value(*col.expr);
     }
     // (A name too long for the server as references to it name it: Ident.)
     if (!col.alias.empty()) {
@@ -1035,7 +1317,9 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
       out += r ? ", (" : "(";
       for (size_t i = 0; i < core.values[r].size(); ++i) {
         std::string type = select_depth_ == 1 && i < values_types_.size() ? values_types_[i] : "";
-        out += (i ? ", " : "") + ValueFor(*core.values[r][i], type);
+        bool stored = select_depth_ == 1 && i < stored_columns_.size() && stored_columns_[i];
+        out += (i ? ", " : "") +
+               (stored ? AsStored(*core.values[r][i]) : ValueFor(*core.values[r][i], type));
       }
       out += ")";
     }
@@ -1051,21 +1335,58 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   bare.active = aggregate_query && core.from;
   const BareColumns* outer = bare_;
   bare_ = aggregate_query && core.from ? &bare : nullptr;
-  std::string out = core.distinct ? "SELECT DISTINCT " : "SELECT ";
+  // SQLite's scan order, where sure: aggregates see the rows in it, a
+  // DISTINCT keeps each row where it first appears in it.
+  std::vector<std::string> scan = ScanKeys(core);
+  std::string outer_aggregate_order = aggregate_order_, outer_scan_keys = scan_keys_;
+  aggregate_order_ = aggregate_query && !scan.empty() ? " ORDER BY " + JoinTerms(scan) : "";
+  scan_keys_ = aggregate_query ? "" : JoinTerms(scan);
+  bool stars = std::any_of(core.columns.begin(), core.columns.end(),
+                           [](const ResultColumn& c) { return !c.expr; });
+  std::vector<const Expr*> windows;
+  bool subqueries = false;
+  for (const auto& col : core.columns) {
+    CollectWindowCalls(col.expr.get(), &windows);
+    subqueries = subqueries || HasSubquery(col.expr.get());
+  }
+  // A DISTINCT as a GROUP BY of its columns, which may sort by min(key).
+  bool distinct_groups = core.distinct && !aggregate_query && scan.size() == 1 && !stars &&
+                         windows.empty() && !subqueries;
+  // A DISTINCT of groups keeps each row where it first appears among the
+  // groups in key order: the groups numbered in that order, then the
+  // distinct rows of them as a GROUP BY sorting by min(number).
+  bool distinct_of_groups = core.distinct && distinct_groups_next_ && !core.group_by.empty() &&
+                            core.from && !stars && windows.empty();
+  distinct_groups_next_ = false;
+  std::string out =
+      core.distinct && !distinct_groups && !distinct_of_groups ? "SELECT DISTINCT " : "SELECT ";
   bool classify = classify_core_;
   classify_core_ = false;
   out += ResultColumns(core.columns, core.from.get());
-  bool stars = std::any_of(core.columns.begin(), core.columns.end(),
-                           [](const ResultColumn& c) { return !c.expr; });
+  size_t emitted = core.columns.size();
   for (size_t i = 0; classify && !stars && i < core.columns.size(); ++i) {
     std::string cls = ClassOf(*core.columns[i].expr);
     if (cls.empty()) continue;
     out += ", " + cls;
     classed_columns_.push_back(static_cast<int>(i));
+    ++emitted;
+  }
+  if (distinct_of_groups) {
+    out += ", row_number() OVER (ORDER BY ";
+    std::vector<std::string> keys = GroupKeys(core);
+    for (size_t i = 0; i < keys.size(); ++i) out += (i ? ", " : "") + keys[i] + " NULLS FIRST";
+    out += keys.empty() ? "1)" : ")";
   }
   bare_ = nullptr;
   if (core.from) out += " FROM " + JoinText(*core.from);
   if (core.where) out += " WHERE " + Condition(*core.where);
+  if (distinct_groups) {
+    out += " GROUP BY ";
+    for (size_t i = 1; i <= emitted; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
+    bare.distinct_order = "min(" + scan[0] + ")";
+  }
+  if (!aggregate_query && !core.distinct && windows.empty()) bare.ties = JoinTerms(scan);
+  if (!aggregate_query) bare.window_order = WindowOrder(core);
   if (!core.group_by.empty()) {
     out += " GROUP BY ";
     for (size_t i = 0; i < core.group_by.size(); ++i) {
@@ -1073,9 +1394,14 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
       out += (i ? ", " : "") + GroupTerm(g);
     }
   }
-  if (!core.group_by.empty() && core.from && !core.distinct) bare.group_order = GroupOrder(core);
+  if (!core.group_by.empty() && core.from && !core.distinct) {
+    bare.group_order = GroupOrder(core);
+    bare.group_keys = GroupKeys(core);
+  }
   bare_ = aggregate_query && core.from ? &bare : nullptr;
   if (core.having) out += " HAVING " + Condition(*core.having);
+  aggregate_order_ = outer_aggregate_order;
+  scan_keys_ = outer_scan_keys;
   bare_ = outer;
   *bare_out = bare;
   if (!core.windows.empty()) {
@@ -1086,6 +1412,18 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     }
   }
   PopScope();
+  if (distinct_of_groups) {
+    std::string names, groups;
+    for (size_t i = 1; i <= emitted; ++i) {
+      names += (i > 1 ? ", litelift_distinct.c" : "litelift_distinct.c") + std::to_string(i);
+      groups += (i > 1 ? ", " : "") + std::to_string(i);
+    }
+    std::string columns;
+    for (size_t i = 1; i <= emitted; ++i) columns += "c" + std::to_string(i) + ", ";
+    out = "SELECT " + names + " FROM (" + out + ") AS litelift_distinct(" + columns +
+          "litelift_k) GROUP BY " + groups;
+    bare_out->distinct_order = "min(litelift_distinct.litelift_k)";
+  }
   return out;
 }
 

@@ -77,6 +77,7 @@ class Emitter {
   // dynamically typed result columns get their class sent alongside.
   std::string TopSelectText(const Select& select) {
     classify_top_ = true;
+    top_query_ = true;
     return SelectText(select);
   }
   const std::vector<int>& classed_columns() const { return classed_columns_; }
@@ -150,6 +151,14 @@ class Emitter {
     // " ORDER BY <group terms>": SQLite's order of the groups (it sorts
     // them by their keys), for a query that gives no ORDER BY.
     std::string group_order;
+    // The rest of SQLite's order, where its plan fixes it: a window's
+    // (WindowOrder); a DISTINCT core's, its rows in the order they first
+    // appear ("min(<scan key>)", after CoreText's GROUP BY); a plain
+    // core's scan keys, which break ties under its ORDER BY.
+    std::string window_order;
+    std::string distinct_order;
+    std::string ties;
+    std::vector<std::string> group_keys;  // GroupKeys
   };
   std::string Raw(const Expr& e);  // its own form: condition or value
   std::string Column(const Expr& e);
@@ -181,6 +190,9 @@ class Emitter {
   // integer and a real, ...): then each becomes a stored value (jsonb),
   // which keeps its own class per row.
   bool MixesClasses(const std::vector<const Expr*>& results);
+  // sum, avg or total of DISTINCT text: distinct as text, summed as numbers.
+  std::string DistinctTextSum(const Expr& e);
+  static bool MixedClasses(const std::vector<StaticClass>& classes);
   // The values a CASE or a function returning one of its arguments
   // chooses among (empty for other expressions).
   std::vector<const Expr*> ResultsOf(const Expr& e);
@@ -234,6 +246,7 @@ class Emitter {
   std::string json_value_type_;
   int json_value_depth_ = 0;
   bool classify_top_ = false;
+  bool top_query_ = false;  // emitting the statement's own query (whose rows the program reads)
   bool classify_core_ = false;
   std::string SelectBody(const Select& select, bool classify);
   // SQLite reads a table without an index in rowid order (a WITHOUT ROWID
@@ -244,6 +257,40 @@ class Emitter {
   // SQLite's order of keys (storage class, then the term's collation);
   // "" when every term is a constant.
   std::string GroupOrder(const SelectCore& core);
+  // The sort keys of GroupOrder, without direction.
+  std::vector<std::string> GroupKeys(const SelectCore& core);
+  // The key SQLite reads a core's only table in (its rowid; a WITHOUT
+  // ROWID table's primary key), as emitted terms, where its plan is sure to
+  // read so: a table without indexes (with one, the plan may scan the
+  // index instead). Empty when unsure.
+  std::vector<std::string> ScanKeys(const SelectCore& core);
+  // A top-level compound's columns whose queries give values of classes
+  // one server type cannot hold together (1 UNION 'a'): those become
+  // stored values (jsonb), each row keeping its class. Empty when none.
+  std::vector<bool> CompoundStored(const Select& select);
+  // A compound's ORDER BY (the names binder made its terms ordinals),
+  // appended to *body; returns what goes before the compound when it is
+  // sorted as a subquery (by a collation or a stored value's order).
+  std::string CompoundOrder(const Select& select, const std::vector<bool>& stored,
+                            std::string* body);
+  // CompoundStored's columns, while the cores are emitted.
+  std::vector<bool> stored_columns_;
+  // Set for the next core (the only one of a query without ORDER BY): a
+  // DISTINCT of its groups may be wrapped to keep SQLite's order.
+  bool distinct_groups_next_ = false;
+  // " ORDER BY <partition>, <order>, <scan keys>" of a core whose window
+  // functions share one window: SQLite returns the rows in the order it
+  // sorted them for it. "" when none or several.
+  std::string WindowOrder(const SelectCore& core);
+  // While emitting a core's select list and HAVING: " ORDER BY <scan
+  // keys>", the order SQLite feeds rows to an aggregate (group_concat's
+  // elements), or "".
+  std::string aggregate_order_;
+  // While emitting a plain core: its scan keys, joined (or ""); while
+  // emitting the window of a numbering function (row_number, ntile, lag,
+  // lead) or a ROWS frame: those, which its ORDER BY ends with.
+  std::string scan_keys_;
+  std::string window_scan_order_;
   int select_depth_ = 0;
   std::vector<int> classed_columns_;
   std::string error_;

@@ -173,7 +173,7 @@ FunctionText GroupConcat(const FunctionCall& c) {
     return Error("wrong number of arguments to function group_concat()");
   std::string sep = c.args.size() == 2 ? "litelift.cast_text(" + c.args[1] + ")" : "','";
   return Text(std::string("string_agg(") + (c.distinct ? "DISTINCT " : "") + "litelift.cast_text(" +
-              c.args[0] + "), " + sep + ")");
+              c.args[0] + "), " + sep + (c.distinct ? "" : c.order) + ")");
 }
 
 FunctionText Iif(const FunctionCall& c) {
@@ -349,14 +349,14 @@ const std::map<std::string, Rule>& Rules() {
          // (PostgreSQL's DISTINCT needs an equality on json, and sorts.)
          return Text(std::string(c.distinct ? "litelift.json_group_array_distinct("
                                             : "litelift.json_group_array(") +
-                     c.json_args[0] + ")");
+                     c.json_args[0] + (c.distinct ? "" : c.order) + ")");
        }},
       {"json_group_object",
        [](const FunctionCall& c) {
          if (c.args.size() != 2)
            return Error("wrong number of arguments to function json_group_object()");
          return Text("litelift.json_group_object((" + c.args[0] + ")::text, " + c.json_args[1] +
-                     ")");
+                     (c.distinct ? "" : c.order) + ")");
        }},
       // Aggregates.
       {"avg", [](const FunctionCall& c) { return Text(Call("avg", c) + "::float8"); }},

@@ -21,6 +21,9 @@ struct FunctionCall {
   bool star = false;    // count(*)
   bool window = false;  // has OVER: aggregates keep their own name
   bool stored = false;  // args are stored values (jsonb): min/max order them as SQLite
+  // " ORDER BY ...": the order SQLite feeds rows to the aggregate, which
+  // group_concat and json_group_* show ("" when unknown).
+  std::string order;
 };
 
 struct FunctionText {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/sql/functions.h"
 #include "libsqlite3-compat/text.h"
 
 namespace litelift::compat::sql {
@@ -156,7 +157,8 @@ bool IsRowid(const std::string& name) {
 struct Source {
   bool known = false;  // false: its columns cannot be listed (any name may be one)
   std::vector<std::string> names;
-  bool rowid = false;  // rowid, oid and _rowid_ name its rowid
+  bool rowid = false;     // rowid, oid and _rowid_ name its rowid
+  std::string qualifier;  // the name its columns are qualified by ("" when none)
 };
 
 // One query level: its tables and, while its WHERE, GROUP BY, HAVING or
@@ -315,7 +317,7 @@ class Resolver {
   // whose names may be aliases.
   void OrderBy(sql::Select* s) {
     if (s->cores.size() != 1 || s->cores[0].is_values) {
-      // A compound's terms name its result columns: left as they are.
+      CompoundOrderBy(s);
       return;
     }
     SelectCore& core = s->cores[0];
@@ -346,6 +348,40 @@ class Resolver {
       Resolve(term);
     }
     levels_.pop_back();
+  }
+
+  // A compound's ORDER BY names its result columns (resolveCompoundOrderBy):
+  // each term naming one becomes its ordinal (under its COLLATE), by the
+  // first query, from the left, whose alias it is or whose column
+  // expression it is.
+  void CompoundOrderBy(sql::Select* s) {
+    for (const SelectCore& core : s->cores) {
+      for (const auto& c : core.columns) {
+        if (!c.expr) return;  // * : positions the tables give
+      }
+    }
+    for (auto& t : s->order_by) {
+      ExprPtr* term = &t.expr;
+      if ((*term)->kind == ExprKind::kCollate) term = &(*term)->args[0];
+      if ((*term)->kind != ExprKind::kColumn) continue;
+      int k = 0;
+      for (const SelectCore& core : s->cores) {
+        if (core.is_values) continue;
+        k = AliasIndex(**term, core.columns);
+        for (size_t i = 0; k == 0 && i < core.columns.size(); ++i) {
+          const sql::Expr& c = *core.columns[i].expr;
+          if (c.kind == ExprKind::kColumn && SameName(c.column, (*term)->column) &&
+              ((*term)->table.empty() || SameName(c.table, (*term)->table))) {
+            k = static_cast<int>(i + 1);
+          }
+        }
+        if (k > 0) break;
+      }
+      if (k == 0) continue;
+      auto ordinal = std::make_unique<sql::Expr>(ExprKind::kInteger, (*term)->offset);
+      ordinal->text = std::to_string(k);
+      *term = std::move(ordinal);
+    }
   }
 
   void ResolveWindow(WindowSpec* w) {
@@ -416,15 +452,18 @@ class Resolver {
       } else if (ref.subquery) {
         Source s;
         s.known = ResultNames(*ref.subquery, &s.names);
+        s.qualifier = ref.alias;
         out->push_back(std::move(s));
       } else if (ref.is_function) {
         Source s;
         std::string n = Lower(ref.name);
         s.known = n == "json_each" || n == "json_tree";
         if (s.known) s.names.assign(std::begin(kJsonTableColumns), std::end(kJsonTableColumns));
+        s.qualifier = ref.alias.empty() ? ref.name : ref.alias;
         out->push_back(std::move(s));
       } else {
         out->push_back(TableSource(ref.schema, ref.name));
+        out->back().qualifier = ref.alias.empty() ? ref.name : ref.alias;
       }
     }
   }
@@ -506,20 +545,68 @@ class Resolver {
         }
       }
       if (unknown) return;  // perhaps a column of a source it cannot list
-      // An outer query's alias is left alone: its expression, copied into
-      // this subquery, could name this query's columns instead.
-      if (level->results != nullptr && level == levels_.rbegin()) {
+      if (level->results != nullptr) {
         int k = AliasIndex(e, *level->results);
-        if (k > 0) {
+        if (k == 0) continue;
+        if (level == levels_.rbegin()) {
           *slot = CloneExpr(*(*level->results)[k - 1].expr);
-          return;
+        } else if (ExprPtr outer = OuterAlias(*(*level->results)[k - 1].expr, level)) {
+          *slot = std::move(outer);
         }
+        return;
       }
     }
     if (!e.double_quoted) return;
     auto literal = std::make_unique<sql::Expr>(ExprKind::kString, e.offset);
     literal->text = StringLiteral(e.column);
     *slot = std::move(literal);
+  }
+
+  // An outer query's aliased expression as a subquery of it names it
+  // (SQLite binds its columns to the outer tables): a copy whose columns
+  // are qualified by their outer tables; null where that cannot be written
+  // (a subquery between uses the qualifier, the expression aggregates or
+  // holds a subquery, a column of a source without a name).
+  ExprPtr OuterAlias(const sql::Expr& aliased, std::vector<Level>::reverse_iterator level) {
+    ExprPtr copy = CloneExpr(aliased);
+    std::vector<sql::Expr*> todo = {copy.get()};
+    while (!todo.empty()) {
+      sql::Expr* x = todo.back();
+      todo.pop_back();
+      if (x == nullptr) continue;
+      if (x->select || x->over || !x->over_name.empty() ||
+          (x->kind == ExprKind::kFunction && IsAggregateFunction(Lower(x->text), x->args.size()))) {
+        return nullptr;
+      }
+      if (x->kind == ExprKind::kColumn) {
+        std::string q = x->table;
+        if (q.empty()) {
+          for (const Source& s : level->sources) {
+            if (s.known && Names(s, x->column)) {
+              q = s.qualifier;
+              break;
+            }
+          }
+        }
+        if (q.empty() || !x->schema.empty()) return nullptr;
+        for (auto inner = levels_.rbegin(); inner != level; ++inner) {
+          for (const Source& s : inner->sources) {
+            if (SameName(s.qualifier, q)) return nullptr;
+          }
+        }
+        x->table = q;
+        continue;
+      }
+      for (auto& [when, then] : x->whens) {
+        todo.push_back(when.get());
+        todo.push_back(then.get());
+      }
+      todo.push_back(x->else_expr.get());
+      todo.push_back(x->operand.get());
+      todo.push_back(x->filter.get());
+      for (auto& a : x->args) todo.push_back(a.get());
+    }
+    return copy;
   }
 
   const TranslateInput& in_;

@@ -29,6 +29,10 @@ struct TableShape {
   // own (rowid_column), which SELECT * and INSERT without columns skip.
   bool hidden_rowid = false;
   std::vector<std::vector<std::string>> unique_keys;  // other UNIQUE column sets
+  // Whether SQLite could scan an index of it (CREATE INDEX, UNIQUE, a
+  // PRIMARY KEY other than the rowid's or a WITHOUT ROWID table's own):
+  // then the order its plans read rows in depends on the plan.
+  bool indexed = false;
   // Generated columns (also in columns): SELECT * shows them, INSERT
   // without a column list and REPLACE never write them.
   std::vector<std::string> generated;

@@ -150,9 +150,25 @@ std::vector<const Expr*> Emitter::ResultsOf(const Expr& e) {
 }
 
 bool Emitter::MixesClasses(const std::vector<const Expr*>& results) {
-  StaticClass seen = StaticClass::kNull;
+  // A parameter may be bound to a value of any class (text and NULL are
+  // sent untyped, for the server to guess): beside another value, it is
+  // one of mixed classes.
+  size_t values = 0;
+  bool parameter = false;
   for (const Expr* r : results) {
-    StaticClass c = ClassFact(*r);
+    const Expr* v = r->kind == ExprKind::kCollate ? r->args[0].get() : r;
+    values += v->kind == ExprKind::kNull ? 0 : 1;
+    parameter = parameter || v->kind == ExprKind::kParam;
+  }
+  if (parameter && values > 1) return true;
+  std::vector<StaticClass> classes;
+  for (const Expr* r : results) classes.push_back(ClassFact(*r));
+  return MixedClasses(classes);
+}
+
+bool Emitter::MixedClasses(const std::vector<StaticClass>& classes) {
+  StaticClass seen = StaticClass::kNull;
+  for (StaticClass c : classes) {
     if (c == StaticClass::kAny) return true;
     if (c == StaticClass::kNull || c == StaticClass::kUnknown || c == seen) continue;
     if (seen == StaticClass::kNull) {

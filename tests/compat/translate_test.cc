@@ -122,7 +122,7 @@ TEST(Rule, AliasesAndOrdinals) {
   ExpectPairs({
       {"SELECT body, count(*) AS n FROM notes GROUP BY 1 ORDER BY n DESC",
        "SELECT \"body\", count(*) AS \"n\" FROM \"notes\" GROUP BY \"body\" ORDER BY 2 DESC "
-       "NULLS LAST"},
+       "NULLS LAST, \"body\" DESC NULLS LAST"},
       {"SELECT id * 2 AS d FROM notes WHERE d > 4",
        "SELECT (\"id\" * 2::int8) AS \"d\" FROM \"notes\" WHERE ((\"id\" * 2::int8) > 4::int8) "
        "ORDER BY \"notes\".\"id\""},
@@ -226,9 +226,11 @@ TEST(Rule, Functions) {
       {"SELECT row_number() OVER (PARTITION BY a ORDER BY b DESC ROWS BETWEEN 1 PRECEDING AND "
        "CURRENT ROW) FROM t",
        "SELECT row_number() OVER (PARTITION BY \"a\" ORDER BY \"b\" DESC NULLS LAST ROWS BETWEEN "
-       "1::int8 PRECEDING AND CURRENT ROW) FROM \"t\""},
+       "1::int8 PRECEDING AND CURRENT ROW) FROM \"t\" ORDER BY \"a\" NULLS FIRST, \"b\" DESC NULLS "
+       "LAST"},
       {"SELECT sum(a) OVER w FROM t WINDOW w AS (ORDER BY b)",
-       "SELECT sum(\"a\") OVER \"w\" FROM \"t\" WINDOW \"w\" AS (ORDER BY \"b\" NULLS FIRST)"},
+       "SELECT sum(\"a\") OVER \"w\" FROM \"t\" WINDOW \"w\" AS (ORDER BY \"b\" NULLS FIRST) "
+       "ORDER BY \"b\" NULLS FIRST"},
   });
 }
 
@@ -241,7 +243,7 @@ TEST(Rule, BareColumnsInAggregateQueries) {
        "\"t\""},
       {"SELECT a, b, count(*) FROM t GROUP BY a ORDER BY b",
        "SELECT \"a\", (array_agg(\"b\"))[1], count(*) FROM \"t\" GROUP BY \"a\" ORDER BY "
-       "(array_agg(\"b\"))[1] NULLS FIRST"},
+       "(array_agg(\"b\"))[1] NULLS FIRST, \"a\" NULLS FIRST"},
       {"SELECT a FROM t WHERE b > 1 GROUP BY a HAVING count(*) > 1",
        "SELECT \"a\" FROM \"t\" WHERE (\"b\" > 1::int8) GROUP BY \"a\" HAVING (count(*) > "
        "1::int8) ORDER BY \"a\" NULLS FIRST"},

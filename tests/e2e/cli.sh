@@ -88,7 +88,7 @@ pass "a subcommand is required"
 # translate: the PostgreSQL text for SQLite statements, or the error.
 out=$("$LITELIFT_CLI" translate --schema "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)" \
   "SELECT rowid, a FROM t WHERE a == ? ORDER BY a LIMIT -1")
-expect_eq "$out" 'SELECT "id", "a" FROM "t" WHERE ("a" = litelift.cast_text($1)) ORDER BY "a" NULLS FIRST LIMIT NULL;' \
+expect_eq "$out" 'SELECT "id", "a" FROM "t" WHERE ("a" = litelift.cast_text($1)) ORDER BY "a" NULLS FIRST, "t"."id" LIMIT NULL;' \
   "translate prints the server's text"
 set +e
 out=$("$LITELIFT_CLI" translate "SELECT x FROM nowhere"); rc=$?

@@ -1,0 +1,1 @@
+SELECT DISTINCT body FROM notes GROUP BY id, body

@@ -1,0 +1,1 @@
+SELECT x AS k, group_concat(e), json_group_array(x) FROM u WHERE EXISTS (SELECT 1 FROM t WHERE t.id = k) GROUP BY k

@@ -1,0 +1,1 @@
+SELECT id, row_number() OVER (PARTITION BY x), sum(DISTINCT e), coalesce(?, n) FROM u ORDER BY n
