@@ -116,6 +116,11 @@ class Statement {
   // read by column_* calls of their own class, which need no statement.
   std::vector<PlainValue> plain_;
   bool row_pending_ = false;  // plain_ holds the row; `row` does not yet
+  // Whether this run's rows decode as plain values (by plain_plan_), known
+  // from its first row.
+  enum class Plan { kUnknown, kPlain, kBound };
+  Plan plan_ = Plan::kUnknown;
+  std::vector<PlainKind> plain_plan_;
   // Binds plain_ to `row` and steps it, for a column_* that converts.
   void HoldRow();
   // The last step's result and, when it failed, its message: what reset and
