@@ -32,6 +32,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 #include <string>
@@ -320,12 +321,6 @@ struct Pq {
   }
 };
 
-// A parameter in binary format: an int8 in network order.
-struct Int8Param {
-  uint64_t be;
-  explicit Int8Param(int64_t v) : be(__builtin_bswap64(static_cast<uint64_t>(v))) {}
-};
-
 int64_t GetInt8(const PGresult* r, int row, int col) {
   uint64_t v;
   std::memcpy(&v, PQgetvalue(r, row, col), 8);
@@ -341,11 +336,11 @@ double GetFloat8(const PGresult* r, int row, int col) {
 }
 
 // Reads one binary row as a program would: each column by its type.
-size_t ReadPqRow(const PGresult* r, int row, const std::vector<Oid>& types) {
+size_t ReadPqRow(const PGresult* r, int row, const Oid* types, int ncol) {
   size_t sink = 0;
-  for (int c = 0; c < static_cast<int>(types.size()); ++c) {
+  for (int c = 0; c < ncol; ++c) {
     if (PQgetisnull(r, row, c)) continue;
-    switch (types[static_cast<size_t>(c)]) {
+    switch (types[c]) {
       case 20:  // int8
         sink += static_cast<size_t>(GetInt8(r, row, c));
         break;
@@ -360,27 +355,30 @@ size_t ReadPqRow(const PGresult* r, int row, const std::vector<Oid>& types) {
   return sink;
 }
 
-// Runs a prepared statement with int8 parameters, binary rows, whole result.
-size_t PqQuery(Pq* p, const char* name, const std::vector<int64_t>& args) {
-  std::vector<Int8Param> bin;
-  for (int64_t a : args) bin.emplace_back(a);
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const Int8Param& b : bin) {
-    values.push_back(reinterpret_cast<const char*>(&b.be));
-    lengths.push_back(8);
-    formats.push_back(1);
+// Runs a prepared statement with up to 4 int8 parameters, binary rows,
+// whole result (no allocation of ours per call).
+size_t PqQuery(Pq* p, const char* name, std::initializer_list<int64_t> args) {
+  uint64_t bin[4];
+  const char* values[4];
+  int lengths[4], formats[4];
+  int n = 0;
+  for (int64_t a : args) {
+    bin[n] = __builtin_bswap64(static_cast<uint64_t>(a));
+    values[n] = reinterpret_cast<const char*>(&bin[n]);
+    lengths[n] = 8;
+    formats[n] = 1;
+    ++n;
   }
-  PGresult* r = PQexecPrepared(p->pg, name, static_cast<int>(args.size()), values.data(),
-                               lengths.data(), formats.data(), 1);
+  PGresult* r = PQexecPrepared(p->pg, name, n, values, lengths, formats, 1);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     Die(std::string(name) + ": " + PQerrorMessage(p->pg));
   }
   size_t sink = 0;
-  std::vector<Oid> types;
-  for (int c = 0; c < PQnfields(r); ++c) types.push_back(PQftype(r, c));
-  for (int i = 0; i < PQntuples(r); ++i) sink += ReadPqRow(r, i, types);
+  Oid types[8];
+  int ncol = std::min(PQnfields(r), 8);
+  for (int c = 0; c < ncol; ++c) types[c] = PQftype(r, c);
+  for (int i = 0; i < PQntuples(r); ++i) sink += ReadPqRow(r, i, types, ncol);
   PQclear(r);
   return sink;
 }
@@ -390,14 +388,16 @@ size_t PqStream(Pq* p, const char* name) {
   if (!PQsendQueryPrepared(p->pg, name, 0, nullptr, nullptr, nullptr, 1)) Die("send");
   PQsetSingleRowMode(p->pg);
   size_t sink = 0;
-  std::vector<Oid> types;
+  Oid types[8];
+  int ncol = -1;
   while (PGresult* r = PQgetResult(p->pg)) {
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_SINGLE_TUPLE) {
-      if (types.empty()) {
-        for (int c = 0; c < PQnfields(r); ++c) types.push_back(PQftype(r, c));
+      if (ncol < 0) {
+        ncol = std::min(PQnfields(r), 8);
+        for (int c = 0; c < ncol; ++c) types[c] = PQftype(r, c);
       }
-      sink += ReadPqRow(r, 0, types);
+      sink += ReadPqRow(r, 0, types, ncol);
     } else if (st != PGRES_TUPLES_OK) {
       Die(std::string(name) + ": " + PQerrorMessage(p->pg));
     }
@@ -434,32 +434,38 @@ std::map<std::string, double> RunPq(const Options& o) {
             "SELECT items.name, tags.tag FROM items JOIN tags ON tags.item = items.id"
             " WHERE items.id = $1");
   // Text parameters for the inserts (the program has text at hand).
-  auto exec_text = [&](const char* name, std::vector<std::string> args) {
-    std::vector<const char*> values;
-    for (const std::string& a : args) values.push_back(a.c_str());
-    PGresult* r = PQexecPrepared(p.pg, name, static_cast<int>(values.size()), values.data(),
-                                 nullptr, nullptr, 1);
+  auto exec_text = [&](const char* name, int n, const char* const* values) {
+    PGresult* r = PQexecPrepared(p.pg, name, n, values, nullptr, nullptr, 1);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(std::string(name) + ": " + PQerrorMessage(p.pg));
     PQclear(r);
   };
   Timed(&out, "insert_txn", 2L * rows, [&] {
     p.Exec("BEGIN");
-    char text[32];
+    char t[4][32];
+    const char* values[4] = {t[0], t[1], t[2], t[3]};
     for (int i = 1; i <= rows; ++i) {
-      std::snprintf(text, sizeof text, "name-%d", i);
-      exec_text("ins_items",
-                {std::to_string(i), std::to_string(i % 10), text, std::to_string(i * 0.5)});
+      std::snprintf(t[0], sizeof t[0], "%d", i);
+      std::snprintf(t[1], sizeof t[1], "%d", i % 10);
+      std::snprintf(t[2], sizeof t[2], "name-%d", i);
+      std::snprintf(t[3], sizeof t[3], "%.17g", i * 0.5);
+      exec_text("ins_items", 4, values);
     }
     for (int i = 1; i <= rows; ++i) {
-      std::snprintf(text, sizeof text, "t%d", i % 7);
-      exec_text("ins_tags", {std::to_string(i), text});
+      std::snprintf(t[0], sizeof t[0], "%d", i);
+      std::snprintf(t[1], sizeof t[1], "t%d", i % 7);
+      exec_text("ins_tags", 2, values);
     }
     p.Exec("COMMIT");
   });
   if (Wants(o, "insert_autocommit")) {
     int n = std::max(rows / 10, 10);
     Timed(&out, "insert_autocommit", n, [&] {
-      for (int i = 0; i < n; ++i) exec_text("ins_log", {"m" + std::to_string(i)});
+      char t[32];
+      const char* values[1] = {t};
+      for (int i = 0; i < n; ++i) {
+        std::snprintf(t, sizeof t, "m%d", i);
+        exec_text("ins_log", 1, values);
+      }
     });
   }
   if (Wants(o, "point_select")) {

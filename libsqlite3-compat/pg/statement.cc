@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -116,7 +117,13 @@ int Statement::Step() {
     last_rc = rc;
     // Set once for a run of rows, not copied again for every row: only
     // here are SQLITE_ROW and SQLITE_DONE set, always with SQLite's text.
-    if (conn->err_code != rc || conn->err_offset != -1) conn->SetError(rc, SQ(sqlite3_errstr)(rc));
+    // (SetError's fields, set without a temporary string.)
+    if (conn->err_code != rc || conn->err_offset != -1) {
+      conn->err_code = rc;
+      conn->err_msg.assign(SQ(sqlite3_errstr)(rc));
+      conn->err_msg16.clear();
+      conn->err_offset = -1;
+    }
     if (rc == SQLITE_DONE) done = true;
     return rc;
   }
@@ -936,9 +943,9 @@ int Statement::FinishServer(PGresult* final_result) {
     conn->txn_level = std::max(conn->txn_level, level);
   }
   const char* tuples = PQcmdTuples(final_result);
-  std::string status = PQcmdStatus(final_result);
-  bool dml = status.rfind("INSERT", 0) == 0 || status.rfind("UPDATE", 0) == 0 ||
-             status.rfind("DELETE", 0) == 0;
+  const char* status = PQcmdStatus(final_result);  // (not copied: once a statement)
+  bool dml = std::strncmp(status, "INSERT", 6) == 0 || std::strncmp(status, "UPDATE", 6) == 0 ||
+             std::strncmp(status, "DELETE", 6) == 0;
   if (dml && tuples != nullptr && *tuples != '\0') {
     conn->changes = std::atoll(tuples);
     conn->total_changes += conn->changes;
