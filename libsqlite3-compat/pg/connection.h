@@ -194,8 +194,10 @@ class Statement {
   // The current row's column i when it is a plain value not yet bound to
   // `row` (column_* of its own class read it directly); else nullptr.
   const PlainValue* Plain(int i) const {
-    return row_pending_ && i >= 0 && static_cast<size_t>(i) < plain_.size()
-               ? &plain_[static_cast<size_t>(i)]
+    // (plain_ has plain_plan_'s size while row_pending_: a byte vector's
+    // size is a subtraction, a PlainValue vector's a division.)
+    return row_pending_ && static_cast<size_t>(static_cast<unsigned>(i)) < plain_plan_.size()
+               ? plain_.data() + i
                : nullptr;
   }
 
@@ -336,8 +338,8 @@ class Connection : public ConnectionState {
   // Declared after the shadow: closes before it.
   EmbeddedEngine embedded;
   bool internal_prepare = false;  // PrepareInternal is preparing
-  sqlite3* rows_db = nullptr;  // holds server rows (see values.h)
-  int schema_generation = 0;   // bumped by every schema change
+  sqlite3* rows_db = nullptr;     // holds server rows (see values.h)
+  int schema_generation = 0;      // bumped by every schema change
   // Server-side prepared statements of this session, by text and parameter
   // types; dropped when the schema changes.
   std::unordered_map<std::string, std::string> prepared;
