@@ -116,6 +116,11 @@ class Statement {
   // read by column_* calls of their own class, which need no statement.
   std::vector<PlainValue> plain_;
   bool row_pending_ = false;  // plain_ holds the row; `row` does not yet
+  // Whether this run's rows decode as plain values (by plain_plan_), known
+  // from its first row.
+  enum class Plan { kUnknown, kPlain, kBound };
+  Plan plan_ = Plan::kUnknown;
+  std::vector<PlainKind> plain_plan_;
   // Binds plain_ to `row` and steps it, for a column_* that converts.
   void HoldRow();
   // The last step's result and, when it failed, its message: what reset and
@@ -189,8 +194,10 @@ class Statement {
   // The current row's column i when it is a plain value not yet bound to
   // `row` (column_* of its own class read it directly); else nullptr.
   const PlainValue* Plain(int i) const {
-    return row_pending_ && i >= 0 && static_cast<size_t>(i) < plain_.size()
-               ? &plain_[static_cast<size_t>(i)]
+    // (plain_ has plain_plan_'s size while row_pending_: a byte vector's
+    // size is a subtraction, a PlainValue vector's a division.)
+    return row_pending_ && static_cast<size_t>(static_cast<unsigned>(i)) < plain_plan_.size()
+               ? plain_.data() + i
                : nullptr;
   }
 

@@ -93,8 +93,10 @@ void OnNotice(void*, const char* message) {
 }  // namespace
 
 unsigned ForkGeneration() {
-  static std::once_flag registered;
-  std::call_once(registered, [] { pthread_atfork(nullptr, nullptr, &OnForkChild); });
+  // (A function-local static: a plain flag test on every call after the
+  // first, where call_once cost a thread-local look-up per row.)
+  static const bool registered = pthread_atfork(nullptr, nullptr, &OnForkChild) == 0;
+  (void)registered;
   return g_fork_generation.load(std::memory_order_relaxed);
 }
 

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -114,7 +115,15 @@ int Statement::Step() {
   ran = true;
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
     last_rc = rc;
-    conn->SetError(rc, SQ(sqlite3_errstr)(rc));
+    // Set once for a run of rows, not copied again for every row: only
+    // here are SQLITE_ROW and SQLITE_DONE set, always with SQLite's text.
+    // (SetError's fields, set without a temporary string.)
+    if (conn->err_code != rc || conn->err_offset != -1) {
+      conn->err_code = rc;
+      conn->err_msg.assign(SQ(sqlite3_errstr)(rc));
+      conn->err_msg16.clear();
+      conn->err_offset = -1;
+    }
     if (rc == SQLITE_DONE) done = true;
     return rc;
   }
@@ -934,9 +943,10 @@ int Statement::FinishServer(PGresult* final_result) {
     conn->txn_level = std::max(conn->txn_level, level);
   }
   const char* tuples = PQcmdTuples(final_result);
-  std::string status = PQcmdStatus(final_result);
-  bool dml = status.rfind("INSERT", 0) == 0 || status.rfind("UPDATE", 0) == 0 ||
-             status.rfind("DELETE", 0) == 0;
+  const char* status = PQcmdStatus(final_result);  // (not copied: once a statement)
+  bool dml = (status[0] == 'I' && std::strncmp(status, "INSERT", 6) == 0) ||
+             (status[0] == 'U' && std::strncmp(status, "UPDATE", 6) == 0) ||
+             (status[0] == 'D' && std::strncmp(status, "DELETE", 6) == 0);
   if (dml && tuples != nullptr && *tuples != '\0') {
     conn->changes = std::atoll(tuples);
     conn->total_changes += conn->changes;
@@ -978,7 +988,7 @@ int Statement::NextServerRow() {
       }
       continue;  // the program asked for no rows
     }
-    if (at == 0) LearnBinaryResults(res);
+    if (at == 0 && plan_ == Plan::kUnknown) LearnBinaryResults(res);  // once a run
     int classes = static_cast<int>(running->classed_columns.size());
     int ncol = PQnfields(res) - running->trailing_rowid_columns - classes;
     if (running->trailing_rowid_columns > 0 && running->op == SQLITE_INSERT) {
@@ -986,9 +996,12 @@ int Statement::NextServerRow() {
       bool inserted = !running->rowid_if_inserted || PQgetvalue(res, at, at_rowid + 1)[0] == 't';
       if (inserted) conn->last_insert_rowid = std::atoll(PQgetvalue(res, at, at_rowid));
     }
-    if (classes == 0 && DecodePlainRow(res, at, ncol, &plain_)) {
-      // Bound to `row` only if a column_* call converts (HoldRow).
-      if (row != nullptr && SQ(sqlite3_stmt_busy)(row)) SQ(sqlite3_reset)(row);
+    if (plan_ == Plan::kUnknown) {
+      plan_ = classes == 0 && PlanPlainRow(res, ncol, &plain_plan_) ? Plan::kPlain : Plan::kBound;
+    }
+    if (plan_ == Plan::kPlain && DecodePlainRow(res, at, plain_plan_, &plain_)) {
+      // Bound to `row` only if a column_* call converts (HoldRow); the
+      // previous row's binding was let go before this row was read.
       row_pending_ = true;
       if (r) row_result_ = std::move(r);
       row_active = true;
@@ -1185,13 +1198,19 @@ int Statement::StepServer() {
       rc = StartServer();
     }
     if (rc != SQLITE_OK) return rc;
+    plan_ = Plan::kUnknown;  // a new run: its rows' columns decide
   }
+  // The previous row goes before the next is read, so that libpq's next
+  // result reuses its memory (the row statement may point into it).
+  if (row_active && !row_pending_ && row != nullptr) SQ(sqlite3_reset)(row);
   row_active = false;
   row_pending_ = false;
+  row_result_.reset();
   int rc = NextServerRow();
   if (number_again_) {
     // The sequence was set again (FinishServer, NumberAgain): once more.
     number_again_ = false;
+    plan_ = Plan::kUnknown;
     rc = StartServer();
     if (rc != SQLITE_OK) return rc;
     rc = NextServerRow();

@@ -274,6 +274,17 @@ uint64_t BigEndian(const char* p, int n) {
   for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
 }
+// The same for the fixed widths of a row's values (one load, one swap).
+uint64_t BigEndian8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+uint32_t BigEndian4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return __builtin_bswap32(v);
+}
 
 // BindServerValue for a value in binary format (BinaryResults' types).
 int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
@@ -312,70 +323,117 @@ int BindBinaryValue(sqlite3_stmt* stmt, int index, Oid type, char* v, int len) {
 
 }  // namespace
 
-bool DecodePlainRow(const PGresult* res, int row, int ncol, std::vector<PlainValue>* out) {
-  constexpr int kLargest = 1 << 20;  // larger values take the bound path (its limits)
-  out->resize(static_cast<size_t>(ncol));
+bool PlanPlainRow(const PGresult* res, int ncol, std::vector<PlainKind>* plan) {
+  plan->resize(static_cast<size_t>(ncol));
   for (int c = 0; c < ncol; ++c) {
-    PlainValue& v = (*out)[static_cast<size_t>(c)];
-    v = PlainValue();
-    if (PQgetisnull(res, row, c)) continue;
-    char* text = PQgetvalue(res, row, c);
-    int len = PQgetlength(res, row, c);
     bool binary = PQfformat(res, c) == 1;
+    PlainKind k;
     switch (PQftype(res, c)) {
       case kInt2:
+        k = binary ? PlainKind::kInt2 : PlainKind::kIntText;
+        break;
       case kInt4:
+        k = binary ? PlainKind::kInt4 : PlainKind::kIntText;
+        break;
       case kInt8:
+        k = binary ? PlainKind::kInt8 : PlainKind::kIntText;
+        break;
       case kOid:
-        v.type = SQLITE_INTEGER;
-        if (!binary) {
-          v.i = std::strtoll(text, nullptr, 10);
-        } else if (PQftype(res, c) == kInt8) {
-          v.i = static_cast<int64_t>(BigEndian(text, 8));
-        } else if (PQftype(res, c) == kInt2) {
-          v.i = static_cast<int16_t>(BigEndian(text, 2));
-        } else if (PQftype(res, c) == kInt4) {
-          v.i = static_cast<int32_t>(BigEndian(text, 4));
-        } else {
-          v.i = static_cast<uint32_t>(BigEndian(text, 4));
-        }
+        k = binary ? PlainKind::kOid : PlainKind::kIntText;
         break;
       case kBool:
-        v.type = SQLITE_INTEGER;
-        v.i = binary ? (text[0] != 0 ? 1 : 0) : (text[0] == 't' ? 1 : 0);
+        k = binary ? PlainKind::kBool : PlainKind::kBoolText;
         break;
-      case kFloat8: {
-        double d;
-        if (binary) {
-          uint64_t bits = BigEndian(text, 8);
-          std::memcpy(&d, &bits, sizeof d);
-        } else {
-          d = std::strtod(text, nullptr);
-        }
-        if (!std::isnan(d)) {
-          v.type = SQLITE_FLOAT;
-          v.d = d;
-        }
+      case kFloat8:
+        k = binary ? PlainKind::kFloat8 : PlainKind::kFloat8Text;
         break;
-      }
       case kText:
       case kVarchar:
-        if (len > kLargest) return false;
-        v.type = SQLITE_TEXT;
-        v.p = text;
-        v.n = len;
+        k = PlainKind::kText;
         break;
       case kBytea:
-        if (!binary || len > kLargest) return false;
-        v.type = SQLITE_BLOB;
-        v.p = text;
-        v.n = len;
+        if (!binary) return false;
+        k = PlainKind::kBytea;
         break;
       default:
         return false;
     }
+    (*plan)[static_cast<size_t>(c)] = k;
   }
   return true;
+}
+
+bool DecodePlainRow(const PGresult* res, int row, const std::vector<PlainKind>& plan,
+                    std::vector<PlainValue>* out) {
+  constexpr int kLargest = 1 << 20;  // larger values take the bound path (its limits)
+  const int ncol = static_cast<int>(plan.size());
+  out->resize(plan.size());
+  PlainValue* v = out->data();
+  for (int c = 0; c < ncol; ++c, ++v) {
+    if (PQgetisnull(res, row, c)) {
+      v->type = SQLITE_NULL;
+      continue;
+    }
+    const char* text = PQgetvalue(res, row, c);
+    switch (plan[static_cast<size_t>(c)]) {
+      case PlainKind::kInt8:
+        v->type = SQLITE_INTEGER;
+        v->i = static_cast<int64_t>(BigEndian8(text));
+        break;
+      case PlainKind::kInt4:
+        v->type = SQLITE_INTEGER;
+        v->i = static_cast<int32_t>(BigEndian4(text));
+        break;
+      case PlainKind::kInt2:
+        v->type = SQLITE_INTEGER;
+        v->i = static_cast<int16_t>(BigEndian(text, 2));
+        break;
+      case PlainKind::kOid:
+        v->type = SQLITE_INTEGER;
+        v->i = BigEndian4(text);
+        break;
+      case PlainKind::kIntText:
+        v->type = SQLITE_INTEGER;
+        v->i = std::strtoll(text, nullptr, 10);
+        break;
+      case PlainKind::kBool:
+        v->type = SQLITE_INTEGER;
+        v->i = text[0] != 0 ? 1 : 0;
+        break;
+      case PlainKind::kBoolText:
+        v->type = SQLITE_INTEGER;
+        v->i = text[0] == 't' ? 1 : 0;
+        break;
+      case PlainKind::kFloat8:
+      case PlainKind::kFloat8Text: {
+        double d;
+        if (plan[static_cast<size_t>(c)] == PlainKind::kFloat8) {
+          uint64_t bits = BigEndian8(text);
+          std::memcpy(&d, &bits, sizeof d);
+        } else {
+          d = std::strtod(text, nullptr);
+        }
+        v->type = std::isnan(d) ? SQLITE_NULL : SQLITE_FLOAT;  // SQLite holds NaN as NULL
+        v->d = d;
+        break;
+      }
+      case PlainKind::kText:
+      case PlainKind::kBytea: {
+        int len = PQgetlength(res, row, c);
+        if (len > kLargest) return false;
+        v->type = plan[static_cast<size_t>(c)] == PlainKind::kText ? SQLITE_TEXT : SQLITE_BLOB;
+        v->p = text;
+        v->n = len;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+bool DecodePlainRow(const PGresult* res, int row, int ncol, std::vector<PlainValue>* out) {
+  std::vector<PlainKind> plan;
+  return PlanPlainRow(res, ncol, &plan) && DecodePlainRow(res, row, plan, out);
 }
 
 int BindPlainValue(sqlite3_stmt* stmt, int index, const PlainValue& v) {

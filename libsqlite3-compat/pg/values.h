@@ -48,6 +48,31 @@ struct PlainValue {
 // false (and *out unspecified) when a column needs BindServerValue.
 bool DecodePlainRow(const PGresult* res, int row, int ncol, std::vector<PlainValue>* out);
 
+// How a column of a result decodes as a plain value: by its type and
+// format, the same for every row of a statement's run.
+enum class PlainKind : unsigned char {
+  kInt8,
+  kInt4,
+  kInt2,
+  kOid,
+  kIntText,
+  kBool,
+  kBoolText,
+  kFloat8,
+  kFloat8Text,
+  kText,
+  kBytea,
+};
+
+// The plan for the first ncol columns of res when each has a plain kind
+// (DecodePlainRow's types); false when some column needs BindServerValue.
+bool PlanPlainRow(const PGresult* res, int ncol, std::vector<PlainKind>* plan);
+
+// DecodePlainRow by a plan that PlanPlainRow made for a result of the same
+// columns: no per-column type look-up. False when a value is over 1 MB.
+bool DecodePlainRow(const PGresult* res, int row, const std::vector<PlainKind>& plan,
+                    std::vector<PlainValue>* out);
+
 // Binds value as parameter index of stmt (text and blobs SQLITE_STATIC).
 int BindPlainValue(sqlite3_stmt* stmt, int index, const PlainValue& value);
 
