@@ -264,10 +264,21 @@ bool Connection::Run(const std::string& sql) {
 void Connection::TakeSession(Statement* stmt) {
   // litelift's own commands run now: too late to choose the isolation.
   if (stmt == nullptr) snapshot_pending = false;
+  if (stmt == nullptr) SettleWrites();  // (a failure is the next statement's)
   if (streaming != nullptr && streaming != stmt) {
     streaming->Drain();
     streaming = nullptr;
   }
+  // ... and inside the program's transaction.
+  if (stmt == nullptr && begin_pending) SendPendingBegin();
+}
+
+int Connection::SendPendingBegin() {
+  if (!begin_pending) return SQLITE_OK;
+  begin_pending = false;
+  PgResult res = Exec(pg, "BEGIN");
+  if (!Ok(res.get())) return SetErrorFromServer(res.get());
+  return SQLITE_OK;
 }
 
 // The catalog and settings of one database, in one query.
@@ -386,6 +397,9 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   memory = route.memory != 0;
   readonly = (flags & SQLITE_OPEN_READONLY) != 0;
   native_concurrency = route.native_concurrency != 0;
+  if (const char* p = getenv("LITELIFT_PIPELINE_WRITES"); p != nullptr) {
+    pipeline_writes = std::string(p) == "1" || std::string(p) == "on";
+  }
   struct stat st;
   if (!memory && stat(route.canonical_path, &st) == 0 && S_ISDIR(st.st_mode)) {
     *error = "unable to open database file";  // SQLite cannot open a directory either
@@ -489,12 +503,12 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
     // The first writer of the id wins (another open may race this one);
     // every open then writes the winner's id.
     std::string id = local.kind == LocalFile::kMarker ? local.id : NewMarkerId();
-    PgResult rec = Exec(pg, "UPDATE litelift.databases SET marker = coalesce(marker, " +
-                                QuoteLiteral(id) + ") WHERE db_schema = " + QuoteLiteral(schema) +
-                                " RETURNING marker");
+    PgResult rec =
+        Exec(pg, "UPDATE litelift.databases SET marker = coalesce(marker, " + QuoteLiteral(id) +
+                     ") WHERE db_schema = " + QuoteLiteral(schema) + " RETURNING marker");
     if (!Ok(rec.get()) || PQntuples(rec.get()) != 1) {
-      *error = "litelift: cannot record the marker of " + place.path + ": " +
-               ErrorText(pg, rec.get());
+      *error =
+          "litelift: cannot record the marker of " + place.path + ": " + ErrorText(pg, rec.get());
       return SQLITE_CANTOPEN;
     }
     if (!WriteMarker(route.canonical_path, PQgetvalue(rec.get(), 0, 0), dsn, schema, error)) {
