@@ -525,11 +525,15 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
 }
 
 bool Connection::HasDeferredKeys() {
+  // (Asked at every COMMIT: a query on the shadow, once per schema.)
+  if (deferred_keys_generation == schema_generation) return deferred_keys;
   bool found = false;
   shadow.ForEachRow(
       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE "
       "'%INITIALLY DEFERRED%' LIMIT 1",
       "", [&](sqlite3_stmt*) { found = true; });
+  deferred_keys_generation = schema_generation;
+  deferred_keys = found;
   return found;
 }
 

@@ -532,6 +532,10 @@ class Connection : public ConnectionState {
   const std::string& WriteLockExpr();
   // Whether the schema has deferred foreign keys (checked at COMMIT).
   bool HasDeferredKeys();
+  // Its answer, for this schema_generation (-1: ask again; a rollback may
+  // bring back a table without a new generation).
+  int deferred_keys_generation = -1;
+  bool deferred_keys = false;
   // After the server rolled back rows (a transaction, a savepoint, a failed
   // statement): sets the rowid sequences (catalog/rowid.h) of the tables
   // named, or of every table when empty or when triggers or foreign keys

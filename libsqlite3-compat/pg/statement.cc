@@ -365,6 +365,7 @@ int Statement::StepTxn() {
     }
     return conn->SetError(code, message);
   }
+  if (sql::IsWord(w[0], "ROLLBACK")) conn->deferred_keys_generation = -1;
   // Rows rolled back leave the rowid sequences ahead (catalog/rowid.h).
   if (server.rfind("ROLLBACK TO", 0) == 0) {
     if (conn->wrote_in_txn) conn->ResyncRowids({});
