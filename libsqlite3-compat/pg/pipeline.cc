@@ -266,6 +266,16 @@ void Connection::FlushCombined() {
 }
 
 void Connection::SettleWrites() {
+  if (session_lost && HasPipelined()) {
+    // Dead, or the parent's after fork: nothing may be read from it or
+    // written to it; the transaction went with it (EnsureSession).
+    inflight.clear();
+    combine.rows = 0;
+    inflight_changes_unknown = inflight_rowid = false;
+    deferred_rc = SQLITE_IOERR;
+    deferred_msg = "litelift: lost the connection to postgres with pipelined writes unread";
+    return;
+  }
   FlushCombined();
   if (inflight.empty()) return;
   std::vector<InflightWrite> writes;

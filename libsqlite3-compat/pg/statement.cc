@@ -89,18 +89,23 @@ int Statement::Step() {
     if (!(kind == Kind::kServer && MayPipeline())) conn->SettleWrites();
     if (conn->deferred_rc != SQLITE_OK) {
       std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
-      if (kind == Kind::kTxn && !w.empty() && sql::IsWord(w[0], "ROLLBACK") &&
-          !sql::HasWord(w, "TO")) {
-        conn->deferred_rc = SQLITE_OK;  // nothing left to roll back
+      bool rollback = kind == Kind::kTxn && !w.empty() && sql::IsWord(w[0], "ROLLBACK") &&
+                      !sql::HasWord(w, "TO");
+      if (rollback) {
+        conn->deferred_rc = SQLITE_OK;
         conn->deferred_msg.clear();
+      }
+      if (rollback && conn->Autocommit()) {  // nothing left to roll back
         conn->ClearError();
         started = done = ran = true;
         last_rc = SQLITE_DONE;
         return SQLITE_DONE;
       }
-      int rc = conn->TakeDeferredError();
-      Failed(conn->err_code, conn->err_msg);
-      return rc;
+      if (!rollback) {  // (a lost transaction's ROLLBACK goes on to end it)
+        int rc = conn->TakeDeferredError();
+        Failed(conn->err_code, conn->err_msg);
+        return rc;
+      }
     }
   }
   if (!started) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -246,6 +248,34 @@ TEST(WritePath, PipelinedFailureSurfacesAtTheNextReadOrCommit) {
     EXPECT_EQ(sqlite3_last_insert_rowid(db), 2);
     ASSERT_EQ(Exec(db, "DELETE FROM t WHERE v = 100"), SQLITE_OK);
   }
+  sqlite3_close(db);
+}
+
+// A child forked with pipelined writes unread never touches the parent's
+// session: its next statement fails (the transaction is the parent's), and
+// the parent's transaction commits every row.
+TEST(WritePath, PipelinedWritesAcrossFork) {
+  sqlite3* db = OpenRouted(Name(), true);
+  ASSERT_EQ(Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)"), SQLITE_OK);
+  ASSERT_EQ(Exec(db, "BEGIN"), SQLITE_OK);
+  std::vector<int> values;
+  for (int v = 0; v < 300; ++v) values.push_back(v);
+  InsertEach(db, "INSERT INTO t (v) VALUES (?)", values, false);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    alarm(20);  // a hang is a failure
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &s, nullptr);
+    int rc = sqlite3_step(s);
+    _exit((rc & 0xff) == SQLITE_IOERR ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_EQ(Exec(db, "COMMIT"), SQLITE_OK) << sqlite3_errmsg(db);
+  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM t"), 300);
+  EXPECT_EQ(Scalar(db, "SELECT max(id) FROM t"), 300);
   sqlite3_close(db);
 }
 
