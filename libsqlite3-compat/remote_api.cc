@@ -241,26 +241,32 @@ int GetTable(sqlite3* db, const char* sql, char*** result, int* nrow, int* ncol,
 
 int Changes(sqlite3* db) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(false);  // pipelined writes decide it
   return static_cast<int>(C(db)->changes);
 }
 sqlite3_int64 Changes64(sqlite3* db) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(false);  // pipelined writes decide it
   return C(db)->changes;
 }
 int TotalChanges(sqlite3* db) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(false);  // pipelined writes decide it
   return static_cast<int>(C(db)->total_changes);
 }
 sqlite3_int64 TotalChanges64(sqlite3* db) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(false);  // pipelined writes decide it
   return C(db)->total_changes;
 }
 sqlite3_int64 LastInsertRowid(sqlite3* db) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(true);  // pipelined writes decide it
   return C(db)->last_insert_rowid;
 }
 void SetLastInsertRowid(sqlite3* db, sqlite3_int64 v) {
   Lock l(C(db)->mu);
+  C(db)->SettleFor(true);  // pipelined writes decide it
   C(db)->last_insert_rowid = v;
 }
 int GetAutocommit(sqlite3* db) {

@@ -265,10 +265,21 @@ bool Connection::Run(const std::string& sql) {
 void Connection::TakeSession(Statement* stmt) {
   // litelift's own commands run now: too late to choose the isolation.
   if (stmt == nullptr) snapshot_pending = false;
+  if (stmt == nullptr) SettleWrites();  // (a failure is the next statement's)
   if (streaming != nullptr && streaming != stmt) {
     streaming->Drain();
     streaming = nullptr;
   }
+  // ... and inside the program's transaction.
+  if (stmt == nullptr && begin_pending) SendPendingBegin();
+}
+
+int Connection::SendPendingBegin() {
+  if (!begin_pending) return SQLITE_OK;
+  begin_pending = false;
+  PgResult res = Exec(pg, "BEGIN");
+  if (!Ok(res.get())) return SetErrorFromServer(res.get());
+  return SQLITE_OK;
 }
 
 // The catalog and settings of one database, in one query.
@@ -387,6 +398,9 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   memory = route.memory != 0;
   readonly = (flags & SQLITE_OPEN_READONLY) != 0;
   native_concurrency = route.native_concurrency != 0;
+  if (const char* p = getenv("LITELIFT_PIPELINE_WRITES"); p != nullptr) {
+    pipeline_writes = std::string(p) == "1" || std::string(p) == "on";
+  }
   struct stat st;
   if (!memory && stat(route.canonical_path, &st) == 0 && S_ISDIR(st.st_mode)) {
     *error = "unable to open database file";  // SQLite cannot open a directory either
@@ -477,11 +491,15 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
 }
 
 bool Connection::HasDeferredKeys() {
+  // (Asked at every COMMIT: a query on the shadow, once per schema.)
+  if (deferred_keys_generation == schema_generation) return deferred_keys;
   bool found = false;
   shadow.ForEachRow(
       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE "
       "'%INITIALLY DEFERRED%' LIMIT 1",
       "", [&](sqlite3_stmt*) { found = true; });
+  deferred_keys_generation = schema_generation;
+  deferred_keys = found;
   return found;
 }
 

@@ -95,7 +95,9 @@ class Statement {
   bool done = false;
   // kBatch: one write of the transaction's open write batch (batch.h).
   // kLockOnly: a batched write whose write lock failed in its own savepoint.
-  enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint, kBatch, kLockOnly };
+  // kFirstWrite: the first write of a deferred transaction, sent with its
+  // BEGIN, whose write lock was refused (nothing began on the server).
+  enum class Wrap { kNone, kImplicit, kTransaction, kSavepoint, kBatch, kLockOnly, kFirstWrite };
   Wrap wrap = Wrap::kNone;      // what the statement runs inside
   bool pipeline_open = false;   // results after the statement not yet read
   int post_commands = 0;        // commands pipelined after the statement
@@ -171,6 +173,13 @@ class Statement {
   // then rolled back).
   std::vector<std::string> replayed_tables_;
   std::string replay_error_;
+  // Whether this statement, run now, may be sent without waiting for its
+  // result (Connection::pipeline_writes; pipeline.cc).
+  bool MayPipeline();
+  bool pipelined_ = false;  // the last StartServer sent it so
+  // Sends the prepared statement name with the n parameters in
+  // server_params_ into the connection's write pipeline.
+  int SendPipelined(const std::string& name, int n);
   // Whether this write may join the write batch (batch.h): its effect is
   // fixed by its text, parameters and the rows, and numbers at most one row.
   bool Batchable(const sql::Translation& tr);
@@ -270,6 +279,10 @@ struct ConnectionState {
   // A deferred BEGIN ran and no query has yet: the first one decides the
   // transaction's isolation (statement.cc, kRepeatableRead).
   bool snapshot_pending = false;
+  // The program's deferred BEGIN is not on the server yet: the next
+  // statement sends it in its own pipeline (statement.cc), a COMMIT or
+  // ROLLBACK before any sends nothing.
+  bool begin_pending = false;
   // The open transaction read at REPEATABLE READ before it wrote: its first
   // write checks that nobody wrote since (WriteLockSql).
   bool snapshot_taken = false;
@@ -366,6 +379,60 @@ class Connection : public ConnectionState {
   bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
   // The open transaction's writes that share one savepoint (batch.h).
   WriteBatch batch;
+
+  // Opt-in write pipelining (LITELIFT_PIPELINE_WRITES=1, pipeline.cc):
+  // inside a transaction that holds the write lock, a write whose result
+  // the program does not need at once is sent without waiting for it; its
+  // result is read with the rest before anything else uses the session.
+  bool pipeline_writes = false;
+  struct InflightWrite {
+    int op = 0;                  // SQLITE_INSERT, ...
+    bool returns_rowid = false;  // its rows are their rowids
+    bool counted = false;        // changes() was set to 1 for each of its rows when sent
+    int rows = 1;                // the program's statements it stands for
+    std::string prepared_key;    // a PQsendPrepare's (rows 0): forgotten if it failed
+  };
+  // One-row INSERTs of one statement waiting to go as one INSERT of
+  // kCombinedRows rows (pipeline.cc): sent when full, else row by row.
+  struct CombineBuffer {
+    std::string name;        // the one-row statement, prepared in the session
+    std::string text;        // its text
+    std::vector<Oid> types;  // its parameter types
+    int n = 0;               // parameters per row
+    int rows = 0;
+    bool returns_rowid = false;
+    std::vector<std::string> values;  // rows * n
+    std::vector<char> nulls;
+    std::vector<int> formats;
+  };
+  CombineBuffer combine;
+  // The many-row text of a one-row INSERT's ("" when it cannot be made).
+  std::unordered_map<std::string, std::string> combined_texts;
+  // Sends the combine buffer's rows, as one statement when it is full.
+  void FlushCombined();
+  std::vector<InflightWrite> inflight;    // sent, in order; the session is in pipeline mode
+  bool inflight_changes_unknown = false;  // one of them has a row count not yet known
+  bool inflight_rowid = false;            // one of them sets last_insert_rowid
+  // A failed in-flight write's error (SQLite's code and message): the
+  // transaction was rolled back when it was read; the next statement
+  // stepped returns it (a ROLLBACK takes it silently).
+  int deferred_rc = SQLITE_OK;
+  std::string deferred_msg;
+  // Reads the results of every in-flight write (one sync round trip) and
+  // leaves pipeline mode. A failure rolls the transaction back on both
+  // sides and is kept in deferred_rc. Never fails itself.
+  void SettleWrites();
+  // Before changes()/total_changes() (rowid false) or last_insert_rowid()
+  // (true): settles when in-flight writes decide the answer.
+  void SettleFor(bool rowid) {
+    if (!HasPipelined()) return;
+    if (rowid ? inflight_rowid || combine.rows > 0 : inflight_changes_unknown) SettleWrites();
+  }
+  // Whether writes were sent or kept without their results read.
+  bool HasPipelined() const { return !inflight.empty() || combine.rows > 0; }
+  // The deferred error, set as the connection's and cleared: its code, or
+  // SQLITE_OK when there is none.
+  int TakeDeferredError();
   // Whether a table's writes may be batched: no trigger in the schema, and
   // its definition (defaults, generated columns) reads no clock or random().
   bool ReplayableTable(const std::string& table);
@@ -441,6 +508,10 @@ class Connection : public ConnectionState {
   // Runs a statement of litelift's own on the session; false with the
   // error recorded on failure.
   bool Run(const std::string& sql);
+  // Sends the program's deferred BEGIN if it is still pending (before
+  // anything but a data statement, which pipelines it). Returns an SQLite
+  // code, the error set.
+  int SendPendingBegin();
 
   // Reloads the shadow when another connection changed the schema.
   void CheckSchemaChanges();
@@ -472,6 +543,10 @@ class Connection : public ConnectionState {
   const std::string& WriteLockExpr();
   // Whether the schema has deferred foreign keys (checked at COMMIT).
   bool HasDeferredKeys();
+  // Its answer, for this schema_generation (-1: ask again; a rollback may
+  // bring back a table without a new generation).
+  int deferred_keys_generation = -1;
+  bool deferred_keys = false;
   // After the server rolled back rows (a transaction, a savepoint, a failed
   // statement): sets the rowid sequences (catalog/rowid.h) of the tables
   // named, or of every table when empty or when triggers or foreign keys

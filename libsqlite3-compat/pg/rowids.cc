@@ -103,6 +103,8 @@ void Connection::RollBackBothSides() {
   Exec(pg, "ROLLBACK");
   SQ(sqlite3_exec)(shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
   holds_write_lock = false;
+  begin_pending = false;
+  deferred_keys_generation = -1;
   txn_level = SQLITE_TXN_NONE;
   wrote_in_txn = true;  // the failing statement's rows went too
   TransactionRolledBack();

@@ -84,11 +84,47 @@ void Statement::HoldRow() {
 int Statement::Step() {
   conn->CheckFork();
   if (done) Reset();  // SQLite resets a finished statement on the next step
+  if (!started && (conn->HasPipelined() || conn->deferred_rc != SQLITE_OK)) {
+    // Pipelined writes' results first (pipeline.cc): their failure is this
+    // statement's, the transaction already rolled back.
+    if (!(kind == Kind::kServer && MayPipeline())) conn->SettleWrites();
+    if (conn->deferred_rc != SQLITE_OK) {
+      std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
+      bool rollback = kind == Kind::kTxn && !w.empty() && sql::IsWord(w[0], "ROLLBACK") &&
+                      !sql::HasWord(w, "TO");
+      if (rollback) {
+        conn->deferred_rc = SQLITE_OK;
+        conn->deferred_msg.clear();
+      }
+      if (rollback && conn->Autocommit()) {  // nothing left to roll back
+        conn->ClearError();
+        started = done = ran = true;
+        last_rc = SQLITE_DONE;
+        return SQLITE_DONE;
+      }
+      if (!rollback) {  // (a lost transaction's ROLLBACK goes on to end it)
+        int rc = conn->TakeDeferredError();
+        Failed(conn->err_code, conn->err_msg);
+        return rc;
+      }
+    }
+  }
   if (!started) {
     int ensured = conn->EnsureSession(this);
     if (ensured != SQLITE_OK) {
       Failed(conn->err_code, conn->err_msg);
       return ensured;
+    }
+    // A data statement sends a pending BEGIN in its own pipeline, and
+    // StepTxn decides for transaction control; anything else runs inside.
+    if (conn->begin_pending &&
+        (kind == Kind::kDdl || kind == Kind::kAttach || kind == Kind::kEmbedded ||
+         (kind == Kind::kShadow && pragma_sets))) {
+      int rc = conn->SendPendingBegin();
+      if (rc != SQLITE_OK) {
+        Failed(conn->err_code, conn->err_msg);
+        return conn->Masked(rc);
+      }
     }
   }
   int rc = SQLITE_ERROR;
@@ -240,7 +276,9 @@ int Statement::StepTxn() {
   bool was_autocommit = conn->Autocommit();
   if (was_autocommit) conn->snapshot_taken = false;  // a new transaction
   bool commit = sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END");
-  if (commit && !was_autocommit && conn->HasDeferredKeys()) {
+  // A transaction whose BEGIN is still pending has nothing on the server.
+  bool on_server = !conn->begin_pending;
+  if (commit && !was_autocommit && on_server && conn->HasDeferredKeys()) {
     // Deferred foreign keys are checked before the COMMIT, so that a
     // failure leaves the transaction open, as SQLite does.
     conn->TakeSession(nullptr);
@@ -269,6 +307,7 @@ int Statement::StepTxn() {
   std::string server;
   bool immediate = false;
   bool snapshot_from_next_query = false;  // REPEATABLE READ set before a savepoint
+  bool lazy_begin = false;
   if (sql::IsWord(w[0], "BEGIN")) {
     // A deferred transaction's isolation waits for its first statement
     // (Connection::snapshot_pending); IMMEDIATE and EXCLUSIVE are the
@@ -276,6 +315,8 @@ int Statement::StepTxn() {
     server = "BEGIN";
     // BEGIN IMMEDIATE and EXCLUSIVE take the write lock at once.
     immediate = w.size() > 1 && (sql::IsWord(w[1], "IMMEDIATE") || sql::IsWord(w[1], "EXCLUSIVE"));
+    // A deferred one goes with the next statement, in its round trip.
+    lazy_begin = !immediate && was_autocommit;
   } else if (sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END")) {
     if (conn->commit_hook != nullptr && conn->commit_hook(conn->commit_arg) != 0) {
       conn->Run("ROLLBACK");
@@ -305,12 +346,23 @@ int Statement::StepTxn() {
   // The program's savepoints are not nested in the write batch's (its
   // RELEASE would release them); COMMIT and ROLLBACK end it with the
   // transaction.
+  if (!on_server && (server == "COMMIT" || server == "ROLLBACK")) {
+    server.clear();  // nothing began on the server
+    conn->begin_pending = false;
+  } else if (!on_server && !server.empty()) {
+    int rc = conn->SendPendingBegin();  // (a savepoint in the transaction)
+    if (rc != SQLITE_OK) return rc;
+  }
   std::string end_batch;
   if (conn->batch.open() && !server.empty()) {
     if (server != "COMMIT" && server != "ROLLBACK") {
       end_batch = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; ";
     }
     conn->batch.Released();
+  }
+  if (lazy_begin) {
+    server.clear();
+    conn->begin_pending = true;
   }
   if (!server.empty() && !conn->Run(end_batch + server)) {
     int code = conn->err_code;
@@ -327,6 +379,7 @@ int Statement::StepTxn() {
     }
     return conn->SetError(code, message);
   }
+  if (sql::IsWord(w[0], "ROLLBACK")) conn->deferred_keys_generation = -1;
   // Rows rolled back leave the rowid sequences ahead (catalog/rowid.h).
   if (server.rfind("ROLLBACK TO", 0) == 0) {
     if (conn->wrote_in_txn) conn->ResyncRowids({});
@@ -334,10 +387,11 @@ int Statement::StepTxn() {
     conn->TransactionRolledBack();
   }
   // (Run cleared snapshot_pending for anything else.)
-  conn->snapshot_pending = server == "BEGIN" && !immediate;
+  conn->snapshot_pending = lazy_begin || (server == "BEGIN" && !immediate);
   if (snapshot_from_next_query) conn->snapshot_taken = true;  // whatever that query is
   if (conn->Autocommit()) {                                   // the transaction ended
     conn->batch.EndTransaction();
+    conn->begin_pending = false;
     conn->snapshot_pending = false;
     conn->snapshot_taken = false;
     conn->holds_write_lock = false;
@@ -369,6 +423,7 @@ int Statement::EndLostTransaction() {
   started = true;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return conn->SetErrorFromShadow(rc);
   conn->txn_lost = false;
+  conn->begin_pending = false;
   conn->holds_write_lock = false;
   conn->txn_level = SQLITE_TXN_NONE;
   if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
@@ -483,6 +538,10 @@ void Statement::Unwrap(bool failed) {
     Exec(conn->pg, "ROLLBACK");
   } else if (wrap == Wrap::kSavepoint && failed) {
     Exec(conn->pg, "ROLLBACK TO SAVEPOINT " + sp + "; RELEASE SAVEPOINT " + sp);
+  } else if (wrap == Wrap::kFirstWrite && failed) {
+    // The write lock, first in the transaction, was refused: nothing began.
+    Exec(conn->pg, "ROLLBACK");
+    conn->begin_pending = true;
   } else if (wrap == Wrap::kLockOnly) {
     Exec(conn->pg, "ROLLBACK TO SAVEPOINT litelift_lock; RELEASE SAVEPOINT litelift_lock");
   } else if (wrap == Wrap::kBatch && failed) {
@@ -642,6 +701,9 @@ int Statement::StartServer() {
   // In a transaction, a write whose effect its text, parameters and the
   // rows fix joins the write batch: no savepoint of its own (batch.h).
   bool batched = write && !conn->Autocommit() && Batchable(translation);
+  // The first statement of a deferred transaction, a write: sent with the
+  // BEGIN, the lock first in the transaction (no savepoint of its own).
+  bool first_write = batched && conn->begin_pending;
   // A statement that numbers its row takes the write lock itself, before
   // the number (one command less per insert); with a busy handler the lock
   // stays a command of its own, whose failure the handler may retry.
@@ -663,6 +725,12 @@ int Statement::StartServer() {
                      : it != conn->prepared.end()
                          ? it->second
                          : "litelift_" + std::to_string(++conn->prepared_count);
+  if (MayPipeline() && cached) return SendPipelined(name, n);
+  if (conn->HasPipelined()) {  // (its parameter types changed)
+    conn->SettleWrites();
+    int rc = conn->TakeDeferredError();
+    if (rc != SQLITE_OK) return rc;
+  }
   static const std::string kBegin = "BEGIN";
   static const std::string kSavepoint = std::string("SAVEPOINT ") + kStmtSavepoint;
   static const std::string kRelease = std::string("RELEASE SAVEPOINT ") + kStmtSavepoint;
@@ -690,6 +758,15 @@ int Statement::StartServer() {
     } else {
       wrap = Wrap::kNone;
     }
+  } else if (first_write) {
+    // BEGIN; lock; the batch's savepoint: a failure of the write keeps the
+    // lock (no other writer numbers rows before the rowid resync).
+    wrap = Wrap::kBatch;
+    pre = {&kBegin};
+    if (lock) pre.push_back(&conn->WriteLockSql());
+    pre.push_back(&kBatchSavepoint);
+    opens_batch = true;
+    conn->begin_pending = false;
   } else if (batched) {
     // The write lock in a savepoint of its own, released at once: the lock
     // stays with the transaction when the batch rolls back (a failure
@@ -727,6 +804,11 @@ int Statement::StartServer() {
     }
     conn->snapshot_pending = false;
   }
+  // The program's deferred BEGIN, first in the pipeline.
+  if (conn->begin_pending && !conn->Autocommit()) {
+    pre.insert(pre.begin(), &kBegin);
+    conn->begin_pending = false;
+  }
   bool preparing = !cached && it == conn->prepared.end();
   bool pipelined = !pre.empty() || !post.empty() || preparing || !translation.pre_sql.empty();
   if (pipelined && !PQenterPipelineMode(conn->pg)) {
@@ -756,7 +838,7 @@ int Statement::StartServer() {
   };
   // (The lock's commands come first among pre's: a failure up to its
   // RELEASE is the lock's.)
-  int lock_results_end = wrap == Wrap::kBatch && lock ? pre_results + 3 : 0;
+  int lock_results_end = wrap == Wrap::kBatch && lock ? pre_results + (first_write ? 2 : 3) : 0;
   for (const std::string* cmd : pre) sent = sent && send(cmd, &pre_results);
   // A statement that must run first with the same parameters (REPLACE's
   // deletes); prepared like the statement, its changes are not counted.
@@ -836,7 +918,7 @@ int Statement::StartServer() {
     bool lock_failed = failure && lock && failed_at < lock_results_end;
     if (lock && !lock_failed) conn->holds_write_lock = true;
     if (lock_failed) {
-      wrap = Wrap::kLockOnly;
+      wrap = first_write ? Wrap::kFirstWrite : Wrap::kLockOnly;
     } else if (opens_batch) {
       conn->batch.Opened();
     }
@@ -1199,6 +1281,10 @@ int Statement::StepServer() {
     }
     if (rc != SQLITE_OK) return rc;
     plan_ = Plan::kUnknown;  // a new run: its rows' columns decide
+    if (pipelined_) {  // its result is read later (pipeline.cc)
+      pipelined_ = false;
+      return SQLITE_DONE;
+    }
   }
   // The previous row goes before the next is read, so that libpq's next
   // result reuses its memory (the row statement may point into it).

@@ -1,0 +1,283 @@
+// The write path's shortcuts (issue 15): a deferred BEGIN sent with the
+// next statement, the first write of a transaction without a savepoint,
+// and opt-in write pipelining (LITELIFT_PIPELINE_WRITES). Each test would
+// fail if a shortcut lost a row, a rowid, an error or a count.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/compat/pair.h"
+
+namespace litelift::test {
+namespace {
+
+// Opens path on the route (a file in g_dir), with write pipelining when
+// asked (read at open).
+sqlite3* OpenRouted(const std::string& name, bool pipelined) {
+  if (pipelined) setenv("LITELIFT_PIPELINE_WRITES", "1", 1);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open((g_dir + "/" + name + ".db").c_str(), &db);
+  unsetenv("LITELIFT_PIPELINE_WRITES");
+  EXPECT_EQ(rc, SQLITE_OK);
+  sqlite3_busy_timeout(db, 20000);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+int Exec(sqlite3* db, const std::string& sql) {
+  return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+}
+
+int64_t Scalar(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  int64_t v = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+// Runs ins (one parameter, bound to each of values) and returns what the
+// program saw after each step: "rc changes[ last_insert_rowid]" (asking for
+// the rowid waits for a pipelined insert's result).
+std::vector<std::string> InsertEach(sqlite3* db, const char* ins, const std::vector<int>& values,
+                                    bool rowids) {
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, ins, -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::vector<std::string> seen;
+  for (int v : values) {
+    sqlite3_bind_int(s, 1, v);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    seen.push_back(std::to_string(rc) + " " + std::to_string(sqlite3_changes(db)) +
+                   (rowids ? " " + std::to_string(sqlite3_last_insert_rowid(db)) : ""));
+  }
+  sqlite3_finalize(s);
+  return seen;
+}
+
+// The deferred BEGIN goes with the first statement; that statement, a
+// write, runs without a savepoint: its failure must still leave the
+// transaction going, the rows and rowids as SQLite's.
+TEST(WritePath, FirstStatementOfATransaction) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE, n INTEGER NOT NULL)",
+      "BEGIN",
+      "INSERT INTO t (u, n) VALUES ('a', 1)",
+      "SELECT changes(), last_insert_rowid(), total_changes()",
+      "COMMIT",
+      "BEGIN",
+      "INSERT INTO t (u, n) VALUES ('a', 2)",  // fails first
+      "INSERT INTO t (u, n) VALUES ('b', 3)",  // the transaction goes on
+      "SELECT changes(), last_insert_rowid(), total_changes()",
+      "COMMIT",
+      "BEGIN",
+      "INSERT INTO t (u, n) VALUES ('c', NULL)",  // fails first
+      "ROLLBACK",
+      "BEGIN",
+      "INSERT INTO t (id, u, n) VALUES (10, 'd', 4)",
+      "ROLLBACK",
+      "INSERT INTO t (u, n) VALUES ('e', 5)",  // numbered as if 10 never was
+      "BEGIN",
+      "COMMIT",
+      "BEGIN DEFERRED",
+      "ROLLBACK",
+      "BEGIN",
+      "SELECT count(*) FROM t",
+      "INSERT INTO t (u, n) VALUES ('f', 6)",
+      "COMMIT",
+      "BEGIN",
+      "SAVEPOINT s",
+      "INSERT INTO t (u, n) VALUES ('g', 7)",
+      "ROLLBACK TO s",
+      "RELEASE s",
+      "COMMIT",
+      "BEGIN",
+      "UPDATE t SET n = n + 1 WHERE u = 'zzz'",
+      "SELECT changes()",
+      "DELETE FROM t WHERE u = 'f'",
+      "COMMIT",
+      "INSERT INTO t (u, n) VALUES ('a', 8)",  // autocommit: fails, leaves no trace
+      "INSERT INTO t (u, n) VALUES ('h', 9)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT changes(), last_insert_rowid(), total_changes()",
+  });
+}
+
+// A deferred transaction's first statement, a write, has the write lock
+// taken with it: writers on two connections take turns and every row
+// keeps its rowid; a failure first in a transaction releases nothing the
+// other may then take over.
+TEST(WritePath, ConcurrentAutocommitWritersKeepEveryRow) {
+  sqlite3* setup = OpenRouted(Name(), false);
+  ASSERT_EQ(Exec(setup,
+                 "CREATE TABLE log (id INTEGER PRIMARY KEY, who INTEGER, k INTEGER, "
+                 "UNIQUE (who, k))"),
+            SQLITE_OK);
+  constexpr int kRows = 150;
+  std::vector<std::vector<int64_t>> ids(2);
+  std::vector<int> errors(2, 0);
+  auto writer = [&](int who) {
+    sqlite3* db = OpenRouted(Name(), false);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO log (who, k) VALUES (?, ?)", -1, &s, nullptr);
+    for (int k = 0; k < kRows; ++k) {
+      // Python's sqlite3 wraps each write so: BEGIN, INSERT, COMMIT.
+      bool wrapped = k % 2 == 0;
+      if (wrapped && Exec(db, "BEGIN") != SQLITE_OK) ++errors[who];
+      sqlite3_bind_int(s, 1, who);
+      sqlite3_bind_int(s, 2, k);
+      if (sqlite3_step(s) != SQLITE_DONE) ++errors[who];
+      sqlite3_reset(s);
+      ids[who].push_back(sqlite3_last_insert_rowid(db));
+      if (k % 10 == 0) {  // a duplicate, first in its transaction: fails alone
+        if (wrapped && Exec(db, "COMMIT") != SQLITE_OK) ++errors[who];
+        if (Exec(db, "BEGIN") != SQLITE_OK) ++errors[who];
+        if (sqlite3_step(s) != SQLITE_CONSTRAINT_UNIQUE) ++errors[who];
+        sqlite3_reset(s);
+        if (Exec(db, "COMMIT") != SQLITE_OK) ++errors[who];
+        continue;
+      }
+      if (wrapped && Exec(db, "COMMIT") != SQLITE_OK) ++errors[who];
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+  };
+  std::thread a(writer, 0), b(writer, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(errors[0], 0);
+  EXPECT_EQ(errors[1], 0);
+  EXPECT_EQ(Scalar(setup, "SELECT count(*) FROM log"), 2 * kRows);
+  EXPECT_EQ(Scalar(setup, "SELECT count(DISTINCT id) FROM log"), 2 * kRows);
+  EXPECT_EQ(Scalar(setup, "SELECT max(id) FROM log"), 2 * kRows);  // no gaps
+  for (int who = 0; who < 2; ++who) {
+    // Each writer's rows in its order of writing, with the rowids it was told.
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(setup, "SELECT id FROM log WHERE who = ? ORDER BY k", -1, &s, nullptr);
+    sqlite3_bind_int(s, 1, who);
+    std::vector<int64_t> stored;
+    while (sqlite3_step(s) == SQLITE_ROW) stored.push_back(sqlite3_column_int64(s, 0));
+    sqlite3_finalize(s);
+    EXPECT_EQ(stored, ids[static_cast<size_t>(who)]);
+    for (size_t i = 1; i < stored.size(); ++i) EXPECT_LT(stored[i - 1], stored[i]);
+  }
+  sqlite3_close(setup);
+}
+
+// With pipelining, writes in a transaction answer at once; the rows, the
+// rowids, changes() and last_insert_rowid() are SQLite's when read.
+TEST(WritePath, PipelinedWritesKeepRowsAndCounts) {
+  sqlite3* local = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &local), SQLITE_OK);
+  sqlite3* routed = OpenRouted(Name(), true);
+  std::vector<int> values;
+  for (int i = 0; i < 2500; ++i) values.push_back(i);  // past one pipeline's 1,000
+  for (sqlite3* db : {local, routed}) {
+    ASSERT_EQ(Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER UNIQUE, w TEXT)"),
+              SQLITE_OK);
+  }
+  std::vector<std::vector<std::string>> seen;
+  std::vector<std::string> after;
+  for (sqlite3* db : {local, routed}) {
+    ASSERT_EQ(Exec(db, "BEGIN"), SQLITE_OK);
+    seen.push_back(InsertEach(db, "INSERT INTO t (v) VALUES (?)", values, false));
+    seen.back().push_back(std::to_string(sqlite3_last_insert_rowid(db)));
+    std::vector<int> explicit_ids = {5000, 5001, 4000};
+    seen.push_back(InsertEach(db, "INSERT INTO t (id, v) VALUES (?, -?1)", explicit_ids, true));
+    seen.push_back(InsertEach(db, "UPDATE t SET w = 'x' WHERE v % 7 = ?", {0, 1, 2}, true));
+    seen.push_back(InsertEach(db, "DELETE FROM t WHERE v = ?", {3, 4, 99999}, true));
+    ASSERT_EQ(Exec(db, "COMMIT"), SQLITE_OK);
+    after.push_back(std::to_string(Scalar(db, "SELECT count(*) FROM t")) + " " +
+                    std::to_string(Scalar(db, "SELECT sum(id) FROM t")) + " " +
+                    std::to_string(Scalar(db, "SELECT count(w) FROM t")) + " " +
+                    std::to_string(sqlite3_total_changes(db)));
+  }
+  ASSERT_EQ(seen.size(), 8u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(seen[i + 4], seen[i]) << "statement " << i;
+  EXPECT_EQ(after[1], after[0]);
+  // The next row is numbered after the largest, as in SQLite.
+  for (sqlite3* db : {local, routed}) ASSERT_EQ(Exec(db, "INSERT INTO t (v) VALUES (-1)"), 0);
+  EXPECT_EQ(sqlite3_last_insert_rowid(routed), sqlite3_last_insert_rowid(local));
+  sqlite3_close(routed);
+  sqlite3_close(local);
+}
+
+// A pipelined write that fails is reported, with SQLite's code and message,
+// by the next statement stepped (a read here, COMMIT below); the
+// transaction was rolled back and left nothing.
+TEST(WritePath, PipelinedFailureSurfacesAtTheNextReadOrCommit) {
+  sqlite3* db = OpenRouted(Name(), true);
+  ASSERT_EQ(Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER UNIQUE)"), SQLITE_OK);
+  ASSERT_EQ(Exec(db, "INSERT INTO t (v) VALUES (-1)"), SQLITE_OK);
+  const char* ins = "INSERT INTO t (v) VALUES (?)";
+  for (const char* ending : {"SELECT count(*) FROM t", "COMMIT", "ROLLBACK"}) {
+    SCOPED_TRACE(ending);
+    ASSERT_EQ(Exec(db, "BEGIN"), SQLITE_OK);
+    // A duplicate (the statement answers before the server does); the rows
+    // after it were never run.
+    // Row 150 again: among rows sent as one many-row INSERT.
+    std::vector<int> values;
+    for (int v = 1; v <= 200; ++v) values.push_back(v);
+    values.insert(values.begin() + 160, 150);
+    std::vector<std::string> seen = InsertEach(db, ins, values, false);
+    for (const std::string& s : seen) EXPECT_EQ(s, "101 1");
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, ending, -1, &s, nullptr), SQLITE_OK);
+    int rc = sqlite3_step(s);
+    if (std::string(ending) == "ROLLBACK") {
+      EXPECT_EQ(rc, SQLITE_DONE);
+    } else {
+      EXPECT_EQ(rc, SQLITE_CONSTRAINT_UNIQUE);
+      EXPECT_STREQ(sqlite3_errmsg(db), "UNIQUE constraint failed: t.v");
+      EXPECT_EQ(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
+    }
+    sqlite3_finalize(s);
+    EXPECT_EQ(sqlite3_get_autocommit(db), 1);  // rolled back
+    EXPECT_EQ(Scalar(db, "SELECT count(*) FROM t"), 1);
+    // The connection goes on; rowids as if the lost rows never were.
+    ASSERT_EQ(Exec(db, "INSERT INTO t (v) VALUES (100)"), SQLITE_OK);
+    EXPECT_EQ(sqlite3_last_insert_rowid(db), 2);
+    ASSERT_EQ(Exec(db, "DELETE FROM t WHERE v = 100"), SQLITE_OK);
+  }
+  sqlite3_close(db);
+}
+
+// A child forked with pipelined writes unread never touches the parent's
+// session: its next statement fails (the transaction is the parent's), and
+// the parent's transaction commits every row.
+TEST(WritePath, PipelinedWritesAcrossFork) {
+  sqlite3* db = OpenRouted(Name(), true);
+  ASSERT_EQ(Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)"), SQLITE_OK);
+  ASSERT_EQ(Exec(db, "BEGIN"), SQLITE_OK);
+  std::vector<int> values;
+  for (int v = 0; v < 300; ++v) values.push_back(v);
+  InsertEach(db, "INSERT INTO t (v) VALUES (?)", values, false);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    alarm(20);  // a hang is a failure
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &s, nullptr);
+    int rc = sqlite3_step(s);
+    _exit((rc & 0xff) == SQLITE_IOERR ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_EQ(Exec(db, "COMMIT"), SQLITE_OK) << sqlite3_errmsg(db);
+  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM t"), 300);
+  EXPECT_EQ(Scalar(db, "SELECT max(id) FROM t"), 300);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace litelift::test
