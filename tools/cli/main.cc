@@ -3,7 +3,7 @@
 //   litelift run [--dsn DSN|- | --dsn-file FILE] [--config FILE] [--backend B] [--log L] -- CMD
 //   ARGS...
 //   litelift translate [--schema DDL] [--function F]... [--collation C]... SQL
-//   litelift migrate [--batch N] FILE
+//   litelift migrate [--batch N] [--via copy|insert] [--resume] FILE
 //   litelift export [--batch N] FILE
 //   litelift ls [--dsn DSN] [--config FILE] [--exact]
 //   litelift doctor [--dsn DSN] [--config FILE] [FILE]
@@ -63,18 +63,29 @@ int main(int argc, char** argv) {
       "migrate", "Copy an SQLite file into the PostgreSQL schema its route gives it");
   migrate_cmd->footer(
       "The route is the one a program opening FILE gets: set LITELIFT_DSN or LITELIFT_CONFIG\n"
-      "as the program will have them. The schema must hold no tables yet; the copy is\n"
-      "verified (rows and a checksum per table) and the file is left as it was.\n\n"
+      "as the program will have them. The schema must hold no tables yet (--resume\n"
+      "continues an interrupted migrate); the tables are made through the route, the rows\n"
+      "streamed with COPY (binary), the copy verified (rows and a checksum per table) and\n"
+      "the file left as it was.\n\n"
       "Examples:\n"
       "  LITELIFT_DSN=postgresql://app@db/app litelift migrate /srv/app/data.db\n"
+      "  LITELIFT_DSN=postgresql://app@db/app litelift migrate --resume /srv/app/data.db\n"
       "  LITELIFT_CONFIG=/etc/litelift.toml litelift migrate ./notes.db\n"
       "  litelift run --dsn postgresql://app@db/app -- /srv/app/bin/app   # then switch\n");
   migrate_cmd->add_option("--batch", migrate.batch_rows, "Rows per transaction on the server")
       ->check(CLI::PositiveNumber);
   migrate_cmd
       ->add_option("--rows-per-insert", migrate.rows_per_insert,
-                   "Rows per INSERT statement on the route (default 100)")
+                   "Rows per INSERT statement on the route (default 100; with --via insert)")
       ->check(CLI::PositiveNumber);
+  migrate_cmd
+      ->add_option("--via", migrate.via,
+                   "copy: rows streamed with COPY into the tables the route made (default); "
+                   "insert: rows through the route's INSERT (slower, for comparison)")
+      ->check(CLI::IsMember({"copy", "insert"}));
+  migrate_cmd->add_flag("--resume", migrate.resume,
+                        "Continue a migrate of FILE that was interrupted: complete tables are "
+                        "verified and kept, a partial one continued or copied again");
   migrate_cmd->add_option("file", migrate.file, "The database file, as the program names it")
       ->required();
 

@@ -12,6 +12,9 @@
 #include <cstring>
 
 #include "engine/sqlite_api.h"
+#include "libsqlite3-compat/catalog/rowid.h"
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/locate.h"
 #include "router/route.h"
 #include "tools/cli/run.h"
@@ -79,10 +82,13 @@ std::string SchemaOf(const router::Route& route) {
   PGconn* conn = PQconnectdb(route.dsn.c_str());
   std::string schema, error;
   if (PQstatus(conn) == CONNECTION_OK) {
-    const shim::ModuleRoute c_route = {
-        route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
-        route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0,
-        static_cast<int>(route.on_first_open)};
+    const shim::ModuleRoute c_route = {route.dsn.c_str(),
+                                       route.schema.c_str(),
+                                       route.canonical_path.c_str(),
+                                       route.memory ? 1 : 0,
+                                       route.origin.c_str(),
+                                       route.native_concurrency ? 1 : 0,
+                                       static_cast<int>(route.on_first_open)};
     compat::Placement p = compat::PlacementFor(c_route);
     PGresult* res = PQexec(conn, compat::LocateQuery(p).c_str());
     if (PQresultStatus(res) == PGRES_TUPLES_OK) compat::CheckLocated(res, p, &schema, &error);
@@ -122,11 +128,55 @@ void DropCreated(Db* routed, const std::vector<SchemaObject>& created) {
   routed->Exec("PRAGMA user_version = 0; PRAGMA application_id = 0", &ignored);
 }
 
+// The comment an unfinished migrate leaves on its schema, so that
+// --resume knows the tables there are its own; removed when it is done.
+std::string InProgressMark(const router::Route& route) {
+  return "litelift migrate of " + route.canonical_path + " in progress";
+}
+
+// Runs sql on conn; false with *error. *value: the first field, if any.
+bool PgRun(PGconn* conn, const std::string& sql, std::string* error, std::string* value = nullptr) {
+  PGresult* res = PQexec(conn, sql.c_str());
+  ExecStatusType st = PQresultStatus(res);
+  bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  if (!ok) {
+    *error = PQresultErrorMessage(res);
+    while (!error->empty() && error->back() == '\n') error->pop_back();
+  } else if (value != nullptr) {
+    *value = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "";
+  }
+  PQclear(res);
+  return ok;
+}
+
+// The comment on schema ("" when none).
+bool SchemaComment(PGconn* conn, const std::string& schema, std::string* comment,
+                   std::string* error) {
+  return PgRun(conn,
+               "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = " +
+                   compat::QuoteLiteral(schema),
+               error, comment);
+}
+
+bool SetSchemaComment(PGconn* conn, const std::string& schema, const std::string& comment,
+                      std::string* error) {
+  return PgRun(conn,
+               "COMMENT ON SCHEMA " + compat::QuoteIdent(schema) + " IS " +
+                   (comment.empty() ? "NULL" : compat::QuoteLiteral(comment)),
+               error);
+}
+
 void PrintRate(const char* verb, const Transfer& t) {
   double secs = t.copy_seconds();
   std::printf("litelift %s: %lld rows in %.2f s (%.0f rows/s)\n", verb,
               static_cast<long long>(t.rows_copied()), secs,
               secs > 0 ? static_cast<double>(t.rows_copied()) / secs : 0.0);
+}
+
+// Sets *error to why; false.
+bool Fail(const std::string& why, std::string* error) {
+  *error = why;
+  return false;
 }
 
 // fsyncs path (a file or a directory); false with errno set.
@@ -172,39 +222,92 @@ int Migrate(const MoveOptions& options) {
                  route.origin.c_str(), error.c_str());
     return 2;
   }
-  std::string schema = SchemaOf(route);
+  // Reading the database's catalog through the route makes its schema.
   int64_t tables = 0;
   if (!target.QueryInt("SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND "
                        "substr(name, 1, 7) <> 'sqlite_'",
                        &tables, &error)) {
-    std::fprintf(stderr, "litelift migrate: cannot read %s: %s\n", Describe(schema).c_str(),
-                 error.c_str());
+    std::fprintf(stderr, "litelift migrate: cannot read %s: %s\n",
+                 Describe(SchemaOf(route)).c_str(), error.c_str());
     return 2;
   }
+  std::string schema = SchemaOf(route);
+  PGconn* pg = PQconnectdb(route.dsn.c_str());
+  struct Closer {
+    PGconn* c;
+    ~Closer() { PQfinish(c); }
+  } closer{pg};
+  if (PQstatus(pg) != CONNECTION_OK || PQsetClientEncoding(pg, "UTF8") != 0) {
+    std::fprintf(stderr, "litelift migrate: cannot connect to the route's server: %s\n",
+                 PQerrorMessage(pg));
+    return 2;
+  }
+  const std::string mark = InProgressMark(route);
   if (tables > 0) {
-    std::fprintf(stderr,
-                 "litelift migrate: %s already holds %lld table%s for %s: refusing to copy into "
-                 "it. To move them back to a file, run `litelift export %s`; to start over, "
-                 "drop them (DROP TABLE through the route, or DROP SCHEMA %s CASCADE and its row "
-                 "in litelift.databases on the server)\n",
-                 Describe(schema).c_str(), static_cast<long long>(tables), tables == 1 ? "" : "s",
-                 file.c_str(), file.c_str(), schema.empty() ? "<schema>" : schema.c_str());
-    return 2;
+    std::string comment;
+    if (!options.resume) {
+      std::fprintf(stderr,
+                   "litelift migrate: %s already holds %lld table%s for %s: refusing to copy "
+                   "into it. If an earlier `litelift migrate` of this file was interrupted, run "
+                   "it again with --resume; to move the tables back to a file, run `litelift "
+                   "export %s`; to start over, drop them (DROP TABLE through the route, or DROP "
+                   "SCHEMA %s CASCADE and its row in litelift.databases on the server)\n",
+                   Describe(schema).c_str(), static_cast<long long>(tables), tables == 1 ? "" : "s",
+                   file.c_str(), file.c_str(), schema.empty() ? "<schema>" : schema.c_str());
+      return 2;
+    }
+    if (schema.empty() || !SchemaComment(pg, schema, &comment, &error) || comment != mark) {
+      std::fprintf(stderr,
+                   "litelift migrate: %s holds %lld table%s that no interrupted migrate of %s "
+                   "left there: --resume continues only such a migrate, and refuses to touch "
+                   "tables the program may have written\n",
+                   Describe(schema).c_str(), static_cast<long long>(tables), tables == 1 ? "" : "s",
+                   file.c_str());
+      return 2;
+    }
   }
-  std::printf("litelift migrate: %s -> %s on the server (%s)\n", file.c_str(),
-              schema.empty() ? "?" : schema.c_str(), route.origin.c_str());
+  std::printf("litelift migrate: %s -> %s on the server (%s)%s\n", file.c_str(),
+              schema.empty() ? "?" : schema.c_str(), route.origin.c_str(),
+              tables > 0 ? ", resuming" : "");
   std::fflush(stdout);
+  if (!schema.empty() && !SetSchemaComment(pg, schema, mark, &error)) {
+    std::fprintf(stderr, "litelift migrate: cannot mark %s: %s\n", Describe(schema).c_str(),
+                 error.c_str());
+    return 1;
+  }
 
   Transfer transfer(&source, &target, "migrate", options.batch_rows,
                     options.rows_per_insert > 0 ? options.rows_per_insert : 100);
-  bool ok = transfer.Begin(&error) && transfer.Copy(&error);
+  transfer.set_resume(tables > 0);
+  CopyTarget copy_target;
+  if (options.via == "copy") {
+    copy_target.conn = pg;
+    copy_target.schema = schema;
+    copy_target.lock_key = compat::WriteLockKey(schema);
+    copy_target.writer_sequence = compat::WriterSequence(schema);
+    transfer.UseCopy(&copy_target);
+  }
+  bool ok = !schema.empty() || Fail("the route named no schema for the database", &error);
+  double started = Now();
+  ok = ok && transfer.Begin(&error) && transfer.Copy(&error);
   if (ok) PrintRate("migrate", transfer);
+  double verifying = Now();
   ok = ok && transfer.Verify(&error);
+  if (ok) {
+    std::printf("litelift migrate: copied in %.2f s (schema, rows, indexes), verified in %.2f s\n",
+                verifying - started, Now() - verifying);
+  }
   transfer.Finish();
   if (!ok) {
-    std::fprintf(stderr, "litelift migrate: %s; what it created in %s is dropped again\n",
-                 error.c_str(), Describe(schema).c_str());
+    std::fprintf(stderr, "litelift migrate: %s; what this run created in %s is dropped again%s\n",
+                 error.c_str(), Describe(schema).c_str(),
+                 tables > 0 ? " (what earlier runs copied stays, for --resume)" : "");
     DropCreated(&target, transfer.created());
+    return 1;
+  }
+  if (!SetSchemaComment(pg, schema, "", &error)) {
+    std::fprintf(stderr, "litelift migrate: the copy is done but %s keeps its mark: %s\n",
+                 Describe(schema).c_str(), error.c_str());
     return 1;
   }
   std::printf("litelift migrate: done; programs opening %s with these settings now use %s\n",

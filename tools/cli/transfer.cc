@@ -8,6 +8,11 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <thread>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/catalog/shadow.h"
+#include "libsqlite3-compat/sql/translate.h"
 
 namespace litelift::cli {
 
@@ -116,6 +121,10 @@ struct Transfer::Shape {
   std::vector<std::string> columns;  // writable columns (PRAGMA table_info)
   std::string rowid;                 // the rowid's name, "" for WITHOUT ROWID
   bool rowid_is_column = false;      // an INTEGER PRIMARY KEY carries it
+  std::vector<std::string> types;    // the columns' declared types
+  std::string pk;                    // the INTEGER PRIMARY KEY's name, or ""
+  ServerTable copy;                  // the server side, for COPY
+  std::string no_copy;               // why COPY does not write it, or ""
 };
 
 bool Transfer::Begin(std::string* error) {
@@ -158,6 +167,7 @@ bool Transfer::ShapeOf(const SchemaObject& table, Shape* shape, std::string* err
   std::vector<std::string> lower;
   for (const auto& c : info) {
     shape->columns.push_back(c[1].bytes);
+    shape->types.push_back(c[2].bytes);
     lower.push_back(Lower(c[1].bytes));
     if (c[5].i > 0) {
       ++pk_columns;
@@ -198,8 +208,102 @@ bool Transfer::ShapeOf(const SchemaObject& table, Shape* shape, std::string* err
       return false;
     }
     shape->rowid_is_column = apart == 0;
+    shape->pk = pk;
   }
   return true;
+}
+
+// The server's name for a table, column or sequence, quoted, as the route
+// writes it (folded, shortened when long).
+static std::string ServerIdentOf(const std::string& name) {
+  return compat::ServerIdent(Lower(name));
+}
+
+bool Transfer::DescribeServerTable(const SchemaObject& table, Shape* shape, std::string* error) {
+  ServerTable& ct = shape->copy;
+  const std::string& schema = copy_->schema;
+  ct.qualified = compat::QuoteIdent(schema) + "." + ServerIdentOf(table.name);
+  // The server's column types (an untyped column referencing another
+  // table takes the referenced column's type): what the route built.
+  std::string q =
+      "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+      "attrelid = to_regclass(" +
+      compat::QuoteLiteral(ct.qualified) + ") AND attnum > 0 AND NOT attisdropped";
+  PGresult* res = PQexec(copy_->conn, q.c_str());
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    *error = PQresultErrorMessage(res);
+    PQclear(res);
+    return false;
+  }
+  std::vector<std::pair<std::string, std::string>> server;
+  for (int r = 0; r < PQntuples(res); ++r)
+    server.emplace_back(PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+  PQclear(res);
+  auto server_type = [&](const std::string& name) -> std::string {
+    for (const auto& [n, t] : server) {
+      if (n == name) return t;
+    }
+    return "";
+  };
+  if (server.empty()) {
+    shape->no_copy = "its server table was not found";
+    return true;
+  }
+  int64_t strict = 0;
+  if (!from_->QueryInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = " +
+                           Literal(table.name) + " AND strict",
+                       &strict, error)) {
+    return false;
+  }
+  if (strict != 0) {
+    shape->no_copy = "a STRICT table";
+    return true;
+  }
+  compat::sql::TableShape ts;
+  ts.name = table.name;
+  ts.columns = shape->columns;
+  ts.types = shape->types;
+  ts.rowid_column = shape->rowid_is_column ? shape->pk : "";
+  for (const std::string& c : shape->columns) {
+    ts.server_types.push_back(server_type(compat::ServerName(Lower(c))));
+  }
+  if (!shape->rowid.empty() && !shape->rowid_is_column) {
+    // The rowid lives in litelift's own column (an INTEGER PRIMARY KEY
+    // whose values are not the rowids has none: left to the route).
+    if (server_type(compat::kHiddenRowidColumn) != "bigint") {
+      shape->no_copy = "its rowids are not its INTEGER PRIMARY KEY's values";
+      return true;
+    }
+    ct.columns.push_back(compat::QuoteIdent(compat::kHiddenRowidColumn));
+    ct.storages.push_back(Storage::kInteger);
+    ct.rowid_column = ct.columns.back();
+  }
+  for (size_t i = 0; i < shape->columns.size(); ++i) {
+    ct.columns.push_back(ServerIdentOf(shape->columns[i]));
+    ct.storages.push_back(StorageOf(ts.Storage(i)));
+    if (ts.server_types[i].empty()) {
+      shape->no_copy = "its server table lacks column " + shape->columns[i];
+      return true;
+    }
+  }
+  if (shape->rowid_is_column) ct.rowid_column = ServerIdentOf(shape->pk);
+  if (!shape->rowid.empty()) {
+    ct.sequence = compat::QuoteIdent(schema) + "." +
+                  compat::ServerIdent(compat::sql::RowidSequenceName(table.name));
+  }
+  return true;
+}
+
+std::string Transfer::SelectSql(const Shape& shape, const std::string& cols,
+                                const int64_t* after) const {
+  std::string sql = "SELECT " + cols + " FROM main." + Quote(shape.name);
+  // Rowid order: what a run commits is a prefix that a resumed run
+  // continues after.
+  if (!shape.rowid.empty()) {
+    if (after != nullptr) sql += " WHERE " + shape.rowid + " > " + std::to_string(*after);
+    sql += " ORDER BY " + shape.rowid;
+  }
+  return sql;
 }
 
 void Transfer::Report(bool final) {
@@ -207,17 +311,23 @@ void Transfer::Report(bool final) {
   if (!final && now - last_report_ < 1.0) return;
   last_report_ = now;
   double secs = now - start_;
-  double rate = secs > 0 ? static_cast<double>(rows_done_) / secs : 0;
+  double rate = secs > 0 ? static_cast<double>(rows_done_ - rows_kept_) / secs : 0;
   double pct = rows_total_ > 0
                    ? 100.0 * static_cast<double>(rows_done_) / static_cast<double>(rows_total_)
                    : 100.0;
   bool tty = isatty(2) != 0;
+  // On a terminal, one line redrawn with a bar; else a line a second.
+  std::string bar;
+  if (tty) {
+    size_t filled = static_cast<size_t>(std::min(pct, 100.0) / 100.0 * 24);
+    bar = "\r[" + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
+  }
   std::fprintf(stderr, "%slitelift %s: %" PRId64 "/%" PRId64 " rows (%.0f%%), %.0f rows/s%s",
-               tty ? "\r" : "", verb_.c_str(), rows_done_, rows_total_, pct, rate,
+               bar.c_str(), verb_.c_str(), rows_done_, rows_total_, pct, rate,
                tty && !final ? "" : "\n");
 }
 
-bool Transfer::CopyTable(const Shape& shape, std::string* error) {
+bool Transfer::CopyTable(const Shape& shape, const int64_t* after, std::string* error) {
   std::string cols, marks;
   if (!shape.rowid.empty() && !shape.rowid_is_column) {
     cols = shape.rowid;
@@ -232,7 +342,7 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
   // stay within SQLite's default limit.
   const int per_stmt =
       static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(rows_per_statement_, 30000 / n)));
-  std::string select = "SELECT " + cols + " FROM main." + Quote(shape.name);
+  std::string select = SelectSql(shape, cols, after);
   std::string insert =
       "INSERT INTO main." + Quote(shape.name) + " (" + cols + ") VALUES (" + marks + ")";
   std::string insert_many = insert;
@@ -325,6 +435,139 @@ bool Transfer::CopyTable(const Shape& shape, std::string* error) {
   return ok;
 }
 
+bool Transfer::CopyTableIn(const Shape& shape, const int64_t* after, std::string* fallback,
+                           std::string* error) {
+  const ServerTable& ct = shape.copy;
+  std::string cols;
+  if (!shape.rowid.empty() && !shape.rowid_is_column) cols = shape.rowid;
+  for (const auto& c : shape.columns) cols += (cols.empty() ? "" : ", ") + Quote(c);
+  const SqliteLib& fl = *from_->lib();
+  sqlite3_stmt* sel = nullptr;
+  if (fl.sqlite3_prepare_v2(from_->handle(), SelectSql(shape, cols, after).c_str(), -1, &sel,
+                            nullptr) != SQLITE_OK) {
+    *error = "reading " + shape.name + ": " + from_->Errmsg();
+    return false;
+  }
+  const int n = static_cast<int>(ct.columns.size());
+  CopyStream stream(copy_->conn);
+  int64_t in_batch = 0, copied = 0, committed = 0;
+  std::string server_error;
+  bool ok = stream.Begin(ct, copy_->lock_key, copy_->writer_sequence, &server_error);
+  int rc = SQLITE_ROW;
+  while (ok && (rc = fl.sqlite3_step(sel)) == SQLITE_ROW) {
+    std::string* row = stream.StartRow(static_cast<int16_t>(n));
+    for (int i = 0; i < n; ++i) {
+      if (const char* why = AppendField(fl, sel, i, ct.storages[i], row)) {
+        const int first = n - static_cast<int>(shape.columns.size());  // 1: the rowid's
+        *fallback = "column " +
+                    (i < first ? shape.rowid : shape.columns[static_cast<size_t>(i - first)]) +
+                    " holds " + why;
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) break;
+    ++copied;
+    ++rows_done_;
+    if (++in_batch >= batch_rows_) {
+      in_batch = 0;
+      ok = stream.Commit(&server_error) &&
+           stream.Begin(ct, copy_->lock_key, copy_->writer_sequence, &server_error);
+      if (ok) committed = copied;
+    } else {
+      ok = stream.MaybeFlush(&server_error);
+    }
+    Report(false);
+  }
+  if (ok && rc != SQLITE_DONE) {
+    *error = "reading " + shape.name + ": " + from_->Errmsg();
+    fl.sqlite3_finalize(sel);
+    stream.Abort();
+    return false;
+  }
+  fl.sqlite3_finalize(sel);
+  if (ok) ok = stream.Commit(&server_error);
+  if (!ok) {
+    stream.Abort();
+    // The route copies it instead, from where this run began; what the
+    // COPY committed goes first.
+    if (fallback->empty()) fallback->assign("the server refused the COPY: " + server_error);
+    rows_done_ -= copied;
+    if (committed > 0) {
+      std::string del = "DELETE FROM main." + Quote(shape.name);
+      if (after != nullptr) del += " WHERE " + shape.rowid + " > " + std::to_string(*after);
+      if (!to_->Exec(del, error)) return false;
+    }
+    return false;
+  }
+  if (!ct.sequence.empty()) {
+    // The rowid sequence where the route's INSERT leaves it: at the
+    // largest rowid (litelift.rowid_take), untouched when no row came.
+    std::string sql = "SELECT setval('" + ct.sequence + "'::regclass, m) FROM (SELECT max(" +
+                      ct.rowid_column + ") AS m FROM " + ct.qualified +
+                      ") AS r WHERE m IS NOT NULL";
+    PGresult* res = PQexec(copy_->conn, sql.c_str());
+    bool set = PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (!set)
+      *error = "setting the rowid sequence of " + shape.name + ": " + PQresultErrorMessage(res);
+    PQclear(res);
+    if (!set) return false;
+  }
+  return true;
+}
+
+// Where a resumed copy takes a table up: *done when to holds it whole
+// (counts and checksums agree); else after its largest rowid (*has_after)
+// when its rows are a prefix of from's, else from the start (what is
+// there deleted through the route).
+bool Transfer::ResumePoint(const Shape& shape, bool* done, bool* has_after, int64_t* after,
+                           std::string* error) {
+  *done = *has_after = false;
+  int64_t there = 0, here = 0;
+  if (!to_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name), &there, error) ||
+      !from_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name), &here, error)) {
+    return false;
+  }
+  if (there == 0) return true;
+  if (there == here) {
+    TableSum a, b;
+    if (!Sum(from_, shape, &a, error) || !Sum(to_, shape, &b, error)) return false;
+    if (a.rows == b.rows && a.checksum == b.checksum) {
+      *done = true;
+      std::printf("  table %-24s kept: %" PRId64 " rows, complete and verified\n",
+                  shape.name.c_str(), there);
+      std::fflush(stdout);
+      rows_done_ += there;
+      rows_kept_ += there;
+      return true;
+    }
+  } else if (there < here && !shape.rowid.empty()) {
+    int64_t last = 0, below = 0;
+    std::string max = "SELECT max(" + shape.rowid + ") FROM main." + Quote(shape.name);
+    if (!to_->QueryInt(max, &last, error) ||
+        !from_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name) + " WHERE " +
+                             shape.rowid + " <= " + std::to_string(last),
+                         &below, error)) {
+      return false;
+    }
+    if (below == there) {
+      *has_after = true;
+      *after = last;
+      std::printf("  table %-24s continued: %" PRId64 " of %" PRId64
+                  " rows there, after rowid %" PRId64 "\n",
+                  shape.name.c_str(), there, here, last);
+      std::fflush(stdout);
+      rows_done_ += there;
+      rows_kept_ += there;
+      return true;
+    }
+  }
+  std::printf("  table %-24s copied again: %" PRId64 " of %" PRId64 " rows there\n",
+              shape.name.c_str(), there, here);
+  std::fflush(stdout);
+  return to_->Exec("DELETE FROM main." + Quote(shape.name), error);
+}
+
 bool Transfer::CopySequence(std::string* error) {
   int64_t has = 0;
   if (!from_->QueryInt("SELECT count(*) FROM main.sqlite_master WHERE name = 'sqlite_sequence'",
@@ -353,20 +596,71 @@ bool Transfer::CopySequence(std::string* error) {
 
 bool Transfer::Copy(std::string* error) {
   start_ = last_report_ = Now();
-  // Tables first (in their order), then their rows.
-  std::vector<Shape> shapes;
-  for (const SchemaObject& o : schema_) {
-    if (o.type != "table") continue;
-    if (!to_->Exec(o.sql, error)) {
-      *error = "creating table " + o.name + ": " + *error;
+  if (resume_) {
+    std::vector<std::vector<Value>> rows;
+    if (!to_->Query(
+            "SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE sql IS NOT NULL", &rows,
+            error)) {
       return false;
     }
-    created_.push_back(o);
+    for (const auto& r : rows) {
+      if (Lower(r[1].bytes).rfind("sqlite_", 0) == 0) continue;
+      existing_.push_back({r[0].bytes, r[1].bytes, r[2].bytes, r[3].bytes});
+    }
+  }
+  auto existing = [&](const SchemaObject& o, std::string* error) -> int {
+    // 1: to holds it (the same CREATE); 0: it does not; -1: another one.
+    for (const SchemaObject& e : existing_) {
+      if (Lower(e.name) != Lower(o.name)) continue;
+      if (e.type == o.type && e.sql == o.sql) return 1;
+      *error =
+          o.type + " " + o.name + " on the route is not the file's (" + e.type + ": " + e.sql + ")";
+      return -1;
+    }
+    return 0;
+  };
+  // Tables first (in their order), then their rows.
+  std::vector<Shape> shapes;
+  std::vector<bool> kept;
+  for (const SchemaObject& o : schema_) {
+    if (o.type != "table") continue;
+    int there = existing(o, error);
+    if (there < 0) return false;
+    if (there == 0) {
+      if (!to_->Exec(o.sql, error)) {
+        *error = "creating table " + o.name + ": " + *error;
+        return false;
+      }
+      created_.push_back(o);
+    }
+    kept.push_back(there == 1);
     shapes.emplace_back();
     if (!ShapeOf(o, &shapes.back(), error)) return false;
+    if (copy_ != nullptr && !DescribeServerTable(o, &shapes.back(), error)) {
+      *error = "reading table " + o.name + " on the server: " + *error;
+      return false;
+    }
   }
-  for (const Shape& shape : shapes) {
-    if (!CopyTable(shape, error)) return false;
+  for (size_t t = 0; t < shapes.size(); ++t) {
+    const Shape& shape = shapes[t];
+    bool done = false, has_after = false;
+    int64_t after = 0;
+    if (kept[t] && !ResumePoint(shape, &done, &has_after, &after, error)) {
+      *error = "resuming " + shape.name + ": " + *error;
+      return false;
+    }
+    if (done) continue;
+    const int64_t* from = has_after ? &after : nullptr;
+    if (copy_ != nullptr) {
+      std::string fallback = shape.no_copy;
+      error->clear();
+      if (fallback.empty() && CopyTableIn(shape, from, &fallback, error)) continue;
+      if (!error->empty()) return false;
+      std::printf("  table %-24s through INSERT on the route: %s\n", shape.name.c_str(),
+                  fallback.c_str());
+      std::fflush(stdout);
+    }
+    if (!CopyTable(shape, from, error)) return false;
   }
   copy_seconds_ = Now() - start_;
   Report(true);
@@ -377,6 +671,9 @@ bool Transfer::Copy(std::string* error) {
   // Indexes, views and triggers, in their order.
   for (const SchemaObject& o : schema_) {
     if (o.type == "table") continue;
+    int there = existing(o, error);
+    if (there < 0) return false;
+    if (there == 1) continue;
     if (!to_->Exec(o.sql, error)) {
       *error = "creating " + o.type + " " + o.name + ": " + *error;
       return false;
@@ -423,9 +720,19 @@ bool Transfer::Verify(std::string* error) {
     if (o.type != "table") continue;
     Shape shape;
     TableSum a, b;
-    if (!ShapeOf(o, &shape, error) || !Sum(from_, shape, &a, error) ||
-        !Sum(to_, shape, &b, error)) {
+    if (!ShapeOf(o, &shape, error)) {
       *error = "checking " + o.name + ": " + *error;
+      return false;
+    }
+    // The two sides are summed at once: each connection is used by one
+    // thread only, and the slower side (the server's) sets the pace.
+    std::string from_error;
+    bool from_ok = false;
+    std::thread from_side([&] { from_ok = Sum(from_, shape, &a, &from_error); });
+    bool to_ok = Sum(to_, shape, &b, error);
+    from_side.join();
+    if (!from_ok || !to_ok) {
+      *error = "checking " + o.name + ": " + (from_ok ? *error : from_error);
       return false;
     }
     bool same = a.rows == b.rows && a.checksum == b.checksum;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "tools/cli/copy_in.h"
 #include "tools/cli/sqlite_lib.h"
 
 namespace litelift::cli {
@@ -27,10 +28,20 @@ struct TableSum {
   uint64_t checksum = 0;
 };
 
+// Where `litelift migrate` streams rows with COPY: a connection to the
+// route's server and the database's server schema. Owned by the caller.
+struct CopyTarget {
+  PGconn* conn = nullptr;
+  std::string schema;           // the database's server schema
+  int64_t lock_key = 0;         // its write lock (compat::WriteLockKey)
+  std::string writer_sequence;  // its writer record (compat::WriterSequence)
+};
+
 // Copies from into to: tables, rows with their rowids, sqlite_sequence,
 // then indexes, views and triggers (after the rows, so that no trigger
 // fires and indexes are built once), then user_version and application_id.
-// to must hold no tables. Progress lines go to stderr, prefixed by verb.
+// to must hold no tables, unless resuming. Progress lines go to stderr,
+// prefixed by verb.
 class Transfer {
  public:
   // batch_rows: rows per transaction on to; rows_per_statement: rows per
@@ -41,6 +52,18 @@ class Transfer {
         verb_(std::move(verb)),
         batch_rows_(batch_rows),
         rows_per_statement_(rows_per_statement) {}
+
+  // Rows go in with COPY (binary) into target's tables, which `to` (the
+  // route) creates; a table COPY cannot write as the route would (a value
+  // of a class its server column stores otherwise, a STRICT table) goes
+  // through `to` instead, named on stdout. Call before Copy.
+  void UseCopy(CopyTarget* target) { copy_ = target; }
+
+  // Continue an interrupted copy: tables of from that to already holds
+  // (the same CREATE) are kept when complete and verified, continued
+  // after their largest rowid when their rows are a prefix of from's, and
+  // copied again otherwise; indexes, views and triggers to holds are kept.
+  void set_resume(bool resume) { resume_ = resume; }
 
   // Reads from's schema and opens a read transaction on it (a consistent
   // snapshot until Finish). False with *error.
@@ -60,13 +83,19 @@ class Transfer {
   // Objects created on to so far, in order (for a clean-up on failure).
   const std::vector<SchemaObject>& created() const { return created_; }
 
-  int64_t rows_copied() const { return rows_done_; }
+  int64_t rows_copied() const { return rows_done_ - rows_kept_; }
   double copy_seconds() const { return copy_seconds_; }
 
  private:
   struct Shape;
   bool ShapeOf(const SchemaObject& table, Shape* shape, std::string* error);
-  bool CopyTable(const Shape& shape, std::string* error);
+  bool CopyTable(const Shape& shape, const int64_t* after, std::string* error);
+  bool CopyTableIn(const Shape& shape, const int64_t* after, std::string* fallback,
+                   std::string* error);
+  bool DescribeServerTable(const SchemaObject& table, Shape* shape, std::string* error);
+  bool ResumePoint(const Shape& shape, bool* done, bool* has_after, int64_t* after,
+                   std::string* error);
+  std::string SelectSql(const Shape& shape, const std::string& cols, const int64_t* after) const;
   bool CopySequence(std::string* error);
   bool Sum(Db* db, const Shape& shape, TableSum* sum, std::string* error);
   void Report(bool final);
@@ -80,6 +109,10 @@ class Transfer {
   std::vector<SchemaObject> created_;
   int64_t rows_total_ = 0;
   int64_t rows_done_ = 0;
+  int64_t rows_kept_ = 0;  // rows a resumed copy found in place
+  CopyTarget* copy_ = nullptr;
+  bool resume_ = false;
+  std::vector<SchemaObject> existing_;  // to's objects when resuming
   double start_ = 0;
   double last_report_ = 0;
   double copy_seconds_ = 0;

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# `litelift migrate` streams rows with COPY (binary) into the tables the
+# route made, and leaves the server exactly as the route's INSERT path
+# (`--via insert`) does: the same rows, byte for byte, in every server
+# table, the same rowid sequences and AUTOINCREMENT floors, the same
+# answers through the route. The file holds every storage class in
+# untyped columns, every declared type, odd text, large blobs, extreme
+# numbers (tests/e2e/py/move_classes.py).
+# Then resume: a migrate killed mid-copy is refused without --resume and
+# continued with it; the result is again the same server state.
+source "$(dirname "$0")/lib.sh"
+[ -n "${LITELIFT_TEST_DSN:-}" ] || fail "LITELIFT_TEST_DSN is not set: run through scripts/test"
+: "${LITELIFT_CLI:?}"
+cd "$WORK"
+PY=/usr/bin/python3
+cli() { timeout 300 env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" "$@"; }
+routed() { timeout 300 env LD_PRELOAD="$PRELOAD" LITELIFT_DSN="$LITELIFT_TEST_DSN" "$@"; }
+psqlq() { timeout 120 psql "$LITELIFT_TEST_DSN" -XAtq -v ON_ERROR_STOP=1 "$@"; }
+schema_of() { sed -n 's/^litelift migrate: .* -> \([a-z0-9_]*\) on the server.*/\1/p' <<< "$1"; }
+
+# Every server table of schema $1 (rows as JSON, sorted; the schema's
+# name replaced, so that two schemas compare) and its sequences (but the
+# writer record, a transaction id).
+server_state() {
+  local s=$1 t
+  while IFS= read -r t; do
+    echo "== $t"
+    psqlq -c "SELECT row_to_json(ll_row_)::text FROM \"$s\".$t AS ll_row_ ORDER BY 1"
+  done < <(psqlq -c "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = '$s' ORDER BY 1")
+  while IFS= read -r t; do
+    echo "== sequence $t: $(psqlq -c "SELECT last_value, is_called FROM \"$s\".$t")"
+  done < <(psqlq -c "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = '$s'
+                     AND sequencename <> 'litelift_writer' ORDER BY 1")
+  echo "== comment: $(psqlq -c "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = '$s'")"
+}
+same_state() {  # schema_a schema_b what
+  server_state "$1" | sed "s/$1/SCHEMA/g" > "$WORK/state_a"
+  server_state "$2" | sed "s/$2/SCHEMA/g" > "$WORK/state_b"
+  if ! cmp -s "$WORK/state_a" "$WORK/state_b"; then
+    diff "$WORK/state_a" "$WORK/state_b" | head -30
+    fail "$3"
+  fi
+  pass "$3 ($(grep -c '^== ' "$WORK/state_a") tables and sequences, $(wc -c < "$WORK/state_a") bytes)"
+}
+
+timeout 120 $PY "$SOURCE_DIR/tests/e2e/py/move_classes.py" classes.db || fail "building classes.db"
+cp classes.db by_insert.db
+cp classes.db by_copy.db
+out_insert=$(cli migrate --via insert "$WORK/by_insert.db" 2>&1) ||
+  { echo "$out_insert"; fail "migrate --via insert"; }
+out_copy=$(cli migrate "$WORK/by_copy.db" 2>"$WORK/copy.err") ||
+  { echo "$out_copy"; cat "$WORK/copy.err"; fail "migrate (COPY)"; }
+echo "$out_copy"
+expect_not_contains "$out_copy" "DIFFERS" "the COPY's counts and checksums match the file"
+expect_contains "$out_copy" "table strict_t                 through INSERT on the route: a STRICT table" \
+  "a STRICT table goes through the route, named"
+expect_not_contains "$(grep 'through INSERT' <<< "$out_copy" | grep -v strict_t)" "through" \
+  "every other table goes in with COPY"
+expect_contains "$(cat "$WORK/copy.err")" "rows/s" "progress shows rows/s"
+a=$(schema_of "$out_insert")
+b=$(schema_of "$out_copy")
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ] || fail "two schemas: [$a] [$b]"
+same_state "$a" "$b" "COPY leaves every server table and sequence as the INSERT path does"
+
+# Through the route, both read as the file does.
+native_dump=$(timeout 60 sqlite3 classes.db .dump)
+for f in by_insert by_copy; do
+  dump=$(routed sqlite3 "$WORK/$f.db" .dump) || fail "dumping $f through the route"
+  if [ "$dump" != "$native_dump" ]; then
+    diff <(echo "$native_dump") <(echo "$dump") | head -20
+    fail "sqlite3 .dump through the route differs for $f"
+  fi
+done
+pass "sqlite3 .dump through the route is the file's, both ways"
+# The route goes on numbering as SQLite would.
+for f in classes by_copy; do
+  pre=""
+  [ $f = classes ] || pre="routed"
+  $pre timeout 60 sqlite3 "$WORK/$f.db" "INSERT INTO auto(v) VALUES ('next'); INSERT INTO u(a) VALUES ('next');
+    INSERT INTO named(v) VALUES ('next');
+    SELECT max(id) FROM auto; SELECT max(rowid) FROM u; SELECT max(_rowid_) FROM named;
+    SELECT * FROM sqlite_sequence" > "$WORK/next_$f" || fail "inserting into $f"
+done
+expect_eq "$(cat next_by_copy)" "$(cat next_classes)" "the next rowids after COPY are SQLite's"
+
+# --- resume -----------------------------------------------------------
+# Two tables; the second large enough that the copy is killed in it.
+timeout 300 $PY - "$WORK/resume.db" <<'PY' || fail "building resume.db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.executescript("""CREATE TABLE first(id INTEGER PRIMARY KEY, v TEXT);
+CREATE TABLE second(id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT, b BLOB, x);
+CREATE INDEX second_v ON second(v); PRAGMA user_version = 5;""")
+db.execute("BEGIN")
+db.executemany("INSERT INTO first(v) VALUES (?)", (("f%d" % i,) for i in range(2000)))
+db.executemany("INSERT INTO second(v, b, x) VALUES (?, ?, ?)",
+               (("v%d" % i, bytes([i % 256]) * 40, [i, i * 0.5, "t%d" % i][i % 3])
+                for i in range(600000)))
+db.execute("COMMIT")
+PY
+cp resume.db fresh.db
+# (No timeout wrapper: $! must be the migrate itself; the loop below
+# bounds it and kills it.)
+env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" migrate --batch 5000 \
+  "$WORK/resume.db" > "$WORK/killed.out" 2> "$WORK/killed.err" &
+pid=$!
+# Killed once some of second's rows are committed.
+schema=""
+rows=0
+for _ in $(seq 1 1200); do
+  [ -z "$schema" ] && schema=$(schema_of "$(cat "$WORK/killed.out")")
+  if [ -n "$schema" ]; then
+    rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".second" 2>/dev/null || echo 0)
+    [ "${rows:-0}" -gt 0 ] && break
+  fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.05
+done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".second")
+[ "$rows" -gt 0 ] && [ "$rows" -lt 600000 ] || fail "the kill came when second held $rows rows"
+pass "migrate killed with $rows of 600000 rows of second committed"
+
+err=$(cli migrate "$WORK/resume.db" 2>&1) && fail "a migrate into a partial schema succeeded"
+rc=$?
+expect_eq "$rc" "2" "without --resume, the partial schema is refused with exit 2"
+expect_contains "$err" "--resume" "the refusal names --resume"
+out=$(cli migrate --resume --batch 5000 "$WORK/resume.db" 2>&1) || { echo "$out"; fail "migrate --resume"; }
+echo "$out"
+expect_contains "$out" "table first                    kept: 2000 rows, complete and verified" \
+  "resume keeps the complete table"
+expect_contains "$out" "table second                   continued: $rows of 600000 rows there" \
+  "resume continues the partial table after its last rowid"
+expect_not_contains "$out" "DIFFERS" "the resumed copy verifies"
+out=$(cli migrate "$WORK/fresh.db" 2>&1) || { echo "$out"; fail "migrate of a fresh copy"; }
+same_state "$schema" "$(schema_of "$out")" "the resumed migrate leaves the state a whole one does"
+err=$(cli migrate --resume "$WORK/fresh.db" 2>&1) && fail "--resume of a finished migrate succeeded"
+expect_contains "$err" "no interrupted migrate" "--resume refuses a schema no interrupted migrate left"
+done_testing
