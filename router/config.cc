@@ -119,7 +119,7 @@ bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rul
       ok = StringValue(v, key, file, &text, error);
       if (ok && !ParseFirstOpen(text, &f)) {
         *error = At(file, v.location().line()) + "on_first_open = \"" + text +
-                 "\" is not a choice (use \"refuse\" or \"empty\")";
+                 "\" is not a choice (use \"refuse\", \"empty\" or \"migrate\")";
         ok = false;
       }
       if (ok) rule->on_first_open = f;
@@ -175,7 +175,7 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
       if (!StringValue(v, key, file_name, &text, &error)) return;
       if (!ParseFirstOpen(text, &settings->on_first_open)) {
         error = At(file_name, v.location().line()) + "on_first_open = \"" + text +
-                "\" is not a choice (use \"refuse\" or \"empty\")";
+                "\" is not a choice (use \"refuse\", \"empty\" or \"migrate\")";
         return;
       }
     } else if (key == "route_memory") {

@@ -200,7 +200,7 @@ Settings LoadSettings(const GetEnv& getenv) {
     FirstOpen parsed;
     if (!ParseFirstOpen(f, &parsed)) {
       s.error = std::string("litelift: LITELIFT_ON_FIRST_OPEN=") + f +
-                " is not a choice (use refuse or empty)";
+                " is not a choice (use refuse, empty or migrate)";
       return s;
     }
     env_first_open = parsed;
@@ -239,6 +239,8 @@ bool ParseFirstOpen(std::string_view text, FirstOpen* out) {
     *out = FirstOpen::kRefuse;
   } else if (text == "empty") {
     *out = FirstOpen::kEmpty;
+  } else if (text == "migrate") {
+    *out = FirstOpen::kMigrate;
   } else {
     return false;
   }

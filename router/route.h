@@ -19,11 +19,12 @@ namespace litelift::router {
 
 enum class Backend { kSqlite, kPostgres };
 
-// on_first_open: refuse (SQLITE_CANTOPEN naming litelift migrate), or an
-// empty server database with the file left untouched.
-enum class FirstOpen { kRefuse = 0, kEmpty = 1 };
+// on_first_open: refuse (SQLITE_CANTOPEN naming litelift migrate), an
+// empty server database with the file left untouched, or `litelift
+// migrate` run at that open (pg/first_open.h). The file is never changed.
+enum class FirstOpen { kRefuse = 0, kEmpty = 1, kMigrate = 2 };
 
-// Parses "refuse" / "empty"; false for anything else.
+// Parses "refuse" / "empty" / "migrate"; false for anything else.
 bool ParseFirstOpen(std::string_view text, FirstOpen* out);
 
 // Where one database goes.

@@ -13,6 +13,7 @@
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/first_open.h"
 #include "libsqlite3-compat/pg/local_file.h"
 #include "libsqlite3-compat/pg/locate.h"
 #include "libsqlite3-compat/pg/marker.h"
@@ -422,14 +423,26 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   std::string guess = memory ? "" : SchemaFor(route);
   std::string setup = SessionSettingsSql();
   PgResult catalog;
-  if (!memory) {
-    catalog =
-        Exec(pg, SearchPathSql(guess) + "; " + setup + StampOpenedSql(place) + LocateQuery(place));
+  LocalFileState local;
+  if (!memory) local.local = ReadLocalFile(route.canonical_path);
+  // on_first_open = "migrate" (pg/first_open.h): a file with data waits for
+  // a migrate of it that runs, so that it finds none or a finished one.
+  bool may_migrate = !memory && route.on_first_open == 2 /* router::FirstOpen::kMigrate */ &&
+                     local.local.kind == LocalFile::kSqliteData;
+  auto locate = [&]() -> int {
+    catalog = Exec(pg, SearchPathSql(guess) + "; " + setup + StampOpenedSql(place) +
+                           (may_migrate ? AwaitFirstOpenSql(place.path) : "") + LocateQuery(place));
     if (!Ok(catalog.get())) {
       *error = "litelift: " + ErrorText(pg, catalog.get());
       return SQLITE_CANTOPEN;
     }
-    if (int rc = CheckLocated(catalog.get(), place, &schema, error); rc != SQLITE_OK) return rc;
+    return CheckLocated(catalog.get(), place, &schema, error);
+  };
+  if (!memory) {
+    if (int rc = locate(); rc != SQLITE_OK) return rc;
+    if (may_migrate && schema.empty()) {
+      if (int rc = MigrateFirst(place.path, locate, error); rc != SQLITE_OK) return rc;
+    }
     if (!schema.empty() && schema != guess) {
       PgResult set = Exec(pg, SearchPathSql(schema));
       if (!Ok(set.get())) {
@@ -441,8 +454,6 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   // The local file (pg/local_file.h): a database whose marker was deleted
   // (or replaced by another's) is set aside and a new one created, as
   // SQLite creates a new file; a file with SQLite data is never touched.
-  LocalFileState local;
-  if (!memory) local.local = ReadLocalFile(route.canonical_path);
   if (!schema.empty() && !PQgetisnull(catalog.get(), 0, kLocatedMarker)) {
     local.recorded = PQgetvalue(catalog.get(), 0, kLocatedMarker);
   }
@@ -488,6 +499,42 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   }
   LL_INFO("opened {} as schema {}", filename.empty() ? ":memory:" : filename, schema);
   return SQLITE_OK;
+}
+
+void Connection::DropFailedMigrate(const std::function<int()>& locate) {
+  // Under the lock no database was there before the child: what is there
+  // now is the child's, half-made; the next open migrates from the start.
+  if (locate() != SQLITE_OK || schema.empty()) return;
+  PgResult drop = Exec(
+      pg, "DROP SCHEMA IF EXISTS " + QuoteIdent(schema) +
+              " CASCADE; DELETE FROM litelift.databases WHERE db_schema = " + QuoteLiteral(schema));
+  if (!Ok(drop.get())) LL_WARN("cannot drop the failed migrate's {}", schema);
+  schema.clear();
+}
+
+int Connection::MigrateFirst(const std::string& path, const std::function<int()>& locate,
+                             std::string* error) {
+  // One migrate per file: the others wait on the lock and find its result.
+  if (!LockFirstOpen(pg, path, error)) return SQLITE_CANTOPEN;
+  int rc = locate();
+  if (rc == SQLITE_OK && schema.empty()) {
+    if (RunMigrate(path, error)) {
+      rc = locate();
+    } else {
+      rc = SQLITE_CANTOPEN;
+      std::string why = *error;  // locate() may overwrite it
+      DropFailedMigrate(locate);
+      *error = why;
+    }
+    if (rc == SQLITE_OK && schema.empty()) {
+      *error = "unable to open database file (litelift: `litelift migrate " + path +
+               "` succeeded but the server has no database for it: is the child's route "
+               "the same as this process's?)";
+      rc = SQLITE_CANTOPEN;
+    }
+  }
+  UnlockFirstOpen(pg, path);
+  return rc;
 }
 
 bool Connection::HasDeferredKeys() {

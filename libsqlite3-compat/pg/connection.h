@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -560,6 +561,12 @@ class Connection : public ConnectionState {
   // older litelift to catalog/rowid.h's layout (kRowidLayout), in a
   // transaction of its own. False with *error when the server refuses.
   bool UpgradeRowids(const std::string& db, std::string* error);
+  // on_first_open = "migrate" (pg/first_open.h): under the path's lock,
+  // locate() again and, when still no database, run `litelift migrate path`
+  // and locate() what it made. SQLITE_OK with schema set, else an error.
+  int MigrateFirst(const std::string& path, const std::function<int()>& locate, std::string* error);
+  // After a failed migrate under that lock: drops the database it left.
+  void DropFailedMigrate(const std::function<int()>& locate);
   // Restarts table's rowid sequence at a random free rowid (SQLite's way
   // once the largest is taken). False when the server refuses.
   bool RestartRowidAtRandom(const std::string& table);
