@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <map>
 
@@ -654,11 +655,16 @@ int Statement::StartServer() {
         values[k] = sp.text[k].c_str();
         break;
       case SQLITE_FLOAT: {
-        types[k] = 701;  // float8
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", v.d);
-        sp.text[k] = buf;
-        values[k] = sp.text[k].c_str();
+        // float8 in binary: the same bits, without snprintf's ~2,000
+        // instructions a value.
+        types[k] = 701;
+        uint64_t bits;
+        std::memcpy(&bits, &v.d, sizeof bits);
+        bits = __builtin_bswap64(bits);  // network order
+        sp.text[k].assign(reinterpret_cast<const char*>(&bits), sizeof bits);
+        values[k] = sp.text[k].data();
+        lengths[k] = static_cast<int>(sizeof bits);
+        formats[k] = 1;
         break;
       }
       case SQLITE_TEXT:
@@ -1281,7 +1287,7 @@ int Statement::StepServer() {
     }
     if (rc != SQLITE_OK) return rc;
     plan_ = Plan::kUnknown;  // a new run: its rows' columns decide
-    if (pipelined_) {  // its result is read later (pipeline.cc)
+    if (pipelined_) {        // its result is read later (pipeline.cc)
       pipelined_ = false;
       return SQLITE_DONE;
     }

@@ -264,6 +264,59 @@ TEST(Differential, TableLessSelectsAreSqlite) {
   });
 }
 
+// Doubles go to the server in binary (float8's bits): edge values come
+// back, compare and convert as SQLite's, bound one at a time, in
+// autocommit and in a transaction's write batch.
+TEST(Differential, BoundDoublesKeepTheirBits) {
+  Pair p(Name());
+  p.Same({"CREATE TABLE d (id INTEGER PRIMARY KEY, r REAL, t TEXT, a)"});
+  // (Not yet here: -0.0 and the infinities, which the route already stored
+  // differently with doubles sent as text: the sign of -0.0 moves between
+  // a REAL and an untyped column, an infinity in an untyped column is NULL.)
+  const double values[] = {
+      0.1,  5e-324,  1.7976931348623157e308, -2.5e-10, 9007199254740993.0, 1.0 / 3,
+      42.0, -1e-300, 123456789.125};
+  std::string seen[2];
+  int k = 0;
+  for (sqlite3* db : {p.local, p.routed}) {
+    sqlite3_stmt* ins = nullptr;
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, "INSERT INTO d (r, t, a) VALUES (?1, ?1, ?1)", -1, &ins, nullptr),
+        SQLITE_OK);
+    for (int txn = 0; txn < 2; ++txn) {
+      if (txn == 1) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+      for (double v : values) {
+        sqlite3_bind_double(ins, 1, v);
+        seen[k] += std::to_string(sqlite3_step(ins)) + " ";
+        sqlite3_reset(ins);
+      }
+      if (txn == 1) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT count(*), typeof(?1), ?1 || '', -?1, ?1 = 0.1 "
+                                 "FROM d WHERE r = ?1 AND a = ?1",
+                                 -1, &q, nullptr),
+              SQLITE_OK);
+    for (double v : values) {
+      sqlite3_bind_double(q, 1, v);
+      ASSERT_EQ(sqlite3_step(q), SQLITE_ROW) << sqlite3_errmsg(db) << " " << v;
+      for (int c = 0; c < sqlite3_column_count(q); ++c) {
+        const unsigned char* text = sqlite3_column_text(q, c);
+        seen[k] += std::to_string(sqlite3_column_type(q, c)) + ":" +
+                   (text ? reinterpret_cast<const char*>(text) : "null") + " ";
+      }
+      seen[k] += "\n";
+      sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    ++k;
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  p.Same({"SELECT id, r, t, a, typeof(r), typeof(t), typeof(a) FROM d ORDER BY id"});
+}
+
 TEST(Differential, BindingsEveryType) {
   Pair p(Name());
   p.Same({"CREATE TABLE b (id INTEGER PRIMARY KEY, i INT, r REAL, t TEXT, x BLOB, n INT)"});
