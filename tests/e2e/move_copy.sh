@@ -57,6 +57,8 @@ expect_contains "$out_copy" "table strict_t                 through INSERT on th
 expect_not_contains "$(grep 'through INSERT' <<< "$out_copy" | grep -v strict_t)" "through" \
   "every other table goes in with COPY"
 expect_contains "$(cat "$WORK/copy.err")" "rows/s" "progress shows rows/s"
+expect_not_contains "$out_copy" "read through the route" \
+  "the verification decodes every class's server form itself (COPY TO), and it matches the file"
 a=$(schema_of "$out_insert")
 b=$(schema_of "$out_copy")
 [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ] || fail "two schemas: [$a] [$b]"
@@ -137,4 +139,55 @@ out=$(cli migrate "$WORK/fresh.db" 2>&1) || { echo "$out"; fail "migrate of a fr
 same_state "$schema" "$(schema_of "$out")" "the resumed migrate leaves the state a whole one does"
 err=$(cli migrate --resume "$WORK/fresh.db" 2>&1) && fail "--resume of a finished migrate succeeded"
 expect_contains "$err" "no interrupted migrate" "--resume refuses a schema no interrupted migrate left"
+
+# --- a server that stores something else is caught ---------------------
+# An event trigger puts a BEFORE INSERT trigger on the tables named
+# t_corrupt that the route creates: the COPY goes through, but the server
+# stores a wrong class (integer 1 -> text '1' in an untyped column) or a
+# wrong value (a typed integer plus one) in one row.
+psqlq <<'SQL' || fail "installing the corrupting triggers"
+CREATE FUNCTION public.ll_test_corrupt_class() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF NEW.x = '1'::jsonb THEN NEW.x := '"1"'::jsonb; END IF; RETURN NEW; END $$;
+CREATE FUNCTION public.ll_test_corrupt_value() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF NEW.n = 7 THEN NEW.n := 8; END IF; RETURN NEW; END $$;
+CREATE FUNCTION public.ll_test_attach() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE'
+           AND object_identity LIKE '%.t_corrupt' LOOP
+    EXECUTE format('CREATE TRIGGER ll_test_corrupt BEFORE INSERT ON %s FOR EACH ROW '
+                   'EXECUTE FUNCTION public.ll_test_corrupt_%s()', r.object_identity,
+                   CASE WHEN EXISTS (SELECT FROM pg_attribute WHERE attrelid = r.objid
+                                     AND attname = 'x') THEN 'class' ELSE 'value' END);
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER ll_test_attach ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION public.ll_test_attach();
+SQL
+uninstall() {
+  psqlq -c "DROP EVENT TRIGGER IF EXISTS ll_test_attach" \
+    -c "DROP FUNCTION IF EXISTS public.ll_test_attach(), public.ll_test_corrupt_class(),
+        public.ll_test_corrupt_value()" || true
+}
+trap 'uninstall; rm -rf "$WORK"' EXIT
+for kind in class value; do
+  rm -f "$WORK/corrupt_$kind.db"
+  if [ $kind = class ]; then
+    def="CREATE TABLE t_corrupt(id INTEGER PRIMARY KEY, x); INSERT INTO t_corrupt(x) VALUES (0), (1), (2);"
+  else
+    def="CREATE TABLE t_corrupt(id INTEGER PRIMARY KEY, n INTEGER); INSERT INTO t_corrupt(n) VALUES (6), (7), (8);"
+  fi
+  timeout 60 sqlite3 "$WORK/corrupt_$kind.db" "CREATE TABLE fine(a); INSERT INTO fine VALUES (1); $def" ||
+    fail "building corrupt_$kind.db"
+  out=$(cli migrate "$WORK/corrupt_$kind.db" 2>&1) && { echo "$out"; fail "a migrate whose server stored a wrong $kind succeeded"; }
+  rc=$?
+  echo "$out"
+  expect_eq "$rc" "1" "a wrong $kind on the server fails the migrate with exit 1"
+  expect_contains "$(grep "table t_corrupt " <<< "$out")" " 3 rows  checksum" "the table is checked"
+  expect_contains "$(grep 't_corrupt ' <<< "$out")" "DIFFERS: 3 rows" "its checksum differs (a wrong $kind)"
+  expect_contains "$(grep 'table fine ' <<< "$out")" "same" "the other table verifies"
+  expect_not_contains "$out" "read through the route" "both read with COPY TO"
+done
+uninstall
+trap 'rm -rf "$WORK"' EXIT
 done_testing

@@ -280,13 +280,12 @@ int Migrate(const MoveOptions& options) {
                     options.rows_per_insert > 0 ? options.rows_per_insert : 100);
   transfer.set_resume(tables > 0);
   CopyTarget copy_target;
-  if (options.via == "copy") {
-    copy_target.conn = pg;
-    copy_target.schema = schema;
-    copy_target.lock_key = compat::WriteLockKey(schema);
-    copy_target.writer_sequence = compat::WriterSequence(schema);
-    transfer.UseCopy(&copy_target);
-  }
+  copy_target.conn = pg;
+  copy_target.schema = schema;
+  copy_target.lock_key = compat::WriteLockKey(schema);
+  copy_target.writer_sequence = compat::WriterSequence(schema);
+  if (options.via == "copy") transfer.UseCopy(&copy_target);
+  if (!schema.empty()) transfer.VerifyWithServer(&copy_target, false);
   bool ok = !schema.empty() || Fail("the route named no schema for the database", &error);
   double started = Now();
   ok = ok && transfer.Begin(&error) && transfer.Copy(&error);
@@ -370,6 +369,18 @@ int Export(const MoveOptions& options) {
   std::fflush(stdout);
   Transfer transfer(&source, &target, "export", options.batch_rows,
                     options.rows_per_insert > 0 ? options.rows_per_insert : 1);
+  // The verification reads the server's side over its own connection.
+  PGconn* pg = PQconnectdb(route.dsn.c_str());
+  struct Closer {
+    PGconn* c;
+    ~Closer() { PQfinish(c); }
+  } closer{pg};
+  CopyTarget server;
+  if (!schema.empty() && PQstatus(pg) == CONNECTION_OK && PQsetClientEncoding(pg, "UTF8") == 0) {
+    server.conn = pg;
+    server.schema = schema;
+    transfer.VerifyWithServer(&server, true);
+  }
   bool ok = transfer.Begin(&error) && transfer.Copy(&error);
   if (ok) PrintRate("export", transfer);
   ok = ok && transfer.Verify(&error);

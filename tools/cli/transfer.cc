@@ -13,6 +13,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/catalog/shadow.h"
 #include "libsqlite3-compat/sql/translate.h"
+#include "tools/cli/copy_out.h"
 
 namespace litelift::cli {
 
@@ -43,44 +44,26 @@ std::string Literal(const std::string& text) {
   return out + "'";
 }
 
-constexpr uint64_t kFnvOffset = 14695981039346656037ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-void Mix(uint64_t* h, const void* data, size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < n; ++i) {
-    *h ^= p[i];
-    *h *= kFnvPrime;
-  }
-}
-
 // Mixes column i's storage class and value into *h.
-void MixColumn(const SqliteLib& lib, sqlite3_stmt* stmt, int i, uint64_t* h) {
-  unsigned char type = static_cast<unsigned char>(lib.sqlite3_column_type(stmt, i));
-  Mix(h, &type, 1);
+void MixColumn(const SqliteLib& lib, sqlite3_stmt* stmt, int i, RowHash* h) {
+  int type = lib.sqlite3_column_type(stmt, i);
   switch (type) {
-    case SQLITE_INTEGER: {
-      int64_t v = lib.sqlite3_column_int64(stmt, i);
-      Mix(h, &v, sizeof v);
+    case SQLITE_INTEGER:
+      h->Integer(lib.sqlite3_column_int64(stmt, i));
       break;
-    }
-    case SQLITE_FLOAT: {
-      double v = lib.sqlite3_column_double(stmt, i);
-      Mix(h, &v, sizeof v);
+    case SQLITE_FLOAT:
+      h->Real(lib.sqlite3_column_double(stmt, i));
       break;
-    }
     case SQLITE_TEXT:
     case SQLITE_BLOB: {
       const void* p = type == SQLITE_TEXT
                           ? static_cast<const void*>(lib.sqlite3_column_text(stmt, i))
                           : lib.sqlite3_column_blob(stmt, i);
-      int64_t n = lib.sqlite3_column_bytes(stmt, i);
-      Mix(h, &n, sizeof n);
-      if (n > 0) Mix(h, p, static_cast<size_t>(n));
+      h->Bytes(type, p, lib.sqlite3_column_bytes(stmt, i));
       break;
     }
     default:
-      break;
+      h->Null();
   }
 }
 
@@ -219,9 +202,10 @@ static std::string ServerIdentOf(const std::string& name) {
   return compat::ServerIdent(Lower(name));
 }
 
-bool Transfer::DescribeServerTable(const SchemaObject& table, Shape* shape, std::string* error) {
+bool Transfer::DescribeServerTable(const SchemaObject& table, const CopyTarget& target, Db* file,
+                                   Shape* shape, std::string* error) {
   ServerTable& ct = shape->copy;
-  const std::string& schema = copy_->schema;
+  const std::string& schema = target.schema;
   ct.qualified = compat::QuoteIdent(schema) + "." + ServerIdentOf(table.name);
   // The server's column types (an untyped column referencing another
   // table takes the referenced column's type): what the route built.
@@ -229,7 +213,7 @@ bool Transfer::DescribeServerTable(const SchemaObject& table, Shape* shape, std:
       "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
       "attrelid = to_regclass(" +
       compat::QuoteLiteral(ct.qualified) + ") AND attnum > 0 AND NOT attisdropped";
-  PGresult* res = PQexec(copy_->conn, q.c_str());
+  PGresult* res = PQexec(target.conn, q.c_str());
   if (PQresultStatus(res) != PGRES_TUPLES_OK) {
     *error = PQresultErrorMessage(res);
     PQclear(res);
@@ -250,9 +234,9 @@ bool Transfer::DescribeServerTable(const SchemaObject& table, Shape* shape, std:
     return true;
   }
   int64_t strict = 0;
-  if (!from_->QueryInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = " +
-                           Literal(table.name) + " AND strict",
-                       &strict, error)) {
+  if (!file->QueryInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = " +
+                          Literal(table.name) + " AND strict",
+                      &strict, error)) {
     return false;
   }
   if (strict != 0) {
@@ -636,7 +620,7 @@ bool Transfer::Copy(std::string* error) {
     kept.push_back(there == 1);
     shapes.emplace_back();
     if (!ShapeOf(o, &shapes.back(), error)) return false;
-    if (copy_ != nullptr && !DescribeServerTable(o, &shapes.back(), error)) {
+    if (copy_ != nullptr && !DescribeServerTable(o, *copy_, from_, &shapes.back(), error)) {
       *error = "reading table " + o.name + " on the server: " + *error;
       return false;
     }
@@ -704,14 +688,43 @@ bool Transfer::Sum(Db* db, const Shape& shape, TableSum* sum, std::string* error
   int n = lib.sqlite3_column_count(stmt);
   int rc;
   while ((rc = lib.sqlite3_step(stmt)) == SQLITE_ROW) {
-    uint64_t h = kFnvOffset;
+    RowHash h;
     for (int i = 0; i < n; ++i) MixColumn(lib, stmt, i, &h);
-    sum->checksum += h;
+    sum->checksum += h.value();
     ++sum->rows;
   }
   if (rc != SQLITE_DONE) *error = lib.name + ": " + db->Errmsg();
   lib.sqlite3_finalize(stmt);
   return rc == SQLITE_DONE;
+}
+
+bool Transfer::ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum) {
+  if (verify_server_ == nullptr) return false;
+  Db* file = server_is_from_ ? to_ : from_;
+  std::string why;
+  // Generated columns (which `*` reads, and the server computes) are left
+  // to the route.
+  int64_t generated = 0;
+  if (!file->QueryInt(
+          "SELECT count(*) FROM pragma_table_xinfo(" + Literal(table.name) + ") WHERE hidden <> 0",
+          &generated, &why) ||
+      generated != 0 || !DescribeServerTable(table, *verify_server_, file, shape, &why) ||
+      !shape->no_copy.empty()) {
+    return false;
+  }
+  // The rows as Sum reads them: the rowid first, then every column (an
+  // INTEGER PRIMARY KEY carrying the rowid twice).
+  ServerTable st = shape->copy;
+  if (!shape->rowid.empty() && shape->rowid_is_column) {
+    st.columns.insert(st.columns.begin(), st.rowid_column);
+    st.storages.insert(st.storages.begin(), Storage::kInteger);
+  }
+  if (!ServerTableSum(verify_server_->conn, st, &sum->rows, &sum->checksum, &why)) {
+    std::printf("  table %-24s read through the route: %s\n", table.name.c_str(), why.c_str());
+    *sum = TableSum();
+    return false;
+  }
+  return true;
 }
 
 bool Transfer::Verify(std::string* error) {
@@ -726,13 +739,17 @@ bool Transfer::Verify(std::string* error) {
     }
     // The two sides are summed at once: each connection is used by one
     // thread only, and the slower side (the server's) sets the pace.
-    std::string from_error;
-    bool from_ok = false;
-    std::thread from_side([&] { from_ok = Sum(from_, shape, &a, &from_error); });
-    bool to_ok = Sum(to_, shape, &b, error);
-    from_side.join();
-    if (!from_ok || !to_ok) {
-      *error = "checking " + o.name + ": " + (from_ok ? *error : from_error);
+    Db* file = server_is_from_ ? to_ : from_;
+    Db* route = server_is_from_ ? from_ : to_;
+    TableSum* file_sum = server_is_from_ ? &b : &a;
+    TableSum* route_sum = server_is_from_ ? &a : &b;
+    std::string file_error;
+    bool file_ok = false;
+    std::thread file_side([&] { file_ok = Sum(file, shape, file_sum, &file_error); });
+    bool route_ok = ServerSum(o, &shape, route_sum) || Sum(route, shape, route_sum, error);
+    file_side.join();
+    if (!file_ok || !route_ok) {
+      *error = "checking " + o.name + ": " + (file_ok ? *error : file_error);
       return false;
     }
     bool same = a.rows == b.rows && a.checksum == b.checksum;

@@ -59,6 +59,17 @@ class Transfer {
   // through `to` instead, named on stdout. Call before Copy.
   void UseCopy(CopyTarget* target) { copy_ = target; }
 
+  // Verify reads the server side of each table with COPY TO (binary) over
+  // server->conn, decoding each stored form as the route reads it, instead
+  // of through the route's sqlite3 API (which it still uses for a table
+  // whose server form it does not decode). server_is_from: the route is
+  // from (export), else to (migrate). server->conn must be idle during
+  // Verify; it stays the caller's.
+  void VerifyWithServer(CopyTarget* server, bool server_is_from) {
+    verify_server_ = server;
+    server_is_from_ = server_is_from;
+  }
+
   // Continue an interrupted copy: tables of from that to already holds
   // (the same CREATE) are kept when complete and verified, continued
   // after their largest rowid when their rows are a prefix of from's, and
@@ -92,7 +103,11 @@ class Transfer {
   bool CopyTable(const Shape& shape, const int64_t* after, std::string* error);
   bool CopyTableIn(const Shape& shape, const int64_t* after, std::string* fallback,
                    std::string* error);
-  bool DescribeServerTable(const SchemaObject& table, Shape* shape, std::string* error);
+  bool DescribeServerTable(const SchemaObject& table, const CopyTarget& server, Db* file,
+                           Shape* shape, std::string* error);
+  // The server side of Verify with COPY TO; false when it cannot (the
+  // route's sqlite3 API reads it then).
+  bool ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum);
   bool ResumePoint(const Shape& shape, bool* done, bool* has_after, int64_t* after,
                    std::string* error);
   std::string SelectSql(const Shape& shape, const std::string& cols, const int64_t* after) const;
@@ -111,6 +126,8 @@ class Transfer {
   int64_t rows_done_ = 0;
   int64_t rows_kept_ = 0;  // rows a resumed copy found in place
   CopyTarget* copy_ = nullptr;
+  CopyTarget* verify_server_ = nullptr;
+  bool server_is_from_ = false;
   bool resume_ = false;
   std::vector<SchemaObject> existing_;  // to's objects when resuming
   double start_ = 0;
