@@ -67,14 +67,17 @@ bool IsAggregateCall(const Expr& e) {
   return IsAggregateFunction(e.text, e.args.size());
 }
 
-// The window function calls of an expression, outside its subqueries.
-void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
+// Calls visit(node) on each node of an expression, outside its subqueries,
+// until it returns false. (A loop over a stack of operands: a chain 1000
+// deep on a small stack.)
+template <typename Visit>
+void VisitNodes(const Expr* root, Visit visit) {
   std::vector<const Expr*> todo = {root};
   while (!todo.empty()) {
     const Expr* e = todo.back();
     todo.pop_back();
     if (e == nullptr) continue;
-    if (e->kind == ExprKind::kFunction && (e->over || !e->over_name.empty())) out->push_back(e);
+    if (!visit(*e)) return;
     for (const auto& [when, then] : e->whens) {
       todo.push_back(when.get());
       todo.push_back(then.get());
@@ -86,24 +89,22 @@ void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
   }
 }
 
+// The window function calls of an expression, outside its subqueries.
+void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
+  VisitNodes(root, [out](const Expr& e) {
+    if (e.kind == ExprKind::kFunction && (e.over || !e.over_name.empty())) out->push_back(&e);
+    return true;
+  });
+}
+
 // Whether an expression holds a subquery.
 bool HasSubquery(const Expr* root) {
-  std::vector<const Expr*> todo = {root};
-  while (!todo.empty()) {
-    const Expr* e = todo.back();
-    todo.pop_back();
-    if (e == nullptr) continue;
-    if (e->select) return true;
-    for (const auto& [when, then] : e->whens) {
-      todo.push_back(when.get());
-      todo.push_back(then.get());
-    }
-    todo.push_back(e->else_expr.get());
-    todo.push_back(e->operand.get());
-    todo.push_back(e->filter.get());
-    for (const auto& a : e->args) todo.push_back(a.get());
-  }
-  return false;
+  bool found = false;
+  VisitNodes(root, [&found](const Expr& e) {
+    found = e.select != nullptr;
+    return !found;
+  });
+  return found;
 }
 
 // Whether an expression is a literal (a constant sort key, which orders
