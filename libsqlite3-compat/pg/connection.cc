@@ -356,28 +356,35 @@ bool Connection::SchemaMayBeStale() {
 void Connection::CheckSchemaChanges() {
   if (pg == nullptr || streaming != nullptr || session_lost) return;
   PQconsumeInput(pg);
-  bool reload = false;
-  std::vector<Attached*> changed;  // attached databases another connection changed
+  auto heard = [this](const std::string& changed_schema) {
+    if (std::find(schema_changes_heard.begin(), schema_changes_heard.end(), changed_schema) ==
+        schema_changes_heard.end()) {
+      schema_changes_heard.push_back(changed_schema);
+    }
+  };
   while (PGnotify* n = PQnotifies(pg)) {
     std::string payload = n->extra != nullptr ? n->extra : "";
     size_t colon = payload.rfind(':');
     std::string changed_schema = payload.substr(0, colon);
     int64_t version = std::atoll(payload.c_str() + colon + 1);
-    if (changed_schema == schema && version != schema_version) reload = true;
-    // (This session's own schema changes are in the shadow already.)
+    if (changed_schema == schema && version != schema_version) heard(changed_schema);
+    // (This session's own changes of attached databases are in the shadow.)
     bool own = n->be_pid == PQbackendPID(pg);
-    for (Attached& a : attached) {
-      if (!own && a.schema == changed_schema && version != a.schema_version &&
-          std::find(changed.begin(), changed.end(), &a) == changed.end()) {
-        changed.push_back(&a);
-      }
+    for (const Attached& a : attached) {
+      if (!own && a.schema == changed_schema && version != a.schema_version) heard(a.schema);
     }
     PQfreemem(n);
   }
-  if (!Autocommit()) return;
+  if (schema_changes_heard.empty() || !Autocommit()) return;
+  std::vector<std::string> changed;
+  changed.swap(schema_changes_heard);
   std::string error;
-  if (reload && !LoadCatalog(&error)) LL_ERROR("{}", error);
-  for (Attached* a : changed) ReloadAttached(a);
+  for (const std::string& changed_schema : changed) {
+    if (changed_schema == schema && !LoadCatalog(&error)) LL_ERROR("{}", error);
+    for (Attached& a : attached) {
+      if (a.schema == changed_schema) ReloadAttached(&a);
+    }
+  }
 }
 
 bool Connection::ReloadAttached(Attached* a) {

@@ -514,8 +514,13 @@ class Connection : public ConnectionState {
   // code, the error set.
   int SendPendingBegin();
 
-  // Reloads the shadow when another connection changed the schema.
+  // Reloads the shadow when another connection changed the schema. Heard
+  // inside a transaction, a change waits (schema_changes_heard) for the
+  // next call in autocommit.
   void CheckSchemaChanges();
+  // Schemas (this database's and attached ones') whose announced changes
+  // are not loaded yet.
+  std::vector<std::string> schema_changes_heard;
   // After a "no such table/column" from the shadow: whether the server's
   // schema is newer (then it is loaded, and preparing again may succeed).
   bool SchemaMayBeStale();

@@ -72,6 +72,17 @@ bool RowsOfCreateAs(Shadow& sh, sqlite3_stmt* ddl, const SchemaObject& table,
   return true;
 }
 
+// The version this connection's shadow stands at after its own schema
+// change: the one the server counted (version_row), when the shadow was at
+// the one before. Otherwise another connection changed the database in
+// between, unheard: -1, which no announcement matches, so that the next
+// one (this change's own, at the latest) loads the catalog again.
+int64_t NewSchemaVersion(const Connection* conn, const PGresult* version_row) {
+  if (version_row == nullptr || PQntuples(version_row) != 1) return -1;
+  int64_t counted = std::atoll(PQgetvalue(version_row, 0, 0));
+  return counted == conn->schema_version + 1 ? counted : -1;
+}
+
 }  // namespace
 
 int Statement::CopyCreatedRows(const sql::Translation& copy) {
@@ -270,12 +281,15 @@ int Statement::StepDdl() {
         QuoteLiteral(other) + " RETURNING db_schema, schema_version) SELECT pg_notify(" +
         QuoteLiteral(kSchemaChannel) + ", db_schema || ':' || schema_version) FROM changed");
   }
-  int64_t version = conn->schema_version + (shared ? 1 : 0);
   if (ok && shared) {
-    server.push_back("UPDATE litelift.databases SET schema_version = " + std::to_string(version) +
-                     " WHERE db_schema = " + s);
-    server.push_back(std::string("NOTIFY ") + kSchemaChannel + ", " +
-                     QuoteLiteral(conn->schema + ":" + std::to_string(version)));
+    // The server counts: another connection may have changed this database
+    // (as one it attached) since this one last heard, and two changes must
+    // never announce the same version.
+    server.push_back(
+        "WITH changed AS (UPDATE litelift.databases SET schema_version = schema_version + 1 "
+        "WHERE db_schema = " +
+        s + " RETURNING db_schema, schema_version) SELECT schema_version, pg_notify(" +
+        QuoteLiteral(kSchemaChannel) + ", db_schema || ':' || schema_version) FROM changed");
   }
   int code = SQLITE_ERROR;
   if (ok && !server.empty()) {
@@ -298,7 +312,8 @@ int Statement::StepDdl() {
       script = std::string("RELEASE SAVEPOINT ") + WriteBatch::kSavepoint + "; " + script;
       conn->batch.Released();
     }
-    PgResult res = Exec(conn->pg, script);
+    PgResult version_row;
+    PgResult res = ExecKeepingRows(conn->pg, script, &version_row);
     bool copied = Ok(res.get());
     if (copied && !copy.sql.empty()) {
       copied = CopyCreatedRows(copy) == SQLITE_OK;
@@ -318,7 +333,7 @@ int Statement::StepDdl() {
       ok = false;
       error = conn->err_msg;
     } else {
-      conn->schema_version = version;
+      if (shared) conn->schema_version = NewSchemaVersion(conn, version_row.get());
       if (outer && !conn->native_concurrency) conn->holds_write_lock = true;
       if (outer) conn->txn_level = SQLITE_TXN_WRITE;
     }

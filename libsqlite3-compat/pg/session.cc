@@ -132,6 +132,24 @@ PgResult Exec(PGconn* conn, const std::string& sql) {
   return PgResult(res);
 }
 
+PgResult ExecKeepingRows(PGconn* conn, const std::string& sql, PgResult* rows) {
+  rows->reset();
+  if (PQsendQuery(conn, sql.c_str()) == 0) {
+    return PgResult(PQmakeEmptyPGresult(conn, PGRES_FATAL_ERROR));
+  }
+  PgResult last;
+  while (PGresult* r = PQgetResult(conn)) {
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+      rows->reset(r);
+      last.reset(PQmakeEmptyPGresult(conn, PGRES_TUPLES_OK));
+      continue;
+    }
+    last.reset(r);
+  }
+  if (last == nullptr) last.reset(PQmakeEmptyPGresult(conn, PGRES_FATAL_ERROR));
+  return last;
+}
+
 bool Ok(const PGresult* res) {
   ExecStatusType s = PQresultStatus(res);
   return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;

@@ -20,6 +20,11 @@ using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 // out-of-memory result is turned into a fatal-error result).
 PgResult Exec(PGconn* conn, const std::string& sql);
 
+// As Exec, and also hands back in *rows the last result of the script that
+// returned rows (null when none did): what one statement in the middle of
+// a multi-statement script answered.
+PgResult ExecKeepingRows(PGconn* conn, const std::string& sql, PgResult* rows);
+
 // True when res finished without error.
 bool Ok(const PGresult* res);
 

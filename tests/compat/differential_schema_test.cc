@@ -556,6 +556,41 @@ TEST(Differential, AttachedSchemaChangesReachOtherConnections) {
   sqlite3_close(c);
 }
 
+// Two connections change one database, one as its main database inside a
+// transaction, one as an attached database: each change gets its own
+// version, so that neither announcement hides the other (the server
+// counts; a connection's own count went stale while the other's change
+// was unheard inside its transaction).
+TEST(Differential, SchemaChangesInsideATransactionKeepTheirVersions) {
+  std::string aux = g_dir + "/" + Name() + "_aux.db";
+  sqlite3 *a = nullptr, *b = nullptr, *c = nullptr;
+  ASSERT_EQ(sqlite3_open((g_dir + "/" + Name() + "_a.db").c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((g_dir + "/" + Name() + "_c.db").c_str(), &c), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(aux.c_str(), &b), SQLITE_OK);
+  auto run = [](sqlite3* db, const std::string& sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (error != nullptr ? error : "");
+    sqlite3_free(error);
+  };
+  run(b, "CREATE TABLE late (x); INSERT INTO late VALUES (1)");
+  run(a, "ATTACH '" + aux + "' AS aux");
+  run(c, "ATTACH '" + aux + "' AS aux");
+  run(b, "BEGIN");
+  run(c, "CREATE TABLE aux.later (y); INSERT INTO aux.later VALUES (2)");
+  EXPECT_NE(Describe(a, "SELECT y FROM aux.later").find("row: int 2\n"), std::string::npos);
+  run(b, "ALTER TABLE late ADD COLUMN z DEFAULT 5; COMMIT");
+  EXPECT_NE(Describe(a, "SELECT x, z FROM aux.late").find("row: int 1 | int 5\n"),
+            std::string::npos)
+      << Describe(a, "SELECT * FROM aux.late");
+  // b hears c's table once its transaction is over.
+  EXPECT_NE(Describe(b, "SELECT y FROM later").find("row: int 2\n"), std::string::npos)
+      << Describe(b, "SELECT y FROM later");
+  sqlite3_close(a);
+  sqlite3_close(b);
+  sqlite3_close(c);
+}
+
 // STRICT tables: each column's affinity, then its type, decide; a value
 // that cannot be stored fails with SQLITE_CONSTRAINT_DATATYPE naming the
 // class, the type and the column; ANY keeps every value as given.
