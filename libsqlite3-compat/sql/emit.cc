@@ -1383,6 +1383,16 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
   return out;
 }
 
+void Emitter::DistinctOrderColumns(const SelectCore& core, const std::string& scan_key,
+                                   BareColumns* bare) {
+  bare->active = true;
+  bare->depth = scopes_.size();
+  for (const auto& col : core.columns) {
+    if (col.expr && col.expr->kind == ExprKind::kColumn) bare->grouped.push_back(Column(*col.expr));
+  }
+  bare->order = " ORDER BY " + scan_key;
+}
+
 Emitter::BareColumns Emitter::AggregateContext(const SelectCore& core) {
   BareColumns bare;
   bare.depth = scopes_.size();
@@ -1481,6 +1491,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     out += " GROUP BY ";
     for (size_t i = 1; i <= emitted; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
     bare.distinct_order = "min(" + scan[0] + ")";
+    DistinctOrderColumns(core, scan[0], &bare);
   }
   if (!aggregate_query && !core.distinct && windows.empty()) bare.ties = JoinTerms(scan);
   if (!aggregate_query) bare.window_order = WindowOrder(core);

@@ -72,6 +72,15 @@ TEST(Order, Distinct) {
                      "SELECT DISTINCT n FROM t LIMIT 2",
                      "SELECT DISTINCT a FROM t ORDER BY a IS NULL",
                      "SELECT DISTINCT a, n FROM t ORDER BY n",
+                     // ORDER BY a column outside the result: the row where
+                     // the scan first met each distinct row.
+                     "SELECT DISTINCT a FROM t ORDER BY n",
+                     "SELECT DISTINCT a FROM t ORDER BY n DESC, id",
+                     "SELECT DISTINCT a, n FROM t ORDER BY u",
+                     "SELECT DISTINCT a FROM h ORDER BY n DESC",
+                     "SELECT DISTINCT a FROM t ORDER BY a",
+                     "SELECT DISTINCT t.a FROM t ORDER BY a",
+                     "SELECT DISTINCT n FROM t ORDER BY a COLLATE NOCASE LIMIT 3",
                      // Of groups: the groups in key order, each row where it
                      // first appears among them.
                      "SELECT DISTINCT a FROM t GROUP BY n, a",
@@ -395,6 +404,7 @@ TEST(Order, Grid) {
       queries.push_back("SELECT a, n, u FROM " + t + " ORDER BY " + c + " DESC");
       queries.push_back("SELECT " + c + " AS k, count(*) FROM " + t +
                         " GROUP BY k ORDER BY count(*)");
+      queries.push_back("SELECT DISTINCT " + c + " FROM " + t + " ORDER BY u, n DESC");
       // Compounds sorted by their rows; a scalar subquery's first row.
       queries.push_back("SELECT " + c + " FROM " + t + " UNION SELECT " + c + " FROM " + t +
                         " WHERE n > 1");
