@@ -97,6 +97,17 @@ void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
   });
 }
 
+// Whether an expression holds an equality (=, IS, IN) outside subqueries.
+bool HasEquality(const Expr* root) {
+  bool found = false;
+  VisitNodes(root, [&found](const Expr& e) {
+    found = (e.kind == ExprKind::kBinary && e.text == "=") || e.kind == ExprKind::kIs ||
+            e.kind == ExprKind::kIn;
+    return !found;
+  });
+  return found;
+}
+
 // Whether an expression holds a subquery.
 bool HasSubquery(const Expr* root) {
   bool found = false;
@@ -949,15 +960,14 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
 std::string Emitter::ScanOrder(const Select& select) {
   if (select.cores.size() != 1) return "";
   const SelectCore& core = select.cores[0];
-  if (core.is_values || core.distinct || !core.group_by.empty() || !core.from ||
-      core.from->items.size() != 1) {
-    return "";
-  }
-  const TableRef& ref = core.from->items[0];
-  if (ref.subquery || ref.nested || ref.is_function) return "";
+  if (core.is_values || core.distinct || !core.group_by.empty() || !core.from) return "";
   std::vector<const Expr*> aggregates;
   for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
-  if (!aggregates.empty() || PinsOneRow(core)) return "";
+  if (!aggregates.empty()) return "";
+  if (core.from->items.size() == 2) return JoinScanOrder(core);
+  if (core.from->items.size() != 1) return "";
+  const TableRef& ref = core.from->items[0];
+  if (ref.subquery || ref.nested || ref.is_function || PinsOneRow(core)) return "";
   const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
   if (shape == nullptr) return "";
   std::string q = Ident(ref.alias.empty() ? ref.name : ref.alias) + ".";
@@ -1157,9 +1167,34 @@ std::string Emitter::CompoundOrder(const Select& select, const std::vector<Order
   return "SELECT * FROM (";
 }
 
+std::string Emitter::JoinScanOrder(const SelectCore& core) {
+  // SQLite never reorders a CROSS JOIN, nor a LEFT JOIN that no WHERE
+  // turns into an inner one; an unindexed inner table is scanned, or
+  // searched through an automatic index on the ON's equalities, which
+  // keeps its rows for one outer row in rowid order.
+  // An equality may make it an automatic index whose key holds the
+  // columns the query reads: its order is then theirs, not claimed here.
+  const TableRef& inner = core.from->items[1];
+  if (inner.join != "CROSS JOIN" && (inner.join != "LEFT JOIN" || core.where)) return "";
+  if (inner.natural || !inner.using_columns.empty() || HasEquality(inner.on.get()) ||
+      HasEquality(core.where.get())) {
+    return "";
+  }
+  std::vector<std::string> keys;
+  for (const TableRef& ref : core.from->items) {
+    std::vector<std::string> k = RefScanKeys(ref);
+    if (k.empty()) return "";
+    keys.insert(keys.end(), k.begin(), k.end());
+  }
+  return " ORDER BY " + JoinTerms(keys);
+}
+
 std::vector<std::string> Emitter::ScanKeys(const SelectCore& core) {
   if (core.is_values || !core.from || core.from->items.size() != 1) return {};
-  const TableRef& ref = core.from->items[0];
+  return RefScanKeys(core.from->items[0]);
+}
+
+std::vector<std::string> Emitter::RefScanKeys(const TableRef& ref) {
   if (ref.subquery || ref.nested || ref.is_function) return {};
   const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
   if (shape == nullptr || shape->indexed || !shape->unique_keys.empty()) return {};
@@ -1233,8 +1268,11 @@ std::string Emitter::JoinText(const JoinSource& from) {
   std::string out;
   for (const TableRef& ref : from.items) {
     if (!ref.join.empty()) {
-      out += ref.join == "," ? ", "
-                             : std::string(" ") + (ref.natural ? "NATURAL " : "") + ref.join + " ";
+      // SQLite's CROSS JOIN takes ON and USING (an inner join whose order
+      // its planner keeps); PostgreSQL's takes neither.
+      bool conditioned = ref.on || !ref.using_columns.empty() || ref.natural;
+      std::string join = ref.join == "CROSS JOIN" && conditioned ? "JOIN" : ref.join;
+      out += join == "," ? ", " : std::string(" ") + (ref.natural ? "NATURAL " : "") + join + " ";
     }
     if (ref.nested) {
       out += "(" + JoinText(*ref.nested) + ")";

@@ -264,6 +264,14 @@ class Emitter {
   // read so: a table without indexes (with one, the plan may scan the
   // index instead). Empty when unsure.
   std::vector<std::string> ScanKeys(const SelectCore& core);
+  // ScanKeys of one table of a FROM (empty for a subquery, a function, a
+  // table with indexes or UNIQUE keys).
+  std::vector<std::string> RefScanKeys(const TableRef& ref);
+  // A join of two tables whose order SQLite's plan fixes (a CROSS JOIN, a
+  // LEFT JOIN without WHERE, both tables without indexes, no equality that
+  // could build an automatic index): " ORDER BY
+  // <outer's scan keys>, <inner's>"; else "".
+  std::string JoinScanOrder(const SelectCore& core);
   // A top-level compound's columns whose queries give values of classes
   // one server type cannot hold together (1 UNION 'a'): those become
   // stored values (jsonb), each row keeping its class. Empty when none.

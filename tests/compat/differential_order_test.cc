@@ -257,6 +257,35 @@ TEST(Order, CompoundRows) {
                  });
 }
 
+// A CROSS JOIN, and a LEFT JOIN no WHERE makes inner, keep their order in
+// SQLite's plan: the outer table's scan, then for each of its rows the
+// inner table's scan (without an equality, which may build an automatic
+// index whose key holds the columns read, and so its order).
+TEST(Order, Joins) {
+  Pair p(Name());
+  p.Same(kRows);
+  const std::vector<std::string> queries = {
+      "SELECT t.id, h.a FROM t CROSS JOIN h ON h.n > t.n",
+      "SELECT t.id, h.rowid, h.a FROM t LEFT JOIN h ON h.n < t.n",
+      "SELECT * FROM h CROSS JOIN t WHERE h.n > t.n",
+      "SELECT t.a, w.k FROM t LEFT JOIN w ON w.a > t.a",
+      "SELECT h.a, t.id FROM h LEFT JOIN t ON t.n >= h.n AND t.a > h.a",
+      "SELECT t.id, h.n FROM t CROSS JOIN h LIMIT 7",
+      "SELECT w.k, h.a FROM w LEFT JOIN h ON h.n + 1 < w.n",
+  };
+  for (const std::string& q : queries) {
+    std::string plan = Plan(p.local, q);
+    std::string outer = q.substr(q.find(" FROM ") + 6, 2);
+    EXPECT_EQ(plan.rfind("SCAN " + outer.substr(0, 1), 0), 0u) << q << ": " << plan;
+  }
+  p.Same(queries);
+  // SQLite's CROSS JOIN takes ON and USING (PostgreSQL's takes neither).
+  p.Same({
+      "SELECT t.id, h.a FROM t CROSS JOIN h ON h.n = t.n ORDER BY t.id, h.rowid",
+      "SELECT t.id, h.a FROM t CROSS JOIN h USING (n) ORDER BY t.id, h.rowid",
+  });
+}
+
 // With an index SQLite reads a key's rows through it: for one value of a
 // one-column index, in rowid order, as the route sends them.
 TEST(Order, IndexedEquality) {
