@@ -1037,8 +1037,8 @@ bool Emitter::PinsOneRow(const SelectCore& core) {
     for (int side = 0; side < 2; ++side) {
       const Expr& col = *e->args[side];
       const Expr& value = *e->args[1 - side];
-      bool constant = (IsLiteral(value) && value.kind != ExprKind::kNull) ||
-                      value.kind == ExprKind::kParam;
+      bool constant =
+          (IsLiteral(value) && value.kind != ExprKind::kNull) || value.kind == ExprKind::kParam;
       if (col.kind != ExprKind::kColumn || !constant || col.double_quoted) continue;
       if (!col.table.empty() && Lower(col.table) != qualifier) continue;
       std::string name = Lower(col.column);

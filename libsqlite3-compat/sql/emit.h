@@ -330,8 +330,7 @@ class Emitter {
   // scan_key order: SQLite sorts each distinct row by the ORDER BY terms
   // of the row where its scan first met it, so a column the ORDER BY names
   // outside the result is that row's (array_agg in scan order)[1].
-  void DistinctOrderColumns(const SelectCore& core, const std::string& scan_key,
-                            BareColumns* bare);
+  void DistinctOrderColumns(const SelectCore& core, const std::string& scan_key, BareColumns* bare);
   // A GROUP BY term: an integer is the server's ordinal, other literals
   // are typed (PostgreSQL refuses them bare).
   std::string GroupTerm(const Expr& g);
