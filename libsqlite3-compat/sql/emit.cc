@@ -97,6 +97,17 @@ void CollectWindowCalls(const Expr* root, std::vector<const Expr*>* out) {
   });
 }
 
+// Whether an expression holds an equality (=, IS, IN) outside subqueries.
+bool HasEquality(const Expr* root) {
+  bool found = false;
+  VisitNodes(root, [&found](const Expr& e) {
+    found = (e.kind == ExprKind::kBinary && e.text == "=") || e.kind == ExprKind::kIs ||
+            e.kind == ExprKind::kIn;
+    return !found;
+  });
+  return found;
+}
+
 // Whether an expression holds a subquery.
 bool HasSubquery(const Expr* root) {
   bool found = false;
@@ -227,8 +238,10 @@ std::string Emitter::Raw(const Expr& e) {
     case ExprKind::kIn:
       return InText(e);
     case ExprKind::kExists:
+      exists_next_ = true;
       return "(EXISTS (" + SelectText(*e.select) + "))";
     case ExprKind::kSubquery:
+      scalar_next_ = true;
       return "(" + SelectText(*e.select) + ")";
     case ExprKind::kRow: {
       std::string out = "(";
@@ -864,6 +877,11 @@ std::string Emitter::SelectText(const Select& select) {
 }
 
 std::string Emitter::SelectBody(const Select& select, bool classify) {
+  // Whether the program sees the rows' order: the statement's own rows,
+  // those a LIMIT picks, a scalar subquery's first row; never an EXISTS.
+  bool scalar = scalar_next_, exists = exists_next_;
+  scalar_next_ = exists_next_ = false;
+  bool observed = !exists && (select_depth_ == 1 || select.limit || scalar);
   std::string out;
   if (select.with) out += WithText(*select.with);
   BareColumns first_bare;
@@ -879,8 +897,7 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     BareColumns bare;
     classify_core_ = classify;
     // (Only where no ORDER BY must name the core's tables.)
-    distinct_groups_next_ =
-        single && select.order_by.empty() && (select_depth_ == 1 || select.limit);
+    distinct_groups_next_ = single && select.order_by.empty() && observed;
     out += CoreText(select.cores[i], &bare);
     classify_core_ = false;
     if (i == 0) first_bare = bare;
@@ -888,7 +905,7 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
   std::vector<bool> stored = std::move(stored_columns_);
   stored_columns_ = std::move(outer_stored);
   if (!single && !select.order_by.empty()) {
-    std::string prefix = CompoundOrder(select, stored, &out);
+    std::string prefix = CompoundOrder(select, select.order_by, stored, &out);
     out.insert(body, prefix);
   } else if (!select.order_by.empty()) {
     // ORDER BY may name the columns of the (first) query's tables.
@@ -920,31 +937,37 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     order_columns_ = nullptr;
     bare_ = outer;
     PopScope();
-  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.distinct_order.empty()) {
+  } else if (!observed) {
+  } else if (!single) {
+    std::vector<OrderTerm> terms = CompoundRowOrder(select);
+    if (!terms.empty()) out.insert(body, CompoundOrder(select, terms, stored, &out));
+  } else if (!first_bare.distinct_order.empty()) {
     out += " ORDER BY " + first_bare.distinct_order;
-  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.group_order.empty()) {
+  } else if (!first_bare.group_order.empty()) {
     out += first_bare.group_order;
-  } else if ((select_depth_ == 1 || select.limit) && single && !first_bare.window_order.empty()) {
+  } else if (!first_bare.window_order.empty()) {
     out += first_bare.window_order;
-  } else if (select_depth_ == 1 || select.limit) {
+  } else {
     out += ScanOrder(select);
   }
   out += LimitText(select.limit.get(), select.offset.get());
+  // PostgreSQL refuses a scalar subquery of several rows; SQLite takes
+  // the first.
+  if (scalar && !select.limit && !AtMostOneRow(select)) out += " LIMIT 1";
   return out;
 }
 
 std::string Emitter::ScanOrder(const Select& select) {
   if (select.cores.size() != 1) return "";
   const SelectCore& core = select.cores[0];
-  if (core.is_values || core.distinct || !core.group_by.empty() || !core.from ||
-      core.from->items.size() != 1) {
-    return "";
-  }
-  const TableRef& ref = core.from->items[0];
-  if (ref.subquery || ref.nested || ref.is_function) return "";
+  if (core.is_values || core.distinct || !core.group_by.empty() || !core.from) return "";
   std::vector<const Expr*> aggregates;
   for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
   if (!aggregates.empty()) return "";
+  if (core.from->items.size() == 2) return JoinScanOrder(core);
+  if (core.from->items.size() != 1) return "";
+  const TableRef& ref = core.from->items[0];
+  if (ref.subquery || ref.nested || ref.is_function || PinsOneRow(core)) return "";
   const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
   if (shape == nullptr) return "";
   std::string q = Ident(ref.alias.empty() ? ref.name : ref.alias) + ".";
@@ -955,6 +978,89 @@ std::string Emitter::ScanOrder(const Select& select) {
     out += (i ? ", " : "") + q + Ident(shape->primary_key[i]);
   }
   return out;
+}
+
+std::vector<OrderTerm> Emitter::CompoundRowOrder(const Select& select) {
+  if (select.compounds.empty() || select.compounds.back() == "UNION ALL") return {};
+  const SelectCore& first = select.cores.front();
+  if (first.is_values && first.values.empty()) return {};
+  for (const auto& c : first.columns) {
+    if (!c.expr) return {};  // * : its width is the tables'
+  }
+  size_t width = first.is_values ? first.values[0].size() : first.columns.size();
+  std::vector<OrderTerm> terms;
+  for (size_t k = 1; k <= width; ++k) {
+    OrderTerm t;
+    t.expr = std::make_unique<Expr>(ExprKind::kInteger, 0);
+    t.expr->text = std::to_string(k);
+    terms.push_back(std::move(t));
+  }
+  return terms;
+}
+
+bool Emitter::AtMostOneRow(const Select& select) {
+  if (select.cores.size() != 1) return false;
+  const SelectCore& core = select.cores[0];
+  if (core.is_values) return core.values.size() <= 1;
+  if (!core.from) return true;
+  if (core.group_by.empty()) {
+    std::vector<const Expr*> aggregates, windows;
+    for (const auto& col : core.columns) {
+      CollectAggregates(col.expr.get(), &aggregates);
+      CollectWindowCalls(col.expr.get(), &windows);
+    }
+    if (!aggregates.empty() && windows.empty()) return true;
+  }
+  return PinsOneRow(core);
+}
+
+bool Emitter::PinsOneRow(const SelectCore& core) {
+  if (core.is_values || !core.where || !core.from || core.from->items.size() != 1) return false;
+  const TableRef& ref = core.from->items[0];
+  if (ref.subquery || ref.nested || ref.is_function) return false;
+  const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
+  if (shape == nullptr) return false;
+  std::string qualifier = Lower(ref.alias.empty() ? ref.name : ref.alias);
+  // The columns the WHERE's conjuncts set equal to a literal or parameter
+  // (lower case; "rowid" for the rowid under any of its names).
+  std::vector<std::string> pinned;
+  std::vector<const Expr*> todo = {core.where.get()};
+  while (!todo.empty()) {
+    const Expr* e = todo.back();
+    todo.pop_back();
+    if (e->kind == ExprKind::kBinary && e->text == "AND") {
+      todo.push_back(e->args[0].get());
+      todo.push_back(e->args[1].get());
+      continue;
+    }
+    if (e->kind != ExprKind::kBinary || e->text != "=") continue;
+    for (int side = 0; side < 2; ++side) {
+      const Expr& col = *e->args[side];
+      const Expr& value = *e->args[1 - side];
+      bool constant =
+          (IsLiteral(value) && value.kind != ExprKind::kNull) || value.kind == ExprKind::kParam;
+      if (col.kind != ExprKind::kColumn || !constant || col.double_quoted) continue;
+      if (!col.table.empty() && Lower(col.table) != qualifier) continue;
+      std::string name = Lower(col.column);
+      bool own = std::any_of(shape->columns.begin(), shape->columns.end(),
+                             [&](const std::string& c) { return Lower(c) == name; });
+      if (!own && IsRowidName(name) && !shape->without_rowid) name = "rowid";
+      if (own && Lower(shape->rowid_column) == name) name = "rowid";
+      pinned.push_back(name);
+    }
+  }
+  auto all_pinned = [&pinned](const std::vector<std::string>& key) {
+    if (key.empty()) return false;
+    for (const auto& k : key) {
+      if (std::find(pinned.begin(), pinned.end(), Lower(k)) == pinned.end()) return false;
+    }
+    return true;
+  };
+  if (std::find(pinned.begin(), pinned.end(), "rowid") != pinned.end()) return true;
+  if (shape->rowid_column.empty() || shape->hidden_rowid) {
+    if (all_pinned(shape->primary_key)) return true;
+  }
+  return std::any_of(shape->unique_keys.begin(), shape->unique_keys.end(), all_pinned);
 }
 
 std::string Emitter::GroupOrder(const SelectCore& core) {
@@ -1012,8 +1118,8 @@ std::vector<bool> Emitter::CompoundStored(const Select& select) {
   return any ? stored : std::vector<bool>{};
 }
 
-std::string Emitter::CompoundOrder(const Select& select, const std::vector<bool>& stored,
-                                   std::string* body) {
+std::string Emitter::CompoundOrder(const Select& select, const std::vector<OrderTerm>& terms,
+                                   const std::vector<bool>& stored, std::string* body) {
   // PostgreSQL sorts a compound by its columns only: by ordinals when
   // they are all SQLite's sort needs, else over the compound as a
   // subquery whose columns are named c1, c2, ...
@@ -1023,7 +1129,7 @@ std::string Emitter::CompoundOrder(const Select& select, const std::vector<bool>
   PushScope(first.from && !first.is_values ? ScopeOf(*first.from) : std::vector<ScopeItem>{});
   bool plain = true;
   std::vector<std::string> ordinals, named;
-  for (const OrderTerm& t : select.order_by) {
+  for (const OrderTerm& t : terms) {
     const Expr* term = t.expr.get();
     std::string collation = CollationOf(*term);
     if (term->kind == ExprKind::kCollate) term = term->args[0].get();
@@ -1032,7 +1138,7 @@ std::string Emitter::CompoundOrder(const Select& select, const std::vector<bool>
                    : 0;
     if (k < 1 || k > width) {
       PopScope();
-      *body += " " + OrderText(select.order_by);  // left as written
+      if (&terms == &select.order_by) *body += " " + OrderText(terms);  // left as written
       return "";
     }
     const Expr* column =
@@ -1061,9 +1167,34 @@ std::string Emitter::CompoundOrder(const Select& select, const std::vector<bool>
   return "SELECT * FROM (";
 }
 
+std::string Emitter::JoinScanOrder(const SelectCore& core) {
+  // SQLite never reorders a CROSS JOIN, nor a LEFT JOIN that no WHERE
+  // turns into an inner one; an unindexed inner table is scanned, or
+  // searched through an automatic index on the ON's equalities, which
+  // keeps its rows for one outer row in rowid order.
+  // An equality may make it an automatic index whose key holds the
+  // columns the query reads: its order is then theirs, not claimed here.
+  const TableRef& inner = core.from->items[1];
+  if (inner.join != "CROSS JOIN" && (inner.join != "LEFT JOIN" || core.where)) return "";
+  if (inner.natural || !inner.using_columns.empty() || HasEquality(inner.on.get()) ||
+      HasEquality(core.where.get())) {
+    return "";
+  }
+  std::vector<std::string> keys;
+  for (const TableRef& ref : core.from->items) {
+    std::vector<std::string> k = RefScanKeys(ref);
+    if (k.empty()) return "";
+    keys.insert(keys.end(), k.begin(), k.end());
+  }
+  return " ORDER BY " + JoinTerms(keys);
+}
+
 std::vector<std::string> Emitter::ScanKeys(const SelectCore& core) {
   if (core.is_values || !core.from || core.from->items.size() != 1) return {};
-  const TableRef& ref = core.from->items[0];
+  return RefScanKeys(core.from->items[0]);
+}
+
+std::vector<std::string> Emitter::RefScanKeys(const TableRef& ref) {
   if (ref.subquery || ref.nested || ref.is_function) return {};
   const TableShape* shape = in_.table ? in_.table(ShapeKey(ref.schema, ref.name)) : nullptr;
   if (shape == nullptr || shape->indexed || !shape->unique_keys.empty()) return {};
@@ -1137,8 +1268,11 @@ std::string Emitter::JoinText(const JoinSource& from) {
   std::string out;
   for (const TableRef& ref : from.items) {
     if (!ref.join.empty()) {
-      out += ref.join == "," ? ", "
-                             : std::string(" ") + (ref.natural ? "NATURAL " : "") + ref.join + " ";
+      // SQLite's CROSS JOIN takes ON and USING (an inner join whose order
+      // its planner keeps); PostgreSQL's takes neither.
+      bool conditioned = ref.on || !ref.using_columns.empty() || ref.natural;
+      std::string join = ref.join == "CROSS JOIN" && conditioned ? "JOIN" : ref.join;
+      out += join == "," ? ", " : std::string(" ") + (ref.natural ? "NATURAL " : "") + join + " ";
     }
     if (ref.nested) {
       out += "(" + JoinText(*ref.nested) + ")";
@@ -1287,6 +1421,16 @@ std::string Emitter::ResultColumns(const std::vector<ResultColumn>& columns,
   return out;
 }
 
+void Emitter::DistinctOrderColumns(const SelectCore& core, const std::string& scan_key,
+                                   BareColumns* bare) {
+  bare->active = true;
+  bare->depth = scopes_.size();
+  for (const auto& col : core.columns) {
+    if (col.expr && col.expr->kind == ExprKind::kColumn) bare->grouped.push_back(Column(*col.expr));
+  }
+  bare->order = " ORDER BY " + scan_key;
+}
+
 Emitter::BareColumns Emitter::AggregateContext(const SelectCore& core) {
   BareColumns bare;
   bare.depth = scopes_.size();
@@ -1385,6 +1529,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     out += " GROUP BY ";
     for (size_t i = 1; i <= emitted; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
     bare.distinct_order = "min(" + scan[0] + ")";
+    DistinctOrderColumns(core, scan[0], &bare);
   }
   if (!aggregate_query && !core.distinct && windows.empty()) bare.ties = JoinTerms(scan);
   if (!aggregate_query) bare.window_order = WindowOrder(core);

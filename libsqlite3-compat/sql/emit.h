@@ -264,6 +264,14 @@ class Emitter {
   // read so: a table without indexes (with one, the plan may scan the
   // index instead). Empty when unsure.
   std::vector<std::string> ScanKeys(const SelectCore& core);
+  // ScanKeys of one table of a FROM (empty for a subquery, a function, a
+  // table with indexes or UNIQUE keys).
+  std::vector<std::string> RefScanKeys(const TableRef& ref);
+  // A join of two tables whose order SQLite's plan fixes (a CROSS JOIN, a
+  // LEFT JOIN without WHERE, both tables without indexes, no equality that
+  // could build an automatic index): " ORDER BY
+  // <outer's scan keys>, <inner's>"; else "".
+  std::string JoinScanOrder(const SelectCore& core);
   // A top-level compound's columns whose queries give values of classes
   // one server type cannot hold together (1 UNION 'a'): those become
   // stored values (jsonb), each row keeping its class. Empty when none.
@@ -271,13 +279,31 @@ class Emitter {
   // A compound's ORDER BY (the names binder made its terms ordinals),
   // appended to *body; returns what goes before the compound when it is
   // sorted as a subquery (by a collation or a stored value's order).
-  std::string CompoundOrder(const Select& select, const std::vector<bool>& stored,
-                            std::string* body);
+  std::string CompoundOrder(const Select& select, const std::vector<OrderTerm>& terms,
+                            const std::vector<bool>& stored, std::string* body);
+  // SQLite returns a compound whose last operator is UNION, EXCEPT or
+  // INTERSECT from the temporary b-tree it deduplicated in: sorted by all
+  // its columns (each under its collation, storage classes in SQLite's
+  // order). Those terms (ordinals 1..n) for such a compound, else empty.
+  std::vector<OrderTerm> CompoundRowOrder(const Select& select);
+  // Whether a query returns at most one row: an aggregate without GROUP
+  // BY, no FROM, or a WHERE that pins a key (PinsOneRow). Then its rows
+  // have no order to keep.
+  bool AtMostOneRow(const Select& select);
+  // Whether a core's WHERE fixes every column of its only table's rowid,
+  // PRIMARY KEY or a UNIQUE key to a literal or a parameter (a conjunct
+  // "key = value"): at most one row matches.
+  bool PinsOneRow(const SelectCore& core);
   // CompoundStored's columns, while the cores are emitted.
   std::vector<bool> stored_columns_;
   // Set for the next core (the only one of a query without ORDER BY): a
   // DISTINCT of its groups may be wrapped to keep SQLite's order.
   bool distinct_groups_next_ = false;
+  // Set for the next query: a scalar subquery (SQLite's value is its first
+  // row, in its order: LIMIT 1 and that order are added), or the query of
+  // an EXISTS (no order is observable: none is added).
+  bool scalar_next_ = false;
+  bool exists_next_ = false;
   // " ORDER BY <partition>, <order>, <scan keys>" of a core whose window
   // functions share one window: SQLite returns the rows in the order it
   // sorted them for it. "" when none or several.
@@ -300,6 +326,11 @@ class Emitter {
   std::string bare_qualifier_;
   size_t bare_depth_ = 0;
   BareColumns AggregateContext(const SelectCore& core);
+  // A DISTINCT core sent as a GROUP BY of its columns over a table read in
+  // scan_key order: SQLite sorts each distinct row by the ORDER BY terms
+  // of the row where its scan first met it, so a column the ORDER BY names
+  // outside the result is that row's (array_agg in scan order)[1].
+  void DistinctOrderColumns(const SelectCore& core, const std::string& scan_key, BareColumns* bare);
   // A GROUP BY term: an integer is the server's ordinal, other literals
   // are typed (PostgreSQL refuses them bare).
   std::string GroupTerm(const Expr& g);

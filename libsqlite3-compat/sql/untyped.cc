@@ -90,6 +90,8 @@ StaticClass Emitter::ClassFact(const Expr& e) {
     case ExprKind::kBinary: {
       if (e.kind == ExprKind::kBinary && e.text == "||") return StaticClass::kText;
       if (IsStaticInteger(e)) return StaticClass::kInteger;
+      // A comparison, AND, OR, NOT: SQLite's 0 or 1 (or NULL).
+      if (IsCondition(e)) return StaticClass::kInteger;
       if (e.text != "-" && e.text != "+" && e.text != "*") return StaticClass::kUnknown;
       // Arithmetic with a real, the rest integers or reals: a real.
       bool real = false;

@@ -39,7 +39,8 @@ void SameScanned(Pair& p, const std::vector<std::string>& queries) {
   for (const std::string& q : queries) {
     std::string plan = Plan(p.local, q);
     bool scan = plan.find("SCAN") != std::string::npos ||
-                plan.find("USING INTEGER PRIMARY KEY") != std::string::npos;
+                plan.find("USING INTEGER PRIMARY KEY") != std::string::npos ||
+                plan.find("USING PRIMARY KEY") != std::string::npos;
     EXPECT_TRUE(scan) << q << ": " << plan;
     EXPECT_EQ(plan.find("USING INDEX"), std::string::npos) << q << ": " << plan;
     EXPECT_EQ(plan.find("COVERING INDEX"), std::string::npos) << q << ": " << plan;
@@ -71,6 +72,15 @@ TEST(Order, Distinct) {
                      "SELECT DISTINCT n FROM t LIMIT 2",
                      "SELECT DISTINCT a FROM t ORDER BY a IS NULL",
                      "SELECT DISTINCT a, n FROM t ORDER BY n",
+                     // ORDER BY a column outside the result: the row where
+                     // the scan first met each distinct row.
+                     "SELECT DISTINCT a FROM t ORDER BY n",
+                     "SELECT DISTINCT a FROM t ORDER BY n DESC, id",
+                     "SELECT DISTINCT a, n FROM t ORDER BY u",
+                     "SELECT DISTINCT a FROM h ORDER BY n DESC",
+                     "SELECT DISTINCT a FROM t ORDER BY a",
+                     "SELECT DISTINCT t.a FROM t ORDER BY a",
+                     "SELECT DISTINCT n FROM t ORDER BY a COLLATE NOCASE LIMIT 3",
                      // Of groups: the groups in key order, each row where it
                      // first appears among them.
                      "SELECT DISTINCT a FROM t GROUP BY n, a",
@@ -197,6 +207,103 @@ TEST(Names, CorrelatedOuterAlias) {
   });
 }
 
+// Where no order is observable the route sends none (a count of a
+// subquery, EXISTS, a lookup of one row by its key); where the rows are
+// kept (INSERT ... SELECT numbers them) or one is picked (a scalar
+// subquery takes the first), SQLite's order still holds.
+TEST(Order, Unobserved) {
+  Pair p(Name());
+  p.Same(kRows);
+  SameScanned(p, {
+                     "SELECT count(*) FROM (SELECT a FROM t WHERE n > 1)",
+                     "SELECT EXISTS (SELECT 1 FROM t WHERE n = 2 LIMIT 1)",
+                     "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM h WHERE h.n = t.n LIMIT 1) "
+                     "ORDER BY id",
+                     "SELECT id, a FROM t WHERE id = 3",
+                     "SELECT id, a FROM t WHERE rowid = 4 AND n > 0",
+                     "SELECT a, n FROM h WHERE rowid = 2",
+                     "SELECT * FROM w WHERE k = 'k5'",
+                     "SELECT * FROM w WHERE k = ?",
+                     // SQLite's value of a scalar subquery is its first row.
+                     "SELECT id, (SELECT a FROM h WHERE h.rowid > t.id) FROM t",
+                     "SELECT id, (SELECT k FROM w WHERE w.k > t.a) FROM t",
+                     "SELECT (SELECT a FROM t WHERE n > 1)",
+                     "SELECT (SELECT n FROM t WHERE n > 1 UNION SELECT 9)",
+                 });
+  // Rows written by INSERT ... SELECT are numbered in SQLite's order.
+  p.Same({
+      "CREATE TABLE c (a TEXT, n INT)",
+      "INSERT INTO c SELECT a, n FROM t WHERE n > 1",
+      "INSERT INTO c SELECT DISTINCT a, 0 FROM h",
+      "SELECT rowid, a, n FROM c ORDER BY rowid",
+  });
+}
+
+// A compound whose last operator deduplicates (UNION, EXCEPT, INTERSECT)
+// comes from SQLite's temporary b-tree sorted by all its columns.
+TEST(Order, CompoundRows) {
+  Pair p(Name());
+  p.Same(kRows);
+  SameScanned(p, {
+                     "SELECT a FROM t UNION SELECT a FROM h",
+                     "SELECT n, a FROM t EXCEPT SELECT 1, 'a'",
+                     "SELECT n FROM t INTERSECT SELECT n FROM h",
+                     "SELECT a FROM t UNION ALL SELECT a FROM h UNION SELECT 'z'",
+                     "SELECT u FROM t UNION SELECT a FROM t",
+                     "SELECT a, n FROM t UNION SELECT a, n FROM h LIMIT 3",
+                     "VALUES (3), (1) UNION SELECT n FROM t",
+                     "SELECT a COLLATE NOCASE FROM t WHERE a <> 'B' UNION SELECT 'Z'",
+                     "SELECT n FROM t UNION SELECT k FROM w",
+                 });
+}
+
+// A CROSS JOIN, and a LEFT JOIN no WHERE makes inner, keep their order in
+// SQLite's plan: the outer table's scan, then for each of its rows the
+// inner table's scan (without an equality, which may build an automatic
+// index whose key holds the columns read, and so its order).
+TEST(Order, Joins) {
+  Pair p(Name());
+  p.Same(kRows);
+  const std::vector<std::string> queries = {
+      "SELECT t.id, h.a FROM t CROSS JOIN h ON h.n > t.n",
+      "SELECT t.id, h.rowid, h.a FROM t LEFT JOIN h ON h.n < t.n",
+      "SELECT * FROM h CROSS JOIN t WHERE h.n > t.n",
+      "SELECT t.a, w.k FROM t LEFT JOIN w ON w.a > t.a",
+      "SELECT h.a, t.id FROM h LEFT JOIN t ON t.n >= h.n AND t.a > h.a",
+      "SELECT t.id, h.n FROM t CROSS JOIN h LIMIT 7",
+      "SELECT w.k, h.a FROM w LEFT JOIN h ON h.n + 1 < w.n",
+  };
+  for (const std::string& q : queries) {
+    std::string plan = Plan(p.local, q);
+    std::string outer = q.substr(q.find(" FROM ") + 6, 2);
+    EXPECT_EQ(plan.rfind("SCAN " + outer.substr(0, 1), 0), 0u) << q << ": " << plan;
+  }
+  p.Same(queries);
+  // SQLite's CROSS JOIN takes ON and USING (PostgreSQL's takes neither).
+  p.Same({
+      "SELECT t.id, h.a FROM t CROSS JOIN h ON h.n = t.n ORDER BY t.id, h.rowid",
+      "SELECT t.id, h.a FROM t CROSS JOIN h USING (n) ORDER BY t.id, h.rowid",
+  });
+}
+
+// With an index SQLite reads a key's rows through it: for one value of a
+// one-column index, in rowid order, as the route sends them.
+TEST(Order, IndexedEquality) {
+  Pair p(Name());
+  p.Same(kRows);
+  p.Same({
+      "CREATE TABLE x (id INTEGER PRIMARY KEY, k INT, v TEXT)",
+      "CREATE INDEX xk ON x (k)",
+      "INSERT INTO x (k, v) SELECT n, a FROM t",
+      "INSERT INTO x (k, v) SELECT n, a FROM t ORDER BY id DESC",
+  });
+  for (const std::string q : {"SELECT id, v FROM x WHERE k = 1", "SELECT id, v FROM x WHERE k = 3",
+                              "SELECT v FROM x WHERE k = 2 AND v > 'A'"}) {
+    EXPECT_NE(Plan(p.local, q).find("USING INDEX xk (k=?)"), std::string::npos) << q;
+    p.Same({q});
+  }
+}
+
 // Numbers kept in a TEXT column, summed once each.
 TEST(Types, DistinctTextNumbers) {
   Pair p(Name());
@@ -228,6 +335,8 @@ TEST(Compound, ClassGrid) {
                         ") FROM t WHERE id > 5";
         queries.push_back(q + " ORDER BY v, 2");
         queries.push_back(q + " ORDER BY 1 DESC, 2 COLLATE NOCASE");
+        // Unsorted, a deduplicating compound's rows come sorted.
+        if (std::string(op) != "UNION ALL") queries.push_back(q);
       }
     }
   }
@@ -324,6 +433,13 @@ TEST(Order, Grid) {
       queries.push_back("SELECT a, n, u FROM " + t + " ORDER BY " + c + " DESC");
       queries.push_back("SELECT " + c + " AS k, count(*) FROM " + t +
                         " GROUP BY k ORDER BY count(*)");
+      queries.push_back("SELECT DISTINCT " + c + " FROM " + t + " ORDER BY u, n DESC");
+      // Compounds sorted by their rows; a scalar subquery's first row.
+      queries.push_back("SELECT " + c + " FROM " + t + " UNION SELECT " + c + " FROM " + t +
+                        " WHERE n > 1");
+      queries.push_back("SELECT " + c + ", n FROM " + t + " EXCEPT SELECT a, 1 FROM " + t);
+      queries.push_back("SELECT rowid, (SELECT " + c + " FROM " + t + " AS i WHERE i.rowid > " +
+                        "o.rowid) FROM " + t + " AS o");
     }
   }
   SameScanned(p, queries);

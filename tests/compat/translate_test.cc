@@ -248,7 +248,7 @@ TEST(Rule, BareColumnsInAggregateQueries) {
        "SELECT \"a\" FROM \"t\" WHERE (\"b\" > 1::int8) GROUP BY \"a\" HAVING (count(*) > "
        "1::int8) ORDER BY \"a\" NULLS FIRST"},
       {"SELECT count(*), (SELECT x FROM u) FROM t",
-       "SELECT count(*), (SELECT \"x\" FROM \"u\") FROM \"t\""},
+       "SELECT count(*), (SELECT \"x\" FROM \"u\" LIMIT 1) FROM \"t\""},
   });
 }
 
@@ -275,7 +275,7 @@ TEST(Rule, ComparisonAffinity) {
   ExpectPairs({
       {"SELECT size FROM files WHERE path = ? AND size > ? AND ? IN (path, 'x')",
        "SELECT \"size\" FROM \"files\" WHERE (((\"path\" = litelift.cast_text($1)) AND (\"size\" > "
-       "$2)) AND ($3 IN (\"path\", 'x'))) ORDER BY \"files\".\"litelift_rowid\""},
+       "$2)) AND ($3 IN (\"path\", 'x')))"},
       {"SELECT size FROM files WHERE path IN (?, ?) OR path BETWEEN ? AND 'z'",
        "SELECT \"size\" FROM \"files\" WHERE ((\"path\" IN (litelift.cast_text($1), "
        "litelift.cast_text($2))) OR (\"path\" BETWEEN litelift.cast_text($3) AND 'z')) ORDER BY "
@@ -418,7 +418,7 @@ TEST(Rule, QueriesInFull) {
        "\"v\" WHERE (\"v\".\"x\" = \"t\".\"a\")))"},
       {"SELECT DISTINCT a FROM t GROUP BY a HAVING count(*) > 1 UNION SELECT b FROM u",
        "SELECT DISTINCT \"a\" FROM \"t\" GROUP BY \"a\" HAVING (count(*) > 1::int8) UNION SELECT "
-       "\"b\" FROM \"u\""},
+       "\"b\" FROM \"u\" ORDER BY 1 NULLS FIRST"},
   });
 }
 
@@ -549,6 +549,28 @@ TEST(Translate, ReportsWhatItCannotDo) {
     EXPECT_NE(tr.error.find(c.error), std::string::npos) << c.sqlite << " -> " << tr.error;
     EXPECT_EQ(tr.sql, "") << c.sqlite;
   }
+}
+
+// Row order (issues 11, 15): none where no program sees it, SQLite's where
+// one does.
+TEST(Rule, RowOrderOnlyWhereObserved) {
+  ExpectPairs({
+      // One row at most: a lookup by the rowid or a key.
+      {"SELECT body FROM notes WHERE id = ?", "SELECT \"body\" FROM \"notes\" WHERE (\"id\" = $1)"},
+      {"SELECT v FROM kv WHERE k = 'a'", "SELECT \"v\" FROM \"kv\" WHERE (\"k\" = 'a')"},
+      {"SELECT v FROM kv WHERE k > 'a'",
+       "SELECT \"v\" FROM \"kv\" WHERE (\"k\" > 'a') ORDER BY \"kv\".\"k\""},
+      // EXISTS observes no order; a scalar subquery is its first row.
+      {"SELECT EXISTS (SELECT 1 FROM kv LIMIT 1)",
+       "SELECT ((EXISTS (SELECT 1::int8 FROM \"kv\" LIMIT 1::int8)))::int"},
+      {"SELECT (SELECT v FROM kv)",
+       "SELECT (SELECT \"v\" FROM \"kv\" ORDER BY \"kv\".\"k\" LIMIT 1)"},
+      // A deduplicating compound comes sorted by its rows.
+      {"SELECT k FROM kv EXCEPT SELECT v FROM kv",
+       "SELECT \"k\" FROM \"kv\" EXCEPT SELECT \"v\" FROM \"kv\" ORDER BY 1 NULLS FIRST"},
+      {"SELECT k FROM kv UNION ALL SELECT v FROM kv",
+       "SELECT \"k\" FROM \"kv\" UNION ALL SELECT \"v\" FROM \"kv\""},
+  });
 }
 
 TEST(Translate, ReturnsRowidOnlyWhenAsked) {
