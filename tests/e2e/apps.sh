@@ -21,7 +21,9 @@ perl -MDBD::SQLite -e 1 2>/dev/null || fail "libdbd-sqlite3-perl is not installe
 # Each binding must use the system libsqlite3.so.0: one with a copy of its
 # own would never reach litelift.
 links_system_sqlite() {
-  ldd "$1" | grep -q 'libsqlite3\.so\.0 => /' || fail "$2 does not link the system libsqlite3"
+  local libs
+  libs=$(ldd "$1") || fail "ldd cannot read $2's module $1"
+  grep -q 'libsqlite3\.so\.0 => /' <<< "$libs" || fail "$2 does not link the system libsqlite3"
 }
 links_system_sqlite "$(ruby -e 'require "sqlite3"; puts $LOADED_FEATURES.grep(/sqlite3_native\.so/)[0]')" ruby-sqlite3
 links_system_sqlite "$(perl -MDBD::SQLite -e 'print $INC{"DBD/SQLite.pm"} =~ s{DBD/SQLite\.pm$}{auto/DBD/SQLite/SQLite.so}r')" DBD::SQLite
