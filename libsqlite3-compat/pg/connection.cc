@@ -33,6 +33,7 @@ struct Actions {
   Connection* conn = nullptr;
   bool ddl = false, txn = false, write = false, attach = false, server_read = false;
   bool pragma = false, uses_connection_state = false;
+  std::string program_function;  // a function the program registered, called by it
   std::string pragma_name;
   bool pragma_sets = false;
   std::string denied;
@@ -118,6 +119,10 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
         std::string f = Lower(a2);
         if (f == "changes" || f == "total_changes" || f == "last_insert_rowid") {
           acts->uses_connection_state = true;
+        }
+        if (acts->program_function.empty() &&
+            !EmbeddedReason("no such function: " + std::string(a2), c->registrations).empty()) {
+          acts->program_function = a2;
         }
       }
       break;
@@ -820,6 +825,17 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   }
   // changes(), last_insert_rowid(), total_changes() read the connection's
   // values when the statement runs: the server statement gets them bound.
+  // A table-less statement calling the program's function runs in the
+  // embedded engine when there are routed tables: the function's
+  // sqlite3_context_db_handle then reads the server's rows, not the
+  // shadow's empty ones.
+  std::string db_handle_reason;
+  if (kind == Statement::Kind::kShadow && !acts.pragma && !acts.program_function.empty() &&
+      SQ(sqlite3_stmt_isexplain)(sh) == 0 && EmbeddedEngine::HasTables(this)) {
+    kind = Statement::Kind::kEmbedded;
+    db_handle_reason = "function " + acts.program_function +
+                       " is the program's (its sqlite3_context_db_handle reads the server)";
+  }
   auto* stmt = new Statement(this, sh, kind);
   if (acts.pragma) {
     stmt->pragma = acts.pragma_name;
@@ -832,15 +848,26 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     }
   }
   stmt->generation = schema_generation;
+  if (!db_handle_reason.empty()) {
+    stmt->embedded_reason = db_handle_reason;
+    LL_DEBUG("runs in the embedded engine: {} [{}]", db_handle_reason, SQ(sqlite3_sql)(sh));
+    if (stmt->PrepareEmbedded() != SQLITE_OK) {
+      std::string message = err_msg;
+      int code = err_code;
+      stmt->shadow = nullptr;
+      delete stmt;
+      SQ(sqlite3_finalize)(sh);
+      return SetError(code, message);
+    }
+  }
   if (kind == Statement::Kind::kServer) {
     stmt->single_row_result = AtMostOneRow(shadow.db(), sh);
     stmt->translation = Translate(sh);
-    // A read the translator refuses only for the program's function or
-    // collation (the shadow's prepare proved it is registered) runs in the
-    // embedded engine; a write with one fails as before (not yet built).
+    // A statement the translator refuses only for the program's function
+    // or collation (the shadow's prepare proved it is registered) runs in
+    // the embedded engine, its writes forwarded to the server.
     std::string reason;
-    if (!stmt->translation.error.empty() && !acts.write && !acts.uses_connection_state &&
-        SQ(sqlite3_stmt_readonly)(sh) != 0) {
+    if (!stmt->translation.error.empty()) {
       reason = EmbeddedReason(stmt->translation.error, registrations);
     }
     if (!reason.empty()) {

@@ -6,6 +6,7 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/embedded_write.h"
 #include "libsqlite3-compat/sql/translate.h"
 #include "libsqlite3-compat/text.h"
 #include "router/log.h"
@@ -65,6 +66,7 @@ struct ServerTable {
   int rowid_alias = -1;       // the INTEGER PRIMARY KEY column, or -1
   bool without_rowid = false;
   std::string select;  // SELECT rowid, c1, ... FROM db.t
+  WriteTarget write;   // xUpdate's (embedded_write.h)
 };
 
 // A scan: one server statement (its text is the plan's idxStr), run again
@@ -115,7 +117,17 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
     table->collations.push_back(collation.empty() ? "BINARY" : collation);
     table->numeric.push_back(NumericAffinity(shape->types[i]));
     if (Lower(c) == Lower(shape->rowid_column)) table->rowid_alias = static_cast<int>(i);
+    bool generated = false;
+    for (const std::string& g : shape->generated) generated = generated || Lower(g) == Lower(c);
+    table->write.generated.push_back(generated ? 1 : 0);
   }
+  table->write.conn = conn;
+  table->write.engine = db;
+  table->write.db = dbname;
+  table->write.name = table->name;
+  table->write.columns = table->columns;
+  table->write.rowid_alias = table->rowid_alias;
+  table->write.without_rowid = table->without_rowid;
   declare += ")";
   table->select += " FROM " + QuoteIdent(dbname) + "." + QuoteIdent(table->name);
   // The columns that lead an index: an equality on them finds a few rows.
@@ -131,6 +143,8 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
         }
       });
   int rc = SQ(sqlite3_declare_vtab)(db, declare.c_str());
+  // A row the server refuses under OR IGNORE is skipped, not counted.
+  if (rc == SQLITE_OK) SQ(sqlite3_vtab_config)(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
   if (rc != SQLITE_OK) {
     *err = SQ(sqlite3_mprintf)("litelift: cannot declare %s: %s", name.c_str(),
                                SQ(sqlite3_errmsg)(db));
@@ -142,6 +156,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
 
 int Disconnect(sqlite3_vtab* vtab) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
+  DropWrites(&table->write);
   if (vtab->zErrMsg != nullptr) SQ(sqlite3_free)(vtab->zErrMsg);
   delete table;
   return SQLITE_OK;
@@ -339,6 +354,9 @@ int Filter(sqlite3_vtab_cursor* cur, int, const char* idx_str, int argc, sqlite3
 int Eof(sqlite3_vtab_cursor* cur) { return reinterpret_cast<ServerCursor*>(cur)->eof ? 1 : 0; }
 
 int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
+  // An UPDATE's column it does not set: left unread, and unwritten
+  // (embedded_write.cc).
+  if (SQ(sqlite3_vtab_nochange)(ctx) != 0) return SQLITE_OK;
   auto* cursor = reinterpret_cast<ServerCursor*>(cur);
   int at = cursor->table->without_rowid ? i : i + 1;
   SQ(sqlite3_result_value)(ctx, SQ(sqlite3_column_value)(cursor->stmt->Source(), at));
@@ -352,8 +370,15 @@ int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
   return SQLITE_OK;
 }
 
-// Reads only: no xUpdate (a write with the program's function keeps
-// failing at prepare, docs/design.md).
+// INSERT, UPDATE, DELETE of one row: to the server (embedded_write.h).
+int Update(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
+  auto* table = reinterpret_cast<ServerTable*>(vtab);
+  std::string error;
+  int rc = ForwardWrite(&table->write, argc, argv, rowid, &error);
+  if (rc != SQLITE_OK && !error.empty()) SetVtabError(vtab, error);
+  return rc;
+}
+
 const sqlite3_module kServerModule = {
     /* iVersion */ 1,
     /* xCreate */ Connect,
@@ -368,7 +393,7 @@ const sqlite3_module kServerModule = {
     /* xEof */ Eof,
     /* xColumn */ Column,
     /* xRowid */ Rowid,
-    /* xUpdate */ nullptr,
+    /* xUpdate */ Update,
     /* xBegin */ nullptr,
     /* xSync */ nullptr,
     /* xCommit */ nullptr,
@@ -395,6 +420,50 @@ int Replay(sqlite3* db, const Registration& r) {
   return SQLITE_ERROR;
 }
 
+// changes(), last_insert_rowid(), total_changes(): the connection's, not
+// the engine's own.
+void ConnectionValue(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* conn = static_cast<Connection*>(SQ(sqlite3_user_data)(ctx));
+  SQ(sqlite3_result_int64)(ctx, conn->changes);
+}
+void ConnectionRowid(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* conn = static_cast<Connection*>(SQ(sqlite3_user_data)(ctx));
+  SQ(sqlite3_result_int64)(ctx, conn->last_insert_rowid);
+}
+void ConnectionTotal(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* conn = static_cast<Connection*>(SQ(sqlite3_user_data)(ctx));
+  SQ(sqlite3_result_int64)(ctx, conn->total_changes);
+}
+
+// What a program's function may do with the engine's handle
+// (sqlite3_context_db_handle): read and write the routed tables. A schema
+// change, transaction control, ATTACH or a PRAGMA that sets would act on
+// the engine's own empty database, never the server's: refused (the
+// reason logged; SQLite's own message is "not authorized").
+int GuardEngine(void*, int action, const char* a1, const char* a2, const char*, const char*) {
+  switch (action) {
+    case SQLITE_READ:
+    case SQLITE_SELECT:
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_PRAGMA:
+      if (a2 == nullptr) return SQLITE_OK;
+      break;
+    default:
+      break;
+  }
+  LL_WARN(
+      "litelift: the handle a function gets from sqlite3_context_db_handle reads and writes the "
+      "routed tables only; a schema change, transaction or setting ({} {}) must use the "
+      "program's connection",
+      action, a1 != nullptr ? a1 : "");
+  return SQLITE_DENY;
+}
+
 bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
   if (SQ(sqlite3_exec)(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;
   *error = "litelift: the embedded engine cannot run [" + sql + "]: " + SQ(sqlite3_errmsg)(db);
@@ -408,6 +477,7 @@ void EmbeddedEngine::Close() {
   db_ = nullptr;
   replayed_ = 0;
   generation_ = -1;
+  seen_total_ = 0;
 }
 
 sqlite3* EmbeddedEngine::Ready(Connection* conn, std::string* error) {
@@ -450,6 +520,11 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
     return false;
   }
   SQ(sqlite3_extended_result_codes)(db_, 1);
+  for (auto [name, fn] :
+       {std::pair{"changes", ConnectionValue}, std::pair{"last_insert_rowid", ConnectionRowid},
+        std::pair{"total_changes", ConnectionTotal}}) {
+    SQ(sqlite3_create_function_v2)(db_, name, 0, SQLITE_UTF8, conn, fn, nullptr, nullptr, nullptr);
+  }
   // The program's registrations first: declared columns may name its
   // collations.
   for (replayed_ = 0; replayed_ < conn->registrations.size(); ++replayed_) {
@@ -513,7 +588,95 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
     std::string ignored;
     if (!Exec(db_, v, &ignored)) LL_DEBUG("{}", ignored);
   }
+  SQ(sqlite3_set_authorizer)(db_, GuardEngine, nullptr);
   return true;
+}
+
+namespace {
+
+// Runs a statement of litelift's own (SAVEPOINT, RELEASE, ROLLBACK) on the
+// connection: SQLite's code, the connection's error set on failure.
+int RunInternal(Connection* conn, const std::string& sql) {
+  Statement* stmt = nullptr;
+  int rc = conn->PrepareInternal(sql, &stmt);
+  if (rc != SQLITE_OK) return rc;
+  rc = stmt->Step();
+  int code = conn->err_code;
+  std::string message = conn->err_msg;
+  conn->Finalize(stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return SQLITE_OK;
+  return conn->SetError(code == SQLITE_OK ? SQLITE_ERROR : code, message);
+}
+
+const char kSavepoint[] = "litelift_embedded_write";
+
+}  // namespace
+
+bool EmbeddedEngine::HasTables(Connection* conn) {
+  bool found = false;
+  std::vector<std::string> dbs;
+  conn->shadow.ForEachRow("SELECT name FROM pragma_database_list", "", [&](sqlite3_stmt* s) {
+    dbs.push_back(reinterpret_cast<const char*>(SQ(sqlite3_column_text)(s, 0)));
+  });
+  for (const std::string& db : dbs) {
+    std::string master = db == "temp" ? "sqlite_temp_master" : "sqlite_master";
+    conn->shadow.ForEachRow("SELECT 1 FROM " + QuoteIdent(db) + "." + master +
+                                " WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE "
+                                "'\\' LIMIT 1",
+                            "", [&](sqlite3_stmt*) { found = true; });
+    if (found) return true;
+  }
+  return false;
+}
+
+int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
+  sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  if (SQ(sqlite3_stmt_readonly)(row) != 0) {
+    int rc = SQ(sqlite3_step)(row);
+    // A write a function ran on the engine's handle (context_db_handle) is
+    // the connection's last change, as on one SQLite handle.
+    if (rc != SQLITE_ROW && SQ(sqlite3_total_changes64)(engine) != seen_total_) {
+      seen_total_ = SQ(sqlite3_total_changes64)(engine);
+      conn->changes = SQ(sqlite3_changes64)(engine);
+    }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+    return conn->SetError(SQ(sqlite3_extended_errcode)(engine), SQ(sqlite3_errmsg)(engine));
+  }
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  bool autocommit = conn->Autocommit();
+  int64_t total = conn->total_changes;
+  int rc = RunInternal(conn, std::string("SAVEPOINT ") + kSavepoint);
+  if (rc != SQLITE_OK) return rc;
+  failed_on_conflict = 0;
+  rc = SQ(sqlite3_step)(row);
+  while (rc == SQLITE_ROW) rc = SQ(sqlite3_step)(row);  // (no RETURNING on a virtual table)
+  if (rc == SQLITE_DONE) {
+    rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    if (rc != SQLITE_OK) return rc;
+    conn->changes = SQ(sqlite3_changes64)(engine);
+    conn->total_changes = total + conn->changes;  // the statement's rows, not its triggers'
+    seen_total_ = SQ(sqlite3_total_changes64)(engine);
+    return SQLITE_DONE;
+  }
+  int code = SQ(sqlite3_extended_errcode)(engine);
+  std::string message = SQ(sqlite3_errmsg)(engine);
+  // What stays: nothing (ABORT), the rows before (FAIL), or nothing of the
+  // transaction (ROLLBACK, or a statement that began it).
+  int on_conflict = failed_on_conflict;
+  bool constraint = (code & 0xff) == SQLITE_CONSTRAINT;
+  if (constraint && on_conflict == SQLITE_FAIL) {
+    RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+  } else if (autocommit || (constraint && on_conflict == SQLITE_ROLLBACK)) {
+    RunInternal(conn, "ROLLBACK");
+  } else {
+    RunInternal(conn, std::string("ROLLBACK TO ") + kSavepoint);
+    RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+  }
+  // SQLite's own count after the failure: the rows kept (FAIL), else none.
+  conn->changes = SQ(sqlite3_changes64)(engine);
+  conn->total_changes = total + conn->changes;
+  seen_total_ = SQ(sqlite3_total_changes64)(engine);
+  return conn->SetError(code, message);
 }
 
 }  // namespace litelift::compat

@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,8 @@ class EmbeddedEngine {
   EmbeddedEngine(const EmbeddedEngine&) = delete;
   EmbeddedEngine& operator=(const EmbeddedEngine&) = delete;
 
+  // Whether conn's shadow has a table of the server's (in any database).
+  static bool HasTables(Connection* conn);
   // The engine for conn's current schema, with every registration of the
   // program replayed; null with *error when it cannot be made.
   sqlite3* Ready(Connection* conn, std::string* error);
@@ -66,6 +69,16 @@ class EmbeddedEngine {
   int Apply(Connection* conn, const Registration& r, std::string* error);
   // Closes the engine (statements still on it keep it until finalized).
   void Close();
+  // Steps row, a statement prepared on the engine. A write runs inside a
+  // savepoint of the connection, so that it is atomic with its
+  // transaction: a failure leaves nothing of it (ABORT; FAIL keeps the
+  // rows before, ROLLBACK ends the transaction, as SQLite's conflict
+  // resolution says); changes() is then its rows. Returns an SQLite code,
+  // the connection's error set on failure.
+  int Step(Connection* conn, sqlite3_stmt* row);
+  // The ON CONFLICT resolution (sqlite3_vtab_on_conflict) of the last row
+  // write that failed: Step decides from it what stays.
+  int failed_on_conflict = 0;
 
  private:
   bool Build(Connection* conn, std::string* error);
@@ -75,6 +88,7 @@ class EmbeddedEngine {
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
+  int64_t seen_total_ = 0;  // the engine's total_changes last seen by Step
 };
 
 }  // namespace litelift::compat

@@ -1221,11 +1221,9 @@ int Statement::StepEmbedded() {
     for (size_t i = 1; i < params.size(); ++i) BindKept(row, static_cast<int>(i), params[i]);
     started = true;
   }
-  int rc = SQ(sqlite3_step)(row);
+  int rc = conn->embedded.Step(conn, row);
   row_active = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
-  sqlite3* engine = SQ(sqlite3_db_handle)(row);
-  return conn->SetError(SQ(sqlite3_extended_errcode)(engine), SQ(sqlite3_errmsg)(engine));
+  return rc;
 }
 
 int Statement::Reprepare() {

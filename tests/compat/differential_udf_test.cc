@@ -265,14 +265,93 @@ TEST(Udf, BoundParameters) {
   }
 }
 
-// Not built yet: a write calling the program's function fails on the
-// route with SQLite's "no such function" (docs/design.md, next slice),
-// while sqlite3_next_stmt shows only the program's statements.
-TEST(Udf, WritesNotYet) {
+// Writes calling the program's functions: each row the embedded engine
+// writes goes to the server (rowids, defaults, constraints, triggers
+// there), changes() and last_insert_rowid() as SQLite's.
+TEST(Udf, Writes) {
   UdfPair p(Name());
-  EXPECT_EQ(sqlite3_exec(p.routed, "UPDATE t SET x = twice(x)", nullptr, nullptr, nullptr),
-            SQLITE_ERROR);
-  EXPECT_STREQ(sqlite3_errmsg(p.routed), "no such function: twice");
+  p.Same({
+      "UPDATE t SET x = twice(x) WHERE is_even(id)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT changes(), total_changes(), last_insert_rowid()",
+      "INSERT INTO t (x, name) SELECT twice(x), twice(name) FROM t WHERE is_even(x) ORDER BY id",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT changes(), total_changes(), last_insert_rowid()",
+      "DELETE FROM t WHERE is_even(x) AND id > 7",
+      "SELECT * FROM t ORDER BY id",
+      "UPDATE t SET name = twice(name), r = twice(r) WHERE id = 3",
+      "UPDATE t SET id = twice(id) WHERE id = 6",
+      "INSERT INTO u (tid, label) VALUES (twice(5), 'ten')",
+      "INSERT INTO u (id, tid, label) VALUES (twice(50), 1, 'hundred')",
+      "INSERT INTO u (rowid, tid, label) SELECT twice(200), 2, 'four hundred'",
+      "SELECT * FROM u ORDER BY id",
+      "UPDATE words SET w = twice(w) WHERE w > 'b'",
+      "SELECT w FROM words ORDER BY w",
+      "UPDATE t SET x = twice(x) WHERE id = 99",
+      "SELECT * FROM t ORDER BY id",
+  });
+}
+
+TEST(Udf, WritesWithDefaultsConstraintsAndTriggers) {
+  UdfPair p(Name());
+  p.Same({
+      "CREATE TABLE n (id INTEGER PRIMARY KEY, v TEXT NOT NULL DEFAULT 'd', w, "
+      "k INTEGER UNIQUE)",
+      "INSERT INTO n (w, k) VALUES (twice(2), 1), (twice('a'), 2), (twice(3), 3)",
+      "SELECT * FROM n ORDER BY id",
+      "UPDATE n SET v = NULL WHERE is_even(w)",
+      "SELECT * FROM n ORDER BY id",
+      "UPDATE n SET k = twice(k) + 1 WHERE is_even(id) = 0",
+      "SELECT * FROM n ORDER BY id",
+      "UPDATE n SET k = 5 WHERE twice(k) > 0",
+      "SELECT * FROM n ORDER BY id",
+      "UPDATE OR IGNORE n SET k = 1 WHERE twice(k) > 0",
+      "SELECT changes()",
+      "SELECT * FROM n ORDER BY id",
+      "INSERT OR REPLACE INTO n (id, v, k) VALUES (twice(1), 'replaced', 9)",
+      "SELECT * FROM n ORDER BY id",
+      "CREATE TABLE log (msg)",
+      "CREATE TRIGGER tr AFTER UPDATE OF x ON t BEGIN INSERT INTO log VALUES ('x ' || new.id); "
+      "END",
+      "UPDATE t SET name = twice(name) WHERE id = 1",
+      "UPDATE t SET x = twice(x) WHERE id = 2",
+      "SELECT changes()",
+      "SELECT * FROM log",
+      "INSERT INTO u (tid, label) VALUES (twice(changes()), last_insert_rowid())",
+      "INSERT INTO u (tid, label) SELECT twice(id), last_insert_rowid() FROM t WHERE id < 3",
+      "SELECT * FROM u ORDER BY id",
+  });
+}
+
+// A failure part-way (the program's function, or the server refusing a
+// row) leaves nothing of the statement; the transaction around it stays.
+TEST(Udf, FailedWritesAreAtomic) {
+  UdfPair p(Name());
+  p.Same({
+      "UPDATE t SET x = boom(x)",
+      "SELECT * FROM t ORDER BY id",
+      "CREATE UNIQUE INDEX ul ON u(label)",
+      "UPDATE u SET label = 'l' || is_even(tid)",
+      "SELECT * FROM u ORDER BY id",
+      "BEGIN",
+      "INSERT INTO u (tid, label) VALUES (7, 'seven')",
+      "UPDATE u SET label = 'l' || is_even(tid)",
+      "DELETE FROM t WHERE boom(x) > 0",
+      "SELECT * FROM u ORDER BY id",
+      "SELECT * FROM t ORDER BY id",
+      "UPDATE OR FAIL u SET label = 'f' || is_even(tid)",
+      "SELECT changes()",
+      "SELECT * FROM u ORDER BY id",
+      "COMMIT",
+      "SELECT * FROM u ORDER BY id",
+      "BEGIN",
+      "INSERT INTO t (x) VALUES (twice(21))",
+      "UPDATE OR ROLLBACK u SET label = 'r' || is_even(tid)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+  });
+  EXPECT_EQ(sqlite3_get_autocommit(p.routed), sqlite3_get_autocommit(p.local));
+  // sqlite3_next_stmt shows only the program's statements.
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(p.routed, "SELECT twice(x) FROM t ORDER BY id", -1, &st, nullptr),
             SQLITE_OK);
@@ -280,6 +359,52 @@ TEST(Udf, WritesNotYet) {
   EXPECT_EQ(sqlite3_next_stmt(p.routed, nullptr), st);
   EXPECT_EQ(sqlite3_next_stmt(p.routed, st), nullptr);
   EXPECT_EQ(sqlite3_finalize(st), SQLITE_OK);
+}
+
+// A function's own queries through sqlite3_context_db_handle: they read
+// (and write) the rows the program sees.
+void RunOnHandle(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3* db = sqlite3_context_db_handle(ctx);
+  sqlite3_stmt* st = nullptr;
+  const char* sql = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+    return;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
+  } else if (rc == SQLITE_DONE) {
+    sqlite3_result_int(ctx, sqlite3_changes(db));
+  } else {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+  }
+  sqlite3_finalize(st);
+}
+
+TEST(Udf, ContextDbHandle) {
+  UdfPair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(
+        sqlite3_create_function(db, "run", 1, SQLITE_UTF8, nullptr, RunOnHandle, nullptr, nullptr),
+        SQLITE_OK);
+  }
+  p.Same({
+      "SELECT run('SELECT count(*) FROM t')",
+      "SELECT run('SELECT group_concat(name) FROM t WHERE id < 4')",
+      "SELECT id, run('SELECT count(*) FROM u WHERE tid = ' || id) FROM t ORDER BY id",
+      "SELECT run('UPDATE u SET label = upper(label) WHERE tid = 2')",
+      "SELECT * FROM u ORDER BY id",
+      "SELECT run('SELECT twice(count(*)) FROM u')",
+  });
+  // A schema change through it would act on the engine's own empty
+  // database: refused, never silently local.
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(p.routed, "SELECT run('CREATE TABLE z (a)')", -1, &st, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ERROR);
+  EXPECT_STREQ(sqlite3_errmsg(p.routed), "not authorized");
+  sqlite3_finalize(st);
 }
 
 // Changing a function while a statement that calls it is running: SQLite
