@@ -172,12 +172,6 @@ bool AtMostOneRow(sqlite3* shadow, sqlite3_stmt* stmt) {
   return lines == 1 && lookup;
 }
 
-// Whether text is a ROLLBACK of the whole transaction (not ROLLBACK TO).
-bool IsWholeRollback(const char* text) {
-  std::vector<sql::Token> w = sql::SignificantTokens(text != nullptr ? text : "");
-  return !w.empty() && sql::IsWord(w[0], "ROLLBACK") && !sql::HasWord(w, "TO");
-}
-
 // The schemas this process found its databases files in, by DSN and path
 // (SchemaFor: a parked connection is found under its schema's name).
 std::mutex g_found_mutex;
@@ -624,6 +618,7 @@ bool Connection::ResetForReuse() {
     return false;
   }
   TakeSession(nullptr);
+  txn_statements.Clear();  // nothing of the last user's carried over
   if (!Autocommit()) {
     // Closing with an open transaction rolls it back, as in SQLite.
     SQ(sqlite3_exec)(shadow.db(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -728,7 +723,7 @@ int Connection::EnsureSession(Statement* stmt) {
     NoteSessionLost();
   }
   if (txn_lost) {
-    if (stmt->kind == Statement::Kind::kTxn && IsWholeRollback(SQ(sqlite3_sql)(stmt->shadow))) {
+    if (stmt->kind == Statement::Kind::kTxn && stmt->txn.verb == TxnCommand::Verb::kRollback) {
       return SQLITE_OK;  // StepTxn ends the lost transaction
     }
     return SetError(SQLITE_IOERR,
@@ -778,7 +773,21 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   *out = nullptr;
   if (sql == nullptr) return SetError(SQLITE_MISUSE, "bad parameter or other API misuse");
   CheckFork();
-  CheckSchemaChanges();
+  // Inside a transaction a heard schema change waits for autocommit
+  // anyway: a kept transaction statement needs no look at the socket.
+  bool in_txn = !Autocommit();
+  if (!in_txn) CheckSchemaChanges();
+  if (authorizer == nullptr) {  // (the program's authorizer sees every prepare)
+    TxnCommand command;
+    if (sqlite3_stmt* kept = txn_statements.Take(sql, nbytes, schema_generation, &command, tail)) {
+      ClearError();
+      auto* stmt = new Statement(this, kept, Statement::Kind::kTxn);
+      stmt->txn = std::move(command);
+      stmt->generation = schema_generation;
+      return Publish(stmt, out);
+    }
+  }
+  if (in_txn) CheckSchemaChanges();
   Actions acts;
   acts.conn = this;
   SQ(sqlite3_set_authorizer)(shadow.db(), &Authorize, &acts);
@@ -837,6 +846,10 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
                        " is the program's (its sqlite3_context_db_handle reads the server)";
   }
   auto* stmt = new Statement(this, sh, kind);
+  if (kind == Statement::Kind::kTxn) {
+    stmt->txn = ParseTxnCommand(SQ(sqlite3_sql)(sh));
+    stmt->txn.keep = flags == 0;
+  }
   if (acts.pragma) {
     stmt->pragma = acts.pragma_name;
     stmt->pragma_sets = acts.pragma_sets;
@@ -891,6 +904,10 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
       LL_DEBUG("translated [{}] -> [{}]", SQ(sqlite3_sql)(sh), stmt->translation.sql);
     }
   }
+  return Publish(stmt, out);
+}
+
+int Connection::Publish(Statement* stmt, sqlite3_stmt** out) {
   stmt->handle = g_host->allocate_handle(&StatementApi(), stmt);
   if (stmt->handle == nullptr) {
     delete stmt;
@@ -928,6 +945,11 @@ int Connection::Finalize(Statement* stmt) {
   int rc = stmt->Reset();  // SQLite's finalize resets first: the same error rules
   statements.erase(std::remove(statements.begin(), statements.end(), stmt), statements.end());
   g_host->free_handle(stmt->handle);
+  // Transaction control is kept for its next prepare (txn_command.h).
+  if (stmt->kind == Statement::Kind::kTxn && !stmt->internal && stmt->shadow != nullptr &&
+      txn_statements.Keep(stmt->shadow, schema_generation, stmt->txn)) {
+    stmt->shadow = nullptr;
+  }
   delete stmt;
   return rc;
 }

@@ -26,6 +26,7 @@
 #include "libsqlite3-compat/pg/embedded.h"
 #include "libsqlite3-compat/pg/errors.h"
 #include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/pg/txn_command.h"
 #include "libsqlite3-compat/pg/values.h"
 #include "libsqlite3-compat/sql/translate.h"
 #include "shim/module_api.h"
@@ -86,6 +87,9 @@ class Statement {
   // prepared on, and why it runs there.
   int embedded_build = -1;
   std::string embedded_reason;
+
+  // kTxn: what it does, read from its text once at prepare.
+  TxnCommand txn;
 
   // PRAGMA side effects (name lower-cased; empty when not a PRAGMA).
   std::string pragma;
@@ -350,6 +354,10 @@ class Connection : public ConnectionState {
   bool readonly = false;
   PGconn* pg = nullptr;
   Shadow shadow;
+  // Shadow statements of transaction control kept between a finalize and
+  // the next prepare of their text (declared after the shadow: they are
+  // finalized before it closes).
+  TxnStatementCache txn_statements;
   // The program's create_function / create_window_function /
   // create_collation calls, in order, for the embedded engine.
   std::vector<Registration> registrations;
@@ -493,6 +501,8 @@ class Connection : public ConnectionState {
 
   int Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stmt** out, const char** tail);
   int Finalize(Statement* stmt);
+  // Gives stmt its handle and lists it; *out set. SQLITE_NOMEM deletes it.
+  int Publish(Statement* stmt, sqlite3_stmt** out);
   // Prepares a statement of litelift's own (Statement::internal) in the
   // program's session; *out is finalized with Finalize.
   int PrepareInternal(const std::string& sql, Statement** out);

@@ -18,10 +18,6 @@ namespace litelift::compat {
 
 namespace {
 
-std::vector<sql::Token> Words(const char* text) {
-  return sql::SignificantTokens(text != nullptr ? text : "");
-}
-
 constexpr const char* kStmtSavepoint = "litelift_stmt";
 
 // How the program's BEGIN (and a SAVEPOINT that opens a transaction) starts
@@ -90,9 +86,7 @@ int Statement::Step() {
     // statement's, the transaction already rolled back.
     if (!(kind == Kind::kServer && MayPipeline())) conn->SettleWrites();
     if (conn->deferred_rc != SQLITE_OK) {
-      std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
-      bool rollback = kind == Kind::kTxn && !w.empty() && sql::IsWord(w[0], "ROLLBACK") &&
-                      !sql::HasWord(w, "TO");
+      bool rollback = kind == Kind::kTxn && txn.verb == TxnCommand::Verb::kRollback;
       if (rollback) {
         conn->deferred_rc = SQLITE_OK;
         conn->deferred_msg.clear();
@@ -273,10 +267,10 @@ int Statement::StepShadow() {
 
 int Statement::StepTxn() {
   if (conn->txn_lost) return EndLostTransaction();
-  std::vector<sql::Token> w = Words(SQ(sqlite3_sql)(shadow));
+  using Verb = TxnCommand::Verb;  // (read at prepare: txn_command.h)
   bool was_autocommit = conn->Autocommit();
   if (was_autocommit) conn->snapshot_taken = false;  // a new transaction
-  bool commit = sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END");
+  bool commit = txn.verb == Verb::kCommit;
   // A transaction whose BEGIN is still pending has nothing on the server.
   bool on_server = !conn->begin_pending;
   if (commit && !was_autocommit && on_server && conn->HasDeferredKeys()) {
@@ -294,31 +288,20 @@ int Statement::StepTxn() {
   int rc = SQ(sqlite3_step)(shadow);
   started = true;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return conn->SetErrorFromShadow(rc);
-  auto name_after = [&](size_t from) {
-    std::string storage;
-    for (size_t i = from; i < w.size(); ++i) {
-      if (sql::IsWord(w[i], "SAVEPOINT") || sql::IsWord(w[i], "TO") ||
-          sql::IsWord(w[i], "TRANSACTION")) {
-        continue;
-      }
-      return ServerIdent(Lower(sql::NameText(w[i], &storage)));
-    }
-    return std::string();
-  };
   std::string server;
   bool immediate = false;
   bool snapshot_from_next_query = false;  // REPEATABLE READ set before a savepoint
   bool lazy_begin = false;
-  if (sql::IsWord(w[0], "BEGIN")) {
+  if (txn.verb == Verb::kBegin) {
     // A deferred transaction's isolation waits for its first statement
     // (Connection::snapshot_pending); IMMEDIATE and EXCLUSIVE are the
     // writer from the start and read the latest rows, as in SQLite.
     server = "BEGIN";
     // BEGIN IMMEDIATE and EXCLUSIVE take the write lock at once.
-    immediate = w.size() > 1 && (sql::IsWord(w[1], "IMMEDIATE") || sql::IsWord(w[1], "EXCLUSIVE"));
+    immediate = txn.immediate;
     // A deferred one goes with the next statement, in its round trip.
     lazy_begin = !immediate && was_autocommit;
-  } else if (sql::IsWord(w[0], "COMMIT") || sql::IsWord(w[0], "END")) {
+  } else if (commit) {
     if (conn->commit_hook != nullptr && conn->commit_hook(conn->commit_arg) != 0) {
       conn->Run("ROLLBACK");
       conn->TransactionRolledBack();
@@ -326,23 +309,21 @@ int Statement::StepTxn() {
       return conn->SetError(SQLITE_CONSTRAINT_COMMITHOOK, "constraint failed");
     }
     server = "COMMIT";
-  } else if (sql::IsWord(w[0], "ROLLBACK")) {
-    if (sql::HasWord(w, "TO")) {
-      server = "ROLLBACK TO SAVEPOINT " + name_after(1);
-    } else {
-      server = "ROLLBACK";
-      if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
-    }
-  } else if (sql::IsWord(w[0], "SAVEPOINT")) {
+  } else if (txn.verb == Verb::kRollbackTo) {
+    server = "ROLLBACK TO SAVEPOINT " + txn.name;
+  } else if (txn.verb == Verb::kRollback) {
+    server = "ROLLBACK";
+    if (conn->rollback_hook != nullptr) conn->rollback_hook(conn->rollback_arg);
+  } else if (txn.verb == Verb::kSavepoint) {
     // A savepoint is a subtransaction, where the isolation can no longer
     // be chosen: the snapshot comes with the first query from here on.
     snapshot_from_next_query = was_autocommit || conn->snapshot_pending;
     server = (was_autocommit           ? std::string(kBeginTransaction) + "; SAVEPOINT "
               : conn->snapshot_pending ? std::string(kRepeatableRead) + "; SAVEPOINT "
                                        : std::string("SAVEPOINT ")) +
-             name_after(1);
-  } else if (sql::IsWord(w[0], "RELEASE")) {
-    server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + name_after(1);
+             txn.name;
+  } else if (txn.verb == Verb::kRelease) {
+    server = conn->Autocommit() ? "COMMIT" : "RELEASE SAVEPOINT " + txn.name;
   }
   // The program's savepoints are not nested in the write batch's (its
   // RELEASE would release them); COMMIT and ROLLBACK end it with the
@@ -380,7 +361,9 @@ int Statement::StepTxn() {
     }
     return conn->SetError(code, message);
   }
-  if (sql::IsWord(w[0], "ROLLBACK")) conn->deferred_keys_generation = -1;
+  if (txn.verb == Verb::kRollback || txn.verb == Verb::kRollbackTo) {
+    conn->deferred_keys_generation = -1;
+  }
   // Rows rolled back leave the rowid sequences ahead (catalog/rowid.h).
   if (server.rfind("ROLLBACK TO", 0) == 0) {
     if (conn->wrote_in_txn) conn->ResyncRowids({});
