@@ -523,21 +523,37 @@ namespace {
 // committing every batch rows.
 class InsertSink final : public ValueSink {
  public:
-  InsertSink(Db* db, sqlite3_stmt* ins, int64_t batch) : db_(db), ins_(ins), batch_(batch) {}
-  void Null() override { lib().sqlite3_bind_null(ins_, ++k_); }
-  void Integer(int64_t v) override { lib().sqlite3_bind_int64(ins_, ++k_, v); }
-  void Real(double v) override { lib().sqlite3_bind_double(ins_, ++k_, v); }
+  // skip: leading values that are hashed but not bound (a rowid read
+  // twice, as the verification's row has it).
+  InsertSink(Db* db, sqlite3_stmt* ins, int64_t batch, int skip)
+      : db_(db), ins_(ins), batch_(batch), skip_(skip) {}
+  void Null() override {
+    h_.Null();
+    if (Next()) lib().sqlite3_bind_null(ins_, k_);
+  }
+  void Integer(int64_t v) override {
+    h_.Integer(v);
+    if (Next()) lib().sqlite3_bind_int64(ins_, k_, v);
+  }
+  void Real(double v) override {
+    h_.Real(v);
+    if (Next()) lib().sqlite3_bind_double(ins_, k_, v);
+  }
   void Bytes(int type, const void* p, int64_t n) override {
+    h_.Bytes(type, p, n);
+    if (!Next()) return;
     // (a value over SQLITE_LIMIT_LENGTH fails the step, as SQLite's would)
     int len = static_cast<int>(std::min<int64_t>(n, INT32_MAX));
     if (type == SQLITE_TEXT) {
-      lib().sqlite3_bind_text(ins_, ++k_, static_cast<const char*>(p), len, SQLITE_TRANSIENT);
+      lib().sqlite3_bind_text(ins_, k_, static_cast<const char*>(p), len, SQLITE_TRANSIENT);
     } else {  // a zero-length blob stays a blob (a null pointer would bind NULL)
-      lib().sqlite3_bind_blob(ins_, ++k_, n > 0 ? p : "", len, SQLITE_TRANSIENT);
+      lib().sqlite3_bind_blob(ins_, k_, n > 0 ? p : "", len, SQLITE_TRANSIENT);
     }
   }
   bool EndRow(std::string* error) override {
-    k_ = 0;
+    at_ = 0;
+    sum_ += h_.value();
+    h_ = RowHash();
     if (lib().sqlite3_step(ins_) != SQLITE_DONE) {
       *error = db_->Errmsg();
       lib().sqlite3_reset(ins_);
@@ -552,14 +568,26 @@ class InsertSink final : public ValueSink {
     return true;
   }
   std::function<void()> on_row;
+  // The sum of the rows' hashes, as the verification computes it.
+  uint64_t sum() const { return sum_; }
 
  private:
+  // Advances to the next value; true when it is bound (as parameter k_).
+  bool Next() {
+    ++at_;
+    k_ = at_ - skip_;
+    return k_ > 0;
+  }
   const SqliteLib& lib() const { return *db_->lib(); }
   Db* db_;
   sqlite3_stmt* ins_;
   int64_t batch_;
+  int skip_;
   int64_t in_batch_ = 0;
+  int at_ = 0;
   int k_ = 0;
+  RowHash h_;
+  uint64_t sum_ = 0;
 };
 
 }  // namespace
@@ -582,7 +610,17 @@ bool Transfer::CopyTableOut(const Shape& shape, std::string* fallback, std::stri
     *error = "writing " + shape.name + ": " + to_->Errmsg();
     return false;
   }
-  InsertSink sink(to_, ins, batch_rows_);
+  // The rows as the verification reads them (the rowid first, an INTEGER
+  // PRIMARY KEY's twice), so that their hashes, from this same snapshot,
+  // are its server side.
+  ServerTable st = shape.copy;
+  int skip = 0;
+  if (!shape.rowid.empty() && shape.rowid_is_column) {
+    st.columns.insert(st.columns.begin(), st.rowid_column);
+    st.storages.insert(st.storages.begin(), Storage::kInteger);
+    skip = 1;
+  }
+  InsertSink sink(to_, ins, batch_rows_, skip);
   sink.on_row = [this] {
     ++rows_done_;
     Report(false);
@@ -591,7 +629,8 @@ bool Transfer::CopyTableOut(const Shape& shape, std::string* fallback, std::stri
   std::string why;
   bool ok = to_->Exec("BEGIN", error);
   // In rowid order: the file's b-trees fill as SQLite's own inserts do.
-  bool read = ok && ServerTableRows(verify_server_->conn, shape.copy, true, &sink, &rows, &why);
+  bool read = ok && ServerTableRows(verify_server_->conn, st, true, &sink, &rows, &why);
+  if (read) read_sums_[shape.name] = TableSum{rows, sink.sum()};
   tl.sqlite3_finalize(ins);
   std::string ignored;
   if (!ok) return false;
@@ -898,8 +937,16 @@ bool Transfer::ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum)
   if (!file->QueryInt(
           "SELECT count(*) FROM pragma_table_xinfo(" + Literal(table.name) + ") WHERE hidden <> 0",
           &generated, &why) ||
-      generated != 0 || !DescribeServerTable(table, *verify_server_, file, shape, &why) ||
-      !shape->no_copy.empty()) {
+      generated != 0) {
+    return false;
+  }
+  // Export hashed the rows as it read them, from the snapshot this read
+  // would see again.
+  if (auto it = read_sums_.find(table.name); it != read_sums_.end()) {
+    *sum = it->second;
+    return true;
+  }
+  if (!DescribeServerTable(table, *verify_server_, file, shape, &why) || !shape->no_copy.empty()) {
     return false;
   }
   // The rows as Sum reads them: the rowid first, then every column (an

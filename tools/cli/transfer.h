@@ -6,6 +6,7 @@
 #define LITELIFT_TOOLS_CLI_TRANSFER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,6 +152,7 @@ class Transfer {
   std::vector<SchemaObject> existing_;  // to's objects when resuming
   std::vector<SchemaObject> objects_;   // indexes, views, triggers still to make
   int64_t header_[2] = {0, 0};          // from's user_version, application_id
+  std::map<std::string, TableSum> read_sums_;  // export: the server side, hashed as read
   double start_ = 0;
   double last_report_ = 0;
   double copy_seconds_ = 0;
