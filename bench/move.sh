@@ -115,7 +115,7 @@ for r in $(seq 1 "$rounds"); do
   nov=$(sed -n 's/^litelift migrate: copied in \([0-9.]*\) s.*/\1/p' "$work/migrate.out")
   echo "$nov" >> "$work/t_copy_nov"
   schema=$(sed -n 's/^litelift migrate: .* -> \([a-z0-9_]*\) on the server.*/\1/p' "$work/migrate.out")
-  echo "round $r: litelift migrate $s s in all ($(rate "$total" "$s") rows/s; $nov s before its verification; rows alone $copy_rate rows/s)"
+  echo "round $r: litelift migrate $s s in all ($(rate "$total" "$s") rows/s; $nov s for schema and rows, before the indexes and verification (made at once); rows alone $copy_rate rows/s)"
 
   # pgloader, same file and server, its own database
   psqlq -c "DROP DATABASE IF EXISTS pgl_bench" -c "CREATE DATABASE pgl_bench"
@@ -167,7 +167,7 @@ echo "  migrate (COPY, with verification): $copy s, $(rate "$total" "$copy") row
 echo "  pgloader:                          $pgl s, $(rate "$total" "$pgl") rows/s"
 echo "  ratio migrate / pgloader (rows/s): $(awk -v a="$pgl" -v b="$copy" 'BEGIN { printf "%.2f", a / b }')x"
 nov=$(median < "$work/t_copy_nov")
-echo "  migrate before its verification:   $nov s, $(rate "$total" "$nov") rows/s ($(awk -v a="$pgl" -v b="$nov" 'BEGIN { printf "%.2f", a / b }')x pgloader; pgloader verifies nothing)"
+echo "  migrate before indexes and verification: $nov s, $(rate "$total" "$nov") rows/s ($(awk -v a="$pgl" -v b="$nov" 'BEGIN { printf "%.2f", a / b }')x pgloader; pgloader verifies nothing)"
 if [ "$insert" = 1 ]; then
   ins=$(median < "$work/t_insert")
   echo "  migrate --via insert:              $ins s, $(rate "$total" "$ins") rows/s ($(awk -v a="$ins" -v b="$copy" 'BEGIN { printf "%.2f", a / b }')x slower than COPY)"

@@ -164,6 +164,15 @@ int Statement::StepAttach() {
     int rc = CheckLocalFile(maker, place, !conn->readonly,
                             route.on_first_open == 1 /* router::FirstOpen::kEmpty */, &local,
                             &a.schema, &why);
+    if (rc != SQLITE_OK && a.schema.empty() && local.local.kind == LocalFile::kSqliteData &&
+        route.on_first_open == 2 /* router::FirstOpen::kMigrate */) {
+      // The migrate runs a child under a lock an open holds; ATTACH (maybe
+      // inside the program's transaction) does not wait for one.
+      why = "unable to open database file (litelift: " + place.path +
+            " holds SQLite data and the server has no database for it; on_first_open = "
+            "\"migrate\" migrates at an open, not at ATTACH: open it once with sqlite3_open, "
+            "or run `litelift migrate " + place.path + "`)";
+    }
     if (rc != SQLITE_OK) return conn->SetError(rc, why);
   }
   bool created = a.schema.empty();

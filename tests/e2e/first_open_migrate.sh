@@ -92,4 +92,28 @@ native_b=$(timeout 120 $PY "$APP" dump beside.db) || fail "dumping beside.db"
 out=$(timeout 300 env LD_PRELOAD="$PRELOAD" LITELIFT_CONFIG="$WORK/routes.toml" \
   $PY "$APP" dump "$WORK/beside.db") || fail "migrate with the litelift beside the library"
 expect_eq "$out" "$native_b" "the litelift beside the library migrates"
+
+# ATTACH of a file with data does not migrate: it fails naming why and
+# what to do; the open that follows migrates it, then ATTACH finds it.
+timeout 60 sqlite3 att.db "CREATE TABLE a(x); INSERT INTO a VALUES (7);" || fail "building att.db"
+att_sum=$(sha256sum < att.db)
+err=$(routed $PY - "$WORK/beside.db" "$WORK/att.db" 2>&1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("ATTACH ? AS other", (sys.argv[2],))
+PY
+) && fail "ATTACH of a file with data under on_first_open = migrate succeeded"
+expect_contains "$err" "migrates at an open, not at ATTACH" "ATTACH's refusal says why"
+expect_contains "$err" "litelift migrate $WORK/att.db" "and names the command"
+expect_eq "$(sha256sum < att.db)" "$att_sum" "the attached file is unchanged"
+expect_eq "$(runs "$WORK/att.db")" "0" "ATTACH ran no migrate"
+out=$(routed $PY - "$WORK/att.db" "$WORK/beside.db" 2>&1 <<'PY'
+import sqlite3, sys
+sqlite3.connect(sys.argv[1]).close()
+db = sqlite3.connect(sys.argv[2])
+db.execute("ATTACH ? AS other", (sys.argv[1],))
+print(db.execute("SELECT x FROM other.a").fetchall())
+PY
+) || { echo "$out"; fail "ATTACH after an open migrated"; }
+expect_eq "$out" "[(7,)]" "after an open migrates it, ATTACH sees its rows"
 done_testing

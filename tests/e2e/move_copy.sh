@@ -85,6 +85,24 @@ for f in classes by_copy; do
 done
 expect_eq "$(cat next_by_copy)" "$(cat next_classes)" "the next rowids after COPY are SQLite's"
 
+# --- export: every class and edge value back into a file -----------------
+# The route's data (the file's, plus the rows just written on each side)
+# read with COPY TO and written by the real SQLite: the dump with rowids,
+# the header fields and sqlite_sequence are the native file's.
+out=$(cli export "$WORK/by_copy.db" 2>"$WORK/export.err") ||
+  { echo "$out"; cat "$WORK/export.err"; fail "export of every class"; }
+echo "$out"
+expect_not_contains "$out" "DIFFERS" "export verifies every table"
+expect_eq "$(grep -c 'read through the route' <<< "$out")" "1" \
+  "export reads every table with COPY TO but the STRICT one"
+expect_contains "$out" "table strict_t                 read through the route: a STRICT table" \
+  "the STRICT table is read through the route, named"
+dump_of() {  # file: its dump with rowids (quote() shows each class) and header fields
+  timeout 60 sqlite3 "$1" .dump --preserve-rowids 'PRAGMA user_version' 'PRAGMA application_id'
+}
+expect_eq "$(dump_of "$WORK/by_copy.db")" "$(dump_of "$WORK/classes.db")" \
+  "the exported file dumps (rowids, classes, values, sqlite_sequence) as the native one"
+
 # --- resume -----------------------------------------------------------
 # Two tables; the second large enough that the copy is killed in it.
 timeout 300 $PY - "$WORK/resume.db" <<'PY' || fail "building resume.db"
@@ -139,6 +157,47 @@ out=$(cli migrate "$WORK/fresh.db" 2>&1) || { echo "$out"; fail "migrate of a fr
 same_state "$schema" "$(schema_of "$out")" "the resumed migrate leaves the state a whole one does"
 err=$(cli migrate --resume "$WORK/fresh.db" 2>&1) && fail "--resume of a finished migrate succeeded"
 expect_contains "$err" "no interrupted migrate" "--resume refuses a schema no interrupted migrate left"
+
+# A WITHOUT ROWID table is continued after its largest primary key (a
+# composite one, NOCASE text first: the file's key order).
+timeout 300 $PY - "$WORK/wr.db" <<'PY' || fail "building wr.db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.executescript("""CREATE TABLE w(k TEXT COLLATE NOCASE, n INTEGER, v, PRIMARY KEY(k, n))
+WITHOUT ROWID;""")
+db.execute("BEGIN")
+db.executemany("INSERT INTO w VALUES (?, ?, ?)",
+               ((("K%d" if i % 2 else "k%d") % (i % 1000), i, [i, "t%d" % i, i * 0.5][i % 3])
+                for i in range(400000)))
+db.execute("COMMIT")
+PY
+env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" migrate --batch 5000 \
+  "$WORK/wr.db" > "$WORK/wr_killed.out" 2> "$WORK/wr_killed.err" &
+pid=$!
+schema=""
+rows=0
+for _ in $(seq 1 1200); do
+  [ -z "$schema" ] && schema=$(schema_of "$(cat "$WORK/wr_killed.out")")
+  if [ -n "$schema" ]; then
+    rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".w" 2>/dev/null || echo 0)
+    [ "${rows:-0}" -gt 0 ] && break
+  fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.05
+done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".w")
+[ "$rows" -gt 0 ] && [ "$rows" -lt 400000 ] || fail "the kill came when w held $rows rows"
+out=$(cli migrate --resume --batch 5000 "$WORK/wr.db" 2>&1) || { echo "$out"; fail "migrate --resume (WITHOUT ROWID)"; }
+echo "$out"
+expect_contains "$out" "table w                        continued: $rows of 400000 rows there, after key (" \
+  "resume continues a partial WITHOUT ROWID table after its largest primary key"
+expect_contains "$(grep 'table w ' <<< "$out" | tail -1)" "400000 rows  checksum" "every row is there"
+expect_not_contains "$out" "DIFFERS" "and the resumed WITHOUT ROWID table verifies"
+expect_eq "$(routed sqlite3 "$WORK/wr.db" "SELECT count(*), count(DISTINCT k || n), sum(n) FROM w")" \
+  "$(timeout 60 sqlite3 "$WORK/wr.db" "SELECT count(*), count(DISTINCT k || n), sum(n) FROM w")" \
+  "the route reads the file's rows, none twice"
 
 # --- a server that stores something else is caught ---------------------
 # An event trigger puts a BEFORE INSERT trigger on the tables named

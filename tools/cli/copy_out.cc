@@ -65,7 +65,7 @@ bool Unhex(std::string_view hex, std::string* out) {
 
 // An integer or real text as the route binds it (BindStoredValue): an
 // integer when it has no fraction or exponent and fits, else a real.
-void HashNumber(std::string_view v, RowHash* h) {
+void HashNumber(std::string_view v, ValueSink* h) {
   std::string s(v);
   if (v.find_first_of(".eE") == std::string_view::npos) {
     errno = 0;
@@ -79,7 +79,7 @@ void HashNumber(std::string_view v, RowHash* h) {
 // An untyped column's stored value (jsonb text), as BindServerValue and
 // BindStoredValue read it; false when only the route can say (a blob
 // stored as base64, over 128 MB).
-bool HashStored(std::string_view v, RowHash* h, std::string* scratch) {
+bool HashStored(std::string_view v, ValueSink* h, std::string* scratch) {
   if (v.empty()) {
     h->Null();
     return true;
@@ -113,7 +113,7 @@ bool HashStored(std::string_view v, RowHash* h, std::string* scratch) {
 
 // Hashes one field of storage (its binary COPY form p, n); false with
 // *error when the form is not the one the storage's server type has.
-bool HashField(Storage storage, const char* p, int32_t n, RowHash* h, std::string* scratch,
+bool HashField(Storage storage, const char* p, int32_t n, ValueSink* h, std::string* scratch,
                std::string* error) {
   switch (storage) {
     case Storage::kInteger:
@@ -172,6 +172,16 @@ bool HashField(Storage storage, const char* p, int32_t n, RowHash* h, std::strin
   return false;
 }
 
+// Frees buf, drains the rest of a COPY (the connection stays usable) and
+// returns false.
+bool Drain(PGconn* conn, char* buf) {
+  PQfreemem(buf);
+  buf = nullptr;
+  while (PQgetCopyData(conn, &buf, 0) > 0) PQfreemem(buf);
+  while (PGresult* r = PQgetResult(conn)) PQclear(r);
+  return false;
+}
+
 std::string PgError(PGconn* conn, const PGresult* res) {
   std::string e = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
@@ -180,10 +190,40 @@ std::string PgError(PGconn* conn, const PGresult* res) {
 
 }  // namespace
 
+namespace {
+
+// Sums the hashes of the rows it is given.
+class SumSink final : public ValueSink {
+ public:
+  void Null() override { h_.Null(); }
+  void Integer(int64_t v) override { h_.Integer(v); }
+  void Real(double v) override { h_.Real(v); }
+  void Bytes(int type, const void* p, int64_t n) override { h_.Bytes(type, p, n); }
+  bool EndRow(std::string*) override {
+    sum_ += h_.value();
+    h_ = RowHash();
+    return true;
+  }
+  uint64_t sum() const { return sum_; }
+
+ private:
+  RowHash h_;
+  uint64_t sum_ = 0;
+};
+
+}  // namespace
+
 bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint64_t* checksum,
                     std::string* error) {
+  SumSink sink;
+  bool ok = ServerTableRows(conn, table, false, &sink, rows, error);
+  *checksum = ok ? sink.sum() : 0;
+  return ok;
+}
+
+bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_rowid_order, ValueSink* sink,
+                     int64_t* rows, std::string* error) {
   *rows = 0;
-  *checksum = 0;
   std::string cols;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (table.storages[i] == Storage::kOther) {
@@ -195,8 +235,9 @@ bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint6
     if (table.storages[i] == Storage::kNumeric) cols += "::text";
   }
   if (cols.empty()) cols = "1";  // (a table always has a column)
-  std::string sql =
-      "COPY (SELECT " + cols + " FROM " + table.qualified + ") TO STDOUT (FORMAT binary)";
+  std::string sql = "COPY (SELECT " + cols + " FROM " + table.qualified;
+  if (in_rowid_order && !table.rowid_column.empty()) sql += " ORDER BY " + table.rowid_column;
+  sql += ") TO STDOUT (FORMAT binary)";
   PGresult* res = PQexec(conn, sql.c_str());
   bool ok = PQresultStatus(res) == PGRES_COPY_OUT;
   if (!ok) *error = PgError(conn, res);
@@ -230,7 +271,7 @@ bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint6
         ok = false;
         break;
       }
-      RowHash h;
+      ValueSink& h = *sink;
       for (int c = 0; ok && c < ncol; ++c) {
         if (p + 4 > end) {
           ok = false;
@@ -247,17 +288,12 @@ bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint6
           break;
         }
         if (!HashField(table.storages[static_cast<size_t>(c)], p, n, &h, &scratch, error)) {
-          PQfreemem(buf);
-          buf = nullptr;
-          // Drain the rest of the COPY: the connection stays usable.
-          while (PQgetCopyData(conn, &buf, 0) > 0) PQfreemem(buf);
-          while (PGresult* r = PQgetResult(conn)) PQclear(r);
-          return false;
+          return Drain(conn, buf);
         }
         p += n;
       }
       if (!ok) break;
-      *checksum += h.value();
+      if (!h.EndRow(error)) return Drain(conn, buf);
       ++*rows;
     }
     PQfreemem(buf);

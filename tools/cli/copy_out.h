@@ -17,15 +17,29 @@
 
 namespace litelift::cli {
 
+// Where a row's values go, one call per value in column order, each with
+// the storage class the route reads.
+class ValueSink {
+ public:
+  virtual ~ValueSink() = default;
+  virtual void Null() = 0;
+  virtual void Integer(int64_t v) = 0;
+  virtual void Real(double v) = 0;
+  // type: SQLITE_TEXT or SQLITE_BLOB; p is valid during the call only.
+  virtual void Bytes(int type, const void* p, int64_t n) = 0;
+  // After each row's last value; false stops the read (*error says why).
+  virtual bool EndRow(std::string* error) = 0;
+};
+
 // The order-independent row hash both sides of a verification compute: a
 // 64-bit FNV-1a over each value's storage class and value.
-class RowHash {
+class RowHash final : public ValueSink {
  public:
-  void Null();
-  void Integer(int64_t v);
-  void Real(double v);
-  // type: SQLITE_TEXT or SQLITE_BLOB.
-  void Bytes(int type, const void* p, int64_t n);
+  void Null() override;
+  void Integer(int64_t v) override;
+  void Real(double v) override;
+  void Bytes(int type, const void* p, int64_t n) override;
+  bool EndRow(std::string*) override { return true; }
   uint64_t value() const { return h_; }
 
  private:
@@ -40,6 +54,15 @@ class RowHash {
 // route then). conn must be idle, and is used by this thread only.
 bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint64_t* checksum,
                     std::string* error);
+
+// Reads the rows of table on conn as ServerTableSum does, each value into
+// *sink (EndRow after each row), in rowid order when table has a rowid
+// column. *rows counts the rows read. False with *error, as
+// ServerTableSum (a value only the route decodes stops it: the caller
+// reads that table through the route, undoing what the sink did). conn
+// stays usable.
+bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_rowid_order, ValueSink* sink,
+                     int64_t* rows, std::string* error);
 
 }  // namespace litelift::cli
 

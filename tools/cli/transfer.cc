@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
@@ -67,6 +69,9 @@ void MixColumn(const SqliteLib& lib, sqlite3_stmt* stmt, int i, RowHash* h) {
   }
 }
 
+// The header fields a copy carries over.
+constexpr const char* kHeaderFields[2] = {"user_version", "application_id"};
+
 // Rows are written one per INSERT once the rows waiting for a
 // several-row INSERT hold more text and blob bytes than this.
 constexpr size_t kMaxBufferedBytes = 16 << 20;
@@ -106,6 +111,8 @@ struct Transfer::Shape {
   bool rowid_is_column = false;      // an INTEGER PRIMARY KEY carries it
   std::vector<std::string> types;    // the columns' declared types
   std::string pk;                    // the INTEGER PRIMARY KEY's name, or ""
+  std::vector<std::string> key_columns;  // WITHOUT ROWID: the primary key's, in order
+  std::string key;                       // and quoted, comma-separated
   ServerTable copy;                  // the server side, for COPY
   std::string no_copy;               // why COPY does not write it, or ""
 };
@@ -175,6 +182,14 @@ bool Transfer::ShapeOf(const SchemaObject& table, Shape* shape, std::string* err
       shape->rowid.clear();
     }
     lib.sqlite3_finalize(probe);
+  }
+  if (shape->rowid.empty()) {
+    for (int64_t k = 1; k <= pk_columns; ++k) {
+      for (const auto& c : info) {
+        if (c[5].i == k) shape->key_columns.push_back(c[1].bytes);
+      }
+    }
+    for (const auto& c : shape->key_columns) shape->key += (shape->key.empty() ? "" : ", ") + Quote(c);
   }
   shape->rowid_is_column = !shape->rowid.empty() && pk_columns == 1 && pk_type == "INTEGER";
   if (shape->rowid_is_column) {
@@ -279,13 +294,15 @@ bool Transfer::DescribeServerTable(const SchemaObject& table, const CopyTarget& 
 }
 
 std::string Transfer::SelectSql(const Shape& shape, const std::string& cols,
-                                const int64_t* after) const {
+                                const std::string& after) const {
   std::string sql = "SELECT " + cols + " FROM main." + Quote(shape.name);
-  // Rowid order: what a run commits is a prefix that a resumed run
-  // continues after.
+  // Key order (the rowid's, else the primary key's): what a run commits is
+  // a prefix that a resumed run continues after.
+  if (!after.empty()) sql += " WHERE " + after;
   if (!shape.rowid.empty()) {
-    if (after != nullptr) sql += " WHERE " + shape.rowid + " > " + std::to_string(*after);
     sql += " ORDER BY " + shape.rowid;
+  } else if (!shape.key.empty()) {
+    sql += " ORDER BY " + shape.key;
   }
   return sql;
 }
@@ -311,7 +328,7 @@ void Transfer::Report(bool final) {
                tty && !final ? "" : "\n");
 }
 
-bool Transfer::CopyTable(const Shape& shape, const int64_t* after, std::string* error) {
+bool Transfer::CopyTable(const Shape& shape, const std::string& after, std::string* error) {
   std::string cols, marks;
   if (!shape.rowid.empty() && !shape.rowid_is_column) {
     cols = shape.rowid;
@@ -419,7 +436,7 @@ bool Transfer::CopyTable(const Shape& shape, const int64_t* after, std::string* 
   return ok;
 }
 
-bool Transfer::CopyTableIn(const Shape& shape, const int64_t* after, std::string* fallback,
+bool Transfer::CopyTableIn(const Shape& shape, const std::string& after, std::string* fallback,
                            std::string* error) {
   const ServerTable& ct = shape.copy;
   std::string cols;
@@ -479,7 +496,7 @@ bool Transfer::CopyTableIn(const Shape& shape, const int64_t* after, std::string
     rows_done_ -= copied;
     if (committed > 0) {
       std::string del = "DELETE FROM main." + Quote(shape.name);
-      if (after != nullptr) del += " WHERE " + shape.rowid + " > " + std::to_string(*after);
+      if (!after.empty()) del += " WHERE " + after;
       if (!to_->Exec(del, error)) return false;
     }
     return false;
@@ -500,13 +517,192 @@ bool Transfer::CopyTableIn(const Shape& shape, const int64_t* after, std::string
   return true;
 }
 
+namespace {
+
+// Binds each row's values to an INSERT on a native database and steps it,
+// committing every batch rows.
+class InsertSink final : public ValueSink {
+ public:
+  // skip: leading values that are hashed but not bound (a rowid read
+  // twice, as the verification's row has it).
+  InsertSink(Db* db, sqlite3_stmt* ins, int64_t batch, int skip)
+      : db_(db), ins_(ins), batch_(batch), skip_(skip) {}
+  void Null() override {
+    h_.Null();
+    if (Next()) lib().sqlite3_bind_null(ins_, k_);
+  }
+  void Integer(int64_t v) override {
+    h_.Integer(v);
+    if (Next()) lib().sqlite3_bind_int64(ins_, k_, v);
+  }
+  void Real(double v) override {
+    h_.Real(v);
+    if (Next()) lib().sqlite3_bind_double(ins_, k_, v);
+  }
+  void Bytes(int type, const void* p, int64_t n) override {
+    h_.Bytes(type, p, n);
+    if (!Next()) return;
+    // (a value over SQLITE_LIMIT_LENGTH fails the step, as SQLite's would)
+    int len = static_cast<int>(std::min<int64_t>(n, INT32_MAX));
+    if (type == SQLITE_TEXT) {
+      lib().sqlite3_bind_text(ins_, k_, static_cast<const char*>(p), len, SQLITE_TRANSIENT);
+    } else {  // a zero-length blob stays a blob (a null pointer would bind NULL)
+      lib().sqlite3_bind_blob(ins_, k_, n > 0 ? p : "", len, SQLITE_TRANSIENT);
+    }
+  }
+  bool EndRow(std::string* error) override {
+    at_ = 0;
+    sum_ += h_.value();
+    h_ = RowHash();
+    if (lib().sqlite3_step(ins_) != SQLITE_DONE) {
+      *error = db_->Errmsg();
+      lib().sqlite3_reset(ins_);
+      return false;
+    }
+    lib().sqlite3_reset(ins_);
+    if (++in_batch_ >= batch_) {
+      in_batch_ = 0;
+      if (!db_->Exec("COMMIT", error) || !db_->Exec("BEGIN", error)) return false;
+    }
+    if (on_row) on_row();
+    return true;
+  }
+  std::function<void()> on_row;
+  // The sum of the rows' hashes, as the verification computes it.
+  uint64_t sum() const { return sum_; }
+
+ private:
+  // Advances to the next value; true when it is bound (as parameter k_).
+  bool Next() {
+    ++at_;
+    k_ = at_ - skip_;
+    return k_ > 0;
+  }
+  const SqliteLib& lib() const { return *db_->lib(); }
+  Db* db_;
+  sqlite3_stmt* ins_;
+  int64_t batch_;
+  int skip_;
+  int64_t in_batch_ = 0;
+  int at_ = 0;
+  int k_ = 0;
+  RowHash h_;
+  uint64_t sum_ = 0;
+};
+
+}  // namespace
+
+bool Transfer::CopyTableOut(const Shape& shape, std::string* fallback, std::string* error) {
+  std::string cols, marks;
+  if (!shape.rowid.empty() && !shape.rowid_is_column) {
+    cols = shape.rowid;
+    marks = "?";
+  }
+  for (const auto& c : shape.columns) {
+    cols += (cols.empty() ? "" : ", ") + Quote(c);
+    marks += marks.empty() ? "?" : ", ?";
+  }
+  std::string insert =
+      "INSERT INTO main." + Quote(shape.name) + " (" + cols + ") VALUES (" + marks + ")";
+  const SqliteLib& tl = *to_->lib();
+  sqlite3_stmt* ins = nullptr;
+  if (tl.sqlite3_prepare_v2(to_->handle(), insert.c_str(), -1, &ins, nullptr) != SQLITE_OK) {
+    *error = "writing " + shape.name + ": " + to_->Errmsg();
+    return false;
+  }
+  // The rows as the verification reads them (the rowid first, an INTEGER
+  // PRIMARY KEY's twice), so that their hashes, from this same snapshot,
+  // are its server side.
+  ServerTable st = shape.copy;
+  int skip = 0;
+  if (!shape.rowid.empty() && shape.rowid_is_column) {
+    st.columns.insert(st.columns.begin(), st.rowid_column);
+    st.storages.insert(st.storages.begin(), Storage::kInteger);
+    skip = 1;
+  }
+  InsertSink sink(to_, ins, batch_rows_, skip);
+  sink.on_row = [this] {
+    ++rows_done_;
+    Report(false);
+  };
+  int64_t rows = 0;
+  std::string why;
+  bool ok = to_->Exec("BEGIN", error);
+  // In rowid order: the file's b-trees fill as SQLite's own inserts do.
+  bool read = ok && ServerTableRows(verify_server_->conn, st, true, &sink, &rows, &why);
+  if (read) read_sums_[shape.name] = TableSum{rows, sink.sum()};
+  tl.sqlite3_finalize(ins);
+  std::string ignored;
+  if (!ok) return false;
+  if (read) return to_->Exec("COMMIT", error);
+  // The route reads it instead: what this table got so far goes first.
+  rows_done_ -= rows;
+  to_->Exec("ROLLBACK", &ignored);
+  if (!to_->Exec("DELETE FROM main." + Quote(shape.name), error)) return false;
+  *fallback = why.empty() ? "the server's COPY failed" : why;
+  return false;
+}
+
+// The largest key to holds (its rowid, or its WITHOUT ROWID primary key
+// as a row value) as SQL literals; "" when it cannot be written as one.
+bool Transfer::LastKey(const Shape& shape, std::string* last, std::string* error) {
+  last->clear();
+  if (!shape.rowid.empty()) {
+    int64_t max = 0;
+    if (!to_->QueryInt("SELECT max(" + shape.rowid + ") FROM main." + Quote(shape.name), &max,
+                       error)) {
+      return false;
+    }
+    *last = std::to_string(max);
+    return true;
+  }
+  if (shape.key_columns.empty()) return true;
+  std::string desc;
+  for (const auto& c : shape.key_columns) desc += (desc.empty() ? "" : ", ") + Quote(c) + " DESC";
+  std::vector<std::vector<Value>> rows;
+  if (!to_->Query("SELECT " + shape.key + " FROM main." + Quote(shape.name) + " ORDER BY " + desc +
+                      " LIMIT 1",
+                  &rows, error)) {
+    return false;
+  }
+  if (rows.empty()) return true;
+  std::string out;
+  for (const Value& v : rows[0]) {
+    std::string lit;
+    if (v.type == SQLITE_INTEGER) {
+      lit = std::to_string(v.i);
+    } else if (v.type == SQLITE_FLOAT && std::isfinite(v.d)) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", v.d);
+      lit = buf;
+      if (lit.find_first_of(".en") == std::string::npos) lit += ".0";
+    } else if (v.type == SQLITE_TEXT && v.bytes.find('\0') == std::string::npos) {
+      lit = Literal(v.bytes);
+    } else if (v.type == SQLITE_BLOB) {
+      static const char kHex[] = "0123456789ABCDEF";
+      lit = "X'";
+      for (unsigned char c : v.bytes) {
+        lit += kHex[c >> 4];
+        lit += kHex[c & 15];
+      }
+      lit += "'";
+    } else {
+      return true;  // NULL, infinities, text with a NUL: copied again
+    }
+    out += (out.empty() ? "" : ", ") + lit;
+  }
+  *last = rows[0].size() > 1 ? "(" + out + ")" : out;
+  return true;
+}
+
 // Where a resumed copy takes a table up: *done when to holds it whole
 // (counts and checksums agree); else after its largest rowid (*has_after)
 // when its rows are a prefix of from's, else from the start (what is
 // there deleted through the route).
-bool Transfer::ResumePoint(const Shape& shape, bool* done, bool* has_after, int64_t* after,
+bool Transfer::ResumePoint(const Shape& shape, bool* done, std::string* after,
                            std::string* error) {
-  *done = *has_after = false;
+  *done = false;
+  after->clear();
   int64_t there = 0, here = 0;
   if (!to_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name), &there, error) ||
       !from_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name), &here, error)) {
@@ -525,21 +721,25 @@ bool Transfer::ResumePoint(const Shape& shape, bool* done, bool* has_after, int6
       rows_kept_ += there;
       return true;
     }
-  } else if (there < here && !shape.rowid.empty()) {
-    int64_t last = 0, below = 0;
-    std::string max = "SELECT max(" + shape.rowid + ") FROM main." + Quote(shape.name);
-    if (!to_->QueryInt(max, &last, error) ||
-        !from_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name) + " WHERE " +
-                             shape.rowid + " <= " + std::to_string(last),
-                         &below, error)) {
-      return false;
+  } else if (there < here) {
+    // The largest key there; its rows are a prefix when the file has as
+    // many rows up to it.
+    std::string last;
+    if (!LastKey(shape, &last, error)) return false;
+    int64_t below = -1;
+    if (!last.empty()) {
+      std::string key = shape.rowid.empty() ? "(" + shape.key + ")" : shape.rowid;
+      if (!from_->QueryInt("SELECT count(*) FROM main." + Quote(shape.name) + " WHERE " + key +
+                               " <= " + last,
+                           &below, error)) {
+        return false;
+      }
+      if (below == there) *after = key + " > " + last;
     }
     if (below == there) {
-      *has_after = true;
-      *after = last;
-      std::printf("  table %-24s continued: %" PRId64 " of %" PRId64
-                  " rows there, after rowid %" PRId64 "\n",
-                  shape.name.c_str(), there, here, last);
+      std::printf("  table %-24s continued: %" PRId64 " of %" PRId64 " rows there, after %s %s\n",
+                  shape.name.c_str(), there, here, shape.rowid.empty() ? "key" : "rowid",
+                  last.c_str());
       std::fflush(stdout);
       rows_done_ += there;
       rows_kept_ += there;
@@ -592,17 +792,7 @@ bool Transfer::Copy(std::string* error) {
       existing_.push_back({r[0].bytes, r[1].bytes, r[2].bytes, r[3].bytes});
     }
   }
-  auto existing = [&](const SchemaObject& o, std::string* error) -> int {
-    // 1: to holds it (the same CREATE); 0: it does not; -1: another one.
-    for (const SchemaObject& e : existing_) {
-      if (Lower(e.name) != Lower(o.name)) continue;
-      if (e.type == o.type && e.sql == o.sql) return 1;
-      *error =
-          o.type + " " + o.name + " on the route is not the file's (" + e.type + ": " + e.sql + ")";
-      return -1;
-    }
-    return 0;
-  };
+  auto existing = [&](const SchemaObject& o, std::string* error) { return Existing(o, error); };
   // Tables first (in their order), then their rows.
   std::vector<Shape> shapes;
   std::vector<bool> kept;
@@ -624,23 +814,35 @@ bool Transfer::Copy(std::string* error) {
       *error = "reading table " + o.name + " on the server: " + *error;
       return false;
     }
+    if (read_with_copy() && !DescribeServerTable(o, *verify_server_, to_, &shapes.back(), error)) {
+      *error = "reading table " + o.name + " on the server: " + *error;
+      return false;
+    }
   }
   for (size_t t = 0; t < shapes.size(); ++t) {
     const Shape& shape = shapes[t];
-    bool done = false, has_after = false;
-    int64_t after = 0;
-    if (kept[t] && !ResumePoint(shape, &done, &has_after, &after, error)) {
+    bool done = false;
+    std::string from;
+    if (kept[t] && !ResumePoint(shape, &done, &from, error)) {
       *error = "resuming " + shape.name + ": " + *error;
       return false;
     }
     if (done) continue;
-    const int64_t* from = has_after ? &after : nullptr;
     if (copy_ != nullptr) {
       std::string fallback = shape.no_copy;
       error->clear();
       if (fallback.empty() && CopyTableIn(shape, from, &fallback, error)) continue;
       if (!error->empty()) return false;
       std::printf("  table %-24s through INSERT on the route: %s\n", shape.name.c_str(),
+                  fallback.c_str());
+      std::fflush(stdout);
+    }
+    if (read_with_copy()) {
+      std::string fallback = shape.no_copy;
+      error->clear();
+      if (fallback.empty() && CopyTableOut(shape, &fallback, error)) continue;
+      if (!error->empty()) return false;
+      std::printf("  table %-24s read through the route: %s\n", shape.name.c_str(),
                   fallback.c_str());
       std::fflush(stdout);
     }
@@ -652,23 +854,50 @@ bool Transfer::Copy(std::string* error) {
     *error = "copying sqlite_sequence: " + *error;
     return false;
   }
-  // Indexes, views and triggers, in their order.
+  // Indexes, views and triggers, in their order; then the header fields.
+  objects_.clear();
   for (const SchemaObject& o : schema_) {
     if (o.type == "table") continue;
     int there = existing(o, error);
     if (there < 0) return false;
-    if (there == 1) continue;
+    if (there == 0) objects_.push_back(o);
+  }
+  for (int k = 0; k < 2; ++k) {
+    if (!from_->QueryInt(std::string("PRAGMA main.") + kHeaderFields[k], &header_[k], error)) {
+      *error = std::string("copying ") + kHeaderFields[k] + ": " + *error;
+      return false;
+    }
+  }
+  // With a server side to verify against (migrate), Verify makes them
+  // while it reads the rows: the server builds indexes as both sides sum.
+  return overlap_objects() || MakeObjects(error);
+}
+
+int Transfer::Existing(const SchemaObject& o, std::string* error) const {
+  for (const SchemaObject& e : existing_) {
+    if (Lower(e.name) != Lower(o.name)) continue;
+    if (e.type == o.type && e.sql == o.sql) return 1;
+    *error =
+        o.type + " " + o.name + " on the route is not the file's (" + e.type + ": " + e.sql + ")";
+    return -1;
+  }
+  return 0;
+}
+
+bool Transfer::MakeObjects(std::string* error) {
+  for (const SchemaObject& o : objects_) {
     if (!to_->Exec(o.sql, error)) {
       *error = "creating " + o.type + " " + o.name + ": " + *error;
       return false;
     }
     created_.push_back(o);
   }
-  for (const char* pragma : {"user_version", "application_id"}) {
-    int64_t v = 0;
-    if (!from_->QueryInt(std::string("PRAGMA main.") + pragma, &v, error) ||
-        !to_->Exec(std::string("PRAGMA main.") + pragma + " = " + std::to_string(v), error)) {
-      *error = std::string("copying ") + pragma + ": " + *error;
+  objects_.clear();
+  for (int k = 0; k < 2; ++k) {
+    if (!to_->Exec(std::string("PRAGMA main.") + kHeaderFields[k] + " = " +
+                       std::to_string(header_[k]),
+                   error)) {
+      *error = std::string("copying ") + kHeaderFields[k] + ": " + *error;
       return false;
     }
   }
@@ -708,8 +937,16 @@ bool Transfer::ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum)
   if (!file->QueryInt(
           "SELECT count(*) FROM pragma_table_xinfo(" + Literal(table.name) + ") WHERE hidden <> 0",
           &generated, &why) ||
-      generated != 0 || !DescribeServerTable(table, *verify_server_, file, shape, &why) ||
-      !shape->no_copy.empty()) {
+      generated != 0) {
+    return false;
+  }
+  // Export hashed the rows as it read them, from the snapshot this read
+  // would see again.
+  if (auto it = read_sums_.find(table.name); it != read_sums_.end()) {
+    *sum = it->second;
+    return true;
+  }
+  if (!DescribeServerTable(table, *verify_server_, file, shape, &why) || !shape->no_copy.empty()) {
     return false;
   }
   // The rows as Sum reads them: the rowid first, then every column (an
@@ -729,6 +966,19 @@ bool Transfer::ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum)
 
 bool Transfer::Verify(std::string* error) {
   std::vector<std::string> differ;
+  // Indexes, views and triggers (overlap_objects) are made on to_ beside
+  // the sums, which read to_ only through the server connection; a table
+  // that must be read through to_ waits for them.
+  bool objects_ok = true;
+  std::string objects_error;
+  struct Joiner {
+    std::thread t;
+    void Join() {
+      if (t.joinable()) t.join();
+    }
+    ~Joiner() { Join(); }
+  } objects;
+  if (overlap_objects()) objects.t = std::thread([&] { objects_ok = MakeObjects(&objects_error); });
   for (const SchemaObject& o : schema_) {
     if (o.type != "table") continue;
     Shape shape;
@@ -746,7 +996,13 @@ bool Transfer::Verify(std::string* error) {
     std::string file_error;
     bool file_ok = false;
     std::thread file_side([&] { file_ok = Sum(file, shape, file_sum, &file_error); });
-    bool route_ok = ServerSum(o, &shape, route_sum) || Sum(route, shape, route_sum, error);
+    bool route_ok = ServerSum(o, &shape, route_sum) ||
+                    (objects.Join(), objects_ok && Sum(route, shape, route_sum, error));
+    if (!objects_ok) {
+      file_side.join();
+      *error = objects_error;
+      return false;
+    }
     file_side.join();
     if (!file_ok || !route_ok) {
       *error = "checking " + o.name + ": " + (file_ok ? *error : file_error);
@@ -759,6 +1015,11 @@ bool Transfer::Verify(std::string* error) {
       std::printf("%" PRId64 " rows, checksum %016" PRIx64 "\n", b.rows, b.checksum);
       differ.push_back(o.name);
     }
+  }
+  objects.Join();
+  if (!objects_ok) {
+    *error = objects_error;
+    return false;
   }
   // sqlite_sequence and the header fields, as text.
   for (const char* what : {"sqlite_sequence", "user_version", "application_id"}) {

@@ -6,6 +6,7 @@
 #define LITELIFT_TOOLS_CLI_TRANSFER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,7 +65,10 @@ class Transfer {
   // of through the route's sqlite3 API (which it still uses for a table
   // whose server form it does not decode). server_is_from: the route is
   // from (export), else to (migrate). server->conn must be idle during
-  // Verify; it stays the caller's.
+  // Copy and Verify; it stays the caller's. For export, Copy reads each
+  // table's rows that way too (into a prepared INSERT on to), the route's
+  // sqlite3 API only a table whose server form it does not decode; the
+  // caller gives server->conn one snapshot (REPEATABLE READ) for both.
   void VerifyWithServer(CopyTarget* server, bool server_is_from) {
     verify_server_ = server;
     server_is_from_ = server_is_from;
@@ -72,7 +76,8 @@ class Transfer {
 
   // Continue an interrupted copy: tables of from that to already holds
   // (the same CREATE) are kept when complete and verified, continued
-  // after their largest rowid when their rows are a prefix of from's, and
+  // after their largest key (rowid, else primary key) when their rows are a
+  // prefix of from's in that order, and
   // copied again otherwise; indexes, views and triggers to holds are kept.
   void set_resume(bool resume) { resume_ = resume; }
 
@@ -80,7 +85,9 @@ class Transfer {
   // snapshot until Finish). False with *error.
   bool Begin(std::string* error);
 
-  // Copies everything; false with *error at the first failure.
+  // Copies everything; false with *error at the first failure. With
+  // VerifyWithServer(server, false) (migrate), indexes, views, triggers and
+  // the header fields are left to Verify, which makes them while it sums.
   bool Copy(std::string* error);
 
   // Computes counts and checksums on both sides and prints one line per
@@ -100,17 +107,30 @@ class Transfer {
  private:
   struct Shape;
   bool ShapeOf(const SchemaObject& table, Shape* shape, std::string* error);
-  bool CopyTable(const Shape& shape, const int64_t* after, std::string* error);
-  bool CopyTableIn(const Shape& shape, const int64_t* after, std::string* fallback,
+  // after: "" (from the start) or the condition of the rows still to copy
+  // (a resumed copy's: "rowid > 5", "(a, b) > (1, 'x')").
+  bool CopyTable(const Shape& shape, const std::string& after, std::string* error);
+  bool CopyTableIn(const Shape& shape, const std::string& after, std::string* fallback,
                    std::string* error);
+  // Export's fast path: from the server's COPY TO into to's prepared
+  // INSERT. False with *fallback (nothing of the table left in to) when
+  // the route must read it, or with *error.
+  bool CopyTableOut(const Shape& shape, std::string* fallback, std::string* error);
   bool DescribeServerTable(const SchemaObject& table, const CopyTarget& server, Db* file,
                            Shape* shape, std::string* error);
   // The server side of Verify with COPY TO; false when it cannot (the
   // route's sqlite3 API reads it then).
   bool ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum);
-  bool ResumePoint(const Shape& shape, bool* done, bool* has_after, int64_t* after,
+  bool read_with_copy() const { return verify_server_ != nullptr && server_is_from_; }
+  bool overlap_objects() const { return verify_server_ != nullptr && !server_is_from_; }
+  // 1: to holds o (the same CREATE); 0: it does not; -1: another one.
+  int Existing(const SchemaObject& o, std::string* error) const;
+  // Creates objects_ on to_ and sets its header fields.
+  bool MakeObjects(std::string* error);
+  bool LastKey(const Shape& shape, std::string* last, std::string* error);
+  bool ResumePoint(const Shape& shape, bool* done, std::string* after,
                    std::string* error);
-  std::string SelectSql(const Shape& shape, const std::string& cols, const int64_t* after) const;
+  std::string SelectSql(const Shape& shape, const std::string& cols, const std::string& after) const;
   bool CopySequence(std::string* error);
   bool Sum(Db* db, const Shape& shape, TableSum* sum, std::string* error);
   void Report(bool final);
@@ -130,6 +150,9 @@ class Transfer {
   bool server_is_from_ = false;
   bool resume_ = false;
   std::vector<SchemaObject> existing_;  // to's objects when resuming
+  std::vector<SchemaObject> objects_;   // indexes, views, triggers still to make
+  int64_t header_[2] = {0, 0};          // from's user_version, application_id
+  std::map<std::string, TableSum> read_sums_;  // export: the server side, hashed as read
   double start_ = 0;
   double last_report_ = 0;
   double copy_seconds_ = 0;
