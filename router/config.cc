@@ -80,6 +80,17 @@ bool NotBlank(const toml::value& v, const std::string& key, const std::string& f
   return false;
 }
 
+// A boolean key's value; an error naming the line otherwise.
+bool BoolValue(const toml::value& v, const std::string& key, const std::string& file, bool* out,
+               std::string* error) {
+  if (!v.is_boolean()) {
+    *error = At(file, v.location().line()) + key + " must be true or false";
+    return false;
+  }
+  *out = v.as_boolean();
+  return true;
+}
+
 bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rule,
                std::string* error) {
   rule->line = static_cast<int>(table.location().line());
@@ -123,9 +134,14 @@ bool ParseRule(const toml::value& table, const std::string& file, RouteRule* rul
         ok = false;
       }
       if (ok) rule->on_first_open = f;
+    } else if (key == "pipeline_writes") {
+      bool on = false;
+      ok = BoolValue(v, key, file, &on, error);
+      rule->pipeline_writes = on;
     } else {
       *error = At(file, v.location().line()) + "unknown key '" + key +
-               "' in [[route]] (known: match, backend, dsn, schema, concurrency, on_first_open)";
+               "' in [[route]] (known: match, backend, dsn, schema, concurrency, on_first_open, "
+               "pipeline_writes)";
       ok = false;
     }
     if (!ok) return false;
@@ -178,6 +194,8 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
                 "\" is not a choice (use \"refuse\", \"empty\" or \"migrate\")";
         return;
       }
+    } else if (key == "pipeline_writes") {
+      if (!BoolValue(v, key, file_name, &settings->pipeline_writes, &error)) return;
     } else if (key == "route_memory") {
       if (!v.is_boolean()) {
         error = At(file_name, v.location().line()) + "route_memory must be true or false";
@@ -201,7 +219,8 @@ void ParseConfig(std::string_view text, const std::string& file_name, Settings* 
       }
     } else {
       error = At(file_name, v.location().line()) + "unknown key '" + key +
-              "' (known: backend, dsn, route_memory, concurrency, [[route]])";
+              "' (known: backend, dsn, route_memory, concurrency, on_first_open, pipeline_writes, "
+              "[[route]])";
       return;
     }
   }

@@ -293,6 +293,7 @@ bool Decide(const Settings& settings, const char* filename, int flags, Route* ro
     route->dsn = rule->dsn.empty() ? settings.dsn : rule->dsn;
     route->schema = rule->schema;
     route->native_concurrency = rule->native_concurrency.value_or(settings.native_concurrency);
+    route->pipeline_writes = rule->pipeline_writes.value_or(settings.pipeline_writes);
     route->on_first_open = settings.on_first_open_from_env
                                ? settings.on_first_open
                                : rule->on_first_open.value_or(settings.on_first_open);
@@ -304,6 +305,7 @@ bool Decide(const Settings& settings, const char* filename, int flags, Route* ro
     route->backend = Backend::kPostgres;
     route->dsn = settings.dsn;
     route->native_concurrency = settings.native_concurrency;
+    route->pipeline_writes = settings.pipeline_writes;
     route->on_first_open = settings.on_first_open;
   } else {
     route->origin = "default";

@@ -41,6 +41,9 @@ struct Route {
   // The first routed open of a file holding SQLite data while the server
   // has no database for it (docs/configuration.md, on_first_open).
   FirstOpen on_first_open = FirstOpen::kRefuse;
+  // Opt-in write pipelining (docs/configuration.md, pipeline_writes);
+  // LITELIFT_PIPELINE_WRITES, read at each open, wins.
+  bool pipeline_writes = false;
 };
 
 // One [[route]] table of the config file.
@@ -51,6 +54,7 @@ struct RouteRule {
   std::string schema;
   std::optional<bool> native_concurrency;
   std::optional<FirstOpen> on_first_open;
+  std::optional<bool> pipeline_writes;
   int line = 0;
 };
 
@@ -63,6 +67,7 @@ struct Settings {
   bool native_concurrency = false;  // LITELIFT_CONCURRENCY=native
   FirstOpen on_first_open = FirstOpen::kRefuse;  // LITELIFT_ON_FIRST_OPEN or the file's
   bool on_first_open_from_env = false;  // the variable wins over every rule
+  bool pipeline_writes = false;         // the file's top-level pipeline_writes
   std::string config_path;
   std::vector<RouteRule> rules;
   std::string error;  // non-empty: every open fails with this message

@@ -16,7 +16,7 @@
 namespace litelift::shim {
 
 // Bumped whenever ModuleHost or ModuleEntry change; both sides must agree.
-constexpr std::uint32_t kModuleAbiVersion = 5;
+constexpr std::uint32_t kModuleAbiVersion = 6;
 
 // Only C types cross this boundary: the shim carries its own (hidden) C++
 // runtime, and the module may use another.
@@ -30,6 +30,7 @@ struct ModuleRoute {
   const char* origin;          // what decided the route, for messages
   int native_concurrency;      // PostgreSQL's row locks instead of one writer
   int on_first_open;           // router::FirstOpen: 0 refuse, 1 empty
+  int pipeline_writes;         // the route's pipeline_writes (the variable wins)
 };
 
 // route_for's answers.

@@ -37,7 +37,7 @@ int OpenRemote(const router::Route& route, const char* filename, sqlite3** db, i
   const ModuleRoute c_route = {
       route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
       route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0,
-      static_cast<int>(route.on_first_open)};
+      static_cast<int>(route.on_first_open), route.pipeline_writes ? 1 : 0};
   // SQLite's own refusals of the name (a bad URI, an unknown VFS) first,
   // with its codes and messages; a URI's parameters set the flags.
   int checked = flags;

@@ -62,7 +62,7 @@ int RouteFor(const char* filename, int flags, ModuleRoute* out) {
   if (route.backend == router::Backend::kSqlite) return kStaysLocal;
   *out = {route.dsn.c_str(),    route.schema.c_str(), route.canonical_path.c_str(),
           route.memory ? 1 : 0, route.origin.c_str(), route.native_concurrency ? 1 : 0,
-        static_cast<int>(route.on_first_open)};
+        static_cast<int>(route.on_first_open), route.pipeline_writes ? 1 : 0};
   return kRoutedToPostgres;
 }
 

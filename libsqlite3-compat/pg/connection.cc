@@ -405,6 +405,7 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
   memory = route.memory != 0;
   readonly = (flags & SQLITE_OPEN_READONLY) != 0;
   native_concurrency = route.native_concurrency != 0;
+  pipeline_writes = route.pipeline_writes != 0;
   if (const char* p = getenv("LITELIFT_PIPELINE_WRITES"); p != nullptr) {
     pipeline_writes = std::string(p) == "1" || std::string(p) == "on";
   }

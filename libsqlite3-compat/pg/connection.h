@@ -400,15 +400,18 @@ class Connection : public ConnectionState {
     bool counted = false;        // changes() was set to 1 for each of its rows when sent
     int rows = 1;                // the program's statements it stands for
     std::string prepared_key;    // a PQsendPrepare's (rows 0): forgotten if it failed
+    bool rowid_known = false;    // its last row's rowid is rowid (sent without RETURNING)
+    int64_t rowid = 0;
   };
   // One-row INSERTs of one statement waiting to go as one INSERT of
-  // kCombinedRows rows (pipeline.cc): sent when full, else row by row.
+  // capacity rows (pipeline.cc): sent when full, else row by row.
   struct CombineBuffer {
     std::string name;        // the one-row statement, prepared in the session
     std::string text;        // its text
     std::vector<Oid> types;  // its parameter types
     int n = 0;               // parameters per row
     int rows = 0;
+    int capacity = 0;  // rows per statement (pipeline.cc)
     bool returns_rowid = false;
     std::vector<std::string> values;  // rows * n
     std::vector<char> nulls;

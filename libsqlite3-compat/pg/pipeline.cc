@@ -15,7 +15,10 @@
 // write's error with SQLite's code and message (a ROLLBACK returns
 // SQLITE_OK; the transaction is already gone).
 
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,6 +37,28 @@ constexpr size_t kMaxInflight = 1000;
 // the server's cost per statement (bind, portal, executor start) is most
 // of a one-row INSERT's.
 constexpr int kCombinedRows = 64;
+
+// The same, as one INSERT ... SELECT ... FROM unnest of one array per
+// parameter, when every parameter's type has an array sent in binary
+// (UnnestText): 4 parameters however many rows, one plan.
+constexpr int kUnnestRows = 1000;
+
+// The array type of a parameter type an unnest group takes (int8, text,
+// float8, bytea); 0 for others.
+Oid ArrayType(Oid type) {
+  switch (type) {
+    case 20:
+      return 1016;
+    case 25:
+      return 1009;
+    case 701:
+      return 1022;
+    case 17:
+      return 1001;
+    default:
+      return 0;
+  }
+}
 
 // Skips a quoted string or identifier starting at text[i]; returns the
 // index after it.
@@ -123,6 +148,177 @@ std::string CombinedText(const std::string& text, int n, int rows) {
   return out;
 }
 
+// Where a one-row INSERT numbers its row from a given rowid:
+// "litelift.rowid_take(litelift.rowid_store($k), 'seq'::regclass, false)"
+// (sql/translate.cc; not AUTOINCREMENT's "true").
+struct RowidTake {
+  size_t at = 0, len = 0;  // the call's place in the text
+  int param = 0;           // k
+  std::string sequence;    // 'seq'::regclass
+};
+
+bool FindRowidTake(const std::string& text, RowidTake* out) {
+  static const std::string kHead = "litelift.rowid_take(litelift.rowid_store($";
+  size_t at = text.find(kHead);
+  if (at == std::string::npos || text.find(kHead, at + 1) != std::string::npos) return false;
+  size_t i = at + kHead.size();
+  int k = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    k = k * 10 + (text[i++] - '0');
+  }
+  if (k == 0 || text.compare(i, 3, "), ") != 0 || i + 3 >= text.size() || text[i + 3] != '\'') {
+    return false;
+  }
+  size_t from = i + 3, to = SkipQuoted(text, from);
+  static const std::string kTail = "::regclass, false)";
+  if (text.compare(to, kTail.size(), kTail) != 0) return false;
+  out->at = at;
+  out->len = to + kTail.size() - at;
+  out->param = k;
+  out->sequence = text.substr(from, to - from) + "::regclass";
+  return true;
+}
+
+// The text of a one-row INSERT whose rows all give their rowid, numbered
+// without rowid_take: its sequence is moved once after the rows
+// (GivenRowidsSetval); "" when it has no such numbering.
+// Its "RETURNING <rowid column>" is dropped too: the last row's rowid is
+// the one it gives.
+std::string GivenRowidText(const std::string& text) {
+  RowidTake take;
+  if (!FindRowidTake(text, &take)) return "";
+  std::string out = text.substr(0, take.at) + "litelift.rowid_store($" +
+                    std::to_string(take.param) + ")" + text.substr(take.at + take.len);
+  size_t returning = out.rfind(" RETURNING \"");
+  if (returning == std::string::npos || out.back() != '"' ||
+      SkipQuoted(out, returning + 11) != out.size()) {
+    return "";
+  }
+  return out.substr(0, returning);
+}
+
+// The text of a one-row INSERT ... VALUES (row) [suffix] whose n
+// parameters have types as INSERT ... SELECT row' FROM unnest($1::T1[],
+// ...) AS litelift_u (c1, ...) [suffix], row' reading $k as
+// litelift_u.ck; "" when its shape is not that.
+std::string UnnestText(const std::string& text, const std::vector<Oid>& types) {
+  std::string one = CombinedText(text, static_cast<int>(types.size()), 1);
+  size_t at = one.find("VALUES (");
+  if (one.empty() || at == std::string::npos) return "";
+  size_t end = at + 7, depth = 0;
+  for (; end < one.size();) {
+    char c = one[end];
+    if (c == '\'' || c == '"') {
+      end = SkipQuoted(one, end);
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) break;
+    ++end;
+  }
+  std::string out = one.substr(0, at) + "SELECT ";
+  for (size_t i = at + 8; i < end;) {
+    if (one[i] == '\'' || one[i] == '"') {
+      size_t k = SkipQuoted(one, i);
+      out.append(one, i, k - i);
+      i = k;
+    } else if (one[i] == '$' && i + 1 < end && std::isdigit(static_cast<unsigned char>(one[i + 1]))) {
+      size_t k = i + 1;
+      int v = 0;
+      while (k < end && std::isdigit(static_cast<unsigned char>(one[k]))) v = v * 10 + (one[k++] - '0');
+      out += "litelift_u.c" + std::to_string(v);
+      i = k;
+    } else {
+      out += one[i++];
+    }
+  }
+  out += " FROM unnest(";
+  static const char* kNames[] = {"int8", "text", "float8", "bytea"};
+  for (size_t k = 0; k < types.size(); ++k) {
+    Oid t = types[k];
+    const char* name = t == 20 ? kNames[0] : t == 25 ? kNames[1] : t == 701 ? kNames[2] : kNames[3];
+    out += (k ? ", $" : "$") + std::to_string(k + 1) + "::" + name + "[]";
+  }
+  out += ") AS litelift_u (";
+  for (size_t k = 0; k < types.size(); ++k) out += (k ? ", c" : "c") + std::to_string(k + 1);
+  return out + ")" + one.substr(end + 1);
+}
+
+// Whether $k occurs in text exactly once, as the one argument of a
+// litelift.*_store function: an untyped parameter there is text (each
+// has a text form, which the server picks for an unknown-typed argument).
+bool OnlyInStore(const std::string& text, int k) {
+  std::string p = "$" + std::to_string(k);
+  size_t found = std::string::npos;
+  for (size_t at = text.find(p); at != std::string::npos; at = text.find(p, at + 1)) {
+    size_t after = at + p.size();
+    if (after < text.size() && std::isdigit(static_cast<unsigned char>(text[after]))) continue;
+    if (found != std::string::npos) return false;
+    found = at;
+  }
+  if (found == std::string::npos || found < 7 || text.compare(found - 7, 7, "_store(") != 0) {
+    return false;
+  }
+  size_t after = found + p.size();
+  return after < text.size() && text[after] == ')' && text.rfind("litelift.", found) != std::string::npos;
+}
+
+// The types an unnest group sends its parameters' arrays of: each
+// parameter's own, an untyped one as text where OnlyInStore; false when
+// one has no array form here (ArrayType).
+bool UnnestTypes(const std::string& text, const std::vector<Oid>& types, std::vector<Oid>* out) {
+  out->assign(types.begin(), types.end());
+  for (size_t k = 0; k < out->size(); ++k) {
+    Oid& t = (*out)[k];
+    if (t == 0 && OnlyInStore(text, static_cast<int>(k) + 1)) t = 25;
+    if (ArrayType(t) == 0) return false;
+  }
+  return true;
+}
+
+void PutInt32(std::string* out, int32_t v) {
+  uint32_t be = __builtin_bswap32(static_cast<uint32_t>(v));
+  out->append(reinterpret_cast<const char*>(&be), sizeof be);
+}
+
+// Parameter k of the rows of cb as one array of type's in binary format (each
+// value in its type's binary form); false when a value is not in the
+// format its type is sent in (int8 and text as text, float8 and bytea in
+// binary).
+bool PackArray(const Connection::CombineBuffer& cb, Oid type, int rows, int k, std::string* out) {
+  bool has_null = false;
+  for (int j = 0; j < rows; ++j) has_null = has_null || cb.nulls[static_cast<size_t>(j * cb.n + k)];
+  out->clear();
+  PutInt32(out, 1);
+  PutInt32(out, has_null ? 1 : 0);
+  PutInt32(out, static_cast<int32_t>(type));
+  PutInt32(out, rows);
+  PutInt32(out, 1);
+  int want = type == 20 || type == 25 ? 0 : 1;
+  for (int j = 0; j < rows; ++j) {
+    size_t at = static_cast<size_t>(j * cb.n + k);
+    if (cb.nulls[at]) {
+      PutInt32(out, -1);
+      continue;
+    }
+    if (cb.formats[at] != want) return false;
+    const std::string& v = cb.values[at];
+    if (type == 20) {
+      errno = 0;
+      char* end = nullptr;
+      long long i = std::strtoll(v.c_str(), &end, 10);
+      if (errno != 0 || end == v.c_str() || *end != '\0') return false;
+      uint64_t be = __builtin_bswap64(static_cast<uint64_t>(i));
+      PutInt32(out, 8);
+      out->append(reinterpret_cast<const char*>(&be), sizeof be);
+    } else {
+      PutInt32(out, static_cast<int32_t>(v.size()));
+      out->append(v);
+    }
+  }
+  return true;
+}
+
 bool Written(const PGresult* r) {
   ExecStatusType st = PQresultStatus(r);
   return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
@@ -163,12 +359,10 @@ int Statement::SendPipelined(const std::string& name, int n) {
   Connection::CombineBuffer& cb = conn->combine;
   if (cb.rows > 0 && cb.name != name) conn->FlushCombined();
   bool combines = false;
-  if (counted && n > 0 && n * kCombinedRows <= 65535) {
+  if (counted && n > 0) {
     auto found = conn->combined_texts.find(translation.sql);
-    if (found == conn->combined_texts.end()) {
-      found = conn->combined_texts
-                  .emplace(translation.sql, CombinedText(translation.sql, n, kCombinedRows))
-                  .first;
+    if (found == conn->combined_texts.end()) {  // (whether it has a many-row form at all)
+      found = conn->combined_texts.emplace(translation.sql, CombinedText(translation.sql, n, 2)).first;
     }
     combines = !found->second.empty();
   }
@@ -179,9 +373,13 @@ int Statement::SendPipelined(const std::string& name, int n) {
       cb.types.assign(sp.types.begin(), sp.types.begin() + n);
       cb.n = n;
       cb.returns_rowid = translation.returns_rowid;
-      cb.values.resize(static_cast<size_t>(n * kCombinedRows));
-      cb.nulls.assign(static_cast<size_t>(n * kCombinedRows), 0);
-      cb.formats.assign(static_cast<size_t>(n * kCombinedRows), 0);
+      std::vector<Oid> unnest_types;
+      bool arrays = UnnestTypes(cb.text, cb.types, &unnest_types);
+      cb.capacity = arrays ? kUnnestRows : n * kCombinedRows <= 65535 ? kCombinedRows : 1;
+      size_t size = static_cast<size_t>(n * cb.capacity);
+      if (cb.values.size() < size) cb.values.resize(size);
+      cb.nulls.assign(size, 0);
+      cb.formats.assign(size, 0);
     }
     for (int k = 0; k < n; ++k) {
       size_t at = static_cast<size_t>(cb.rows * n + k);
@@ -197,7 +395,7 @@ int Statement::SendPipelined(const std::string& name, int n) {
       }
     }
     ++cb.rows;
-    if (cb.rows == kCombinedRows) conn->FlushCombined();
+    if (cb.rows == cb.capacity) conn->FlushCombined();
   } else {
     if (!PQsendQueryPrepared(pg, name.c_str(), n, sp.values.data(), sp.lengths.data(),
                              sp.formats.data(), 0)) {
@@ -221,46 +419,114 @@ int Statement::SendPipelined(const std::string& name, int n) {
   return SQLITE_OK;
 }
 
+namespace {
+
+// The cached many-row text of cb's statement: as unnest (UnnestText) or
+// VALUES of capacity rows (CombinedText), with its rowid numbering or
+// without (GivenRowidText); "" when it cannot be made.
+const std::string& GroupText(Connection* c, bool unnest, bool given) {
+  const Connection::CombineBuffer& cb = c->combine;
+  std::string key = std::string(unnest ? "\x1d" : "\x1c") + (given ? "\x1e" : "") + cb.text;
+  auto found = c->combined_texts.find(key);
+  if (found != c->combined_texts.end()) return found->second;
+  std::string one = given ? GivenRowidText(cb.text) : cb.text;
+  std::vector<Oid> types;
+  std::string text = one.empty()                          ? ""
+                     : unnest                             ? (UnnestTypes(cb.text, cb.types, &types)
+                                                                 ? UnnestText(one, types)
+                                                                 : "")
+                                  : CombinedText(one, cb.n, cb.capacity);
+  return c->combined_texts.emplace(key, std::move(text)).first->second;
+}
+
+}  // namespace
+
 void Connection::FlushCombined() {
   CombineBuffer& cb = combine;
   if (cb.rows == 0) return;
   int rows = cb.rows;
   cb.rows = 0;
-  std::vector<const char*> values(cb.values.size());
-  std::vector<int> lengths(cb.values.size());
-  for (size_t i = 0; i < static_cast<size_t>(rows * cb.n); ++i) {
-    values[i] = cb.nulls[i] ? nullptr : cb.values[i].data();
-    lengths[i] = static_cast<int>(cb.values[i].size());
+  bool unnest = cb.capacity == kUnnestRows;
+  // Rows that all give their rowid (an int8, never NULL) skip
+  // rowid_take's sequence look-up and setval per row: the sequence is
+  // moved once after them to where rowid_take would have left it.
+  RowidTake take;
+  bool given = cb.returns_rowid && FindRowidTake(cb.text, &take) && take.param <= cb.n &&
+               cb.types[static_cast<size_t>(take.param - 1)] == 20;
+  int64_t top = INT64_MIN, last = 0;
+  for (int j = 0; j < rows && given; ++j) {
+    size_t at = static_cast<size_t>(j * cb.n + take.param - 1);
+    given = !cb.nulls[at] && cb.formats[at] == 0;
+    if (given) last = std::strtoll(cb.values[at].c_str(), nullptr, 10);
+    top = std::max(top, last);
+  }
+  given = given && !GroupText(this, unnest, true).empty();
+  const std::string& text = GroupText(this, unnest, given);
+  // The statement's parameters: one array per parameter, or the rows'.
+  std::vector<std::string> arrays;
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  std::vector<Oid> types;
+  bool grouped = !text.empty() && (unnest || rows == cb.capacity);
+  if (grouped && unnest) {
+    std::vector<Oid> element;
+    grouped = UnnestTypes(cb.text, cb.types, &element);
+    arrays.resize(static_cast<size_t>(cb.n));
+    for (int k = 0; k < cb.n && grouped; ++k) {
+      Oid t = element[static_cast<size_t>(k)];
+      grouped = PackArray(cb, t, rows, k, &arrays[static_cast<size_t>(k)]);
+      values.push_back(arrays[static_cast<size_t>(k)].data());
+      lengths.push_back(static_cast<int>(arrays[static_cast<size_t>(k)].size()));
+      formats.push_back(1);
+      types.push_back(ArrayType(t));
+    }
+    if (!grouped) values.clear(), lengths.clear(), formats.clear(), types.clear();
+  }
+  if (!grouped || !unnest) {
+    values.resize(static_cast<size_t>(rows * cb.n));
+    lengths.resize(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] = cb.nulls[i] ? nullptr : cb.values[i].data();
+      lengths[i] = static_cast<int>(cb.values[i].size());
+    }
+    formats.assign(cb.formats.begin(), cb.formats.begin() + static_cast<long>(values.size()));
+    for (int j = 0; j < rows; ++j) types.insert(types.end(), cb.types.begin(), cb.types.end());
   }
   bool sent = true;
-  if (rows == kCombinedRows) {
-    const std::string& text = combined_texts[cb.text];
-    std::vector<Oid> types;
-    for (int j = 0; j < rows; ++j) types.insert(types.end(), cb.types.begin(), cb.types.end());
-    std::string key = text;
-    key.push_back('\x1f');
-    for (Oid t : types) key += std::to_string(t) + ",";
-    auto it = prepared.find(key);
-    std::string name;
-    if (it == prepared.end()) {
-      name = "litelift_" + std::to_string(++prepared_count);
-      sent = PQsendPrepare(pg, name.c_str(), text.c_str(), static_cast<int>(types.size()),
-                           types.data()) != 0;
-      prepared.emplace(key, name);
-      inflight.push_back({0, false, false, 0, key});
-    } else {
-      name = it->second;
-    }
-    sent = sent && PQsendQueryPrepared(pg, name.c_str(), rows * cb.n, values.data(), lengths.data(),
-                                       cb.formats.data(), 0);
-    inflight.push_back({SQLITE_INSERT, cb.returns_rowid, true, rows, ""});
-  } else {
+  if (!grouped) {  // row by row, as the program's statement
     for (int j = 0; j < rows && sent; ++j) {
       size_t at = static_cast<size_t>(j * cb.n);
       sent = PQsendQueryPrepared(pg, cb.name.c_str(), cb.n, values.data() + at, lengths.data() + at,
-                                 cb.formats.data() + at, 0) != 0;
+                                 formats.data() + at, 0) != 0;
       inflight.push_back({SQLITE_INSERT, cb.returns_rowid, true, 1, ""});
     }
+    if (!sent) LL_WARN("pipelined writes not sent: {}", ErrorText(pg));  // read as lost
+    return;
+  }
+  std::string key = text;
+  key.push_back('\x1f');
+  for (Oid t : types) key += std::to_string(t) + ",";
+  auto it = prepared.find(key);
+  std::string name;
+  if (it == prepared.end()) {
+    name = "litelift_" + std::to_string(++prepared_count);
+    sent = PQsendPrepare(pg, name.c_str(), text.c_str(), static_cast<int>(types.size()),
+                         types.data()) != 0;
+    prepared.emplace(key, name);
+    inflight.push_back({0, false, false, 0, key});
+  } else {
+    name = it->second;
+  }
+  sent = sent && PQsendQueryPrepared(pg, name.c_str(), static_cast<int>(values.size()),
+                                     values.data(), lengths.data(), formats.data(), 0);
+  inflight.push_back({SQLITE_INSERT, cb.returns_rowid && !given, true, rows, "", given, last});
+  if (given && sent) {
+    std::string top_text = std::to_string(top);
+    const char* param = top_text.c_str();
+    std::string setval = "SELECT setval(" + take.sequence + ", greatest(pg_sequence_last_value(" +
+                         take.sequence + "), $1::bigint))";
+    sent = PQsendQueryParams(pg, setval.c_str(), 1, nullptr, &param, nullptr, nullptr, 0) != 0;
+    inflight.push_back({0, false, false, 0, ""});
   }
   if (!sent) LL_WARN("pipelined writes not sent: {}", ErrorText(pg));  // read as lost
 }
@@ -292,8 +558,12 @@ void Connection::SettleWrites() {
       break;
     }
     while (PGresult* extra = PQgetResult(pg)) PQclear(extra);  // (the NULL ending it)
-    if (w.rows == 0) {                                         // a statement prepared on the way
-      if (!Written(r.get())) prepared.erase(w.prepared_key);
+    if (w.rows == 0) {  // a statement prepared on the way, or a rowid sequence moved
+      if (Written(r.get())) continue;
+      // (A failed prepare also fails the writes after it, as aborted:
+      // reported, never dropped.)
+      if (!w.prepared_key.empty()) prepared.erase(w.prepared_key);
+      if (!failure && PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) failure = std::move(r);
       continue;
     }
     if (Written(r.get()) && !failure) {
@@ -301,6 +571,7 @@ void Connection::SettleWrites() {
       if (w.returns_rowid && got > 0) {
         last_insert_rowid = std::atoll(PQgetvalue(r.get(), got - 1, 0));
       }
+      if (w.rowid_known) last_insert_rowid = w.rowid;
       const char* tuples = PQcmdTuples(r.get());
       if (w.counted) {
         changes = 1;  // (each of the program's statements changed its row)

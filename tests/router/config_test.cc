@@ -33,6 +33,23 @@ TEST(ParseConfig, GoodFile) {
   EXPECT_EQ(s.rules[1].backend, Backend::kSqlite);
 }
 
+// pipeline_writes: top-level (every route's default) and per route.
+TEST(ParseConfig, PipelineWrites) {
+  Settings s = Parse(
+      "pipeline_writes = true\n"
+      "[[route]]\n"
+      "match = \"/srv/load/*.db\"\n"
+      "[[route]]\n"
+      "match = \"/srv/app/*.db\"\n"
+      "pipeline_writes = false\n");
+  ASSERT_EQ(s.error, "");
+  EXPECT_TRUE(s.pipeline_writes);
+  ASSERT_EQ(s.rules.size(), 2u);
+  EXPECT_FALSE(s.rules[0].pipeline_writes.has_value());
+  EXPECT_EQ(s.rules[1].pipeline_writes, false);
+  EXPECT_FALSE(Parse("dsn = \"x\"\n").pipeline_writes);
+}
+
 // Every bad file names its line.
 TEST(ParseConfig, ErrorsNameTheLine) {
   struct Case {
@@ -49,6 +66,9 @@ TEST(ParseConfig, ErrorsNameTheLine) {
       {"[[route]]\nmatch = \"/x\"\nfoo = 1\n", "app.toml:3: ", "unknown key 'foo'"},
       {"[[route]]\nmatch = \"/x\"\nconcurrency = \"fast\"\n", "app.toml:3: ", "not a concurrency"},
       {"concurrency = \"fast\"\n", "app.toml:1: ", "not a concurrency"},
+      {"pipeline_writes = \"yes\"\n", "app.toml:1: ", "pipeline_writes must be true or false"},
+      {"[[route]]\nmatch = \"/x\"\n\npipeline_writes = 1\n", "app.toml:4: ",
+       "pipeline_writes must be true or false"},
       {"dsn = \"x\"\n\ndsn = = \n", "app.toml:3: ", ""},
       {"dsn = \"unterminated\n", "app.toml:1: ", ""},
       {"dsn = \"\"\n", "app.toml:1: ", "dsn is blank"},

@@ -222,6 +222,7 @@ TEST(Decide, RulesFirstMatchWins) {
   srv.dsn = "postgresql://other";
   srv.schema = "app";
   srv.native_concurrency = true;
+  srv.pipeline_writes = true;
   srv.line = 7;
   s.rules.push_back(cache);
   s.rules.push_back(srv);
@@ -236,7 +237,9 @@ TEST(Decide, RulesFirstMatchWins) {
   EXPECT_EQ(r.schema, "app");
   EXPECT_EQ(r.canonical_path, "/srv/main.db");
   EXPECT_TRUE(r.native_concurrency);
+  EXPECT_TRUE(r.pipeline_writes);
   ASSERT_TRUE(Decide(s, "/elsewhere/x.db", kRw, &r, &error));
+  EXPECT_FALSE(r.pipeline_writes);
   EXPECT_EQ(r.backend, Backend::kPostgres);
   EXPECT_EQ(r.dsn, "postgresql://default");
 }

@@ -88,7 +88,8 @@ std::string SchemaOf(const router::Route& route) {
                                        route.memory ? 1 : 0,
                                        route.origin.c_str(),
                                        route.native_concurrency ? 1 : 0,
-                                       static_cast<int>(route.on_first_open)};
+                                       static_cast<int>(route.on_first_open),
+                                       route.pipeline_writes ? 1 : 0};
     compat::Placement p = compat::PlacementFor(c_route);
     PGresult* res = PQexec(conn, compat::LocateQuery(p).c_str());
     if (PQresultStatus(res) == PGRES_TUPLES_OK) compat::CheckLocated(res, p, &schema, &error);
