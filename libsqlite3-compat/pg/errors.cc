@@ -70,6 +70,24 @@ SqliteError NoSuchFunction(const PgError& e, const NameMapper&) {
   return {SQLITE_ERROR, "no such function: " + name};
 }
 
+// 'relation "s.t" does not exist' -> "no such table: t": a table another
+// connection dropped after this one's catalog was read (SQLite's own
+// prepare would say so). litelift's own relations keep the server's text.
+SqliteError NoSuchTable(const PgError& e, const NameMapper& names) {
+  size_t open = e.message.find('"');
+  size_t close = e.message.rfind('"');
+  if (e.message.rfind("relation ", 0) != 0 || open == std::string::npos || close <= open) {
+    return {SQLITE_ERROR, e.message};
+  }
+  std::string name = e.message.substr(open + 1, close - open - 1);
+  size_t dot = name.find('.');
+  if (dot != std::string::npos) {
+    if (name.compare(0, dot, "litelift") == 0) return {SQLITE_ERROR, e.message};
+    name.erase(0, dot + 1);
+  }
+  return {SQLITE_ERROR, "no such table: " + (names.table ? names.table(name) : name)};
+}
+
 SqliteError Fixed(int code, const char* message) { return {code, message}; }
 
 struct Rule {
@@ -126,6 +144,7 @@ const std::vector<Rule>& Rules() {
       {"42501", [](const PgError&,
                    const NameMapper&) { return Fixed(SQLITE_PERM, "access permission denied"); }},
       {"42883", NoSuchFunction},
+      {"42P01", NoSuchTable},
       {"LL003",
        [](const PgError& e, const NameMapper&) {
          return SqliteError{SQLITE_MISMATCH, e.message};  // a value a bigint cannot hold

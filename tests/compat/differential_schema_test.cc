@@ -591,6 +591,32 @@ TEST(Differential, SchemaChangesInsideATransactionKeepTheirVersions) {
   sqlite3_close(c);
 }
 
+// A table another connection dropped while this one's transaction had not
+// read yet: SQLite's "no such table", also when the drop's announcement
+// waits for the transaction's end.
+TEST(Differential, TableDroppedByAnotherConnectionInsideATransaction) {
+  std::string path = g_dir + "/" + Name() + ".db";
+  sqlite3 *a = nullptr, *b = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE t (x); INSERT INTO t VALUES (1); BEGIN", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(b, "DROP TABLE t", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the announcement arrives
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(a, "SELECT * FROM t", -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  EXPECT_EQ(rc, SQLITE_ERROR);
+  EXPECT_STREQ(sqlite3_errmsg(a), "no such table: t");
+  sqlite3_finalize(stmt);
+  EXPECT_EQ(sqlite3_exec(a, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(a);
+  EXPECT_EQ(sqlite3_prepare_v2(a, "SELECT * FROM t", -1, &stmt, nullptr), SQLITE_ERROR);
+  EXPECT_STREQ(sqlite3_errmsg(a), "no such table: t");
+  sqlite3_close(a);
+  sqlite3_close(b);
+}
+
 // STRICT tables: each column's affinity, then its type, decide; a value
 // that cannot be stored fails with SQLITE_CONSTRAINT_DATATYPE naming the
 // class, the type and the column; ANY keeps every value as given.
