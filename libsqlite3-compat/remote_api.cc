@@ -30,11 +30,23 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 // Ends a connection whose last statement is gone: its handle is freed, and
 // the connection is parked for the next open of its database, or shut down.
 void Destroy(Connection* c) {
+  // The embedded engine's virtual tables hold litelift's own write
+  // statements (embedded_write.cc); closing it finalizes them.
+  c->embedded.Close();
   g_host->free_handle(c->handle);
   c->handle = nullptr;
   if (Park(c)) return;
   c->Shutdown();
   delete c;
+}
+
+// Whether the program still has statements of c (litelift's own, kept by
+// the embedded engine's tables, do not keep a connection open).
+bool HasProgramStatements(const Connection* c) {
+  for (const Statement* s : c->statements) {
+    if (!s->internal) return true;
+  }
+  return false;
 }
 
 // ---- connection --------------------------------------------------------------
@@ -43,7 +55,7 @@ int Close(sqlite3* db) {
   Connection* c = C(db);
   {
     Lock lock(c->mu);
-    if (!c->statements.empty()) {
+    if (HasProgramStatements(c)) {
       return c->SetError(SQLITE_BUSY,
                          "unable to close due to unfinalized statements or unfinished backups");
     }
@@ -56,7 +68,7 @@ int CloseV2(sqlite3* db) {
   Connection* c = C(db);
   {
     Lock lock(c->mu);
-    if (!c->statements.empty()) {
+    if (HasProgramStatements(c)) {
       c->zombie = true;
       return SQLITE_OK;
     }
@@ -653,7 +665,7 @@ int FinalizeApi(sqlite3_stmt* st) {
   {
     Lock l(c->mu);
     rc = c->Finalize(s);
-    destroy = c->zombie && c->statements.empty();
+    destroy = c->zombie && !HasProgramStatements(c);
   }
   if (destroy) Destroy(c);
   return rc;
