@@ -862,17 +862,22 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     }
   }
   stmt->generation = schema_generation;
+  // Moves stmt to the embedded engine for reason. Otherwise stmt and the
+  // shadow's statement are gone and the engine's error is returned.
+  auto run_embedded = [&](const std::string& reason) {
+    stmt->kind = kind = Statement::Kind::kEmbedded;
+    stmt->embedded_reason = reason;
+    LL_DEBUG("runs in the embedded engine: {} [{}]", reason, SQ(sqlite3_sql)(sh));
+    if (stmt->PrepareEmbedded() == SQLITE_OK) return SQLITE_OK;
+    std::string message = err_msg;
+    int code = err_code;
+    stmt->shadow = nullptr;
+    delete stmt;
+    SQ(sqlite3_finalize)(sh);
+    return SetError(code, message);
+  };
   if (!db_handle_reason.empty()) {
-    stmt->embedded_reason = db_handle_reason;
-    LL_DEBUG("runs in the embedded engine: {} [{}]", db_handle_reason, SQ(sqlite3_sql)(sh));
-    if (stmt->PrepareEmbedded() != SQLITE_OK) {
-      std::string message = err_msg;
-      int code = err_code;
-      stmt->shadow = nullptr;
-      delete stmt;
-      SQ(sqlite3_finalize)(sh);
-      return SetError(code, message);
-    }
+    if (int rc = run_embedded(db_handle_reason); rc != SQLITE_OK) return rc;
   }
   if (kind == Statement::Kind::kServer) {
     stmt->single_row_result = AtMostOneRow(shadow.db(), sh);
@@ -885,17 +890,7 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
       reason = EmbeddedReason(stmt->translation.error, registrations);
     }
     if (!reason.empty()) {
-      stmt->kind = kind = Statement::Kind::kEmbedded;
-      stmt->embedded_reason = reason;
-      LL_DEBUG("runs in the embedded engine: {} [{}]", reason, SQ(sqlite3_sql)(sh));
-      if (stmt->PrepareEmbedded() != SQLITE_OK) {
-        std::string message = err_msg;
-        int code = err_code;
-        stmt->shadow = nullptr;
-        delete stmt;
-        SQ(sqlite3_finalize)(sh);
-        return SetError(code, message);
-      }
+      if (int rc = run_embedded(reason); rc != SQLITE_OK) return rc;
     } else if (!stmt->translation.error.empty()) {
       std::string message = stmt->translation.error;
       stmt->shadow = nullptr;

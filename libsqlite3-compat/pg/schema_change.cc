@@ -75,12 +75,13 @@ bool RowsOfCreateAs(Shadow& sh, sqlite3_stmt* ddl, const SchemaObject& table,
 // The version this connection's shadow stands at after its own schema
 // change: the one the server counted (version_row), when the shadow was at
 // the one before. Otherwise another connection changed the database in
-// between, unheard: -1, which no announcement matches, so that the next
+// between, unheard: a version no announcement matches, so that the next
 // one (this change's own, at the latest) loads the catalog again.
+constexpr int64_t kUnknownSchemaVersion = -1;
 int64_t NewSchemaVersion(const Connection* conn, const PGresult* version_row) {
-  if (version_row == nullptr || PQntuples(version_row) != 1) return -1;
+  if (version_row == nullptr || PQntuples(version_row) != 1) return kUnknownSchemaVersion;
   int64_t counted = std::atoll(PQgetvalue(version_row, 0, 0));
-  return counted == conn->schema_version + 1 ? counted : -1;
+  return counted == conn->schema_version + 1 ? counted : kUnknownSchemaVersion;
 }
 
 }  // namespace
