@@ -171,6 +171,16 @@ bool DecodeJsonString(std::string_view json, std::string* out) {
   return true;
 }
 
+int BindNumber(sqlite3_stmt* stmt, int index, std::string_view text) {
+  bool integral = false;
+  int64_t i = 0;
+  double d = 0;
+  ParseNumeric(text, &integral, &i, &d);
+  if (integral) return SQ(sqlite3_bind_int64)(stmt, index, i);
+  if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
+  return SQ(sqlite3_bind_double)(stmt, index, d);
+}
+
 int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view v) {
   if (v.empty()) return SQ(sqlite3_bind_null)(stmt, index);
   if (v.front() == '"') {
@@ -192,15 +202,8 @@ int BindStoredValue(sqlite3_stmt* stmt, int index, std::string_view v) {
     if (DecodeStoredBlob(v, &bytes)) {
       return SQ(sqlite3_bind_blob64)(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
     }
-  } else if (v.find_first_of(".eE") == std::string_view::npos) {
-    std::string s(v);
-    errno = 0;
-    char* end = nullptr;
-    long long i = std::strtoll(s.c_str(), &end, 10);
-    if (errno == 0 && end != nullptr && *end == '\0') return SQ(sqlite3_bind_int64)(stmt, index, i);
-    return SQ(sqlite3_bind_double)(stmt, index, std::strtod(s.c_str(), nullptr));
   } else {
-    return SQ(sqlite3_bind_double)(stmt, index, std::strtod(std::string(v).c_str(), nullptr));
+    return BindNumber(stmt, index, v);
   }
   return SQ(sqlite3_bind_text)(stmt, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
 }
@@ -470,15 +473,8 @@ int BindServerValue(sqlite3_stmt* stmt, int index, const PGresult* res, int row,
       if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
       return SQ(sqlite3_bind_double)(stmt, index, d);
     }
-    case kNumeric: {
-      bool integral;
-      int64_t i = 0;
-      double d = 0;
-      ParseNumeric(std::string_view(v, static_cast<size_t>(len)), &integral, &i, &d);
-      if (integral) return SQ(sqlite3_bind_int64)(stmt, index, i);
-      if (std::isnan(d)) return SQ(sqlite3_bind_null)(stmt, index);
-      return SQ(sqlite3_bind_double)(stmt, index, d);
-    }
+    case kNumeric:
+      return BindNumber(stmt, index, std::string_view(v, static_cast<size_t>(len)));
     case kBytea: {
       // Decoded where libpq holds it, and bound without a copy: a large
       // blob then costs the client libpq's two copies of its hex only.

@@ -96,9 +96,15 @@ bool DecodeJsonString(std::string_view json, std::string* out);
 // Decodes bytea's hex output ("\x0aff" -> bytes); false when malformed.
 bool DecodeBytea(std::string_view text, std::string* out);
 
-// Parses numeric's text: *is_integer when it has no fraction (not even
-// ".0") and fits in 64 bits.
+// Parses a number's text (numeric's, or an untyped column's stored
+// number): *is_integer when it has no fraction (not even ".0") and no
+// exponent and fits in 64 bits, else *d (NaN for numeric's NaN). The one
+// rule for the class a stored number reads back as.
 void ParseNumeric(std::string_view text, bool* is_integer, int64_t* i, double* d);
+
+// Binds a number's text by ParseNumeric: an integer, a real, or NULL for
+// NaN (as SQLite has no NaN).
+int BindNumber(sqlite3_stmt* stmt, int index, std::string_view text);
 
 }  // namespace litelift::compat
 

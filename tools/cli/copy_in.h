@@ -55,6 +55,10 @@ struct ServerTable {
   std::vector<Storage> storages;     // beside them
   std::string sequence;              // the rowid sequence, quoted, or ""
   std::string rowid_column;          // its server column, quoted, or ""
+  // WITHOUT ROWID: an ORDER BY giving the server's rows in SQLite's key
+  // order (the primary key's collations and DESC), or "" when the server's
+  // order of its columns is not SQLite's (an untyped column, NOCASE).
+  std::string key_order;
 };
 
 // A binary COPY into one table over conn, in transactions the caller

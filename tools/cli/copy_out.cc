@@ -1,6 +1,5 @@
 #include "tools/cli/copy_out.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -63,17 +62,20 @@ bool Unhex(std::string_view hex, std::string* out) {
   return true;
 }
 
-// An integer or real text as the route binds it (BindStoredValue): an
-// integer when it has no fraction or exponent and fits, else a real.
+// A number's text (numeric's, or an untyped column's stored number) as the
+// route binds it (compat::BindNumber, by compat::ParseNumeric).
 void HashNumber(std::string_view v, ValueSink* h) {
-  std::string s(v);
-  if (v.find_first_of(".eE") == std::string_view::npos) {
-    errno = 0;
-    char* end = nullptr;
-    long long i = std::strtoll(s.c_str(), &end, 10);
-    if (errno == 0 && end != nullptr && *end == '\0') return h->Integer(i);
+  bool integral = false;
+  int64_t i = 0;
+  double d = 0;
+  compat::ParseNumeric(v, &integral, &i, &d);
+  if (integral) {
+    h->Integer(i);
+  } else if (std::isnan(d)) {
+    h->Null();  // the route reads NaN as NULL
+  } else {
+    h->Real(d);
   }
-  h->Real(std::strtod(s.c_str(), nullptr));
 }
 
 // An untyped column's stored value (jsonb text), as BindServerValue and
@@ -141,20 +143,9 @@ bool HashField(Storage storage, const char* p, int32_t n, ValueSink* h, std::str
     case Storage::kBlob:
       h->Bytes(SQLITE_BLOB, p, n);
       return true;
-    case Storage::kNumeric: {  // selected as text
-      bool integral = false;
-      int64_t i = 0;
-      double d = 0;
-      compat::ParseNumeric(std::string_view(p, static_cast<size_t>(n)), &integral, &i, &d);
-      if (integral) {
-        h->Integer(i);
-      } else if (std::isnan(d)) {
-        h->Null();
-      } else {
-        h->Real(d);
-      }
+    case Storage::kNumeric:  // selected as text
+      HashNumber(std::string_view(p, static_cast<size_t>(n)), h);
       return true;
-    }
     case Storage::kAny:
     case Storage::kAnyNumeric:  // jsonb: a version byte (1), then its text
       if (n >= 1 && p[0] == 1) {
@@ -221,7 +212,7 @@ bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint6
   return ok;
 }
 
-bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_rowid_order, ValueSink* sink,
+bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_key_order, ValueSink* sink,
                      int64_t* rows, std::string* error) {
   *rows = 0;
   std::string cols;
@@ -236,7 +227,11 @@ bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_rowid_order
   }
   if (cols.empty()) cols = "1";  // (a table always has a column)
   std::string sql = "COPY (SELECT " + cols + " FROM " + table.qualified;
-  if (in_rowid_order && !table.rowid_column.empty()) sql += " ORDER BY " + table.rowid_column;
+  if (in_key_order && !table.rowid_column.empty()) {
+    sql += " ORDER BY " + table.rowid_column;
+  } else if (in_key_order && !table.key_order.empty()) {
+    sql += " ORDER BY " + table.key_order;
+  }
   sql += ") TO STDOUT (FORMAT binary)";
   PGresult* res = PQexec(conn, sql.c_str());
   bool ok = PQresultStatus(res) == PGRES_COPY_OUT;

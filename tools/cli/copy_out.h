@@ -56,12 +56,12 @@ bool ServerTableSum(PGconn* conn, const ServerTable& table, int64_t* rows, uint6
                     std::string* error);
 
 // Reads the rows of table on conn as ServerTableSum does, each value into
-// *sink (EndRow after each row), in rowid order when table has a rowid
-// column. *rows counts the rows read. False with *error, as
+// *sink (EndRow after each row); in_key_order: in rowid order when table
+// has a rowid column, else by its key_order when it has one. *rows counts the rows read. False with *error, as
 // ServerTableSum (a value only the route decodes stops it: the caller
 // reads that table through the route, undoing what the sink did). conn
 // stays usable.
-bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_rowid_order, ValueSink* sink,
+bool ServerTableRows(PGconn* conn, const ServerTable& table, bool in_key_order, ValueSink* sink,
                      int64_t* rows, std::string* error);
 
 }  // namespace litelift::cli

@@ -113,8 +113,32 @@ struct Transfer::Shape {
   std::string pk;                    // the INTEGER PRIMARY KEY's name, or ""
   std::vector<std::string> key_columns;  // WITHOUT ROWID: the primary key's, in order
   std::string key;                       // and quoted, comma-separated
+  // WITHOUT ROWID: the primary key's order as SQLite stores it (its
+  // collations and DESC), as an ORDER BY on the file; "" otherwise.
+  std::string file_order;
   ServerTable copy;                  // the server side, for COPY
   std::string no_copy;               // why COPY does not write it, or ""
+
+  // The columns a copy reads and writes, quoted (the rowid first when no
+  // column carries it), and their count.
+  std::string Columns(int* count) const {
+    std::string cols = rowid.empty() || rowid_is_column ? "" : rowid;
+    for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + Quote(c);
+    *count = static_cast<int>(columns.size()) + (rowid.empty() || rowid_is_column ? 0 : 1);
+    return cols;
+  }
+  // An INSERT of rows rows of Columns() into table (main.name unless given).
+  std::string InsertSql(int rows, const std::string& table = "") const {
+    int n = 0;
+    std::string cols = Columns(&n);
+    std::string marks = "(?";
+    for (int i = 1; i < n; ++i) marks += ", ?";
+    marks += ")";
+    std::string sql = "INSERT INTO " + (table.empty() ? "main." + Quote(name) : table) + " (" +
+                      cols + ") VALUES " + marks;
+    for (int r = 1; r < rows; ++r) sql += ", " + marks;
+    return sql;
+  }
 };
 
 bool Transfer::Begin(std::string* error) {
@@ -286,10 +310,46 @@ bool Transfer::DescribeServerTable(const SchemaObject& table, const CopyTarget& 
     }
   }
   if (shape->rowid_is_column) ct.rowid_column = ServerIdentOf(shape->pk);
+  if (shape->rowid.empty() && !KeyOrder(table, file, shape, error)) return false;
   if (!shape->rowid.empty()) {
     ct.sequence = compat::QuoteIdent(schema) + "." +
                   compat::ServerIdent(compat::sql::RowidSequenceName(table.name));
   }
+  return true;
+}
+
+bool Transfer::KeyOrder(const SchemaObject& table, Db* file, Shape* shape, std::string* error) {
+  std::vector<std::vector<Value>> key;
+  if (!file->Query("SELECT x.name, x.desc, x.coll FROM pragma_index_list(" + Literal(table.name) +
+                       ") l, pragma_index_xinfo(l.name) x WHERE l.origin = 'pk' AND x.key "
+                       "ORDER BY x.seqno",
+                   &key, error)) {
+    return false;
+  }
+  ServerTable& ct = shape->copy;
+  std::string file_order, server_order;
+  bool server_can = true;
+  for (const auto& k : key) {
+    const std::string& name = k[0].bytes;
+    bool desc = k[1].i != 0;
+    std::string coll = Upper(k[2].bytes);
+    file_order += (file_order.empty() ? "" : ", ") + Quote(name) + " COLLATE " + coll +
+                  (desc ? " DESC" : "");
+    auto at = std::find(shape->columns.begin(), shape->columns.end(), name);
+    if (at == shape->columns.end()) return true;  // (not a column: no order to keep)
+    size_t i = static_cast<size_t>(at - shape->columns.begin());
+    // The server's order is SQLite's for one class per column: integers,
+    // reals, blobs (bytes), text in BINARY (bytes: the C collation).
+    Storage storage = ct.storages[i];
+    bool text = storage == Storage::kText;
+    server_can = server_can && coll == "BINARY" &&
+                 (text || storage == Storage::kInteger || storage == Storage::kReal ||
+                  storage == Storage::kBlob);
+    server_order += (server_order.empty() ? "" : ", ") + ct.columns[i] +
+                    (text ? " COLLATE \"C\"" : "") + (desc ? " DESC NULLS LAST" : " NULLS FIRST");
+  }
+  shape->file_order = file_order;
+  if (server_can) ct.key_order = server_order;
   return true;
 }
 
@@ -329,25 +389,15 @@ void Transfer::Report(bool final) {
 }
 
 bool Transfer::CopyTable(const Shape& shape, const std::string& after, std::string* error) {
-  std::string cols, marks;
-  if (!shape.rowid.empty() && !shape.rowid_is_column) {
-    cols = shape.rowid;
-    marks = "?";
-  }
-  for (const auto& c : shape.columns) {
-    cols += (cols.empty() ? "" : ", ") + Quote(c);
-    marks += marks.empty() ? "?" : ", ?";
-  }
-  const int n = static_cast<int>(1 + std::count(marks.begin(), marks.end(), ','));
+  int n = 0;
+  const std::string cols = shape.Columns(&n);
   // Several rows per INSERT save round trips on the route; the parameters
   // stay within SQLite's default limit.
   const int per_stmt =
       static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(rows_per_statement_, 30000 / n)));
   std::string select = SelectSql(shape, cols, after);
-  std::string insert =
-      "INSERT INTO main." + Quote(shape.name) + " (" + cols + ") VALUES (" + marks + ")";
-  std::string insert_many = insert;
-  for (int r = 1; r < per_stmt; ++r) insert_many += ", (" + marks + ")";
+  std::string insert = shape.InsertSql(1);
+  std::string insert_many = shape.InsertSql(per_stmt);
   const SqliteLib& fl = *from_->lib();
   const SqliteLib& tl = *to_->lib();
   sqlite3_stmt* sel = nullptr;
@@ -439,9 +489,8 @@ bool Transfer::CopyTable(const Shape& shape, const std::string& after, std::stri
 bool Transfer::CopyTableIn(const Shape& shape, const std::string& after, std::string* fallback,
                            std::string* error) {
   const ServerTable& ct = shape.copy;
-  std::string cols;
-  if (!shape.rowid.empty() && !shape.rowid_is_column) cols = shape.rowid;
-  for (const auto& c : shape.columns) cols += (cols.empty() ? "" : ", ") + Quote(c);
+  int ignored_count = 0;
+  std::string cols = shape.Columns(&ignored_count);
   const SqliteLib& fl = *from_->lib();
   sqlite3_stmt* sel = nullptr;
   if (fl.sqlite3_prepare_v2(from_->handle(), SelectSql(shape, cols, after).c_str(), -1, &sel,
@@ -593,21 +642,28 @@ class InsertSink final : public ValueSink {
 }  // namespace
 
 bool Transfer::CopyTableOut(const Shape& shape, std::string* fallback, std::string* error) {
-  std::string cols, marks;
-  if (!shape.rowid.empty() && !shape.rowid_is_column) {
-    cols = shape.rowid;
-    marks = "?";
+  // A WITHOUT ROWID table whose key order the server cannot give (an
+  // untyped key column, NOCASE) goes into a staging table in the file
+  // first, then into its b-tree in key order: its pages fill as SQLite's own
+  // (VACUUM's) do, not in the server's order.
+  const bool staged = shape.rowid.empty() && shape.copy.key_order.empty() &&
+                      !shape.file_order.empty();
+  const std::string staging = "temp.litelift_export_sorted";
+  int n = 0;
+  const std::string cols = shape.Columns(&n);
+  if (staged && !to_->Exec("CREATE TEMP TABLE litelift_export_sorted (" + cols + ")", error)) {
+    return false;
   }
-  for (const auto& c : shape.columns) {
-    cols += (cols.empty() ? "" : ", ") + Quote(c);
-    marks += marks.empty() ? "?" : ", ?";
-  }
-  std::string insert =
-      "INSERT INTO main." + Quote(shape.name) + " (" + cols + ") VALUES (" + marks + ")";
+  auto drop_staging = [&] {
+    std::string ignored;
+    if (staged) to_->Exec("DROP TABLE IF EXISTS " + staging, &ignored);
+  };
   const SqliteLib& tl = *to_->lib();
   sqlite3_stmt* ins = nullptr;
-  if (tl.sqlite3_prepare_v2(to_->handle(), insert.c_str(), -1, &ins, nullptr) != SQLITE_OK) {
+  if (tl.sqlite3_prepare_v2(to_->handle(), shape.InsertSql(1, staged ? staging : "").c_str(), -1,
+                            &ins, nullptr) != SQLITE_OK) {
     *error = "writing " + shape.name + ": " + to_->Errmsg();
+    drop_staging();
     return false;
   }
   // The rows as the verification reads them (the rowid first, an INTEGER
@@ -628,16 +684,27 @@ bool Transfer::CopyTableOut(const Shape& shape, std::string* fallback, std::stri
   int64_t rows = 0;
   std::string why;
   bool ok = to_->Exec("BEGIN", error);
-  // In rowid order: the file's b-trees fill as SQLite's own inserts do.
+  // In key order: the file's b-trees fill as SQLite's own inserts do.
   bool read = ok && ServerTableRows(verify_server_->conn, st, true, &sink, &rows, &why);
   if (read) read_sums_[shape.name] = TableSum{rows, sink.sum()};
   tl.sqlite3_finalize(ins);
   std::string ignored;
-  if (!ok) return false;
+  if (ok && read && staged) {
+    ok = to_->Exec("INSERT INTO main." + Quote(shape.name) + " (" + cols + ") SELECT " + cols +
+                       " FROM " + staging + " ORDER BY " + shape.file_order,
+                   error) &&
+         to_->Exec("DROP TABLE " + staging, error);
+    if (!ok) to_->Exec("ROLLBACK", &ignored);
+  }
+  if (!ok) {
+    drop_staging();
+    return false;
+  }
   if (read) return to_->Exec("COMMIT", error);
   // The route reads it instead: what this table got so far goes first.
   rows_done_ -= rows;
   to_->Exec("ROLLBACK", &ignored);
+  drop_staging();
   if (!to_->Exec("DELETE FROM main." + Quote(shape.name), error)) return false;
   *fallback = why.empty() ? "the server's COPY failed" : why;
   return false;

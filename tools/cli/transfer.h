@@ -118,6 +118,10 @@ class Transfer {
   bool CopyTableOut(const Shape& shape, std::string* fallback, std::string* error);
   bool DescribeServerTable(const SchemaObject& table, const CopyTarget& server, Db* file,
                            Shape* shape, std::string* error);
+  // A WITHOUT ROWID table's key order, from file's primary key: as SQLite
+  // stores it (shape->file_order) and, when the server sorts its columns
+  // the same way, on the server (shape->copy.key_order).
+  bool KeyOrder(const SchemaObject& table, Db* file, Shape* shape, std::string* error);
   // The server side of Verify with COPY TO; false when it cannot (the
   // route's sqlite3 API reads it then).
   bool ServerSum(const SchemaObject& table, Shape* shape, TableSum* sum);

@@ -15,6 +15,8 @@ CREATE TABLE log(msg TEXT, at INTEGER);
 CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, payload);
 CREATE TABLE kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE odd(rowid TEXT, v INTEGER, twice INTEGER GENERATED ALWAYS AS (v * 2) STORED);
+CREATE TABLE pairs(a INTEGER, b TEXT, v, PRIMARY KEY(a, b DESC)) WITHOUT ROWID;
+CREATE TABLE names(n TEXT COLLATE NOCASE PRIMARY KEY, v INTEGER) WITHOUT ROWID;
 CREATE INDEX items_name ON items(name, price);
 CREATE VIEW expensive AS SELECT id, name, price FROM items WHERE price > 10;
 CREATE TRIGGER items_log AFTER INSERT ON items
@@ -49,6 +51,12 @@ def build(path):
         db.execute("INSERT INTO kv VALUES (?, ?)", (k, v))
     for i in range(1, 8):  # a column named rowid: the rowid is _rowid_
         db.execute("INSERT INTO odd(_rowid_, rowid, v) VALUES (?, ?, ?)", (i * 10, "r%d" % i, i))
+    # WITHOUT ROWID tables filled out of key order (export writes them in
+    # key order, as VACUUM would: tests/e2e/move.sh compares the b-trees).
+    for i in range(2000):
+        j = (i * 7919) % 2000
+        db.execute("INSERT INTO pairs VALUES (?, ?, ?)", (j // 10, "b%03d" % (j % 10), NOTES[j % 10]))
+        db.execute("INSERT INTO names VALUES (?, ?)", (("Name%04d" if j % 2 else "name%04d") % j, j))
     db.execute("COMMIT")
     db.execute("PRAGMA user_version = 7")
     db.execute("PRAGMA application_id = 1234567")
@@ -63,9 +71,9 @@ def show(db, sql):
 def query(path):
     db = sqlite3.connect(path)
     for table, order in [("items", "rowid"), ("log", "rowid"), ("events", "rowid"),
-                         ("kv", "k"), ("odd", "_rowid_")]:
+                         ("kv", "k"), ("odd", "_rowid_"), ("pairs", "a, b DESC"), ("names", "n")]:
         cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % table)]
-        rowid = {"kv": "", "odd": "_rowid_, "}.get(table, "rowid, ")
+        rowid = {"kv": "", "odd": "_rowid_, ", "pairs": "", "names": ""}.get(table, "rowid, ")
         types = ", ".join("typeof(%s)" % c for c in cols)
         print("--", table)
         show(db, "SELECT %s*, %s FROM %s ORDER BY %s" % (rowid, types, table, order))
@@ -96,6 +104,12 @@ def write(path):
     db.execute("INSERT OR REPLACE INTO kv VALUES ('b', 'two and a half'), ('z', 26)")
     db.execute("INSERT INTO odd(rowid, v) VALUES ('new', 100)")
     db.execute("DELETE FROM odd WHERE v = 3")
+    for i in range(300):  # new keys among the old ones, out of order
+        j = 2000 + (i * 7) % 300
+        db.execute("INSERT INTO pairs VALUES (?, ?, ?)", (j % 250, "c%03d" % j, i))
+        db.execute("INSERT INTO names VALUES (?, ?)", (("NAME%04d" if i % 2 else "nAme%04d") % j, i))
+    db.execute("DELETE FROM pairs WHERE a % 9 = 0")
+    db.execute("UPDATE names SET v = v + 1 WHERE v % 5 = 0")
     db.execute("COMMIT")
     db.execute("PRAGMA user_version = 8")
     db.close()
