@@ -17,21 +17,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
+
 namespace {
 
-// Peak resident set size of this process, in MB (VmHWM).
-double PeakMb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-  }
-  return -1;
-}
+using litelift::bench::PeakRssMb;
 
 [[noreturn]] void Fail(const char* what, sqlite3* db) {
   std::fprintf(stderr, "bench_blob_memory: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
@@ -49,7 +42,7 @@ int RunCase(const char* column, int mb) {
                            ? "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)"
                            : "CREATE TABLE t (id INTEGER PRIMARY KEY, v)";
   if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) Fail("create", db);
-  double base = PeakMb();
+  double base = PeakRssMb();
   size_t n = static_cast<size_t>(mb) << 20;
   {
     std::vector<unsigned char> value(n);
@@ -64,7 +57,7 @@ int RunCase(const char* column, int mb) {
     if (sqlite3_step(ins) != SQLITE_DONE) Fail("insert", db);
     sqlite3_finalize(ins);
   }
-  double insert = PeakMb();
+  double insert = PeakRssMb();
   sqlite3_stmt* sel = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT v FROM t WHERE id = 1", -1, &sel, nullptr) != SQLITE_OK) {
     Fail("prepare select", db);
@@ -77,7 +70,7 @@ int RunCase(const char* column, int mb) {
   for (size_t i = 0; i < n; ++i) {
     if (got[i] != static_cast<unsigned char>((i * 2654435761u) >> 13)) Fail("bytes differ", db);
   }
-  double read = PeakMb();
+  double read = PeakRssMb();
   sqlite3_finalize(sel);
   sqlite3_exec(db, "DROP TABLE t", nullptr, nullptr, nullptr);
   sqlite3_close(db);

@@ -23,7 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
+
 namespace {
+
+using litelift::bench::Median;
 
 // The measured loop: 9 API calls per iteration. Kept out of line so that
 // callgrind can count it alone.
@@ -121,11 +125,6 @@ double RunChild(const char* self, bool preload, int iters) {
     return -1;
   }
   return ns;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 }  // namespace

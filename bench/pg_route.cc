@@ -22,14 +22,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using litelift::bench::Median;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using Clock = std::chrono::steady_clock;
 
 // Microseconds per call of fn over iters calls.
 double Time(int iters, const std::function<void(int)>& fn) {

@@ -22,7 +22,11 @@
 
 extern char** environ;
 
+#include "bench/bench_util.h"
+
 namespace {
+
+using litelift::bench::Median;
 
 enum Mode { kPlain, kPreload, kPreloadDsn, kBeforeDsn, kModes };
 const char* const kModeNames[kModes] = {"plain", "LD_PRELOAD", "LD_PRELOAD + LITELIFT_DSN",
@@ -72,11 +76,6 @@ bool Batch(const char* program, Mode mode, int batch, Cost* cost) {
       batch;
   cost->cpu_us = (ChildrenCpuUs() - cpu_before) / batch;
   return true;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 }  // namespace

@@ -40,19 +40,17 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
+
 namespace {
+
+using litelift::bench::Median;
 
 using Clock = std::chrono::steady_clock;
 
 constexpr int kHotRows = 10000;
 constexpr int kReaders = 2;
 constexpr int kSubxidCache = 64;  // PGPROC_MAX_CACHED_SUBXIDS
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 void Check(bool ok, const char* what) {
   if (!ok) {

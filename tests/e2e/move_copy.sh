@@ -104,6 +104,33 @@ expect_eq "$(dump_of "$WORK/by_copy.db")" "$(dump_of "$WORK/classes.db")" \
   "the exported file dumps (rowids, classes, values, sqlite_sequence) as the native one"
 
 # --- resume -----------------------------------------------------------
+# Starts `litelift migrate --batch 5000 FILE` and kills it (SIGKILL) once
+# some of TABLE's rows are committed; sets schema (the migrate's) and rows
+# (what TABLE holds then: more than none, fewer than all TOTAL).
+kill_mid_copy() {  # file table total
+  local out="$WORK/$(basename "$1" .db)_killed" pid
+  # (No timeout wrapper: $! must be the migrate itself; the loop below
+  # bounds it and kills it.)
+  env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" migrate --batch 5000 "$1" \
+    > "$out.out" 2> "$out.err" &
+  pid=$!
+  schema=""
+  rows=0
+  for _ in $(seq 1 1200); do
+    [ -z "$schema" ] && schema=$(schema_of "$(cat "$out.out")")
+    if [ -n "$schema" ]; then
+      rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".$2" 2>/dev/null || echo 0)
+      [ "${rows:-0}" -gt 0 ] && break
+    fi
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -9 $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".$2")
+  [ "$rows" -gt 0 ] && [ "$rows" -lt "$3" ] || fail "the kill came when $2 held $rows rows"
+}
+
 # Two tables; the second large enough that the copy is killed in it.
 timeout 300 $PY - "$WORK/resume.db" <<'PY' || fail "building resume.db"
 import sqlite3, sys
@@ -119,27 +146,7 @@ db.executemany("INSERT INTO second(v, b, x) VALUES (?, ?, ?)",
 db.execute("COMMIT")
 PY
 cp resume.db fresh.db
-# (No timeout wrapper: $! must be the migrate itself; the loop below
-# bounds it and kills it.)
-env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" migrate --batch 5000 \
-  "$WORK/resume.db" > "$WORK/killed.out" 2> "$WORK/killed.err" &
-pid=$!
-# Killed once some of second's rows are committed.
-schema=""
-rows=0
-for _ in $(seq 1 1200); do
-  [ -z "$schema" ] && schema=$(schema_of "$(cat "$WORK/killed.out")")
-  if [ -n "$schema" ]; then
-    rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".second" 2>/dev/null || echo 0)
-    [ "${rows:-0}" -gt 0 ] && break
-  fi
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.05
-done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".second")
-[ "$rows" -gt 0 ] && [ "$rows" -lt 600000 ] || fail "the kill came when second held $rows rows"
+kill_mid_copy "$WORK/resume.db" second 600000
 pass "migrate killed with $rows of 600000 rows of second committed"
 
 err=$(cli migrate "$WORK/resume.db" 2>&1) && fail "a migrate into a partial schema succeeded"
@@ -171,24 +178,7 @@ db.executemany("INSERT INTO w VALUES (?, ?, ?)",
                 for i in range(400000)))
 db.execute("COMMIT")
 PY
-env LITELIFT_DSN="$LITELIFT_TEST_DSN" "$LITELIFT_CLI" migrate --batch 5000 \
-  "$WORK/wr.db" > "$WORK/wr_killed.out" 2> "$WORK/wr_killed.err" &
-pid=$!
-schema=""
-rows=0
-for _ in $(seq 1 1200); do
-  [ -z "$schema" ] && schema=$(schema_of "$(cat "$WORK/wr_killed.out")")
-  if [ -n "$schema" ]; then
-    rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".w" 2>/dev/null || echo 0)
-    [ "${rows:-0}" -gt 0 ] && break
-  fi
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.05
-done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-rows=$(psqlq -c "SELECT count(*) FROM \"$schema\".w")
-[ "$rows" -gt 0 ] && [ "$rows" -lt 400000 ] || fail "the kill came when w held $rows rows"
+kill_mid_copy "$WORK/wr.db" w 400000
 out=$(cli migrate --resume --batch 5000 "$WORK/wr.db" 2>&1) || { echo "$out"; fail "migrate --resume (WITHOUT ROWID)"; }
 echo "$out"
 expect_contains "$out" "table w                        continued: $rows of 400000 rows there, after key (" \
