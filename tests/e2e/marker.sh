@@ -156,6 +156,30 @@ expect_eq "$(sed -n 4p holder.out)" "new open ['new']" "its own new open gets th
 expect_eq "$(psql_q "SELECT string_agg(x #>> '{}', ',' ORDER BY x #>> '{}') FROM \"$h_schema\".t")" "old,old2" \
   "the old database kept on the server has the holder's write"
 
+# A route that names its schema: the new database must have that name, so
+# the old one is renamed aside (<schema>_deleted_<time>), kept and listed.
+named_schema=named_$(basename "$WORK" | tr -c 'a-zA-Z0-9\n' _ | tr A-Z a-z)
+mkdir named
+cat > named.toml <<TOML
+backend = "postgres"
+dsn = "$LITELIFT_TEST_DSN"
+[[route]]
+match = "$WORK/named/*.db"
+schema = "$named_schema"
+TOML
+named() { timeout 120 env LD_PRELOAD="$PRELOAD" LITELIFT_CONFIG="$WORK/named.toml" "$@"; }
+out=$(named $PY app.py "$WORK/named/n.db" write first) || fail "first open on a named route"
+expect_eq "$out" "True ['first']" "a named route's database gets a marker"
+expect_eq "$(sed -n 's/^schema: //p' named/n.db)" "$named_schema" "the marker names the route's schema"
+rm named/n.db
+out=$(named $PY app.py "$WORK/named/n.db" tables) || fail "open after deleting a named route's marker"
+expect_eq "$out" "[]" "after the delete, the named route's next open gets an empty database"
+expect_eq "$(sed -n 's/^schema: //p' named/n.db)" "$named_schema" "under the route's schema name"
+aside=$(psql_q "SELECT db_schema FROM litelift.databases WHERE path = '$WORK/named/n.db' AND deleted IS NOT NULL")
+expect_contains "$aside" "${named_schema}_deleted_" "the old database is renamed aside"
+expect_eq "$(psql_q "SELECT string_agg(x #>> '{}', ',') FROM \"$aside\".t")" "first" "with its rows"
+expect_contains "$("$LITELIFT_CLI" ls --dsn "$LITELIFT_TEST_DSN")" "$aside" "ls lists it"
+
 # A file holding SQLite data and no database on the server: on_first_open.
 $PY -c "import sqlite3; d=sqlite3.connect('$WORK/data.db'); d.execute('CREATE TABLE t(x)'); d.execute(\"INSERT INTO t VALUES ('local')\"); d.commit()"
 cp data.db data.orig
