@@ -17,6 +17,19 @@
 #include "tools/cli/run.h"
 #include "tools/cli/translate.h"
 
+namespace {
+
+// The options migrate and export share: --batch, --rows-per-insert, FILE.
+// (FILE last: CLI11 takes positionals in the order they are added.)
+void AddMoveOptions(CLI::App* cmd, litelift::cli::MoveOptions* o, const char* batch_help,
+                    const char* rows_help) {
+  cmd->add_option("--batch", o->batch_rows, batch_help)->check(CLI::PositiveNumber);
+  cmd->add_option("--rows-per-insert", o->rows_per_insert, rows_help)->check(CLI::PositiveNumber);
+  cmd->add_option("file", o->file, "The database file, as the program names it")->required();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"litelift: SQLite programs on the real SQLite or on PostgreSQL"};
   app.set_version_flag("--version", "litelift " LITELIFT_VERSION);
@@ -72,12 +85,8 @@ int main(int argc, char** argv) {
       "  LITELIFT_DSN=postgresql://app@db/app litelift migrate --resume /srv/app/data.db\n"
       "  LITELIFT_CONFIG=/etc/litelift.toml litelift migrate ./notes.db\n"
       "  litelift run --dsn postgresql://app@db/app -- /srv/app/bin/app   # then switch\n");
-  migrate_cmd->add_option("--batch", migrate.batch_rows, "Rows per transaction on the server")
-      ->check(CLI::PositiveNumber);
-  migrate_cmd
-      ->add_option("--rows-per-insert", migrate.rows_per_insert,
-                   "Rows per INSERT statement on the route (default 100; with --via insert)")
-      ->check(CLI::PositiveNumber);
+  AddMoveOptions(migrate_cmd, &migrate, "Rows per transaction on the server",
+                 "Rows per INSERT statement on the route (default 100; with --via insert)");
   migrate_cmd
       ->add_option("--via", migrate.via,
                    "copy: rows streamed with COPY into the tables the route made (default); "
@@ -86,8 +95,6 @@ int main(int argc, char** argv) {
   migrate_cmd->add_flag("--resume", migrate.resume,
                         "Continue a migrate of FILE that was interrupted: complete tables are "
                         "verified and kept, a partial one continued or copied again");
-  migrate_cmd->add_option("file", migrate.file, "The database file, as the program names it")
-      ->required();
 
   litelift::cli::MoveOptions exported;
   CLI::App* export_cmd = app.add_subcommand(
@@ -99,14 +106,8 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  LITELIFT_DSN=postgresql://app@db/app litelift export /srv/app/data.db\n"
       "  LITELIFT_CONFIG=/etc/litelift.toml litelift export ./notes.db\n");
-  export_cmd->add_option("--batch", exported.batch_rows, "Rows per transaction in the file")
-      ->check(CLI::PositiveNumber);
-  export_cmd
-      ->add_option("--rows-per-insert", exported.rows_per_insert,
-                   "Rows per INSERT statement in the file (default 1)")
-      ->check(CLI::PositiveNumber);
-  export_cmd->add_option("file", exported.file, "The database file, as the program names it")
-      ->required();
+  AddMoveOptions(export_cmd, &exported, "Rows per transaction in the file",
+                 "Rows per INSERT statement in the file (default 1)");
   litelift::cli::InspectOptions ls;
   CLI::App* ls_cmd =
       app.add_subcommand("ls", "List the routed databases on the server(s) the settings name");

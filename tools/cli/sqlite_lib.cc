@@ -123,13 +123,22 @@ int BindValue(const SqliteLib& lib, sqlite3_stmt* stmt, int i, const Value& v) {
   }
 }
 
-std::string Quote(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
+namespace {
+
+// text between two q's, each q in it doubled (SQL's quoting).
+std::string Enclose(const std::string& text, char q) {
+  std::string out(1, q);
+  for (char c : text) {
     out += c;
-    if (c == '"') out += '"';
+    if (c == q) out += q;
   }
-  return out + "\"";
+  return out + q;
 }
+
+}  // namespace
+
+std::string Quote(const std::string& name) { return Enclose(name, '"'); }
+
+std::string Literal(const std::string& text) { return Enclose(text, '\''); }
 
 }  // namespace litelift::cli

@@ -75,6 +75,9 @@ int BindValue(const SqliteLib& lib, sqlite3_stmt* stmt, int i, const Value& v);
 // name as an SQLite identifier: double-quoted, quotes doubled.
 std::string Quote(const std::string& name);
 
+// text as an SQL string literal: single-quoted, quotes doubled.
+std::string Literal(const std::string& text);
+
 }  // namespace litelift::cli
 
 #endif  // LITELIFT_TOOLS_CLI_SQLITE_LIB_H_

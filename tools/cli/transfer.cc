@@ -37,15 +37,6 @@ std::string Upper(std::string s) {
   return s;
 }
 
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 // Mixes column i's storage class and value into *h.
 void MixColumn(const SqliteLib& lib, sqlite3_stmt* stmt, int i, RowHash* h) {
   int type = lib.sqlite3_column_type(stmt, i);
