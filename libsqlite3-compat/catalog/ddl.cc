@@ -6,6 +6,7 @@
 
 #include "libsqlite3-compat/catalog/column_defs.h"
 #include "libsqlite3-compat/catalog/foreign_keys.h"
+#include "libsqlite3-compat/catalog/local_views.h"
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/catalog/trigger.h"
@@ -350,6 +351,11 @@ bool CreateIndex(Shadow& shadow, const SchemaObject& o, const std::string& schem
 
 bool CreateView(Shadow& shadow, const SchemaObject& o, const std::string& schema,
                 std::vector<std::string>* out, std::string* error) {
+  // One that calls the program's function stays in the shadow and the
+  // catalog; the embedded engine reads it (local_views.h). (Not yet for
+  // an attached database's: the engine makes views of main and temp.)
+  std::string db = o.temp ? "temp" : o.db;
+  if ((db == "main" || db == "temp") && !LocalViewReason(shadow, db, o.name).empty()) return true;
   std::vector<sql::Token> tokens = sql::SignificantTokens(o.sql);
   // CREATE [TEMP] VIEW [IF NOT EXISTS] [schema.]name [(cols)] AS select
   size_t i = sql::CreatedNameIndex(tokens) + 1;  // after the name
@@ -404,7 +410,7 @@ void RestoreViews(Shadow& shadow, const std::vector<std::string>& tables, const 
     touched.push_back(Lower(view.name));
     std::vector<std::string> make;
     std::string error;
-    if (!CreateStatements(shadow, view, schema, &make, &error)) continue;
+    if (!CreateStatements(shadow, view, schema, &make, &error) || make.empty()) continue;
     for (const SchemaObject& trig : triggers) {
       if (Lower(trig.tbl_name) == Lower(view.name))
         CreateStatements(shadow, trig, schema, &make, &error);

@@ -111,7 +111,11 @@ class Shadow {
   void Invalidate() {
     shapes_.clear();
     translations_.clear();
+    local_views_.clear();
   }
+
+  // LocalViewReason's answers (local_views.h), by "db.view".
+  std::unordered_map<std::string, std::string>& local_views() { return local_views_; }
 
   // The server's text for a statement this shadow prepared (its parameter
   // numbering, keywords and table shapes decide it). Translated once per
@@ -141,6 +145,7 @@ class Shadow {
   std::vector<std::string> attached_order_;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;
+  std::unordered_map<std::string, std::string> local_views_;
 };
 
 }  // namespace litelift::compat

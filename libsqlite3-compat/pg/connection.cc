@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "libsqlite3-compat/catalog/ddl.h"
+#include "libsqlite3-compat/catalog/local_views.h"
 #include "libsqlite3-compat/catalog/rowid.h"
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
@@ -33,7 +34,8 @@ struct Actions {
   Connection* conn = nullptr;
   bool ddl = false, txn = false, write = false, attach = false, server_read = false;
   bool pragma = false, uses_connection_state = false;
-  std::string program_function;  // a function the program registered, called by it
+  std::string program_function;       // a function the program registered, called by it
+  std::vector<std::string> contexts;  // the views (and triggers) whose code it runs
   std::string pragma_name;
   bool pragma_sets = false;
   std::string denied;
@@ -63,6 +65,9 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
   if (c->authorizer != nullptr && !c->internal_prepare) {
     int rc = c->authorizer(c->authorizer_arg, action, a1, a2, db, trigger);
     if (rc != SQLITE_OK) return rc;
+  }
+  if (trigger != nullptr && (acts->contexts.empty() || acts->contexts.back() != trigger)) {
+    acts->contexts.push_back(trigger);
   }
   switch (action) {
     case SQLITE_CREATE_INDEX:
@@ -321,9 +326,12 @@ bool Connection::SchemaMayBeStale() {
   bool missing = message.rfind("no such table", 0) == 0 ||
                  message.rfind("no such column", 0) == 0 ||
                  message.rfind("no such index", 0) == 0 || message.rfind("no such view", 0) == 0;
-  if (!missing || pg == nullptr || session_lost || streaming != nullptr || !Autocommit()) {
-    return false;
-  }
+  if (!missing) return false;
+  return ReloadStaleSchema();
+}
+
+bool Connection::ReloadStaleSchema() {
+  if (pg == nullptr || session_lost || streaming != nullptr || !Autocommit()) return false;
   // The versions of this database and of the attached ones.
   std::string schemas = QuoteLiteral(schema);
   for (const Attached& a : attached) schemas += ", " + QuoteLiteral(a.schema);
@@ -879,6 +887,15 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   if (!db_handle_reason.empty()) {
     if (int rc = run_embedded(db_handle_reason); rc != SQLITE_OK) return rc;
   }
+  // A statement reading a view that lives in the shadow only (its text
+  // calls the program's function) runs where such views are made.
+  if (kind == Statement::Kind::kServer) {
+    std::string view_reason = LocalViewRead(acts.contexts);
+    if (!view_reason.empty()) {
+      if (int rc = run_embedded(view_reason); rc != SQLITE_OK) return rc;
+      return Publish(stmt, out);
+    }
+  }
   if (kind == Statement::Kind::kServer) {
     stmt->single_row_result = AtMostOneRow(shadow.db(), sh);
     stmt->translation = Translate(sh);
@@ -901,6 +918,16 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     }
   }
   return Publish(stmt, out);
+}
+
+std::string Connection::LocalViewRead(const std::vector<std::string>& contexts) {
+  for (const std::string& name : contexts) {
+    for (const char* db : {"temp", "main"}) {
+      std::string why = LocalViewReason(shadow, db, name);
+      if (!why.empty()) return "view " + name + " " + why;
+    }
+  }
+  return "";
 }
 
 int Connection::Publish(Statement* stmt, sqlite3_stmt** out) {

@@ -506,6 +506,10 @@ class Connection : public ConnectionState {
   int Finalize(Statement* stmt);
   // Gives stmt its handle and lists it; *out set. SQLITE_NOMEM deletes it.
   int Publish(Statement* stmt, sqlite3_stmt** out);
+  // Why a statement whose prepare ran the code of contexts (the views and
+  // triggers the authorizer named) runs in the embedded engine: it reads a
+  // view kept in the shadow only ("view v calls function f, ..."); "".
+  std::string LocalViewRead(const std::vector<std::string>& contexts);
   // Prepares a statement of litelift's own (Statement::internal) in the
   // program's session; *out is finalized with Finalize.
   int PrepareInternal(const std::string& sql, Statement** out);
@@ -537,6 +541,10 @@ class Connection : public ConnectionState {
   // After a "no such table/column" from the shadow: whether the server's
   // schema is newer (then it is loaded, and preparing again may succeed).
   bool SchemaMayBeStale();
+  // Asks the server for the schema versions of this database and the
+  // attached ones, and loads each that changed: whether any was (outside
+  // a transaction only).
+  bool ReloadStaleSchema();
   bool LoadCatalog(std::string* error);
   // Loads the shadow from a result of (schema_version, user_version,
   // application_id, type, name, tbl_name, sql) rows.

@@ -57,6 +57,10 @@ Connection* Unpark(const std::string& dsn, const std::string& schema, bool reado
     return nullptr;
   }
   conn->CheckSchemaChanges();
+  // A change another connection committed just now may not have been
+  // announced to this session yet: SQLite's new connection sees it, so
+  // ask (one round trip, still far cheaper than a new session).
+  conn->ReloadStaleSchema();
   return conn;
 }
 
