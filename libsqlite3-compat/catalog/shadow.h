@@ -107,6 +107,13 @@ class Shadow {
   // schema changes (Invalidate()).
   const sql::TableShape* Table(std::string_view name);
 
+  // SQLite's plan for a statement on the shadow (EXPLAIN QUERY PLAN),
+  // empty when it does not prepare.
+  std::vector<sql::PlanLine> Plan(const std::string& statement) const;
+  // The b-tree key of an index by name (pragma_index_xinfo), empty when
+  // there is none.
+  std::vector<sql::IndexColumn> IndexKey(std::string_view index) const;
+
   // Forgets cached shapes and translations; call after any schema change.
   void Invalidate() {
     shapes_.clear();
