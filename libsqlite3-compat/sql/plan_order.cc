@@ -104,14 +104,16 @@ std::vector<std::string> Emitter::PlanKeys(const SelectCore& core) {
   // An ORDER BY the loops give (no sort): SQLite walks the outer loop
   // backwards when the first term's direction is not its key column's
   // (the plan does not say which); sure only of a term naming a key column
-  // of a query of one table.
+  // of the outer table, and in a join of terms naming only its columns
+  // (the inner loops then run forwards) and no walk backwards.
+  std::string outer = Lower(first->alias.empty() ? first->name : first->alias);
+  for (const OrderTerm& t : *planned_order_) {
+    const Expr* c = t.expr.get();
+    if (c->kind != ExprKind::kColumn) return {};
+    if (c->table.empty() ? loops.size() != 1 : Lower(c->table) != outer) return {};
+  }
   const OrderTerm& term = planned_order_->front();
   const Expr* e = term.expr.get();
-  if (e->kind == ExprKind::kCollate) return {};
-  if (e->kind != ExprKind::kColumn || loops.size() != 1) return {};
-  if (!e->table.empty() && Lower(e->table) != Lower(first->alias.empty() ? first->name : first->alias)) {
-    return {};
-  }
   const TableShape* shape = in_.table(ShapeKey(first->schema, first->name));
   std::string name = Lower(e->column);
   if (shape != nullptr && !shape->hidden_rowid && name == Lower(shape->rowid_column)) name = "rowid";
@@ -124,6 +126,7 @@ std::vector<std::string> Emitter::PlanKeys(const SelectCore& core) {
     if (first_names[i] != name) continue;
     bool key_desc = keys[i].find(" DESC") != std::string::npos;
     if (key_desc == term.desc) return keys;
+    if (loops.size() != 1) return {};
     for (std::string& key : keys) key = Reversed(key);
     return keys;
   }

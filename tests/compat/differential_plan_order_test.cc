@@ -75,6 +75,10 @@ TEST(PlanOrder, AggregateElements) {
                           "SELECT group_concat(t.b || u.y) FROM t JOIN u ON u.x = t.c",
                           "SELECT t.id, group_concat(u.y) FROM t JOIN u ON u.x = t.c GROUP BY t.id",
                           "SELECT group_concat(t.b || w.k) FROM t, w WHERE w.n = t.c",
+                          // (e2e_apps' Ruby program: a join grouped and
+                          // sorted by the outer table's key.)
+                          "SELECT t.id, count(*), group_concat(u.y) FROM t JOIN u ON u.x = t.c "
+                          "GROUP BY t.id ORDER BY t.id",
                       });
   p.Same({
       // A plain scan next to an index: the rowid.
