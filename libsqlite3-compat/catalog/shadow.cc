@@ -343,8 +343,10 @@ std::vector<sql::PlanLine> Shadow::Plan(const std::string& statement) const {
   return lines;
 }
 
-std::vector<sql::IndexColumn> Shadow::IndexKey(std::string_view index) const {
-  std::vector<sql::IndexColumn> key;
+std::vector<sql::IndexColumn> Shadow::IndexKey(std::string_view index) {
+  auto cached = index_keys_.find(std::string(index));
+  if (cached != index_keys_.end()) return cached->second;
+  std::vector<sql::IndexColumn>& key = index_keys_[std::string(index)];
   Query(db_, "SELECT cid, name, \"desc\", upper(coll) FROM pragma_index_xinfo(?1) ORDER BY seqno",
         std::string(index), [&](sqlite3_stmt* s) {
           sql::IndexColumn c;

@@ -111,13 +111,14 @@ class Shadow {
   // empty when it does not prepare.
   std::vector<sql::PlanLine> Plan(const std::string& statement) const;
   // The b-tree key of an index by name (pragma_index_xinfo), empty when
-  // there is none.
-  std::vector<sql::IndexColumn> IndexKey(std::string_view index) const;
+  // there is none. Cached until the schema changes.
+  std::vector<sql::IndexColumn> IndexKey(std::string_view index);
 
   // Forgets cached shapes and translations; call after any schema change.
   void Invalidate() {
     shapes_.clear();
     translations_.clear();
+    index_keys_.clear();
   }
 
   // The server's text for a statement this shadow prepared (its parameter
@@ -148,6 +149,7 @@ class Shadow {
   std::vector<std::string> attached_order_;
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;
+  std::unordered_map<std::string, std::vector<sql::IndexColumn>> index_keys_;  // IndexKey
 };
 
 }  // namespace litelift::compat

@@ -286,6 +286,10 @@ class Emitter {
   // plan is unknown, or leaves the order unsure (an ORDER BY the loops may
   // walk backwards, an automatic or expression index, MULTI-INDEX OR).
   std::vector<std::string> PlanKeys(const SelectCore& core);
+  // PlanKeys' reading of the plan, done once (plan_keys_).
+  std::vector<std::string> ReadPlanKeys(const SelectCore& core);
+  bool plan_keys_done_ = false;
+  std::vector<std::string> plan_keys_;
   // The keys of one loop of the plan over ref; rest: its line after the
   // table's name (" USING INDEX i (a=?)"). Empty when unsure.
   // *names: each key's column (lower case; "rowid"; "" for a key under

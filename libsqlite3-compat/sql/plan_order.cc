@@ -48,6 +48,14 @@ bool Emitter::HasIndexedTable(const SelectCore& core) {
 
 std::vector<std::string> Emitter::PlanKeys(const SelectCore& core) {
   if (&core != planned_core_ || !in_.plan || !in_.index_key || !core.from) return {};
+  if (!plan_keys_done_) {
+    plan_keys_ = ReadPlanKeys(core);
+    plan_keys_done_ = true;
+  }
+  return plan_keys_;
+}
+
+std::vector<std::string> Emitter::ReadPlanKeys(const SelectCore& core) {
   for (const TableRef& ref : core.from->items) {
     if (ref.subquery || ref.nested || ref.is_function) return {};
     if (ref.join.find("RIGHT") != std::string::npos || ref.join.find("FULL") != std::string::npos) {
