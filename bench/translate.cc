@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
       return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
     };
     in.table = [&shadow](std::string_view n) { return shadow.Table(n); };
+    // (As Shadow::Translate: the plan, where a row order depends on it.)
+    in.plan = [&shadow, text] { return shadow.Plan(text); };
+    in.index_key = [&shadow](std::string_view n) { return shadow.IndexKey(n); };
     sql::Translation first = sql::TranslateStatement(in);
     if (!first.error.empty()) {
       std::fprintf(stderr, "bench: %s: %s\n", text, first.error.c_str());

@@ -335,6 +335,32 @@ bool Shadow::HasRegexp() {
   return found;
 }
 
+std::vector<sql::PlanLine> Shadow::Plan(const std::string& statement) const {
+  std::vector<sql::PlanLine> lines;
+  Query(db_, ("EXPLAIN QUERY PLAN " + statement).c_str(), "", [&](sqlite3_stmt* s) {
+    lines.push_back({SQ(sqlite3_column_int)(s, 0), SQ(sqlite3_column_int)(s, 1), Text(s, 3)});
+  });
+  return lines;
+}
+
+std::vector<sql::IndexColumn> Shadow::IndexKey(std::string_view index) {
+  auto cached = index_keys_.find(std::string(index));
+  if (cached != index_keys_.end()) return cached->second;
+  std::vector<sql::IndexColumn>& key = index_keys_[std::string(index)];
+  Query(db_, "SELECT cid, name, \"desc\", upper(coll) FROM pragma_index_xinfo(?1) ORDER BY seqno",
+        std::string(index), [&](sqlite3_stmt* s) {
+          sql::IndexColumn c;
+          int cid = SQ(sqlite3_column_int)(s, 0);
+          c.rowid = cid == -1;
+          c.expression = cid == -2;
+          if (cid >= 0) c.column = Text(s, 1);
+          c.desc = SQ(sqlite3_column_int)(s, 2) != 0;
+          c.collation = Text(s, 3);
+          key.push_back(std::move(c));
+        });
+  return key;
+}
+
 sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
   std::string text = SQ(sqlite3_sql)(stmt);
   std::string key = text;
@@ -355,6 +381,8 @@ sql::Translation Shadow::Translate(sqlite3_stmt* stmt, bool return_rowids) {
     return SQ(sqlite3_keyword_check)(w.data(), static_cast<int>(w.size())) != 0;
   };
   in.table = [this](std::string_view n) { return Table(n); };
+  in.plan = [this, &text] { return Plan(text); };
+  in.index_key = [this](std::string_view n) { return IndexKey(n); };
   sql::Translation tr;
   std::string check_table;
   if (IsForeignKeyCheck(text, &check_table)) {

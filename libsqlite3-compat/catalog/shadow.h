@@ -107,11 +107,19 @@ class Shadow {
   // schema changes (Invalidate()).
   const sql::TableShape* Table(std::string_view name);
 
+  // SQLite's plan for a statement on the shadow (EXPLAIN QUERY PLAN),
+  // empty when it does not prepare.
+  std::vector<sql::PlanLine> Plan(const std::string& statement) const;
+  // The b-tree key of an index by name (pragma_index_xinfo), empty when
+  // there is none. Cached until the schema changes.
+  std::vector<sql::IndexColumn> IndexKey(std::string_view index);
+
   // Forgets cached shapes and translations; call after any schema change.
   void Invalidate() {
     shapes_.clear();
     translations_.clear();
     local_views_.clear();
+    index_keys_.clear();
   }
 
   // LocalViewReason's answers (local_views.h), by "db.view".
@@ -146,6 +154,7 @@ class Shadow {
   std::map<std::string, std::unique_ptr<sql::TableShape>> shapes_;
   std::unordered_map<std::string, sql::Translation> translations_;
   std::unordered_map<std::string, std::string> local_views_;
+  std::unordered_map<std::string, std::vector<sql::IndexColumn>> index_keys_;  // IndexKey
 };
 
 }  // namespace litelift::compat

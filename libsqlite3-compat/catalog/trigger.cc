@@ -101,6 +101,14 @@ bool BodyStatement(Shadow& shadow, const sql::TableShape* table, const std::stri
   // A SELECT's rows go nowhere: PERFORM runs it.
   if (text.rfind("SELECT ", 0) == 0) text = "PERFORM " + text.substr(7);
   *out = (tr.pre_sql.empty() ? "" : tr.pre_sql + "; ") + text + ";";
+  if (tr.op != 0) {
+    // SQLite's total_changes() counts a trigger's rows: the client adds
+    // what this INFO (always sent, never logged by default) reports
+    // (pg/session.h, CountTriggerChanges).
+    *out +=
+        " GET DIAGNOSTICS litelift_rows = ROW_COUNT; IF litelift_rows > 0 THEN RAISE INFO "
+        "'litelift_changes %', litelift_rows; END IF;";
+  }
   if (!tr.resync_rowids_of.empty()) {
     // OR IGNORE, REPLACE, an upsert: the rows it numbered but did not
     // insert leave the table's rowid sequence ahead (catalog/rowid.h).
@@ -163,7 +171,8 @@ bool CreateTrigger(Shadow& shadow, const SchemaObject& o, const std::string& sch
   }
   std::string fn = FunctionName(schema, o.name);
   out->push_back("CREATE OR REPLACE FUNCTION " + fn +
-                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ BEGIN IF current_setting(" +
+                 "() RETURNS trigger LANGUAGE plpgsql AS $litelift$ DECLARE litelift_rows bigint; BEGIN IF "
+                 "current_setting(" +
                  mark +
                  ", true) = 'on' AND current_setting('litelift.recursive_triggers', true) IS "
                  "DISTINCT FROM 'on' THEN RETURN " +

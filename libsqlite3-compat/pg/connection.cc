@@ -427,6 +427,7 @@ int Connection::Open(const shim::ModuleRoute& route, int flags, std::string* err
     *error = "litelift: cannot connect to postgres: " + *error;
     return SQLITE_CANTOPEN;
   }
+  CountTriggerChanges(pg, &total_changes);
   session_generation = ForkGeneration();
   if (!EnsureInstalled(pg, dsn, error)) return SQLITE_CANTOPEN;
   // One round trip: the session's settings, and the database found by its
@@ -751,6 +752,7 @@ bool Connection::Reconnect(std::string* error) {
   if (pg != nullptr) DiscardSession(pg, session_generation != ForkGeneration());
   pg = AcquireSession(dsn, error);
   if (pg == nullptr) return false;  // still lost: the next statement tries again
+  CountTriggerChanges(pg, &total_changes);
   session_generation = ForkGeneration();
   prepared.clear();
   binary_results.clear();

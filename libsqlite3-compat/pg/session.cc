@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cctype>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "router/log.h"
@@ -85,8 +87,16 @@ std::string OneLine(std::string text) {
 }
 
 // Server notices (WARNING: there is no transaction in progress, ...) go to
-// litelift's log, never to the program's stderr.
-void OnNotice(void*, const char* message) {
+// litelift's log, never to the program's stderr; a trigger's count of the
+// rows it changed goes to the connection's total (CountTriggerChanges).
+void OnNotice(void* total, const PGresult* notice) {
+  static constexpr std::string_view kChanges = "litelift_changes ";
+  const char* primary = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary != nullptr && std::string_view(primary).substr(0, kChanges.size()) == kChanges) {
+    if (total != nullptr) *static_cast<int64_t*>(total) += std::atoll(primary + kChanges.size());
+    return;
+  }
+  const char* message = PQresultErrorMessage(notice);
   LL_DEBUG("server notice: {}", OneLine(message != nullptr ? message : ""));
 }
 
@@ -200,7 +210,7 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
     if (conn != nullptr) PQfinish(conn);
     return nullptr;
   }
-  PQsetNoticeProcessor(conn, &OnNotice, nullptr);
+  PQsetNoticeReceiver(conn, &OnNotice, nullptr);
   PgResult res = Exec(conn, SessionSettings());
   if (!Ok(res.get())) {
     *error = ErrorText(conn, res.get());
@@ -211,8 +221,13 @@ PGconn* AcquireSession(const std::string& dsn, std::string* error) {
   return conn;
 }
 
+void CountTriggerChanges(PGconn* conn, int64_t* total) {
+  if (conn != nullptr) PQsetNoticeReceiver(conn, &OnNotice, total);
+}
+
 void ReleaseSession(const std::string& dsn, PGconn* conn) {
   if (conn == nullptr) return;
+  CountTriggerChanges(conn, nullptr);
   bool reusable = PQstatus(conn) == CONNECTION_OK;
   if (reusable) {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE) reusable = Ok(Exec(conn, "ROLLBACK").get());

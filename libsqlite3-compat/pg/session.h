@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,11 @@ bool Ok(const PGresult* res);
 // The connection's or result's error text, one line, without any password
 // (log::RedactSecrets: also those of every DSN this process connected to).
 std::string ErrorText(const PGconn* conn, const PGresult* res = nullptr);
+
+// Adds the rows the server's triggers change (the INFO notices
+// "litelift_changes n" of catalog/trigger.cc's functions) to *total, for
+// SQLite's total_changes(); null: to nothing. ReleaseSession resets it.
+void CountTriggerChanges(PGconn* conn, int64_t* total);
 
 // Takes an idle session to dsn from the pool, or connects. Returns nullptr
 // with *error (libpq's reason, without the password) when the server cannot

@@ -1017,7 +1017,8 @@ int Statement::FinishServer(PGresult* final_result) {
   const char* status = PQcmdStatus(final_result);  // (not copied: once a statement)
   bool dml = (status[0] == 'I' && std::strncmp(status, "INSERT", 6) == 0) ||
              (status[0] == 'U' && std::strncmp(status, "UPDATE", 6) == 0) ||
-             (status[0] == 'D' && std::strncmp(status, "DELETE", 6) == 0);
+             (status[0] == 'D' && std::strncmp(status, "DELETE", 6) == 0) ||
+             (running->changes_are_rows && std::strncmp(status, "SELECT", 6) == 0);
   if (dml && tuples != nullptr && *tuples != '\0') {
     conn->changes = std::atoll(tuples);
     conn->total_changes += conn->changes;

@@ -891,9 +891,14 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
   // server's types, which its columns convert.)
   stored_columns_ =
       single || select_depth_ != 1 || !top_query_ ? std::vector<bool>{} : CompoundStored(select);
+  // A UNION deduplicating under NOCASE or RTRIM: a UNION ALL of numbered
+  // rows, the last of equal ones kept (compound_dedupe.cc).
+  std::vector<std::string> dedupe =
+      single ? std::vector<std::string>{} : UnionDedupeKeys(select, stored_columns_);
   size_t body = out.size();
   for (size_t i = 0; i < select.cores.size(); ++i) {
-    if (i > 0) out += " " + select.compounds[i - 1] + " ";
+    if (i > 0) out += " " + (dedupe.empty() ? select.compounds[i - 1] : "UNION ALL") + " ";
+    union_part_ = dedupe.empty() ? 0 : static_cast<int>(i + 1);
     BareColumns bare;
     classify_core_ = classify;
     // (Only where no ORDER BY must name the core's tables.)
@@ -902,6 +907,8 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     classify_core_ = false;
     if (i == 0) first_bare = bare;
   }
+  union_part_ = 0;
+  if (!dedupe.empty()) out = out.substr(0, body) + UnionDedupe(dedupe, out.substr(body));
   std::vector<bool> stored = std::move(stored_columns_);
   stored_columns_ = std::move(outer_stored);
   if (!single && !select.order_by.empty()) {
@@ -921,6 +928,8 @@ std::string Emitter::SelectBody(const Select& select, bool classify) {
     if (!single) {
     } else if (!first_bare.distinct_order.empty()) {
       out += ", " + first_bare.distinct_order;
+    } else if (!first_bare.planned_groups.empty()) {
+      out += ", " + first_bare.planned_groups;
     } else if (!first_bare.group_order.empty()) {
       // The groups come in key order; with as many ORDER BY terms as
       // GROUP BY terms, SQLite sorts each key in the direction of the
@@ -964,6 +973,10 @@ std::string Emitter::ScanOrder(const Select& select) {
   std::vector<const Expr*> aggregates;
   for (const auto& col : core.columns) CollectAggregates(col.expr.get(), &aggregates);
   if (!aggregates.empty()) return "";
+  if (HasIndexedTable(core) && !PinsOneRow(core)) {
+    std::vector<std::string> planned = PlanKeys(core);
+    if (!planned.empty()) return " ORDER BY " + JoinTerms(planned);
+  }
   if (core.from->items.size() == 2) return JoinScanOrder(core);
   if (core.from->items.size() != 1) return "";
   const TableRef& ref = core.from->items[0];
@@ -1189,8 +1202,13 @@ std::string Emitter::JoinScanOrder(const SelectCore& core) {
   return " ORDER BY " + JoinTerms(keys);
 }
 
-std::vector<std::string> Emitter::ScanKeys(const SelectCore& core) {
-  if (core.is_values || !core.from || core.from->items.size() != 1) return {};
+std::vector<std::string> Emitter::ScanKeys(const SelectCore& core, bool plan) {
+  if (core.is_values || !core.from) return {};
+  if (plan && HasIndexedTable(core)) {
+    std::vector<std::string> planned = PlanKeys(core);
+    if (!planned.empty()) return planned;
+  }
+  if (core.from->items.size() != 1) return {};
   return RefScanKeys(core.from->items[0]);
 }
 
@@ -1456,6 +1474,8 @@ std::string Emitter::GroupTerm(const Expr& g) {
 }
 
 std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
+  int part = union_part_;  // (its subqueries are no parts)
+  union_part_ = 0;
   if (core.is_values) {
     std::string out = "VALUES ";
     for (size_t r = 0; r < core.values.size(); ++r) {
@@ -1466,6 +1486,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
         out += (i ? ", " : "") +
                (stored ? AsStored(*core.values[r][i]) : ValueFor(*core.values[r][i], type));
       }
+      if (part > 0) out += ", " + std::to_string(part) + "::int8, " + std::to_string(r + 1) + "::int8";
       out += ")";
     }
     return out;
@@ -1480,12 +1501,6 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   bare.active = aggregate_query && core.from;
   const BareColumns* outer = bare_;
   bare_ = aggregate_query && core.from ? &bare : nullptr;
-  // SQLite's scan order, where sure: aggregates see the rows in it, a
-  // DISTINCT keeps each row where it first appears in it.
-  std::vector<std::string> scan = ScanKeys(core);
-  std::string outer_aggregate_order = aggregate_order_, outer_scan_keys = scan_keys_;
-  aggregate_order_ = aggregate_query && !scan.empty() ? " ORDER BY " + JoinTerms(scan) : "";
-  scan_keys_ = aggregate_query ? "" : JoinTerms(scan);
   bool stars = std::any_of(core.columns.begin(), core.columns.end(),
                            [](const ResultColumn& c) { return !c.expr; });
   std::vector<const Expr*> windows;
@@ -1494,8 +1509,23 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     CollectWindowCalls(col.expr.get(), &windows);
     subqueries = subqueries || HasSubquery(col.expr.get());
   }
+  // SQLite's scan order, where sure: aggregates see the rows in it, a
+  // DISTINCT keeps each row where it first appears in it. (The plan is
+  // asked only where the order shows: an aggregate of elements, a
+  // DISTINCT, a window, ties under the statement's ORDER BY.)
+  bool elements = std::any_of(aggregates.begin(), aggregates.end(), [](const Expr* a) {
+    return a->text == "group_concat" || a->text == "json_group_array" ||
+           a->text == "json_group_object";
+  });
+  bool shows = aggregate_query ? elements || !core.group_by.empty()
+                               : core.distinct || !windows.empty() ||
+                                     (planned_order_ != nullptr && !planned_order_->empty());
+  std::vector<std::string> scan = ScanKeys(core, shows);
+  std::string outer_aggregate_order = aggregate_order_, outer_scan_keys = scan_keys_;
+  aggregate_order_ = aggregate_query && !scan.empty() ? " ORDER BY " + JoinTerms(scan) : "";
+  scan_keys_ = aggregate_query ? "" : JoinTerms(scan);
   // A DISTINCT as a GROUP BY of its columns, which may sort by min(key).
-  bool distinct_groups = core.distinct && !aggregate_query && scan.size() == 1 && !stars &&
+  bool distinct_groups = core.distinct && !aggregate_query && !scan.empty() && !stars &&
                          windows.empty() && !subqueries;
   // A DISTINCT of groups keeps each row where it first appears among the
   // groups in key order: the groups numbered in that order, then the
@@ -1516,6 +1546,13 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
     classed_columns_.push_back(static_cast<int>(i));
     ++emitted;
   }
+  if (part > 0) {
+    // A compound's part and the row's place in it (in scan order where
+    // sure; a DISTINCT's rows are not numbered).
+    std::string order = aggregate_query || scan.empty() ? "" : "ORDER BY " + JoinTerms(scan);
+    out += ", " + std::to_string(part) + "::int8, " +
+           (core.distinct ? std::string("0::int8") : "row_number() OVER (" + order + ")");
+  }
   if (distinct_of_groups) {
     out += ", row_number() OVER (ORDER BY ";
     std::vector<std::string> keys = GroupKeys(core);
@@ -1528,8 +1565,8 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   if (distinct_groups) {
     out += " GROUP BY ";
     for (size_t i = 1; i <= emitted; ++i) out += (i > 1 ? ", " : "") + std::to_string(i);
-    bare.distinct_order = "min(" + scan[0] + ")";
-    DistinctOrderColumns(core, scan[0], &bare);
+    bare.distinct_order = FirstMetOrder(scan);
+    DistinctOrderColumns(core, JoinTerms(scan), &bare);
   }
   if (!aggregate_query && !core.distinct && windows.empty()) bare.ties = JoinTerms(scan);
   if (!aggregate_query) bare.window_order = WindowOrder(core);
@@ -1543,6 +1580,10 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   if (!core.group_by.empty() && core.from && !core.distinct) {
     bare.group_order = GroupOrder(core);
     bare.group_keys = GroupKeys(core);
+    if (&core == planned_core_ && !scan.empty() && HasIndexedTable(core)) {
+      bare.planned_groups = PlannedGroupOrder(core, scan);
+      if (!bare.planned_groups.empty()) bare.group_order = " ORDER BY " + bare.planned_groups;
+    }
   }
   bare_ = aggregate_query && core.from ? &bare : nullptr;
   if (core.having) out += " HAVING " + Condition(*core.having);

@@ -78,6 +78,10 @@ class Emitter {
   std::string TopSelectText(const Select& select) {
     classify_top_ = true;
     top_query_ = true;
+    if (select.cores.size() == 1 && !select.with) {
+      planned_core_ = &select.cores[0];
+      planned_order_ = &select.order_by;
+    }
     return SelectText(select);
   }
   const std::vector<int>& classed_columns() const { return classed_columns_; }
@@ -159,6 +163,9 @@ class Emitter {
     std::string distinct_order;
     std::string ties;
     std::vector<std::string> group_keys;  // GroupKeys
+    // PlannedGroupOrder's terms, which replace group_order's and break
+    // ties under an ORDER BY as they are.
+    std::string planned_groups;
   };
   std::string Raw(const Expr& e);  // its own form: condition or value
   std::string Column(const Expr& e);
@@ -263,10 +270,56 @@ class Emitter {
   // ROWID table's primary key), as emitted terms, where its plan is sure to
   // read so: a table without indexes (with one, the plan may scan the
   // index instead). Empty when unsure.
-  std::vector<std::string> ScanKeys(const SelectCore& core);
+  // plan: for the statement's own query with indexes, the keys its plan
+  // reads in (PlanKeys; asked of the shadow once, so only where the order
+  // shows), else as without indexes.
+  std::vector<std::string> ScanKeys(const SelectCore& core, bool plan = true);
   // ScanKeys of one table of a FROM (empty for a subquery, a function, a
   // table with indexes or UNIQUE keys).
   std::vector<std::string> RefScanKeys(const TableRef& ref);
+  // Plan order (plan_order.cc). Whether a table of the core's FROM has an
+  // index SQLite's plan may walk.
+  bool HasIndexedTable(const SelectCore& core);
+  // The statement's own query's scan keys as SQLite's plan (in.plan)
+  // reads its tables, each loop's b-tree key in plan order (index columns
+  // as "<collated sort key> [DESC] NULLS FIRST|LAST"); empty when the
+  // plan is unknown, or leaves the order unsure (an ORDER BY the loops may
+  // walk backwards, an automatic or expression index, MULTI-INDEX OR).
+  std::vector<std::string> PlanKeys(const SelectCore& core);
+  // PlanKeys' reading of the plan, done once (plan_keys_).
+  std::vector<std::string> ReadPlanKeys(const SelectCore& core);
+  bool plan_keys_done_ = false;
+  std::vector<std::string> plan_keys_;
+  // The keys of one loop of the plan over ref; rest: its line after the
+  // table's name (" USING INDEX i (a=?)"). Empty when unsure.
+  // *names: each key's column (lower case; "rowid"; "" for a key under
+  // another collation than its column's).
+  std::vector<std::string> LoopKeys(const TableRef& ref, const std::string& rest,
+                                    std::vector<std::string>* names);
+  // The order of a DISTINCT's rows (a GROUP BY of its columns) as the
+  // scan first met them: min(key) for one key, else each key of the first
+  // row (array_agg in scan order), in its direction.
+  std::string FirstMetOrder(const std::vector<std::string>& scan);
+  // A table's row order: its rowid, a WITHOUT ROWID table's primary key.
+  std::vector<std::string> RowKeys(const TableRef& ref, const TableShape& shape,
+                                   std::vector<std::string>* names);
+  // A key in the other direction (an index walked backwards).
+  static std::string Reversed(const std::string& key);
+  // Whether the plan PlanKeys read sorts the groups (a temporary b-tree for
+  // GROUP BY): else they come in its loops' order.
+  bool plan_sorts_groups_ = true;
+  // The column of each key PlanKeys gave (LoopKeys' names).
+  std::vector<std::string> plan_key_names_;
+  // For a grouped query whose plan walks an index for its GROUP BY (no
+  // temporary b-tree), the groups' order: its GROUP BY columns by their
+  // place and direction in the plan's keys; "" when unsure.
+  std::string PlannedGroupOrder(const SelectCore& core, const std::vector<std::string>& scan);
+  // The core whose plan in.plan gives (the statement's single query), its
+  // ORDER BY, and the plan once asked.
+  const SelectCore* planned_core_ = nullptr;
+  const std::vector<OrderTerm>* planned_order_ = nullptr;
+  bool plan_loaded_ = false;
+  std::vector<PlanLine> plan_;
   // A join of two tables whose order SQLite's plan fixes (a CROSS JOIN, a
   // LEFT JOIN without WHERE, both tables without indexes, no equality that
   // could build an automatic index): " ORDER BY
@@ -294,6 +347,18 @@ class Emitter {
   // PRIMARY KEY or a UNIQUE key to a literal or a parameter (a conjunct
   // "key = value"): at most one row matches.
   bool PinsOneRow(const SelectCore& core);
+  // A UNION (its last operator; the others UNION or UNION ALL) with a
+  // column under NOCASE or RTRIM (the leftmost query's collation that is
+  // given): the keys SQLite's temporary b-tree deduplicates it by, over
+  // columns named litelift_union.c1, ...; else empty (compound_dedupe.cc).
+  std::vector<std::string> UnionDedupeKeys(const Select& select, const std::vector<bool>& stored);
+  // body (the queries as a UNION ALL, each row ending with its query's
+  // number and its place there) with only the last of each key's rows,
+  // sorted by the keys, as a query of the compound's columns.
+  std::string UnionDedupe(const std::vector<std::string>& keys, const std::string& body);
+  // Set for the next core: its number in such a UNION (its rows get it and
+  // their place as two more columns); 0 for none.
+  int union_part_ = 0;
   // CompoundStored's columns, while the cores are emitted.
   std::vector<bool> stored_columns_;
   // Set for the next core (the only one of a query without ORDER BY): a

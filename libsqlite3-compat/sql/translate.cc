@@ -448,6 +448,57 @@ std::string KeyClash(Emitter& em, const TableShape& shape, const Update& up, con
   return "litelift_other.ctid <> " + q + ".ctid AND (" + out + ")";
 }
 
+// SQLite's UPDATE and DELETE gather the rows to change first (a RowSet,
+// or a WITHOUT ROWID table's ephemeral table of keys) and change them, and
+// so return them, in rowid (key) order, whatever index found them: the
+// keys to sort a RETURNING by, as hidden columns (empty when none).
+std::vector<std::string> ChangeOrderColumns(const TableShape* shape, const TargetTable& t) {
+  if (shape == nullptr) return {};
+  std::string q = Ident(t.alias.empty() ? t.name : t.alias) + ".";
+  if (!shape->rowid_column.empty()) return {q + Ident(shape->rowid_column)};
+  if (!shape->without_rowid) return {};
+  std::vector<std::string> out;
+  for (const std::string& k : shape->primary_key) {
+    std::string collation;
+    for (size_t i = 0; i < shape->columns.size(); ++i) {
+      if (Lower(shape->columns[i]) == Lower(k) && i < shape->collations.size()) {
+        collation = shape->collations[i];
+      }
+    }
+    out.push_back(Collated(q + Ident(k), collation));
+  }
+  return out;
+}
+
+// A change with RETURNING whose rows come in SQLite's order: the change
+// as a common table (after the statement's own, with_text), its rows
+// sorted by the keys it returns last (hidden from the program). Its
+// changes are its rows.
+std::string SortedReturning(const std::string& with_text, const std::string& change,
+                            const std::vector<std::string>& keys, Translation* tr) {
+  int n = static_cast<int>(keys.size());
+  std::string order;
+  for (int k = 1; k <= n; ++k) {
+    order += (k > 1 ? ", " : "") + std::string("litelift_order") + std::to_string(k);
+  }
+  tr->trailing_rowid_columns = n;
+  tr->changes_are_rows = true;
+  std::string with = with_text.empty() ? "WITH " : with_text.substr(0, with_text.size() - 1) + ", ";
+  return with + "litelift_changed AS (" + change + ") SELECT * FROM litelift_changed ORDER BY " +
+         order;
+}
+
+// The RETURNING list of a change, with its order keys after it when it
+// has some (named litelift_order1, ...).
+std::string ReturningText(Emitter& em, const std::vector<ResultColumn>& returning,
+                          const JoinSource& target, const std::vector<std::string>& keys) {
+  std::string out = " RETURNING " + em.ResultColumns(returning, &target);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    out += ", " + keys[k] + " AS litelift_order" + std::to_string(k + 1);
+  }
+  return out;
+}
+
 // UPDATE and DELETE: which table they change, and its rowids back when a
 // hook wants them.
 void FinishChange(const TranslateInput& in, const Emitter& em, const TableShape* shape, int op,
@@ -479,7 +530,10 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
     tr.error = "unknown database " + up.table.schema;
     return tr;
   }
-  std::string out = up.with ? em.WithText(*up.with) : "";
+  std::string with_text = up.with ? em.WithText(*up.with) : "";
+  std::vector<std::string> keys =
+      up.returning.empty() ? std::vector<std::string>{} : ChangeOrderColumns(shape, up.table);
+  std::string out = keys.empty() ? with_text : "";
   JoinSource target = TargetSource(up.table);
   std::vector<Emitter::ScopeItem> scope = em.ScopeOf(target);
   if (up.from) {
@@ -517,7 +571,8 @@ Translation TranslateUpdate(const TranslateInput& in, Update& up) {
                    where + clash;
     }
   }
-  if (!up.returning.empty()) out += " RETURNING " + em.ResultColumns(up.returning, &target);
+  if (!up.returning.empty()) out += ReturningText(em, up.returning, target, keys);
+  if (!keys.empty()) out = SortedReturning(with_text, out, keys, &tr);
   em.PopScope();
   FinishChange(in, em, shape, SQLITE_UPDATE, !up.returning.empty(), std::move(out), &tr);
   return tr;
@@ -532,7 +587,10 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
     tr.error = "unknown database " + del.table.schema;
     return tr;
   }
-  std::string out = del.with ? em.WithText(*del.with) : "";
+  std::string with_text = del.with ? em.WithText(*del.with) : "";
+  std::vector<std::string> keys =
+      del.returning.empty() ? std::vector<std::string>{} : ChangeOrderColumns(shape, del.table);
+  std::string out = keys.empty() ? with_text : "";
   JoinSource target = TargetSource(del.table);
   em.PushScope(em.ScopeOf(target));
   out += "DELETE FROM " + ServerTableName(in, del.table.schema, del.table.name, shape);
@@ -543,7 +601,8 @@ Translation TranslateDelete(const TranslateInput& in, Delete& del) {
   } else if (del.where) {
     out += " WHERE " + em.Condition(*del.where);
   }
-  if (!del.returning.empty()) out += " RETURNING " + em.ResultColumns(del.returning, &target);
+  if (!del.returning.empty()) out += ReturningText(em, del.returning, target, keys);
+  if (!keys.empty()) out = SortedReturning(with_text, out, keys, &tr);
   em.PopScope();
   FinishChange(in, em, shape, SQLITE_DELETE, !del.returning.empty(), std::move(out), &tr);
   return tr;

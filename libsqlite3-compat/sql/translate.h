@@ -59,6 +59,24 @@ struct TableShape {
   std::vector<std::string> InsertableColumns() const;
 };
 
+// One line of SQLite's plan for a statement (EXPLAIN QUERY PLAN).
+struct PlanLine {
+  int id = 0;
+  int parent = 0;  // 0: a line of the statement's own query
+  std::string detail;
+};
+
+// One column of an index's b-tree key, in key order (SQLite's
+// pragma_index_xinfo): its declared key columns, then the rowid (or a
+// WITHOUT ROWID table's primary key columns).
+struct IndexColumn {
+  std::string column;     // "" for the rowid or an expression
+  bool rowid = false;     // the rowid
+  bool expression = false;
+  std::string collation;  // upper case
+  bool desc = false;
+};
+
 struct TranslateInput {
   std::string_view sql;  // one statement, without its tail
   // The parameter index SQLite gave a named parameter (":a" -> 1).
@@ -85,6 +103,12 @@ struct TranslateInput {
   // Attached databases: name (lower case) -> schema on the server.
   const std::map<std::string, std::string>* attached = nullptr;
   const TableShape* trigger_table = nullptr;
+  // SQLite's plan for the statement, as the shadow (same schema, no
+  // statistics, as a database without ANALYZE) chooses it; asked only
+  // where a row order depends on the plan. Null or empty: unknown.
+  std::function<std::vector<PlanLine>()> plan;
+  // The key of an index by its name (IndexColumn); empty when unknown.
+  std::function<std::vector<IndexColumn>(std::string_view)> index_key;
 };
 
 struct Translation {
@@ -96,6 +120,9 @@ struct Translation {
   // An INSERT with the program's own RETURNING: the rowid (and, for an
   // upsert, the inserted flag) follow the program's columns, hidden from it.
   int trailing_rowid_columns = 0;
+  // An UPDATE or DELETE sent as a query over it (its RETURNING rows
+  // sorted): the server says SELECT n, and its changes are those n rows.
+  bool changes_are_rows = false;
   // Result columns whose storage class the server sends separately (a
   // function with a dynamic class, as json_extract): the k-th listed column's
   // class ('integer', 'real', 'text', 'null') is in the k-th hidden column

@@ -115,11 +115,12 @@ stmt.execute(5).each { |r| puts r.inspect }
 stmt.close
 
 db.results_as_hash = true
-# (group_concat here would list each group's rows in SQLite's join order,
-# which the route does not keep yet: docs/status.md, gap table)
-db.execute('SELECT s.name AS supplier, count(*) AS n, min(i.sku) AS first, max(i.sku) AS last FROM suppliers s JOIN items i ON i.supplier_id = s.id GROUP BY s.id ORDER BY s.id').each do |h|
-  puts "#{h['supplier']}: #{h['n']} #{h['first']}..#{h['last']}"
+# (group_concat lists each group's rows in SQLite's join order: the plan
+# walks items through its supplier index, in rowid order per supplier)
+db.execute('SELECT s.name AS supplier, count(*) AS n, min(i.sku) AS first, max(i.sku) AS last, group_concat(i.sku) AS skus FROM suppliers s JOIN items i ON i.supplier_id = s.id GROUP BY s.id ORDER BY s.id').each do |h|
+  puts "#{h['supplier']}: #{h['n']} #{h['first']}..#{h['last']} #{h['skus']}"
 end
+puts db.execute('SELECT group_concat(sku) FROM items').flatten.inspect
 db.results_as_hash = false
 puts db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name").flatten.inspect
 puts db.execute('PRAGMA table_info(items)').map { |r| r[1..3].join(' ') }.inspect
