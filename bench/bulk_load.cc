@@ -59,28 +59,29 @@ double Seconds(const std::function<void()>& fn) {
 // COPY of rows rows into table t (qualified), in one transaction.
 double CopyInto(PGconn* pg, const std::string& t, int rows) {
   return rows / Seconds([&] {
-    Exec(pg, "BEGIN");
-    PGresult* r = PQexec(pg, ("COPY " + t + " (id, k, name, v) FROM STDIN").c_str());
-    Check(PQresultStatus(r) == PGRES_COPY_IN, "COPY");
-    PQclear(r);
-    std::string buf;
-    char line[128];
-    for (int i = 1; i <= rows; ++i) {
-      int n = std::snprintf(line, sizeof line, "%d\t%d\t%s\t%.17g\n", i, i % 10, Name(i).c_str(),
-                            i * 0.5);
-      buf.append(line, static_cast<size_t>(n));
-      if (buf.size() > 65536 || i == rows) {
-        Check(PQputCopyData(pg, buf.data(), static_cast<int>(buf.size())) == 1, "PQputCopyData");
-        buf.clear();
-      }
-    }
-    Check(PQputCopyEnd(pg, nullptr) == 1, "PQputCopyEnd");
-    r = PQgetResult(pg);
-    Check(PQresultStatus(r) == PGRES_COMMAND_OK, "COPY end");
-    PQclear(r);
-    while ((r = PQgetResult(pg)) != nullptr) PQclear(r);
-    Exec(pg, "COMMIT");
-  });
+           Exec(pg, "BEGIN");
+           PGresult* r = PQexec(pg, ("COPY " + t + " (id, k, name, v) FROM STDIN").c_str());
+           Check(PQresultStatus(r) == PGRES_COPY_IN, "COPY");
+           PQclear(r);
+           std::string buf;
+           char line[128];
+           for (int i = 1; i <= rows; ++i) {
+             int n = std::snprintf(line, sizeof line, "%d\t%d\t%s\t%.17g\n", i, i % 10,
+                                   Name(i).c_str(), i * 0.5);
+             buf.append(line, static_cast<size_t>(n));
+             if (buf.size() > 65536 || i == rows) {
+               Check(PQputCopyData(pg, buf.data(), static_cast<int>(buf.size())) == 1,
+                     "PQputCopyData");
+               buf.clear();
+             }
+           }
+           Check(PQputCopyEnd(pg, nullptr) == 1, "PQputCopyEnd");
+           r = PQgetResult(pg);
+           Check(PQresultStatus(r) == PGRES_COMMAND_OK, "COPY end");
+           PQclear(r);
+           while ((r = PQgetResult(pg)) != nullptr) PQclear(r);
+           Exec(pg, "COMMIT");
+         });
 }
 
 // COPY of rows rows into a fresh table, in one transaction.
@@ -223,11 +224,11 @@ int main(int argc, char** argv) {
   std::printf("bulk load of %d rows in one transaction (rows/s, median of %d rounds)\n", rows,
               rounds);
   std::printf("  COPY (baseline)                      %10.0f\n", c);
-  std::printf("  COPY into the route's own table      %10.0f  %5.1f%% of COPY\n", cr,
-              100 * cr / c);
-  std::printf("  route, LITELIFT_PIPELINE_WRITES=1    %10.0f  %5.1f%% of COPY, %5.1f%% of COPY "
-              "into the route's table\n",
-              p, 100 * p / c, 100 * p / cr);
+  std::printf("  COPY into the route's own table      %10.0f  %5.1f%% of COPY\n", cr, 100 * cr / c);
+  std::printf(
+      "  route, LITELIFT_PIPELINE_WRITES=1    %10.0f  %5.1f%% of COPY, %5.1f%% of COPY "
+      "into the route's table\n",
+      p, 100 * p / c, 100 * p / cr);
   std::printf("  route, not pipelined                 %10.0f  %5.1f%% of COPY\n", s, 100 * s / c);
   std::printf("  libpq PQexecPrepared loop            %10.0f  %5.1f%% of COPY\n", l, 100 * l / c);
   return 0;

@@ -599,8 +599,8 @@ TEST(Differential, TableDroppedByAnotherConnectionInsideATransaction) {
   sqlite3 *a = nullptr, *b = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
   ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE t (x); INSERT INTO t VALUES (1); BEGIN", nullptr,
-                         nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(a, "CREATE TABLE t (x); INSERT INTO t VALUES (1); BEGIN", nullptr, nullptr,
+                         nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(b, "DROP TABLE t", nullptr, nullptr, nullptr), SQLITE_OK);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the announcement arrives
@@ -742,9 +742,11 @@ TEST(Differential, KeptDropIfExistsDropsWhatCameSince) {
       EXPECT_EQ(sqlite3_reset(drop_index), SQLITE_OK);
       EXPECT_EQ(sqlite3_step(drop_table), SQLITE_DONE) << sqlite3_errmsg(db);
       EXPECT_EQ(sqlite3_reset(drop_table), SQLITE_OK);
-      std::string script = "CREATE TABLE kd (id INTEGER PRIMARY KEY, v TEXT);"
-                           "CREATE INDEX kdi ON kd (v);"
-                           "INSERT INTO kd (v) VALUES ('r" + std::to_string(round) + "')";
+      std::string script =
+          "CREATE TABLE kd (id INTEGER PRIMARY KEY, v TEXT);"
+          "CREATE INDEX kdi ON kd (v);"
+          "INSERT INTO kd (v) VALUES ('r" +
+          std::to_string(round) + "')";
       char* error = nullptr;
       EXPECT_EQ(sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error), SQLITE_OK)
           << (error ? error : "");
