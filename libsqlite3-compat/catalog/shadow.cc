@@ -47,6 +47,7 @@ void Shadow::Close() {
 }
 
 bool Shadow::Open(std::string* error) {
+  Invalidate();
   int rc =
       SQ(sqlite3_open_v2)(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
@@ -329,9 +330,11 @@ bool IsForeignKeyCheck(const std::string& sql, std::string* table) {
 }
 
 bool Shadow::HasRegexp() {
+  if (has_regexp_ >= 0) return has_regexp_ != 0;
   bool found = false;
   Query(db_, "SELECT 1 FROM pragma_function_list WHERE name = ?1 AND narg IN (2, -1)", "regexp",
         [&](sqlite3_stmt*) { found = true; });
+  has_regexp_ = found ? 1 : 0;
   return found;
 }
 

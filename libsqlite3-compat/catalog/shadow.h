@@ -120,6 +120,7 @@ class Shadow {
     translations_.clear();
     local_views_.clear();
     index_keys_.clear();
+    has_regexp_ = -1;
   }
 
   // LocalViewReason's answers (local_views.h), by "db.view".
@@ -141,8 +142,11 @@ class Shadow {
   std::string ObjectName(std::string_view server_name);
 
  private:
-  // Whether the program registered a regexp() function on the shadow.
+  // Whether the program registered a regexp() function on the shadow
+  // (asked once until Invalidate(), which registering a function calls:
+  // the question is a query of pragma_function_list, ~670,000 instructions).
   bool HasRegexp();
+  int has_regexp_ = -1;  // -1: not asked yet
   // The declared type of parent's column (its primary key when column is
   // ""), for a foreign key's child column.
   std::string ReferencedType(const std::string& parent, const std::string& column);

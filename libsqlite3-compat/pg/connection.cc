@@ -843,6 +843,14 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   } else {
     kind = Statement::Kind::kShadow;  // schema reads and table-less SELECTs
   }
+  // DROP ... IF EXISTS of an object that is not there asks the authorizer
+  // nothing, yet the same statement stepped again once the object exists
+  // (a program's statement cache) drops it: SQLite prepares it again
+  // itself, so it is a schema change whenever it runs.
+  if (kind == Statement::Kind::kShadow && !acts.pragma && SQ(sqlite3_stmt_isexplain)(sh) == 0) {
+    std::vector<sql::Token> words = sql::SignificantTokens(SQ(sqlite3_sql)(sh));
+    if (!words.empty() && sql::IsWord(words[0], "DROP")) kind = Statement::Kind::kDdl;
+  }
   // changes(), last_insert_rowid(), total_changes() read the connection's
   // values when the statement runs: the server statement gets them bound.
   // A table-less statement calling the program's function runs in the

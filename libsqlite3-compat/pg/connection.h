@@ -124,8 +124,9 @@ class Statement {
   std::vector<PlainValue> plain_;
   bool row_pending_ = false;  // plain_ holds the row; `row` does not yet
   // Whether this run's rows decode as plain values (by plain_plan_), known
-  // from its first row.
-  enum class Plan { kUnknown, kPlain, kBound };
+  // from its first row. kPlainOnly: plain values and no hidden columns, so
+  // that a streamed row needs nothing but its decode (NextStreamedPlainRow).
+  enum class Plan { kUnknown, kPlain, kPlainOnly, kBound };
   Plan plan_ = Plan::kUnknown;
   std::vector<PlainKind> plain_plan_;
   // Binds plain_ to `row` and steps it, for a column_* that converts.
@@ -251,6 +252,11 @@ class Statement {
   int SendOddText(int index, const std::string& bytes, const sql::Translation& tr, bool used,
                   Oid* type, std::string* holder, const char** value);
   int NextServerRow();
+  // The next row of a kPlainOnly run streaming row by row (a scan's common
+  // step): the general path's per-row checks were made at its first row.
+  // True with *rc set when it read the row or the run's end; false when
+  // the general path must read what came (left in `pending`).
+  bool NextStreamedPlainRow(int* rc);
   // After the first row of a result in text format: when its column types
   // have a binary form values.h decodes (and it has no hidden columns),
   // this statement's later runs in the session ask for binary rows (no

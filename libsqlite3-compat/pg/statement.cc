@@ -1026,9 +1026,33 @@ int Statement::FinishServer(PGresult* final_result) {
   return SQLITE_DONE;
 }
 
+bool Statement::NextStreamedPlainRow(int* rc) {
+  PGresult* r = PQgetResult(conn->pg);
+  if (r != nullptr && PQresultStatus(r) == PGRES_SINGLE_TUPLE &&
+      DecodePlainRow(r, 0, plain_plan_, &plain_)) {
+    row_pending_ = true;
+    row_result_.reset(r);
+    row_active = true;
+    *rc = SQLITE_ROW;
+    return true;
+  }
+  if (r != nullptr) {
+    pending.emplace_front(r);  // the general path reads it
+    return false;
+  }
+  streaming = false;
+  if (conn->streaming == this) conn->streaming = nullptr;
+  *rc = FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
+  return true;
+}
+
 int Statement::NextServerRow() {
   if (session_epoch != conn->session_epoch) {
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres");
+  }
+  if (plan_ == Plan::kPlainOnly && streaming && pending.empty() && !whole_result_) {
+    int rc;
+    if (NextStreamedPlainRow(&rc)) return rc;
   }
   for (;;) {
     PgResult r;
@@ -1070,8 +1094,10 @@ int Statement::NextServerRow() {
     }
     if (plan_ == Plan::kUnknown) {
       plan_ = classes == 0 && PlanPlainRow(res, ncol, &plain_plan_) ? Plan::kPlain : Plan::kBound;
+      if (plan_ == Plan::kPlain && running->trailing_rowid_columns == 0) plan_ = Plan::kPlainOnly;
     }
-    if (plan_ == Plan::kPlain && DecodePlainRow(res, at, plain_plan_, &plain_)) {
+    if ((plan_ == Plan::kPlain || plan_ == Plan::kPlainOnly) &&
+        DecodePlainRow(res, at, plain_plan_, &plain_)) {
       // Bound to `row` only if a column_* call converts (HoldRow); the
       // previous row's binding was let go before this row was read.
       row_pending_ = true;

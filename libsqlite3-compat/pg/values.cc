@@ -373,11 +373,14 @@ bool DecodePlainRow(const PGresult* res, int row, const std::vector<PlainKind>& 
   out->resize(plan.size());
   PlainValue* v = out->data();
   for (int c = 0; c < ncol; ++c, ++v) {
-    if (PQgetisnull(res, row, c)) {
+    // A NULL has length 0: only an empty value needs the NULL check (one
+    // libpq call a column fewer; a binary number is never empty).
+    const char* text = PQgetvalue(res, row, c);
+    const int len = PQgetlength(res, row, c);
+    if (len == 0 && PQgetisnull(res, row, c)) {
       v->type = SQLITE_NULL;
       continue;
     }
-    const char* text = PQgetvalue(res, row, c);
     switch (plan[static_cast<size_t>(c)]) {
       case PlainKind::kInt8:
         v->type = SQLITE_INTEGER;
@@ -422,7 +425,6 @@ bool DecodePlainRow(const PGresult* res, int row, const std::vector<PlainKind>& 
       }
       case PlainKind::kText:
       case PlainKind::kBytea: {
-        int len = PQgetlength(res, row, c);
         if (len > kLargest) return false;
         v->type = plan[static_cast<size_t>(c)] == PlainKind::kText ? SQLITE_TEXT : SQLITE_BLOB;
         v->p = text;
