@@ -22,8 +22,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 : "${LITELIFT_TEST_DSN:?set LITELIFT_TEST_DSN (source tests/pg/harness.sh; pg_start)}"
-lib=$(ls "$build"/libsqlite3.so* 2>/dev/null | head -1)
-[ -n "$lib" ] || { echo "no shim library in $build" >&2; exit 2; }
+lib="$build/liblitelift.so"
+[ -e "$lib" ] || { echo "no shim library in $build" >&2; exit 2; }
 work=$(mktemp -d /tmp/litelift-bench-fts.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 py=/usr/bin/python3

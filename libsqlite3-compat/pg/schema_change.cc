@@ -426,6 +426,13 @@ int Statement::StepDdl() {
     return conn->SetError(code, error);
   }
   SQ(sqlite3_exec)(sdb, "RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+  if (!copies.empty()) {
+    // FTS5's xCreate wrote its records with statements of the handle, as
+    // it did on the shadow: changes() and last_insert_rowid() are theirs.
+    conn->changes = SQ(sqlite3_changes64)(sdb);
+    conn->last_insert_rowid = SQ(sqlite3_last_insert_rowid)(sdb);
+    conn->total_changes += static_cast<int64_t>(copies.size());
+  }
   return SQLITE_DONE;
 }
 
