@@ -65,8 +65,8 @@ struct ServerTable {
   std::vector<char> indexed;  // leads an index
   int rowid_alias = -1;       // the INTEGER PRIMARY KEY column, or -1
   bool without_rowid = false;
-  std::string select;  // SELECT rowid, c1, ... FROM db.t
-  WriteTarget write;   // xUpdate's (embedded_write.h)
+  std::string select;                    // SELECT rowid, c1, ... FROM db.t
+  WriteTarget write;                     // xUpdate's (embedded_write.h)
   std::vector<FtsTrigger> fts_triggers;  // the program's, writing an FTS table
 };
 

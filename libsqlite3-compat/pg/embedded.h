@@ -110,7 +110,7 @@ class EmbeddedEngine {
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
-  int64_t seen_total_ = 0;  // the engine's total_changes last seen by Step
+  int64_t seen_total_ = 0;      // the engine's total_changes last seen by Step
   Connection* conn_ = nullptr;  // the connection it was last made for
   std::vector<FtsTable> fts_;   // the FTS tables it holds
   bool fts_txn_write_ = false;  // an FTS write in the open transaction

@@ -181,7 +181,8 @@ void WriteThrough(void* arg, sqlite3* engine, int op, const char* db, const char
       // (the rowid as a value: bound through a statement of the engine)
       SQ(sqlite3_prepare_v2)(engine, "SELECT ?1", -1, &s, nullptr);
       SQ(sqlite3_bind_int64)(s, 1, old_key);
-      if (SQ(sqlite3_step)(s) == SQLITE_ROW) v = SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(s, 0));
+      if (SQ(sqlite3_step)(s) == SQLITE_ROW)
+        v = SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(s, 0));
       SQ(sqlite3_finalize)(s);
       key.push_back(v);
       where = "rowid = ?1";
@@ -192,8 +193,9 @@ void WriteThrough(void* arg, sqlite3* engine, int op, const char* db, const char
         sqlite3_value* v = nullptr;
         SQ(sqlite3_preupdate_old)(engine, local->key[k], &v);
         key.push_back(v);
-        where += (k ? " AND " : "") + QuoteIdent(local->columns[static_cast<size_t>(local->key[k])]) +
-                 " IS ?" + std::to_string(k + 1);
+        where += (k ? " AND " : "") +
+                 QuoteIdent(local->columns[static_cast<size_t>(local->key[k])]) + " IS ?" +
+                 std::to_string(k + 1);
       }
       ok = Forward(conn, "DELETE FROM " + table + " WHERE " + where, key);
     }
@@ -255,9 +257,8 @@ std::vector<FtsTable> FindFtsTables(Connection* conn) {
     for (const std::string& suffix : suffixes) {
       std::string name = t.name + "_" + suffix;
       bool exists = false;
-      conn->shadow.ForEachRow(
-          "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1", name,
-          [&](sqlite3_stmt*) { exists = true; });
+      conn->shadow.ForEachRow("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+                              name, [&](sqlite3_stmt*) { exists = true; });
       if (exists) t.local.push_back(name);  // (no content table: content='' or external)
     }
   }
@@ -393,8 +394,7 @@ bool IsRowidName(const std::string& lower) {
 
 // Parses a CREATE TRIGGER text into t (false when it is not one the engine
 // can run: INSTEAD OF, or no BEGIN ... END).
-bool ParseTrigger(const std::string& text, const std::vector<std::string>& columns,
-                  FtsTrigger* t) {
+bool ParseTrigger(const std::string& text, const std::vector<std::string>& columns, FtsTrigger* t) {
   std::vector<sql::Token> w = sql::SignificantTokens(text);
   std::string storage;
   size_t on = 0;
@@ -504,8 +504,8 @@ int FireTriggers(WriteTarget* target, const std::vector<FtsTrigger>& triggers, b
       bool set = false;
       for (size_t c = 0; c < target->columns.size(); ++c) {
         if (std::find(t.of.begin(), t.of.end(), Lower(target->columns[c])) == t.of.end()) continue;
-        set = set || (c + 1 < news.size() && news[c + 1] != nullptr &&
-                      olds.size() > c + 1 && news[c + 1] != olds[c + 1]);
+        set = set || (c + 1 < news.size() && news[c + 1] != nullptr && olds.size() > c + 1 &&
+                      news[c + 1] != olds[c + 1]);
       }
       if (!set) continue;
     }
@@ -551,9 +551,9 @@ int WithFtsTriggers(WriteTarget* target, const std::vector<FtsTrigger>& triggers
                     sqlite3_value** argv, sqlite3_int64* rowid, std::string* error,
                     const std::function<int()>& write) {
   if (triggers.empty()) return write();
-  int op = argc == 1                                           ? SQLITE_DELETE
+  int op = argc == 1                                        ? SQLITE_DELETE
            : SQ(sqlite3_value_type)(argv[0]) == SQLITE_NULL ? SQLITE_INSERT
-                                                             : SQLITE_UPDATE;
+                                                            : SQLITE_UPDATE;
   Connection* conn = target->conn;
   size_t n = target->columns.size();
   // Old: the server's row ([0] the rowid); new: the statement's values,

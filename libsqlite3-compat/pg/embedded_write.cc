@@ -48,7 +48,7 @@ InsertColumns ParseInsertColumns(const char* text) {
   }
   std::string name_storage;
   if (i + 1 < w.size()) out.table = Lower(std::string(sql::NameText(w[i + 1], &name_storage)));
-  i += 2;  // INTO name
+  i += 2;                                      // INTO name
   if (i + 1 < w.size() && w[i].text == ".") {  // schema.name
     out.table = Lower(std::string(sql::NameText(w[i + 1], &name_storage)));
     i += 2;

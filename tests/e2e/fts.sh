@@ -21,7 +21,7 @@ expect_contains "$(cat "$WORK/log")" "runs in the embedded engine: table notes i
   "the log says which executor runs a search and why"
 
 # The sqlite3 shell, another process, searches the index the program made.
-q="SELECT rowid, highlight(notes, 0, '[', ']') FROM notes WHERE notes MATCH 'fox OR quick' ORDER BY rank;"
+q="SELECT rowid, highlight(articles_fts, 1, '[', ']') FROM articles_fts WHERE articles_fts MATCH 'fox OR quick' ORDER BY rank;"
 shell_native=$(timeout 60 sqlite3 "$WORK/native.db" "$q") || fail "the shell on the real SQLite"
 shell_routed=$(routed sqlite3 "$WORK/routed.db" "$q") || fail "the shell on the postgres route"
 echo "$shell_routed"

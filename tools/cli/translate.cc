@@ -116,9 +116,10 @@ int Translate(const TranslateOptions& options) {
     if (stmt == nullptr) continue;  // only spaces or comments were left
     if (std::string fts = FullTextTable(shadow, tables); !fts.empty()) {
       SQ(sqlite3_finalize)(stmt);
-      std::printf("embedded: table %s is a full-text (FTS) table (SQLite's module runs it over "
-                  "the index tables the server keeps)\n",
-                  fts.c_str());
+      std::printf(
+          "embedded: table %s is a full-text (FTS) table (SQLite's module runs it over "
+          "the index tables the server keeps)\n",
+          fts.c_str());
       continue;
     }
     compat::sql::Translation tr = shadow.Translate(stmt);
