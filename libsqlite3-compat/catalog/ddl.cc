@@ -158,7 +158,16 @@ bool CreateTable(Shadow& shadow, const SchemaObject& o, const std::string& schem
   }
   std::vector<sql::Token> head = sql::SignificantTokens(o.sql);
   if (head.size() > 1 && sql::IsWord(head[1], "VIRTUAL")) {  // CREATE VIRTUAL TABLE
-    *error = "litelift: virtual tables are not supported on the postgres route";
+    // A full-text table is nothing on the server: its shadow tables,
+    // ordinary tables, hold it (pg/embedded_fts.h).
+    if (IsFullTextTable(o.sql) && schema != "pg_temp") return true;
+    std::string lower = Lower(o.sql);
+    bool fts4 = lower.find("fts4") != std::string::npos || lower.find("fts3") != std::string::npos;
+    *error = IsFullTextTable(o.sql)
+                 ? "litelift: TEMP full-text (FTS) tables are not supported on the postgres route"
+             : fts4 ? "litelift: FTS3/FTS4 tables are not supported on the postgres route yet "
+                      "(their segment directory keeps text in an INTEGER column); use FTS5"
+                    : "litelift: virtual tables are not supported on the postgres route";
     return false;
   }
   const sql::TableShape* shape = shadow.Table(o.name);
@@ -495,13 +504,43 @@ bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::str
     return CreateIndex(shadow, object, schema, out, error);
   }
   if (object.type == "view") return CreateView(shadow, object, schema, out, error);
-  if (object.type == "trigger") return CreateTrigger(shadow, object, schema, out, error);
+  if (object.type == "trigger") {
+    // One that writes a full-text table runs in the embedded engine
+    // (pg/embedded_fts.h): the server, which has no such table, gets none.
+    bool writes_fts = false;
+    shadow.ForEachRow(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE "
+        "VIRTUAL%'",
+        "", [&](sqlite3_stmt* s) {
+          if (!IsFullTextTable(Text(s, 1))) return;
+          std::string storage;
+          for (const sql::Token& t : sql::SignificantTokens(object.sql)) {
+            if (t.type != sql::TokenType::kOperator &&
+                Lower(sql::NameText(t, &storage)) == Lower(Text(s, 0))) {
+              writes_fts = true;
+            }
+          }
+        });
+    if (writes_fts && !object.temp) return true;
+    return CreateTrigger(shadow, object, schema, out, error);
+  }
   *error = "litelift: CREATE " + object.type + " is not supported on the postgres route yet";
+  return false;
+}
+
+bool IsFullTextTable(const std::string& create_sql) {
+  std::vector<sql::Token> t = sql::SignificantTokens(create_sql);
+  if (t.size() < 3 || !sql::IsWord(t[0], "CREATE") || !sql::IsWord(t[1], "VIRTUAL")) return false;
+  for (size_t i = 2; i + 1 < t.size(); ++i) {
+    if (!sql::IsWord(t[i], "USING")) continue;
+    return sql::IsWord(t[i + 1], "fts5");
+  }
   return false;
 }
 
 void DropStatements(const SchemaObject& object, const std::string& schema,
                     std::vector<std::string>* out) {
+  if (object.type == "table" && IsFullTextTable(object.sql)) return;  // its shadow tables go
   if (object.type == "table") {
     DropForeignKeys(object.name, schema, out);
     // SQLite keeps the views over a dropped table (they fail until it is

@@ -72,6 +72,12 @@ bool Shadow::Load(const std::vector<SchemaObject>& objects, std::string* error) 
   for (const auto& d : drops) SQ(sqlite3_exec)(db_, d.c_str(), nullptr, nullptr, nullptr);
   for (const SchemaObject& o : objects) {
     if (o.sql.empty()) continue;  // automatic indexes come with their tables
+    // A full-text table's shadow tables come with it (its xCreate made
+    // them, as SQLite's did): the same text is not run twice.
+    bool made = false;
+    Query(db_, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", o.name,
+          [&](sqlite3_stmt* s) { made = Text(s, 0) == o.sql; });
+    if (made && o.type == "table") continue;
     if (!ApplyStoredObject(db_, o, o.sql, error)) return false;
   }
   return true;

@@ -36,6 +36,7 @@ struct Actions {
   bool pragma = false, uses_connection_state = false;
   std::string program_function;       // a function the program registered, called by it
   std::vector<std::string> contexts;  // the views (and triggers) whose code it runs
+  std::string fts;                    // an FTS table it reads or writes
   std::string pragma_name;
   bool pragma_sets = false;
   std::string denied;
@@ -56,6 +57,15 @@ bool TurnsOn(const char* value) {
     return std::atoi(v.c_str()) != 0;
   }
   return v == "on" || v == "yes" || v == "true";
+}
+
+// Notes an FTS table of the main database the statement reads or writes
+// (it then runs in the embedded engine, embedded_fts.h).
+void NoteFts(Actions* acts, const char* table, const char* db) {
+  const std::set<std::string>& fts = acts->conn->fts_tables;
+  if (fts.empty() || table == nullptr || !acts->fts.empty()) return;
+  if (db != nullptr && Lower(db) != "main") return;
+  if (fts.count(Lower(table)) != 0) acts->fts = table;
 }
 
 int Authorize(void* arg, int action, const char* a1, const char* a2, const char* db,
@@ -102,9 +112,11 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
       if (a1 == nullptr || !IsSchemaTable(a1)) acts->write = true;
+      NoteFts(acts, a1, db);
       break;
     case SQLITE_READ:
       if (a1 != nullptr && !IsSchemaTable(a1)) acts->server_read = true;
+      NoteFts(acts, a1, db);
       break;
     case SQLITE_PRAGMA:
       acts->pragma = true;
@@ -799,6 +811,11 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     }
   }
   if (in_txn) CheckSchemaChanges();
+  if (fts_generation != schema_generation) {
+    fts_tables.clear();
+    for (const FtsTable& t : FindFtsTables(this)) fts_tables.insert(Lower(t.name));
+    fts_generation = schema_generation;
+  }
   Actions acts;
   acts.conn = this;
   SQ(sqlite3_set_authorizer)(shadow.db(), &Authorize, &acts);
@@ -897,13 +914,20 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
   if (!db_handle_reason.empty()) {
     if (int rc = run_embedded(db_handle_reason); rc != SQLITE_OK) return rc;
   }
+  if (kind == Statement::Kind::kServer && !acts.fts.empty() && !internal_prepare) {
+    // SQLite's own module runs the search, over the index tables the
+    // server keeps (embedded_fts.h). (The engine's own row writes, whose
+    // FTS triggers it runs itself, go to the server.)
+    stmt->fts = true;
+    if (int rc = run_embedded("table " + acts.fts + " is a full-text (FTS) table"); rc != SQLITE_OK)
+      return rc;
+  }
   // A statement reading a view that lives in the shadow only (its text
   // calls the program's function) runs where such views are made.
   if (kind == Statement::Kind::kServer) {
     std::string view_reason = LocalViewRead(acts.contexts);
     if (!view_reason.empty()) {
       if (int rc = run_embedded(view_reason); rc != SQLITE_OK) return rc;
-      return Publish(stmt, out);
     }
   }
   if (kind == Statement::Kind::kServer) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -87,6 +88,7 @@ class Statement {
   // prepared on, and why it runs there.
   int embedded_build = -1;
   std::string embedded_reason;
+  bool fts = false;  // it reads or writes an FTS table (embedded_fts.h)
 
   // kTxn: what it does, read from its text once at prepare.
   TxnCommand txn;
@@ -369,6 +371,10 @@ class Connection : public ConnectionState {
   std::vector<Registration> registrations;
   // Declared after the shadow: closes before it.
   EmbeddedEngine embedded;
+  // The FTS tables of the main database (lower case), for schema
+  // generation fts_generation.
+  std::set<std::string> fts_tables;
+  int fts_generation = -1;
   bool internal_prepare = false;  // PrepareInternal is preparing
   sqlite3* rows_db = nullptr;     // holds server rows (see values.h)
   int schema_generation = 0;      // bumped by every schema change

@@ -65,8 +65,9 @@ struct ServerTable {
   std::vector<char> indexed;  // leads an index
   int rowid_alias = -1;       // the INTEGER PRIMARY KEY column, or -1
   bool without_rowid = false;
-  std::string select;  // SELECT rowid, c1, ... FROM db.t
-  WriteTarget write;   // xUpdate's (embedded_write.h)
+  std::string select;                    // SELECT rowid, c1, ... FROM db.t
+  WriteTarget write;                     // xUpdate's (embedded_write.h)
+  std::vector<FtsTrigger> fts_triggers;  // the program's, writing an FTS table
 };
 
 // A scan: one server statement (its text is the plan's idxStr), run again
@@ -129,6 +130,9 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
   table->write.rowid_alias = table->rowid_alias;
   table->write.without_rowid = table->without_rowid;
   declare += ")";
+  if (dbname == "main") {
+    table->fts_triggers = FtsTriggersOf(conn, table->name, table->columns, conn->embedded.fts());
+  }
   table->select += " FROM " + QuoteIdent(dbname) + "." + QuoteIdent(table->name);
   // The columns that lead an index: an equality on them finds a few rows.
   table->indexed.assign(table->columns.size(), 0);
@@ -374,7 +378,8 @@ int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 int Update(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
   std::string error;
-  int rc = ForwardWrite(&table->write, argc, argv, rowid, &error);
+  int rc = WithFtsTriggers(&table->write, table->fts_triggers, argc, argv, rowid, &error,
+                           [&] { return ForwardWrite(&table->write, argc, argv, rowid, &error); });
   if (rc != SQLITE_OK && !error.empty()) SetVtabError(vtab, error);
   return rc;
 }
@@ -473,6 +478,8 @@ bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
 }  // namespace
 
 void EmbeddedEngine::Close() {
+  if (conn_ != nullptr && !fts_writes.empty()) DropFtsWrites(conn_);
+  fts_.clear();
   if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
   db_ = nullptr;
   replayed_ = 0;
@@ -520,6 +527,8 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
     return false;
   }
   SQ(sqlite3_extended_result_codes)(db_, 1);
+  conn_ = conn;
+  fts_ = FindFtsTables(conn);
   for (auto [name, fn] :
        {std::pair{"changes", ConnectionValue}, std::pair{"last_insert_rowid", ConnectionRowid},
         std::pair{"total_changes", ConnectionTotal}}) {
@@ -564,6 +573,8 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
         });
     for (const auto& [what, sql] : objects) {
       std::string name = what.substr(what.find(':') + 1);
+      // An FTS table and its index tables: made by BuildFts below.
+      if (db == "main" && IsFtsLocal(fts_, name)) continue;
       if (what.rfind("table:", 0) == 0) {
         if (!Exec(db_,
                   "CREATE VIRTUAL TABLE " + QuoteIdent(db) + "." + QuoteIdent(name) +
@@ -582,6 +593,8 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
       // tables unqualified (not made yet, docs/design.md).
     }
   }
+  if (!BuildFts(conn, db_, fts_, error)) return false;
+  seen_total_ = SQ(sqlite3_total_changes64)(db_);  // (the index copies' loading)
   // Views last: they read the virtual tables. One that does not apply is
   // left out (a statement naming it then fails to prepare).
   for (const std::string& v : views) {
@@ -648,9 +661,12 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   int rc = RunInternal(conn, std::string("SAVEPOINT ") + kSavepoint);
   if (rc != SQLITE_OK) return rc;
   failed_on_conflict = 0;
+  bool forward_failed_before = !fts_error.empty();
   rc = SQ(sqlite3_step)(row);
   while (rc == SQLITE_ROW) rc = SQ(sqlite3_step)(row);  // (no RETURNING on a virtual table)
-  if (rc == SQLITE_DONE) {
+  // A row the FTS write-through could not forward (embedded_fts.cc).
+  bool forward_failed = !forward_failed_before && !fts_error.empty();
+  if (rc == SQLITE_DONE && !forward_failed) {
     rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
     if (rc != SQLITE_OK) return rc;
     conn->changes = SQ(sqlite3_changes64)(engine);
@@ -658,8 +674,8 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
     seen_total_ = SQ(sqlite3_total_changes64)(engine);
     return SQLITE_DONE;
   }
-  int code = SQ(sqlite3_extended_errcode)(engine);
-  std::string message = SQ(sqlite3_errmsg)(engine);
+  int code = forward_failed ? fts_error_code : SQ(sqlite3_extended_errcode)(engine);
+  std::string message = forward_failed ? fts_error : SQ(sqlite3_errmsg)(engine);
   // What stays: nothing (ABORT), the rows before (FAIL), or nothing of the
   // transaction (ROLLBACK, or a statement that began it).
   int on_conflict = failed_on_conflict;

@@ -11,12 +11,16 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "libsqlite3-compat/pg/embedded_fts.h"
 
 namespace litelift::compat {
 
 class Connection;
+class Statement;
 
 // One create_function / create_window_function / create_collation call the
 // program made on a routed handle: replayed on the embedded engine with the
@@ -80,6 +84,24 @@ class EmbeddedEngine {
   // write that failed: Step decides from it what stays.
   int failed_on_conflict = 0;
 
+  // Full-text search (embedded_fts.h). Before a statement on an FTS table
+  // starts: closes the engine when its copy of an index is behind the
+  // server's (made again by the next Ready), or when this connection wrote
+  // an index in a transaction that has ended since (it may have rolled back).
+  void CheckFts(Connection* conn);
+  // A write to an FTS table ended: inside a transaction, the index copy is
+  // only as good as that transaction's outcome.
+  void FtsWritten(Connection* conn);
+  // The FTS tables of the engine as last made.
+  const std::vector<FtsTable>& fts() const { return fts_; }
+  // The write-through (embedded_fts.cc): the engine's shadow tables, the
+  // statements by text, and the first failure of the running statement
+  // (Step fails it).
+  std::vector<FtsLocal> fts_local;
+  std::map<std::string, Statement*> fts_writes;
+  std::string fts_error;
+  int fts_error_code = SQLITE_OK;
+
  private:
   bool Build(Connection* conn, std::string* error);
 
@@ -88,7 +110,10 @@ class EmbeddedEngine {
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
-  int64_t seen_total_ = 0;  // the engine's total_changes last seen by Step
+  int64_t seen_total_ = 0;      // the engine's total_changes last seen by Step
+  Connection* conn_ = nullptr;  // the connection it was last made for
+  std::vector<FtsTable> fts_;   // the FTS tables it holds
+  bool fts_txn_write_ = false;  // an FTS write in the open transaction
 };
 
 }  // namespace litelift::compat

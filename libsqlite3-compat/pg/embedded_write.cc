@@ -33,6 +33,7 @@ bool IsNull(sqlite3_value* v) { return SQ(sqlite3_value_type)(v) == SQLITE_NULL;
 struct InsertColumns {
   bool listed = false;
   std::vector<std::string> names;
+  std::string table;  // the table it inserts into (lower case)
 };
 
 InsertColumns ParseInsertColumns(const char* text) {
@@ -45,8 +46,13 @@ InsertColumns ParseInsertColumns(const char* text) {
     if (w[i].text == ")") --depth;
     if (depth == 0 && sql::IsWord(w[i], "INTO")) break;
   }
-  i += 2;                                            // INTO name
-  if (i + 1 < w.size() && w[i].text == ".") i += 2;  // schema.name
+  std::string name_storage;
+  if (i + 1 < w.size()) out.table = Lower(std::string(sql::NameText(w[i + 1], &name_storage)));
+  i += 2;                                      // INTO name
+  if (i + 1 < w.size() && w[i].text == ".") {  // schema.name
+    out.table = Lower(std::string(sql::NameText(w[i + 1], &name_storage)));
+    i += 2;
+  }
   if (i < w.size() && sql::IsWord(w[i], "AS")) i += 2;
   if (i < w.size() && sql::IsWord(w[i], "DEFAULT")) {
     out.listed = true;
@@ -62,12 +68,15 @@ InsertColumns ParseInsertColumns(const char* text) {
   return out;
 }
 
-// The INSERT the engine is running (its one busy write statement).
-InsertColumns RunningInsert(sqlite3* engine) {
+// The INSERT into table the engine is running (a busy write statement;
+// an FTS table's own statements write its shadow tables under the
+// program's).
+InsertColumns RunningInsert(sqlite3* engine, const std::string& table) {
   for (sqlite3_stmt* s = SQ(sqlite3_next_stmt)(engine, nullptr); s != nullptr;
        s = SQ(sqlite3_next_stmt)(engine, s)) {
     if (SQ(sqlite3_stmt_busy)(s) != 0 && SQ(sqlite3_stmt_readonly)(s) == 0) {
-      return ParseInsertColumns(SQ(sqlite3_sql)(s));
+      InsertColumns list = ParseInsertColumns(SQ(sqlite3_sql)(s));
+      if (list.table == Lower(table)) return list;
     }
   }
   return InsertColumns();
@@ -94,7 +103,7 @@ RowWrite MakeWrite(const WriteTarget& t, int argc, sqlite3_value** argv, const s
     // INSERT: every column the engine filled in (its DEFAULTs are the
     // table's, declared with the virtual table), but generated ones.
     w.insert = true;
-    InsertColumns list = RunningInsert(t.engine);
+    InsertColumns list = RunningInsert(t.engine, t.name);
     std::string columns, params;
     auto add = [&](const std::string& column, sqlite3_value* v) {
       columns += (columns.empty() ? "" : ", ") + column;

@@ -72,6 +72,79 @@ bool RowsOfCreateAs(Shadow& sh, sqlite3_stmt* ddl, const SchemaObject& table,
   return true;
 }
 
+// For a CREATE VIRTUAL TABLE of a full-text module: the rows its xCreate
+// wrote to its new shadow tables in the shadow (FTS5's version and
+// structure records), as translated INSERTs for the server's tables.
+bool RowsOfFullText(Shadow& sh, const std::vector<const SchemaObject*>& created,
+                    std::vector<sql::Translation>* copies, std::string* error) {
+  for (const SchemaObject* vt : created) {
+    if (vt->type != "table" || vt->temp || vt->db != "main" || !IsFullTextTable(vt->sql)) continue;
+    for (const SchemaObject* o : created) {
+      if (o->type != "table" || o == vt || o->db != "main") continue;
+      if (Lower(o->name).rfind(Lower(vt->name) + "_", 0) != 0) continue;
+      std::vector<std::string> inserts;
+      std::string table = "main." + QuoteSqliteName(o->name);
+      sh.ForEachRow("SELECT * FROM " + table, "", [&](sqlite3_stmt* s) {
+        std::string values;
+        for (int i = 0; i < SQ(sqlite3_column_count)(s); ++i) {
+          sqlite3_value* v = SQ(sqlite3_column_value)(s, i);
+          std::string lit;
+          switch (SQ(sqlite3_value_type)(v)) {
+            case SQLITE_INTEGER:
+              lit = std::to_string(SQ(sqlite3_value_int64)(v));
+              break;
+            case SQLITE_NULL:
+              lit = "NULL";
+              break;
+            case SQLITE_BLOB: {
+              static const char kHex[] = "0123456789ABCDEF";
+              const auto* p = static_cast<const unsigned char*>(SQ(sqlite3_value_blob)(v));
+              lit = "X'";
+              for (int k = 0; k < SQ(sqlite3_value_bytes)(v); ++k) {
+                lit += kHex[p[k] >> 4];
+                lit += kHex[p[k] & 15];
+              }
+              lit += "'";
+              break;
+            }
+            default: {  // (FTS writes no reals)
+              const char* t = reinterpret_cast<const char*>(SQ(sqlite3_value_text)(v));
+              lit = "'";
+              for (const char* c = t; c != nullptr && *c != 0; ++c) {
+                lit += *c;
+                if (*c == '\'') lit += '\'';
+              }
+              lit += "'";
+            }
+          }
+          values += (i ? ", " : "") + lit;
+        }
+        inserts.push_back("INSERT INTO " + table + " VALUES (" + values + ")");
+      });
+      for (const std::string& insert : inserts) {
+        sqlite3_stmt* st = nullptr;
+        if (SQ(sqlite3_prepare_v2)(sh.db(), insert.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+          *error = std::string("litelift: ") + SQ(sqlite3_errmsg)(sh.db());
+          SQ(sqlite3_finalize)(st);
+          return false;
+        }
+        sql::Translation copy = sh.Translate(st);
+        SQ(sqlite3_finalize)(st);
+        if (!copy.error.empty()) {
+          *error = copy.error;
+          return false;
+        }
+        if (copy.returns_rowid || copy.trailing_rowid_columns > 0) {
+          copy.sql =
+              "WITH litelift_copied AS (" + copy.sql + ") SELECT count(*) FROM litelift_copied";
+        }
+        copies->push_back(std::move(copy));
+      }
+    }
+  }
+  return true;
+}
+
 // The version this connection's shadow stands at after its own schema
 // change: the one the server counted (version_row), when the shadow was at
 // the one before. Otherwise another connection changed the database in
@@ -226,6 +299,8 @@ int Statement::StepDdl() {
   if (ok && tables(created).size() == 1 && renamed_to == nullptr) {
     ok = RowsOfCreateAs(sh, shadow, *tables(created)[0], &copy, &error);
   }
+  std::vector<sql::Translation> copies;
+  if (ok) ok = RowsOfFullText(sh, created, &copies, &error);
   // Views PostgreSQL dropped with a table SQLite let go come back with a
   // table of that name.
   std::vector<std::string> back;
@@ -306,7 +381,7 @@ int Statement::StepDdl() {
       end += "; COMMIT";
     }
     // Without rows to copy, one round trip.
-    if (copy.sql.empty()) script += "; " + end;
+    if (copy.sql.empty() && copies.empty()) script += "; " + end;
     conn->TakeSession(nullptr);
     // (A batched write's failure must not undo it: the batch ends first.)
     if (outer && conn->batch.open()) {
@@ -320,7 +395,12 @@ int Statement::StepDdl() {
       copied = CopyCreatedRows(copy) == SQLITE_OK;
       if (!copied) code = conn->err_code;  // the SELECT's own error
     }
-    if (copied && !copy.sql.empty()) {
+    for (const sql::Translation& c : copies) {
+      if (!copied) break;
+      copied = CopyCreatedRows(c) == SQLITE_OK;
+      if (!copied) code = conn->err_code;
+    }
+    if (copied && (!copy.sql.empty() || !copies.empty())) {
       res = Exec(conn->pg, end);
       copied = Ok(res.get());
     }
@@ -346,6 +426,13 @@ int Statement::StepDdl() {
     return conn->SetError(code, error);
   }
   SQ(sqlite3_exec)(sdb, "RELEASE litelift_ddl", nullptr, nullptr, nullptr);
+  if (!copies.empty()) {
+    // FTS5's xCreate wrote its records with statements of the handle, as
+    // it did on the shadow: changes() and last_insert_rowid() are theirs.
+    conn->changes = SQ(sqlite3_changes64)(sdb);
+    conn->last_insert_rowid = SQ(sqlite3_last_insert_rowid)(sdb);
+    conn->total_changes += static_cast<int64_t>(copies.size());
+  }
   return SQLITE_DONE;
 }
 

@@ -1225,14 +1225,26 @@ int Statement::PrepareEmbedded() {
 
 int Statement::StepEmbedded() {
   if (!started) {
+    if (fts) conn->embedded.CheckFts(conn);
     int rc = PrepareEmbedded();
     if (rc != SQLITE_OK) return rc;
     SQ(sqlite3_reset)(row);
     for (size_t i = 1; i < params.size(); ++i) BindKept(row, static_cast<int>(i), params[i]);
     started = true;
   }
+  sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  int64_t engine_rowid = SQ(sqlite3_last_insert_rowid)(engine);
+  int64_t engine_total = SQ(sqlite3_total_changes64)(engine), total = conn->total_changes;
   int rc = conn->embedded.Step(conn, row);
   row_active = rc == SQLITE_ROW;
+  if (fts && rc != SQLITE_ROW && SQ(sqlite3_stmt_readonly)(row) == 0) {
+    // SQLite's own counts: the FTS module's statements are the engine's.
+    if (SQ(sqlite3_last_insert_rowid)(engine) != engine_rowid) {
+      conn->last_insert_rowid = SQ(sqlite3_last_insert_rowid)(engine);
+    }
+    conn->total_changes = total + (SQ(sqlite3_total_changes64)(engine) - engine_total);
+    conn->embedded.FtsWritten(conn);
+  }
   return rc;
 }
 

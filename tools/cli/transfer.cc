@@ -859,6 +859,13 @@ bool Transfer::Copy(std::string* error) {
     int there = existing(o, error);
     if (there < 0) return false;
     if (there == 0) {
+      // A full-text table works on the route, but its shadow tables would
+      // be copied as rows of their own: not moved yet.
+      if (Lower(o.sql).rfind("create virtual", 0) == 0) {
+        *error = "creating table " + o.name +
+                 ": litelift: virtual tables are not supported by migrate yet (docs/status.md)";
+        return false;
+      }
       if (!to_->Exec(o.sql, error)) {
         *error = "creating table " + o.name + ": " + *error;
         return false;

@@ -7,6 +7,8 @@
 #include "libsqlite3-compat/catalog/shadow.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/embedded.h"
+#include "libsqlite3-compat/pg/embedded_fts.h"
+#include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
 // The postgres module's host, here the real SQLite only (the command has no
@@ -24,6 +26,32 @@ void NullFunction(sqlite3_context* ctx, int, sqlite3_value**) { SQ(sqlite3_resul
 int BinaryCompare(void*, int n1, const void* a, int n2, const void* b) {
   int c = std::memcmp(a, b, static_cast<size_t>(n1 < n2 ? n1 : n2));
   return c != 0 ? c : n1 - n2;
+}
+
+// The tables a statement reads or writes (its triggers' too), lower case.
+int NoteTables(void* arg, int action, const char* a1, const char*, const char*, const char*) {
+  if ((action == SQLITE_READ || action == SQLITE_INSERT || action == SQLITE_UPDATE ||
+       action == SQLITE_DELETE) &&
+      a1 != nullptr) {
+    static_cast<std::vector<std::string>*>(arg)->push_back(compat::Lower(a1));
+  }
+  return SQLITE_OK;
+}
+
+// The first full-text table of names in the shadow's main database, or "".
+std::string FullTextTable(compat::Shadow& shadow, const std::vector<std::string>& names) {
+  std::string found;
+  shadow.ForEachRow(
+      "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE "
+      "VIRTUAL%'",
+      "", [&](sqlite3_stmt* s) {
+        std::string name = compat::ColumnText(s, 0);
+        if (!found.empty() || compat::FtsModule(compat::ColumnText(s, 1)).empty()) return;
+        for (const std::string& n : names) {
+          if (n == compat::Lower(name)) found = name;
+        }
+      });
+  return found;
 }
 
 }  // namespace
@@ -75,13 +103,25 @@ int Translate(const TranslateOptions& options) {
   while (at != nullptr && *at != '\0') {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
-    if (SQ(sqlite3_prepare_v2)(shadow.db(), at, -1, &stmt, &tail) != SQLITE_OK) {
+    std::vector<std::string> tables;
+    SQ(sqlite3_set_authorizer)(shadow.db(), NoteTables, &tables);
+    int prepared = SQ(sqlite3_prepare_v2)(shadow.db(), at, -1, &stmt, &tail);
+    SQ(sqlite3_set_authorizer)(shadow.db(), nullptr, nullptr);
+    if (prepared != SQLITE_OK) {
       // SQLite's own error, as a routed database gives it.
       std::printf("error: %s\n", SQ(sqlite3_errmsg)(shadow.db()));
       return 1;
     }
     at = tail;
     if (stmt == nullptr) continue;  // only spaces or comments were left
+    if (std::string fts = FullTextTable(shadow, tables); !fts.empty()) {
+      SQ(sqlite3_finalize)(stmt);
+      std::printf(
+          "embedded: table %s is a full-text (FTS) table (SQLite's module runs it over "
+          "the index tables the server keeps)\n",
+          fts.c_str());
+      continue;
+    }
     compat::sql::Translation tr = shadow.Translate(stmt);
     bool read = SQ(sqlite3_stmt_readonly)(stmt) != 0;
     SQ(sqlite3_finalize)(stmt);

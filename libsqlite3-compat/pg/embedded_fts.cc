@@ -1,0 +1,619 @@
+#include "libsqlite3-compat/pg/embedded_fts.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "libsqlite3-compat/catalog/schema_name.h"
+#include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/pg/embedded_write.h"
+#include "libsqlite3-compat/sql/tokenizer.h"
+#include "libsqlite3-compat/text.h"
+#include "router/log.h"
+
+namespace litelift::compat {
+
+std::string FtsModule(const std::string& create_sql) {
+  std::vector<sql::Token> t = sql::SignificantTokens(create_sql);
+  if (t.size() < 3 || !sql::IsWord(t[0], "CREATE") || !sql::IsWord(t[1], "VIRTUAL")) return "";
+  for (size_t i = 2; i + 1 < t.size(); ++i) {
+    if (!sql::IsWord(t[i], "USING")) continue;
+    std::string storage;
+    std::string module = Lower(std::string(sql::NameText(t[i + 1], &storage)));
+    if (module == "fts5") return module;  // (FTS3/FTS4: refused, catalog/ddl.cc)
+    return "";
+  }
+  return "";
+}
+
+std::vector<std::string> FtsShadowSuffixes(const std::string&) {
+  return {"content", "data", "idx", "docsize", "config"};
+}
+
+namespace {
+
+// A shadow table's columns, and its key: the rowid, or the PRIMARY KEY
+// columns of a WITHOUT ROWID table.
+struct LocalShape {
+  std::string name, sql;
+  std::vector<std::string> columns, key;
+};
+
+LocalShape ShapeOf(Connection* conn, const std::string& name) {
+  LocalShape shape;
+  shape.name = name;
+  conn->shadow.ForEachRow("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+                          name, [&](sqlite3_stmt* s) { shape.sql = ColumnText(s, 0); });
+  std::vector<std::pair<int, std::string>> pk;
+  conn->shadow.ForEachRow("SELECT name, pk FROM pragma_table_info(?1, 'main') ORDER BY cid", name,
+                          [&](sqlite3_stmt* s) {
+                            shape.columns.push_back(ColumnText(s, 0));
+                            int k = SQ(sqlite3_column_int)(s, 1);
+                            if (k > 0) pk.emplace_back(k, ColumnText(s, 0));
+                          });
+  bool without_rowid = Upper(shape.sql).find("WITHOUT ROWID") != std::string::npos;
+  if (without_rowid) {
+    std::sort(pk.begin(), pk.end());
+    for (const auto& [k, c] : pk) shape.key.push_back(c);
+  }
+  return shape;
+}
+
+std::string ColumnList(const std::vector<std::string>& columns, const std::string& prefix) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + prefix + QuoteIdent(c);
+  return out;
+}
+
+std::string Params(size_t n, size_t first = 1) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += (i ? ", ?" : "?") + std::to_string(first + i);
+  return out;
+}
+
+std::string SqlLiteral(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+// Runs sql on the engine; false with *error.
+bool Exec(sqlite3* engine, const std::string& sql, std::string* error) {
+  if (SQ(sqlite3_exec)(engine, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;
+  *error = "litelift: the embedded engine cannot run [" + sql + "]: " + SQ(sqlite3_errmsg)(engine);
+  return false;
+}
+
+// Copies the server's rows of shape's table into the engine's.
+bool Load(Connection* conn, sqlite3* engine, const LocalShape& shape, std::string* error) {
+  std::string table = "main." + QuoteIdent(shape.name);
+  Statement* read = nullptr;
+  if (conn->PrepareInternal("SELECT " + ColumnList(shape.columns, "") + " FROM " + table, &read) !=
+      SQLITE_OK) {
+    *error = conn->err_msg;
+    return false;
+  }
+  sqlite3_stmt* insert = nullptr;
+  std::string text = "INSERT INTO " + table + " VALUES (" + Params(shape.columns.size()) + ")";
+  bool ok = SQ(sqlite3_prepare_v2)(engine, text.c_str(), -1, &insert, nullptr) == SQLITE_OK;
+  if (!ok) *error = std::string("litelift: ") + SQ(sqlite3_errmsg)(engine);
+  int rc = SQLITE_ROW;
+  while (ok && (rc = read->Step()) == SQLITE_ROW) {
+    sqlite3_stmt* row = read->Source();
+    for (size_t i = 0; i < shape.columns.size(); ++i) {
+      int k = static_cast<int>(i);
+      SQ(sqlite3_bind_value)(insert, k + 1, SQ(sqlite3_column_value)(row, k));
+    }
+    if (SQ(sqlite3_step)(insert) != SQLITE_DONE) {
+      *error = std::string("litelift: loading ") + shape.name + ": " + SQ(sqlite3_errmsg)(engine);
+      ok = false;
+    }
+    SQ(sqlite3_reset)(insert);
+  }
+  if (ok && rc != SQLITE_DONE) {
+    *error = conn->err_msg;
+    ok = false;
+  }
+  SQ(sqlite3_finalize)(insert);
+  conn->Finalize(read);
+  return ok;
+}
+
+// The one-row statement of the connection for text: prepared once, kept
+// (EmbeddedEngine::fts_writes), reset and bound with values.
+Statement* WriteStatement(Connection* conn, const std::string& text) {
+  Statement*& stmt = conn->embedded.fts_writes[text];
+  if (stmt == nullptr) {
+    if (conn->PrepareInternal(text, &stmt) != SQLITE_OK) {
+      conn->embedded.fts_writes.erase(text);
+      return nullptr;
+    }
+  } else {
+    stmt->Reset();
+  }
+  return stmt;
+}
+
+// Runs one row write on the server; false with the connection's error.
+bool Forward(Connection* conn, const std::string& text, const std::vector<sqlite3_value*>& values) {
+  Statement* stmt = WriteStatement(conn, text);
+  if (stmt == nullptr) return false;
+  for (size_t i = 0; i < values.size(); ++i) stmt->BindCopy(static_cast<int>(i + 1), values[i]);
+  int rc = stmt->Step();
+  if (rc != SQLITE_DONE) {
+    std::string message = conn->err_msg;
+    int code = conn->err_code;
+    stmt->Reset();
+    conn->SetError(code == SQLITE_OK || code == SQLITE_ROW ? SQLITE_ERROR : code, message);
+    return false;
+  }
+  return true;
+}
+
+// The engine's preupdate hook: each row the module writes to a local index
+// table goes to the server table of the same name, in the connection's
+// transaction (INSERT OR REPLACE, or DELETE by rowid or primary key). The
+// program's changes() and last_insert_rowid() are left as they were. A
+// failure is kept for EmbeddedEngine::Step (a hook cannot fail the write).
+void WriteThrough(void* arg, sqlite3* engine, int op, const char* db, const char* name,
+                  sqlite3_int64 old_key, sqlite3_int64) {
+  auto* conn = static_cast<Connection*>(arg);
+  EmbeddedEngine& e = conn->embedded;
+  if (db == nullptr || std::strcmp(db, "main") != 0 || !e.fts_error.empty()) return;
+  const FtsLocal* local = nullptr;
+  for (const FtsLocal& l : e.fts_local) {
+    if (l.name == name) local = &l;
+  }
+  if (local == nullptr) return;
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  int64_t changes = conn->changes, rowid = conn->last_insert_rowid, total = conn->total_changes;
+  std::string table = "main." + QuoteIdent(local->name);
+  bool ok = true;
+  if (op == SQLITE_DELETE || op == SQLITE_UPDATE) {
+    std::vector<sqlite3_value*> key;
+    std::string where;
+    if (local->key.empty()) {
+      sqlite3_value* v = nullptr;
+      sqlite3_stmt* s = nullptr;
+      // (the rowid as a value: bound through a statement of the engine)
+      SQ(sqlite3_prepare_v2)(engine, "SELECT ?1", -1, &s, nullptr);
+      SQ(sqlite3_bind_int64)(s, 1, old_key);
+      if (SQ(sqlite3_step)(s) == SQLITE_ROW)
+        v = SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(s, 0));
+      SQ(sqlite3_finalize)(s);
+      key.push_back(v);
+      where = "rowid = ?1";
+      ok = Forward(conn, "DELETE FROM " + table + " WHERE " + where, key);
+      SQ(sqlite3_value_free)(v);
+    } else {
+      for (size_t k = 0; k < local->key.size(); ++k) {
+        sqlite3_value* v = nullptr;
+        SQ(sqlite3_preupdate_old)(engine, local->key[k], &v);
+        key.push_back(v);
+        where += (k ? " AND " : "") +
+                 QuoteIdent(local->columns[static_cast<size_t>(local->key[k])]) + " IS ?" +
+                 std::to_string(k + 1);
+      }
+      ok = Forward(conn, "DELETE FROM " + table + " WHERE " + where, key);
+    }
+  }
+  if (ok && (op == SQLITE_INSERT || op == SQLITE_UPDATE)) {
+    std::vector<sqlite3_value*> values(local->columns.size(), nullptr);
+    for (size_t i = 0; i < values.size(); ++i) {
+      SQ(sqlite3_preupdate_new)(engine, static_cast<int>(i), &values[i]);
+    }
+    ok = Forward(conn, local->insert, values);
+  }
+  if (!ok) {
+    e.fts_error = conn->err_msg;
+    e.fts_error_code = conn->err_code;
+  }
+  conn->changes = changes;
+  conn->last_insert_rowid = rowid;
+  conn->total_changes = total;
+}
+
+// The row that changes with every write of table's index: FTS5's
+// structure record.
+std::string VersionSql(const FtsTable& t) {
+  return "SELECT block FROM main." + QuoteIdent(t.name + "_data") + " WHERE id = 10";
+}
+
+void AppendValue(sqlite3_value* v, std::string* out) {
+  int type = SQ(sqlite3_value_type)(v);
+  *out += static_cast<char>('0' + type);
+  if (type == SQLITE_INTEGER) {
+    *out += std::to_string(SQ(sqlite3_value_int64)(v));
+  } else if (type != SQLITE_NULL) {
+    const void* p = type == SQLITE_BLOB ? SQ(sqlite3_value_blob)(v)
+                                        : static_cast<const void*>(SQ(sqlite3_value_text)(v));
+    int n = SQ(sqlite3_value_bytes)(v);
+    *out += std::to_string(n) + ":";
+    if (n > 0) out->append(static_cast<const char*>(p), static_cast<size_t>(n));
+  }
+  *out += ';';
+}
+
+}  // namespace
+
+std::vector<FtsTable> FindFtsTables(Connection* conn) {
+  std::vector<FtsTable> out;
+  conn->shadow.ForEachRow(
+      "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE "
+      "VIRTUAL%' ORDER BY rowid",
+      "", [&](sqlite3_stmt* s) {
+        FtsTable t;
+        t.name = ColumnText(s, 0);
+        t.sql = ColumnText(s, 1);
+        t.module = FtsModule(t.sql);
+        if (t.module.empty()) return;
+        out.push_back(std::move(t));
+      });
+  for (FtsTable& t : out) {
+    std::vector<std::string> suffixes = FtsShadowSuffixes(t.module);
+    for (const std::string& suffix : suffixes) {
+      std::string name = t.name + "_" + suffix;
+      bool exists = false;
+      conn->shadow.ForEachRow("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+                              name, [&](sqlite3_stmt*) { exists = true; });
+      if (exists) t.local.push_back(name);  // (no content table: content='' or external)
+    }
+  }
+  return out;
+}
+
+bool IsFtsLocal(const std::vector<FtsTable>& tables, const std::string& name) {
+  std::string key = Lower(name);
+  for (const FtsTable& t : tables) {
+    if (Lower(t.name) == key) return true;
+    for (const std::string& l : t.local) {
+      if (Lower(l) == key) return true;
+    }
+  }
+  return false;
+}
+
+bool BuildFts(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& tables,
+              std::string* error) {
+  conn->embedded.fts_local.clear();
+  conn->embedded.fts_error.clear();
+  if (tables.empty()) return true;
+  for (const FtsTable& t : tables) {
+    for (const std::string& name : t.local) {
+      LocalShape shape = ShapeOf(conn, name);
+      if (!Exec(engine, shape.sql, error)) return false;
+      if (!Load(conn, engine, shape, error)) return false;
+      FtsLocal local;
+      local.name = name;
+      local.columns = shape.columns;
+      for (const std::string& k : shape.key) {
+        for (size_t c = 0; c < shape.columns.size(); ++c) {
+          if (shape.columns[c] == k) local.key.push_back(static_cast<int>(c));
+        }
+      }
+      local.insert = "INSERT OR REPLACE INTO main." + QuoteIdent(name) + " (" +
+                     ColumnList(shape.columns, "") + ") VALUES (" + Params(shape.columns.size()) +
+                     ")";
+      conn->embedded.fts_local.push_back(std::move(local));
+    }
+  }
+  // The FTS tables' schema rows, as SQLite keeps them: the module then
+  // connects (xConnect) to the tables above rather than making them.
+  if (!Exec(engine, "PRAGMA writable_schema = ON", error)) return false;
+  for (const FtsTable& t : tables) {
+    std::string row =
+        "INSERT INTO main.sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('table', " +
+        SqlLiteral(t.name) + ", " + SqlLiteral(t.name) + ", 0, " + SqlLiteral(t.sql) + ")";
+    if (!Exec(engine, row, error)) return false;
+  }
+  if (!Exec(engine, "PRAGMA writable_schema = RESET", error)) return false;
+  SQ(sqlite3_preupdate_hook)(engine, WriteThrough, conn);
+  return true;
+}
+
+bool FtsStale(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& tables) {
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  for (const FtsTable& t : tables) {
+    std::string sql = VersionSql(t);
+    std::string server, local;
+    Statement* read = nullptr;
+    if (conn->PrepareInternal(sql, &read) != SQLITE_OK) return true;
+    int rc;
+    while ((rc = read->Step()) == SQLITE_ROW) {
+      sqlite3_stmt* row = read->Source();
+      for (int i = 0; i < SQ(sqlite3_column_count)(row); ++i) {
+        AppendValue(SQ(sqlite3_column_value)(row, i), &server);
+      }
+      server += '\n';
+    }
+    conn->Finalize(read);
+    if (rc != SQLITE_DONE) return true;
+    sqlite3_stmt* mine = nullptr;
+    if (SQ(sqlite3_prepare_v2)(engine, sql.c_str(), -1, &mine, nullptr) != SQLITE_OK) return true;
+    while (SQ(sqlite3_step)(mine) == SQLITE_ROW) {
+      for (int i = 0; i < SQ(sqlite3_column_count)(mine); ++i) {
+        AppendValue(SQ(sqlite3_column_value)(mine, i), &local);
+      }
+      local += '\n';
+    }
+    SQ(sqlite3_finalize)(mine);
+    if (server != local) {
+      LL_DEBUG("the embedded engine's index of {} is behind the server's: made again", t.name);
+      return true;
+    }
+  }
+  return false;
+}
+
+void EmbeddedEngine::CheckFts(Connection* conn) {
+  if (db_ == nullptr) return;  // made anew by Ready
+  // (A write-through failure leaves the engine's copy ahead of the server.)
+  bool ended = (fts_txn_write_ && conn->Autocommit()) || !fts_error.empty();
+  if (ended) {
+    LL_DEBUG("a transaction that wrote an FTS index ended: the engine is made again");
+    fts_txn_write_ = false;
+    Close();
+  } else if (FtsStale(conn, db_, fts_)) {
+    Close();
+  }
+}
+
+void EmbeddedEngine::FtsWritten(Connection* conn) {
+  if (!conn->Autocommit()) fts_txn_write_ = true;
+}
+
+void DropFtsWrites(Connection* conn) {
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  for (auto& [sql, stmt] : conn->embedded.fts_writes) conn->Finalize(stmt);
+  conn->embedded.fts_writes.clear();
+}
+
+bool WritesFts(const std::string& trigger_sql, const std::vector<std::string>& fts_names) {
+  std::string storage;
+  for (const sql::Token& t : sql::SignificantTokens(trigger_sql)) {
+    if (t.type != sql::TokenType::kWord && t.type != sql::TokenType::kQuotedName &&
+        t.type != sql::TokenType::kString) {
+      continue;
+    }
+    std::string name = Lower(std::string(sql::NameText(t, &storage)));
+    for (const std::string& f : fts_names) {
+      if (Lower(f) == name) return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+bool IsRowidName(const std::string& lower) {
+  return lower == "rowid" || lower == "oid" || lower == "_rowid_";
+}
+
+// Parses a CREATE TRIGGER text into t (false when it is not one the engine
+// can run: INSTEAD OF, or no BEGIN ... END).
+bool ParseTrigger(const std::string& text, const std::vector<std::string>& columns, FtsTrigger* t) {
+  std::vector<sql::Token> w = sql::SignificantTokens(text);
+  std::string storage;
+  size_t on = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (sql::IsWord(w[i], "ON")) {
+      on = i;
+      break;
+    }
+  }
+  if (on == 0) return false;
+  for (size_t i = 0; i < on; ++i) {
+    if (sql::IsWord(w[i], "BEFORE")) t->before = true;
+    if (sql::IsWord(w[i], "INSTEAD")) return false;
+    if (sql::IsWord(w[i], "INSERT")) t->op = SQLITE_INSERT;
+    if (sql::IsWord(w[i], "DELETE")) t->op = SQLITE_DELETE;
+    if (sql::IsWord(w[i], "UPDATE")) {
+      t->op = SQLITE_UPDATE;
+      if (i + 1 < on && sql::IsWord(w[i + 1], "OF")) {
+        for (size_t k = i + 2; k < on; ++k) {
+          if (w[k].text != ",") t->of.push_back(Lower(std::string(sql::NameText(w[k], &storage))));
+        }
+      }
+    }
+  }
+  size_t begin = on, end = w.size();
+  while (begin < w.size() && !sql::IsWord(w[begin], "BEGIN")) ++begin;
+  while (end > begin && !sql::IsWord(w[end - 1], "END")) --end;
+  if (begin >= w.size() || end <= begin + 1) return false;
+  --end;  // the END
+  // new.x / old.x as parameters, in the text of `from`..`to`.
+  auto text_of = [&](size_t from, size_t to) {
+    std::string out;
+    for (size_t i = from; i < to; ++i) {
+      std::string word = Lower(std::string(w[i].text));
+      if (w[i].type == sql::TokenType::kWord && (word == "new" || word == "old") && i + 2 < to &&
+          w[i + 1].text == ".") {
+        std::string column = Lower(std::string(sql::NameText(w[i + 2], &storage)));
+        int index = -2;
+        for (size_t c = 0; c < columns.size(); ++c) {
+          if (Lower(columns[c]) == column) index = static_cast<int>(c);
+        }
+        if (index == -2 && IsRowidName(column)) index = -1;
+        if (index != -2) {
+          t->params.emplace_back(word == "new", index);
+          out += " ?" + std::to_string(t->params.size());
+          i += 2;
+          continue;
+        }
+      }
+      out += " " + std::string(w[i].text);
+    }
+    return out;
+  };
+  for (size_t i = on; i < begin; ++i) {
+    if (sql::IsWord(w[i], "WHEN")) {
+      t->when = text_of(i + 1, begin);
+      break;
+    }
+  }
+  size_t from = begin + 1;
+  int depth = 0;
+  for (size_t i = begin + 1; i <= end; ++i) {
+    if (i < end && w[i].text == "(") ++depth;
+    if (i < end && w[i].text == ")") --depth;
+    if (i == end || (depth == 0 && w[i].text == ";")) {
+      if (i > from) t->statements.push_back(text_of(from, i));
+      from = i + 1;
+    }
+  }
+  return true;
+}
+
+// Runs sql on engine with the trigger's parameters; *truth is the first
+// column of its first row when asked for. An SQLite code, *error set.
+int RunTriggerStatement(sqlite3* engine, const std::string& sql, const FtsTrigger& t,
+                        const std::vector<sqlite3_value*>& olds,
+                        const std::vector<sqlite3_value*>& news, std::string* error,
+                        bool* truth = nullptr) {
+  sqlite3_stmt* s = nullptr;
+  int rc = SQ(sqlite3_prepare_v2)(engine, sql.c_str(), -1, &s, nullptr);
+  if (rc == SQLITE_OK) {
+    for (size_t k = 0; k < t.params.size(); ++k) {
+      const auto& [is_new, column] = t.params[k];
+      const std::vector<sqlite3_value*>& row = is_new ? news : olds;
+      size_t at = static_cast<size_t>(column + 1);  // [0] is the rowid
+      if (at < row.size() && row[at] != nullptr) {
+        SQ(sqlite3_bind_value)(s, static_cast<int>(k + 1), row[at]);
+      }
+    }
+    while ((rc = SQ(sqlite3_step)(s)) == SQLITE_ROW) {
+      if (truth != nullptr) *truth = SQ(sqlite3_column_int)(s, 0) != 0;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_OK) *error = SQ(sqlite3_errmsg)(engine);
+  SQ(sqlite3_finalize)(s);
+  return rc == SQLITE_OK ? rc : SQ(sqlite3_extended_errcode)(engine);
+}
+
+int FireTriggers(WriteTarget* target, const std::vector<FtsTrigger>& triggers, bool before, int op,
+                 const std::vector<sqlite3_value*>& olds, const std::vector<sqlite3_value*>& news,
+                 std::string* error) {
+  sqlite3* engine = target->engine;
+  for (const FtsTrigger& t : triggers) {
+    if (t.before != before || t.op != op) continue;
+    if (op == SQLITE_UPDATE && !t.of.empty()) {
+      bool set = false;
+      for (size_t c = 0; c < target->columns.size(); ++c) {
+        if (std::find(t.of.begin(), t.of.end(), Lower(target->columns[c])) == t.of.end()) continue;
+        set = set || (c + 1 < news.size() && news[c + 1] != nullptr && olds.size() > c + 1 &&
+                      news[c + 1] != olds[c + 1]);
+      }
+      if (!set) continue;
+    }
+    if (!t.when.empty()) {
+      bool truth = false;
+      std::string sql = "SELECT CASE WHEN (" + t.when + ") THEN 1 ELSE 0 END";
+      if (int rc = RunTriggerStatement(engine, sql, t, olds, news, error, &truth); rc != SQLITE_OK)
+        return rc;
+      if (!truth) continue;
+    }
+    for (const std::string& sql : t.statements) {
+      if (int rc = RunTriggerStatement(engine, sql, t, olds, news, error); rc != SQLITE_OK)
+        return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+std::vector<FtsTrigger> FtsTriggersOf(Connection* conn, const std::string& table,
+                                      const std::vector<std::string>& columns,
+                                      const std::vector<FtsTable>& tables) {
+  std::vector<FtsTrigger> out;
+  if (tables.empty()) return out;
+  std::vector<std::string> names;
+  for (const FtsTable& t : tables) names.push_back(t.name);
+  std::vector<std::pair<std::string, std::string>> found;
+  conn->shadow.ForEachRow(
+      "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = "
+      "lower(?1) ORDER BY rowid DESC",
+      table, [&](sqlite3_stmt* s) { found.emplace_back(ColumnText(s, 0), ColumnText(s, 1)); });
+  for (const auto& [name, sql] : found) {
+    if (!WritesFts(sql, names)) continue;
+    FtsTrigger t;
+    t.name = name;
+    if (ParseTrigger(sql, columns, &t)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+int WithFtsTriggers(WriteTarget* target, const std::vector<FtsTrigger>& triggers, int argc,
+                    sqlite3_value** argv, sqlite3_int64* rowid, std::string* error,
+                    const std::function<int()>& write) {
+  if (triggers.empty()) return write();
+  int op = argc == 1                                        ? SQLITE_DELETE
+           : SQ(sqlite3_value_type)(argv[0]) == SQLITE_NULL ? SQLITE_INSERT
+                                                            : SQLITE_UPDATE;
+  Connection* conn = target->conn;
+  size_t n = target->columns.size();
+  // Old: the server's row ([0] the rowid); new: the statement's values,
+  // the columns it does not set taken from old.
+  std::vector<sqlite3_value*> olds(n + 1, nullptr), news(n + 1, nullptr), owned;
+  auto keep = [&](sqlite3_value* v) {
+    sqlite3_value* copy = SQ(sqlite3_value_dup)(v);
+    owned.push_back(copy);
+    return copy;
+  };
+  int rc = SQLITE_OK;
+  if (op != SQLITE_INSERT) {
+    std::lock_guard<std::recursive_mutex> lock(conn->mu);
+    std::string sql = "SELECT rowid";
+    for (const std::string& c : target->columns) sql += ", " + QuoteIdent(c);
+    sql += " FROM " + QuoteIdent(target->db) + "." + QuoteIdent(target->name) + " WHERE rowid = ?1";
+    Statement* read = nullptr;
+    rc = conn->PrepareInternal(sql, &read);
+    if (rc == SQLITE_OK) {
+      read->BindCopy(1, argv[0]);
+      if (read->Step() == SQLITE_ROW) {
+        for (size_t i = 0; i <= n; ++i) {
+          olds[i] = keep(SQ(sqlite3_column_value)(read->Source(), static_cast<int>(i)));
+        }
+      }
+      conn->Finalize(read);
+    } else {
+      *error = conn->err_msg;
+    }
+  }
+  if (rc == SQLITE_OK && op != SQLITE_DELETE) {
+    news[0] = argv[1];
+    for (size_t i = 0; i < n; ++i) {
+      sqlite3_value* v = argv[2 + i];
+      news[i + 1] = SQ(sqlite3_value_nochange)(v) != 0 ? olds[i + 1] : v;
+    }
+    if (target->rowid_alias >= 0 && SQ(sqlite3_value_type)(news[0]) == SQLITE_NULL) {
+      news[0] = news[static_cast<size_t>(target->rowid_alias) + 1];
+    }
+  }
+  // The trigger's own statements leave last_insert_rowid() as it was.
+  sqlite3_int64 last = SQ(sqlite3_last_insert_rowid)(target->engine);
+  if (rc == SQLITE_OK) rc = FireTriggers(target, triggers, true, op, olds, news, error);
+  if (rc == SQLITE_OK) rc = write();
+  if (rc == SQLITE_OK && op == SQLITE_INSERT) {
+    sqlite3_value* id = nullptr;
+    sqlite3_stmt* s = nullptr;
+    // new.rowid (and the INTEGER PRIMARY KEY) after the insert: the
+    // server's.
+    SQ(sqlite3_prepare_v2)(target->engine, "SELECT ?1", -1, &s, nullptr);
+    SQ(sqlite3_bind_int64)(s, 1, *rowid);
+    if (SQ(sqlite3_step)(s) == SQLITE_ROW) id = keep(SQ(sqlite3_column_value)(s, 0));
+    SQ(sqlite3_finalize)(s);
+    news[0] = id;
+    if (target->rowid_alias >= 0) news[static_cast<size_t>(target->rowid_alias) + 1] = id;
+  }
+  if (rc == SQLITE_OK) rc = FireTriggers(target, triggers, false, op, olds, news, error);
+  SQ(sqlite3_set_last_insert_rowid)(target->engine, last);
+  for (sqlite3_value* v : owned) SQ(sqlite3_value_free)(v);
+  return rc;
+}
+
+}  // namespace litelift::compat
