@@ -347,6 +347,16 @@ bool IsTrustRefusal(const PGresult* res) {
          std::string_view(message).rfind("litelift:", 0) == 0;
 }
 
+// Whether res failed because the session is gone (the connection broken,
+// the server shutting down or restarting) rather than for what it asked.
+bool SessionLost(PGconn* conn, const PGresult* res) {
+  if (PQstatus(conn) == CONNECTION_BAD || res == nullptr) return true;
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  if (state == nullptr) return PQresultStatus(res) == PGRES_FATAL_ERROR;
+  std::string_view code(state);
+  return code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0;
+}
+
 std::mutex g_mutex;
 std::set<std::string>* g_checked = nullptr;  // DSNs verified by this process
 
@@ -370,6 +380,11 @@ bool EnsureInstalled(PGconn* conn, const std::string& dsn, std::string* error) {
     installed = std::atoi(PQgetvalue(version.get(), 0, 0));
   } else if (IsTrustRefusal(version.get())) {
     *error = PQresultErrorField(version.get(), PG_DIAG_MESSAGE_PRIMARY);
+    return false;
+  } else if (SessionLost(conn, version.get())) {
+    // Not a missing schema: installing on a lost session could only fail,
+    // naming the install instead of the real cause.
+    *error = "litelift: cannot read the litelift schema version: " + ErrorText(conn, version.get());
     return false;
   }
   if (installed > kServerSchemaVersion) {
