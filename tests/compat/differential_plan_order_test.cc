@@ -16,21 +16,6 @@
 namespace litelift::test {
 namespace {
 
-std::string Plan(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) !=
-      SQLITE_OK) {
-    return std::string("error: ") + sqlite3_errmsg(db);
-  }
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    out += (out.empty() ? "" : "; ") +
-           std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3)));
-  }
-  sqlite3_finalize(st);
-  return out;
-}
-
 // Runs queries on both and expects the same, after checking that SQLite's
 // plan for each walks an index.
 void SameThroughIndex(Pair& p, const std::vector<std::string>& queries) {

@@ -102,6 +102,21 @@ void Pair::Same(const std::vector<std::string>& script, bool implicit_rowid) {
   }
 }
 
+std::string Plan(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) !=
+      SQLITE_OK) {
+    return std::string("error: ") + sqlite3_errmsg(db);
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    out += (out.empty() ? "" : "; ") +
+           std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3)));
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
 std::string Name() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   return std::string(info->test_suite_name()) + "_" + info->name();

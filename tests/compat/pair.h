@@ -35,6 +35,10 @@ struct Pair {
   void Same(const std::vector<std::string>& script, bool implicit_rowid = true);
 };
 
+// The real SQLite's plan of sql on db (EXPLAIN QUERY PLAN), its lines'
+// details joined by "; "; "error: <message>" when it does not prepare.
+std::string Plan(sqlite3* db, const std::string& sql);
+
 // "<suite>_<test>" of the running test.
 std::string Name();
 
