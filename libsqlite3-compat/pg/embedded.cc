@@ -779,8 +779,12 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   // its first read); with FTS tables, the savepoint first, as before.
   lazy_ = fts_.empty();
   autocommit_ = autocommit;
-  int rc = RunTxn(
-      conn, lazy_ && autocommit ? std::string("BEGIN") : std::string("SAVEPOINT ") + kSavepoint);
+  int rc = SQLITE_OK;
+  if (!lazy_) {
+    rc = RunTxn(conn, std::string("SAVEPOINT ") + kSavepoint);
+  } else if (autocommit) {
+    rc = RunTxn(conn, "BEGIN");
+  }
   if (rc != SQLITE_OK) return rc;
   writing_ = true;
   savepoint_ = !lazy_;
