@@ -560,5 +560,52 @@ TEST(Udf, ScansRunAgain) {
   });
 }
 
+// A function that runs a statement on the program's own handle (its user
+// data) while a write calling it runs: the nested write is part of the
+// outer statement, undone with it when a later row fails.
+void RunOnProgram(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* db = static_cast<sqlite3*>(sqlite3_user_data(ctx));
+  sqlite3_stmt* st = nullptr;
+  const char* sql = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+    return;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    sqlite3_result_int(ctx, sqlite3_changes(db));
+  } else {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+  }
+  sqlite3_finalize(st);
+}
+
+TEST(Udf, NestedWriteThroughTheProgramsHandle) {
+  UdfPair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(
+        sqlite3_create_function(db, "prog", 1, SQLITE_UTF8, db, RunOnProgram, nullptr, nullptr),
+        SQLITE_OK);
+  }
+  p.Same({
+      "UPDATE t SET x = x + prog('UPDATE u SET label = twice(label) WHERE id = ' || id) "
+      "WHERE id IN (1, 2)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "UPDATE t SET x = boom(x + prog('UPDATE u SET label = upper(label) WHERE id = ' || id)) "
+      "WHERE id IN (1, 3)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "BEGIN",
+      "UPDATE t SET x = boom(x + prog('DELETE FROM u WHERE twice(id) = ' || (2 * id))) "
+      "WHERE id IN (2, 3)",
+      "UPDATE t SET x = twice(x) + prog('DELETE FROM u WHERE twice(id) = 10') WHERE id = 4",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "COMMIT",
+      "SELECT * FROM u ORDER BY id",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
