@@ -68,7 +68,14 @@ struct ServerTable {
   std::string select;                    // SELECT rowid, c1, ... FROM db.t
   WriteTarget write;                     // xUpdate's (embedded_write.h)
   std::vector<FtsTrigger> fts_triggers;  // the program's, writing an FTS table
+  // Scans' server statements no cursor holds, by text: a cursor closed at
+  // the end of each run of the program's statement leaves its statement
+  // here for the next run's xFilter (a point read prepares nothing).
+  std::vector<std::pair<std::string, Statement*>> idle;
 };
+
+// At most this many idle statements per table (one per plan text in use).
+constexpr size_t kIdleStatements = 4;
 
 // A scan: one server statement (its text is the plan's idxStr), run again
 // for each xFilter with the same plan.
@@ -161,6 +168,11 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
 int Disconnect(sqlite3_vtab* vtab) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
   DropWrites(&table->write);
+  if (!table->idle.empty()) {
+    std::lock_guard<std::recursive_mutex> lock(table->conn->mu);
+    for (auto& [sql, stmt] : table->idle) table->conn->Finalize(stmt);
+    table->idle.clear();
+  }
   if (vtab->zErrMsg != nullptr) SQ(sqlite3_free)(vtab->zErrMsg);
   delete table;
   return SQLITE_OK;
@@ -294,12 +306,44 @@ void LogFetched(ServerCursor* cursor) {
   }
 }
 
+// Leaves the cursor's statement to the table for a later scan of the same
+// text (reset: its rows read to the end, the session free), or finalizes it.
+void Park(ServerCursor* cursor) {
+  ServerTable* table = cursor->table;
+  if (table->idle.size() < kIdleStatements) {
+    cursor->stmt->Reset();
+    table->idle.emplace_back(std::move(cursor->sql), cursor->stmt);
+  } else {
+    table->conn->Finalize(cursor->stmt);
+  }
+  cursor->stmt = nullptr;
+  cursor->sql.clear();
+}
+
+// A statement for text: an idle one of the table's, else a new one.
+int TakeStatement(ServerCursor* cursor, const std::string& sql) {
+  ServerTable* table = cursor->table;
+  for (auto it = table->idle.begin(); it != table->idle.end(); ++it) {
+    if (it->first != sql) continue;
+    cursor->stmt = it->second;
+    table->idle.erase(it);
+    cursor->sql = sql;
+    return SQLITE_OK;
+  }
+  if (table->conn->PrepareInternal(sql, &cursor->stmt) != SQLITE_OK) {
+    cursor->stmt = nullptr;
+    return SQLITE_ERROR;
+  }
+  cursor->sql = sql;
+  return SQLITE_OK;
+}
+
 int Close(sqlite3_vtab_cursor* cur) {
   auto* cursor = reinterpret_cast<ServerCursor*>(cur);
   LogFetched(cursor);
   if (cursor->stmt != nullptr) {
     std::lock_guard<std::recursive_mutex> lock(cursor->table->conn->mu);
-    cursor->table->conn->Finalize(cursor->stmt);
+    Park(cursor);
   }
   delete cursor;
   return SQLITE_OK;
@@ -313,8 +357,18 @@ int ServerError(ServerCursor* cursor) {
   return code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE ? SQLITE_ERROR : code;
 }
 
+// A row write the statement left waiting goes before the server reads
+// again (embedded.h, EmbeddedEngine::Step).
+int WriteWaiting(ServerCursor* cursor) {
+  std::string error;
+  int rc = cursor->table->conn->embedded.BeforeRead(cursor->table->conn, &error);
+  if (rc != SQLITE_OK) SetVtabError(&cursor->table->base, error);
+  return rc;
+}
+
 int Next(sqlite3_vtab_cursor* cur) {
   auto* cursor = reinterpret_cast<ServerCursor*>(cur);
+  if (int rc = WriteWaiting(cursor); rc != SQLITE_OK) return rc;
   int rc = cursor->stmt->Step();
   if (rc == SQLITE_ROW) {
     cursor->eof = false;
@@ -335,17 +389,11 @@ int Filter(sqlite3_vtab_cursor* cur, int, const char* idx_str, int argc, sqlite3
   Connection* conn = cursor->table->conn;
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
   LogFetched(cursor);
+  if (int rc = WriteWaiting(cursor); rc != SQLITE_OK) return rc;
   std::string sql = idx_str != nullptr ? idx_str : cursor->table->select;
-  if (cursor->stmt != nullptr && cursor->sql != sql) {
-    conn->Finalize(cursor->stmt);
-    cursor->stmt = nullptr;
-  }
+  if (cursor->stmt != nullptr && cursor->sql != sql) Park(cursor);
   if (cursor->stmt == nullptr) {
-    if (conn->PrepareInternal(sql, &cursor->stmt) != SQLITE_OK) {
-      cursor->stmt = nullptr;
-      return ServerError(cursor);
-    }
-    cursor->sql = sql;
+    if (TakeStatement(cursor, sql) != SQLITE_OK) return ServerError(cursor);
   } else {
     cursor->stmt->Reset();
   }
@@ -378,8 +426,9 @@ int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 int Update(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
   std::string error;
-  int rc = WithFtsTriggers(&table->write, table->fts_triggers, argc, argv, rowid, &error,
-                           [&] { return ForwardWrite(&table->write, argc, argv, rowid, &error); });
+  int rc = WithFtsTriggers(&table->write, table->fts_triggers, argc, argv, rowid, &error, [&] {
+    return ForwardWrite(&table->write, argc, argv, rowid, &error, table->fts_triggers.empty());
+  });
   if (rc != SQLITE_OK && !error.empty()) SetVtabError(vtab, error);
   return rc;
 }
@@ -478,6 +527,13 @@ bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
 }  // namespace
 
 void EmbeddedEngine::Close() {
+  DropPending(&pending_);
+  writing_ = false;
+  if (conn_ != nullptr && !txn_.empty()) {
+    std::lock_guard<std::recursive_mutex> lock(conn_->mu);
+    for (auto& [sql, stmt] : txn_) conn_->Finalize(stmt);
+  }
+  txn_.clear();
   if (conn_ != nullptr && !fts_writes.empty()) DropFtsWrites(conn_);
   fts_.clear();
   if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
@@ -607,23 +663,63 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
 
 namespace {
 
-// Runs a statement of litelift's own (SAVEPOINT, RELEASE, ROLLBACK) on the
-// connection: SQLite's code, the connection's error set on failure.
-int RunInternal(Connection* conn, const std::string& sql) {
-  Statement* stmt = nullptr;
-  int rc = conn->PrepareInternal(sql, &stmt);
-  if (rc != SQLITE_OK) return rc;
-  rc = stmt->Step();
+const char kSavepoint[] = "litelift_embedded_write";
+
+// How many statements of engine are running.
+int Busy(sqlite3* engine) {
+  int busy = 0;
+  for (sqlite3_stmt* s = SQ(sqlite3_next_stmt)(engine, nullptr); s != nullptr;
+       s = SQ(sqlite3_next_stmt)(engine, s)) {
+    busy += SQ(sqlite3_stmt_busy)(s) != 0 ? 1 : 0;
+  }
+  return busy;
+}
+
+}  // namespace
+
+int EmbeddedEngine::RunTxn(Connection* conn, const std::string& sql) {
+  Statement*& stmt = txn_[sql];
+  if (stmt == nullptr) {
+    int rc = conn->PrepareInternal(sql, &stmt);
+    if (rc != SQLITE_OK) {
+      txn_.erase(sql);
+      return rc;
+    }
+  }
+  int rc = stmt->Step();
   int code = conn->err_code;
   std::string message = conn->err_msg;
-  conn->Finalize(stmt);
+  stmt->Reset();
   if (rc == SQLITE_DONE || rc == SQLITE_ROW) return SQLITE_OK;
   return conn->SetError(code == SQLITE_OK ? SQLITE_ERROR : code, message);
 }
 
-const char kSavepoint[] = "litelift_embedded_write";
+bool EmbeddedEngine::MayDefer(sqlite3* engine) const {
+  if (!writing_ || !lazy_ || savepoint_ || sent_ > 0 || pending_.target != nullptr) return false;
+  return Busy(engine) == busy_before_ + 1;  // the statement alone, no function's
+}
 
-}  // namespace
+int EmbeddedEngine::SendWaiting(std::string* error) {
+  if (pending_.target == nullptr) return SQLITE_OK;
+  ++sent_;
+  return SendPending(&pending_, error);
+}
+
+int EmbeddedEngine::BeforeWrite(Connection* conn, std::string* error) {
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  if (!writing_) return SQLITE_OK;  // a function's write under a read: as it comes
+  if (lazy_ && !autocommit_ && !savepoint_) {
+    int rc = RunTxn(conn, std::string("SAVEPOINT ") + kSavepoint);
+    if (rc != SQLITE_OK) {
+      *error = conn->err_msg;
+      DropPending(&pending_);
+      return rc;
+    }
+    savepoint_ = true;
+  }
+  ++sent_;
+  return SendWaiting(error);
+}
 
 bool EmbeddedEngine::HasTables(Connection* conn) {
   bool found = false;
@@ -656,40 +752,106 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
     return conn->SetError(SQ(sqlite3_extended_errcode)(engine), SQ(sqlite3_errmsg)(engine));
   }
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  // A write statement run from a function of a running one (through the
+  // program's handle): the outer one's row waiting goes first, under its
+  // savepoint, and its state comes back after.
+  if (writing_) {
+    std::string error;
+    if (int rc = BeforeWrite(conn, &error); rc != SQLITE_OK) return conn->SetError(rc, error);
+  }
+  struct Restore {
+    EmbeddedEngine* e;
+    bool writing, lazy, autocommit, savepoint;
+    int64_t sent;
+    int busy_before;
+    ~Restore() {
+      e->writing_ = writing;
+      e->lazy_ = lazy;
+      e->autocommit_ = autocommit;
+      e->savepoint_ = savepoint;
+      e->sent_ = sent;
+      e->busy_before_ = busy_before;
+    }
+  } restore{this, writing_, lazy_, autocommit_, savepoint_, sent_, busy_before_};
   bool autocommit = conn->Autocommit();
   int64_t total = conn->total_changes;
-  int rc = RunInternal(conn, std::string("SAVEPOINT ") + kSavepoint);
+  // In autocommit the statement is its transaction (the BEGIN goes with
+  // its first read); with FTS tables, the savepoint first, as before.
+  lazy_ = fts_.empty();
+  autocommit_ = autocommit;
+  int rc = SQLITE_OK;
+  if (!lazy_) {
+    rc = RunTxn(conn, std::string("SAVEPOINT ") + kSavepoint);
+  } else if (autocommit) {
+    rc = RunTxn(conn, "BEGIN");
+  }
   if (rc != SQLITE_OK) return rc;
+  writing_ = true;
+  savepoint_ = !lazy_;
+  busy_before_ = Busy(engine);  // the program's other statements, stepped after this one
+  sent_ = 0;
   failed_on_conflict = 0;
   bool forward_failed_before = !fts_error.empty();
   rc = SQ(sqlite3_step)(row);
   while (rc == SQLITE_ROW) rc = SQ(sqlite3_step)(row);  // (no RETURNING on a virtual table)
+  // The row still waiting, alone: atomic by itself.
+  std::string waiting_error;
+  int waiting = rc == SQLITE_DONE ? SendWaiting(&waiting_error) : SQLITE_OK;
+  DropPending(&pending_);
+  writing_ = false;
   // A row the FTS write-through could not forward (embedded_fts.cc).
   bool forward_failed = !forward_failed_before && !fts_error.empty();
-  if (rc == SQLITE_DONE && !forward_failed) {
-    rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
-    if (rc != SQLITE_OK) return rc;
+  // The end when the transaction or savepoint is the statement's own.
+  std::string end = autocommit ? "COMMIT" : std::string("RELEASE ") + kSavepoint;
+  bool own = autocommit || savepoint_;
+  if (rc == SQLITE_DONE && !forward_failed && waiting == SQLITE_OK) {
+    if (own) {
+      rc = RunTxn(conn, end);
+      if (rc != SQLITE_OK) {
+        // A COMMIT refused (deferred foreign keys): the statement fails
+        // whole, as an autocommit statement does in SQLite.
+        if (!conn->Autocommit()) {
+          int code = conn->err_code;
+          std::string message = conn->err_msg;
+          if (autocommit) {
+            RunTxn(conn, "ROLLBACK");
+          } else {
+            RunTxn(conn, std::string("ROLLBACK TO ") + kSavepoint);
+            RunTxn(conn, std::string("RELEASE ") + kSavepoint);
+          }
+          conn->SetError(code, message);
+        }
+        conn->changes = 0;
+        return conn->err_code;
+      }
+    }
     conn->changes = SQ(sqlite3_changes64)(engine);
     conn->total_changes = total + conn->changes;  // the statement's rows, not its triggers'
     seen_total_ = SQ(sqlite3_total_changes64)(engine);
     return SQLITE_DONE;
   }
-  int code = forward_failed ? fts_error_code : SQ(sqlite3_extended_errcode)(engine);
-  std::string message = forward_failed ? fts_error : SQ(sqlite3_errmsg)(engine);
+  int code = forward_failed         ? fts_error_code
+             : waiting != SQLITE_OK ? waiting
+                                    : SQ(sqlite3_extended_errcode)(engine);
+  std::string message = forward_failed         ? fts_error
+                        : waiting != SQLITE_OK ? waiting_error
+                                               : SQ(sqlite3_errmsg)(engine);
   // What stays: nothing (ABORT), the rows before (FAIL), or nothing of the
-  // transaction (ROLLBACK, or a statement that began it).
+  // transaction (ROLLBACK, or a statement that began it). Without its own
+  // savepoint the statement sent at most one row, which failed whole.
   int on_conflict = failed_on_conflict;
   bool constraint = (code & 0xff) == SQLITE_CONSTRAINT;
   if (constraint && on_conflict == SQLITE_FAIL) {
-    RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    if (own) RunTxn(conn, end);
   } else if (autocommit || (constraint && on_conflict == SQLITE_ROLLBACK)) {
-    RunInternal(conn, "ROLLBACK");
-  } else {
-    RunInternal(conn, std::string("ROLLBACK TO ") + kSavepoint);
-    RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    RunTxn(conn, "ROLLBACK");
+  } else if (savepoint_) {
+    RunTxn(conn, std::string("ROLLBACK TO ") + kSavepoint);
+    RunTxn(conn, std::string("RELEASE ") + kSavepoint);
   }
-  // SQLite's own count after the failure: the rows kept (FAIL), else none.
-  conn->changes = SQ(sqlite3_changes64)(engine);
+  // SQLite's own count after the failure: the rows kept (FAIL), else none
+  // (the row that waited was counted by the engine, not kept).
+  conn->changes = waiting != SQLITE_OK ? 0 : SQ(sqlite3_changes64)(engine);
   conn->total_changes = total + conn->changes;
   seen_total_ = SQ(sqlite3_total_changes64)(engine);
   return conn->SetError(code, message);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "libsqlite3-compat/pg/embedded_fts.h"
+#include "libsqlite3-compat/pg/embedded_write.h"
 
 namespace litelift::compat {
 
@@ -73,16 +74,37 @@ class EmbeddedEngine {
   int Apply(Connection* conn, const Registration& r, std::string* error);
   // Closes the engine (statements still on it keep it until finalized).
   void Close();
-  // Steps row, a statement prepared on the engine. A write runs inside a
-  // savepoint of the connection, so that it is atomic with its
-  // transaction: a failure leaves nothing of it (ABORT; FAIL keeps the
+  // Steps row, a statement prepared on the engine. A write is atomic with
+  // its transaction: a failure leaves nothing of it (ABORT; FAIL keeps the
   // rows before, ROLLBACK ends the transaction, as SQLite's conflict
-  // resolution says); changes() is then its rows. Returns an SQLite code,
-  // the connection's error set on failure.
+  // resolution says); changes() is then its rows. In autocommit it runs
+  // in a transaction of its own (a deferred BEGIN, sent with its first
+  // read; COMMIT or ROLLBACK). In a transaction, the savepoint that undoes
+  // it is taken lazily, before its second row write reaches the server
+  // (its first UPDATE or DELETE row waits in the engine until then, or
+  // until the statement reads the server again or ends): one row's write
+  // is atomic by itself. With FTS tables in the engine, the savepoint is
+  // taken first, as its write-through needs (embedded_fts.cc). Returns
+  // an SQLite code, the connection's error set on failure.
   int Step(Connection* conn, sqlite3_stmt* row);
   // The ON CONFLICT resolution (sqlite3_vtab_on_conflict) of the last row
   // write that failed: Step decides from it what stays.
   int failed_on_conflict = 0;
+
+  // The running write statement's rows (embedded_write.cc). Whether the
+  // row write about to be made may wait: the statement's first, and no
+  // statement of engine started since it began (a function's own) runs.
+  bool MayDefer(sqlite3* engine) const;
+  // Keeps w until the statement's next server call.
+  void Defer(PendingWrite w) { pending_ = std::move(w); }
+  // Before the statement's next row write: its savepoint (when taken
+  // lazily), then the row waiting. An SQLite code, *error its message.
+  int BeforeWrite(Connection* conn, std::string* error);
+  // Before the statement reads the server (a scan): the row waiting, after
+  // its savepoint. Cheap when no row waits.
+  int BeforeRead(Connection* conn, std::string* error) {
+    return pending_.target == nullptr ? SQLITE_OK : BeforeWrite(conn, error);
+  }
 
   // Full-text search (embedded_fts.h). Before a statement on an FTS table
   // starts: closes the engine when its copy of an index is behind the
@@ -104,16 +126,33 @@ class EmbeddedEngine {
 
  private:
   bool Build(Connection* conn, std::string* error);
+  // Runs a transaction command of litelift's own (BEGIN, SAVEPOINT,
+  // RELEASE, COMMIT, ROLLBACK) on the connection, its statement kept
+  // for the next time. SQLite's code, the connection's error set.
+  int RunTxn(Connection* conn, const std::string& sql);
+  // Sends the row waiting, if any; on failure *error, the row's code.
+  int SendWaiting(std::string* error);
 
   sqlite3* db_ = nullptr;
   int generation_ = -1;   // Connection::schema_generation it was made for
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
-  int64_t seen_total_ = 0;      // the engine's total_changes last seen by Step
-  Connection* conn_ = nullptr;  // the connection it was last made for
-  std::vector<FtsTable> fts_;   // the FTS tables it holds
-  bool fts_txn_write_ = false;  // an FTS write in the open transaction
+  int64_t seen_total_ = 0;                 // the engine's total_changes last seen by Step
+  Connection* conn_ = nullptr;             // the connection it was last made for
+  std::vector<FtsTable> fts_;              // the FTS tables it holds
+  bool fts_txn_write_ = false;             // an FTS write in the open transaction
+  std::map<std::string, Statement*> txn_;  // RunTxn's statements, by text
+  // The running write statement (Step): whether it runs, its savepoint is
+  // to be taken lazily, it began the transaction, the savepoint is taken,
+  // the rows it sent, and its first row while it waits.
+  bool writing_ = false;
+  bool lazy_ = false;
+  bool autocommit_ = false;
+  bool savepoint_ = false;
+  int64_t sent_ = 0;
+  int busy_before_ = 0;  // the engine's statements running when it began
+  PendingWrite pending_;
 };
 
 }  // namespace litelift::compat

@@ -146,8 +146,47 @@ RowWrite MakeWrite(const WriteTarget& t, int argc, sqlite3_value** argv, const s
 
 }  // namespace
 
+namespace {
+
+// Runs the one-row write sql with values on the server (prepared once per
+// text, run per row). *rowid: the new row's after an INSERT (when given).
+int Send(WriteTarget* t, const std::string& sql, const std::vector<sqlite3_value*>& values,
+         int on_conflict, bool ignorable, sqlite3_int64* rowid, std::string* error) {
+  Connection* conn = t->conn;
+  Statement*& stmt = t->statements[sql];
+  if (stmt == nullptr) {
+    if (conn->PrepareInternal(sql, &stmt) != SQLITE_OK) {
+      t->statements.erase(sql);
+      *error = conn->err_msg;
+      return conn->err_code == SQLITE_OK ? SQLITE_ERROR : conn->err_code;
+    }
+  } else {
+    stmt->Reset();
+  }
+  for (size_t i = 0; i < values.size(); ++i) stmt->BindCopy(static_cast<int>(i + 1), values[i]);
+  // changes() in the program's statement stays the last statement's until
+  // it ends, as in SQLite; total_changes() and last_insert_rowid() move.
+  int64_t changes = conn->changes;
+  int rc = stmt->Step();
+  int64_t written = conn->changes;
+  conn->changes = changes;
+  if (rc != SQLITE_DONE) {
+    *error = conn->err_msg;
+    int code = conn->err_code;
+    conn->embedded.failed_on_conflict = on_conflict;
+    stmt->Reset();
+    conn->changes = changes;
+    return code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE ? SQLITE_ERROR : code;
+  }
+  if (written == 0 && ignorable) return SQLITE_CONSTRAINT;  // ignored: not counted
+  if (rowid != nullptr) *rowid = conn->last_insert_rowid;
+  return SQLITE_OK;
+}
+
+}  // namespace
+
 int ForwardWrite(WriteTarget* t, int argc, sqlite3_value** argv, sqlite3_int64* rowid,
-                 std::string* error) {
+                 std::string* error, bool may_defer) {
   Connection* conn = t->conn;
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
   if (t->without_rowid) {
@@ -163,34 +202,32 @@ int ForwardWrite(WriteTarget* t, int argc, sqlite3_value** argv, sqlite3_int64* 
                                                      : "";
   RowWrite w = MakeWrite(*t, argc, argv, mode);
   if (w.nothing) return SQLITE_OK;
-  Statement*& stmt = t->statements[w.sql];
-  if (stmt == nullptr) {
-    if (conn->PrepareInternal(w.sql, &stmt) != SQLITE_OK) {
-      t->statements.erase(w.sql);
-      *error = conn->err_msg;
-      return conn->err_code == SQLITE_OK ? SQLITE_ERROR : conn->err_code;
-    }
-  } else {
-    stmt->Reset();
+  EmbeddedEngine& engine = conn->embedded;
+  // An UPDATE or DELETE row is counted whatever the server says (no OR
+  // IGNORE): it may wait for the statement's next one or its end.
+  if (may_defer && !w.insert && mode.empty() && engine.MayDefer(t->engine)) {
+    PendingWrite p;
+    p.target = t;
+    p.sql = std::move(w.sql);
+    for (sqlite3_value* v : w.values) p.values.push_back(SQ(sqlite3_value_dup)(v));
+    p.on_conflict = on_conflict;
+    engine.Defer(std::move(p));
+    return SQLITE_OK;
   }
-  for (size_t i = 0; i < w.values.size(); ++i) stmt->BindCopy(static_cast<int>(i + 1), w.values[i]);
-  // changes() in the program's statement stays the last statement's until
-  // it ends, as in SQLite; total_changes() and last_insert_rowid() move.
-  int64_t changes = conn->changes;
-  int rc = stmt->Step();
-  int64_t written = conn->changes;
-  conn->changes = changes;
-  if (rc != SQLITE_DONE) {
-    *error = conn->err_msg;
-    int code = conn->err_code;
-    conn->embedded.failed_on_conflict = on_conflict;
-    stmt->Reset();
-    conn->changes = changes;
-    return code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE ? SQLITE_ERROR : code;
-  }
-  if (written == 0 && !mode.empty()) return SQLITE_CONSTRAINT;  // ignored: not counted
-  if (w.insert) *rowid = conn->last_insert_rowid;
-  return SQLITE_OK;
+  int rc = engine.BeforeWrite(conn, error);
+  if (rc != SQLITE_OK) return rc;
+  return Send(t, w.sql, w.values, on_conflict, !mode.empty(), w.insert ? rowid : nullptr, error);
+}
+
+int SendPending(PendingWrite* w, std::string* error) {
+  int rc = Send(w->target, w->sql, w->values, w->on_conflict, false, nullptr, error);
+  DropPending(w);
+  return rc;
+}
+
+void DropPending(PendingWrite* w) {
+  for (sqlite3_value* v : w->values) SQ(sqlite3_value_free)(v);
+  *w = PendingWrite();
 }
 
 void DropWrites(WriteTarget* t) {

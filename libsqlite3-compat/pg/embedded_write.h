@@ -31,11 +31,29 @@ struct WriteTarget {
   std::map<std::string, Statement*> statements;
 };
 
+// A row write of the running statement not sent yet: the statement's first
+// UPDATE or DELETE row waits (EmbeddedEngine::Defer) so that a statement
+// writing one row needs no savepoint of its own.
+struct PendingWrite {
+  WriteTarget* target = nullptr;  // null: none
+  std::string sql;
+  std::vector<sqlite3_value*> values;  // owned copies (sqlite3_value_dup)
+  int on_conflict = 0;
+};
+
 // xUpdate's work (SQLite's argc/argv convention): forwards the row's write
 // to the server. Returns an SQLite code; on failure *error is the server's
-// message. *rowid is the new row's rowid after an INSERT.
+// message. *rowid is the new row's rowid after an INSERT. may_defer: the
+// row may wait in the engine (EmbeddedEngine::MayDefer) when it is an
+// UPDATE or DELETE without OR IGNORE/REPLACE.
 int ForwardWrite(WriteTarget* target, int argc, sqlite3_value** argv, sqlite3_int64* rowid,
-                 std::string* error);
+                 std::string* error, bool may_defer);
+
+// Sends w (then empties it, freeing its values). The same codes as
+// ForwardWrite.
+int SendPending(PendingWrite* w, std::string* error);
+// Empties w unsent.
+void DropPending(PendingWrite* w);
 
 // Finalizes target's statements (the virtual table is going away).
 void DropWrites(WriteTarget* target);

@@ -437,5 +437,175 @@ TEST(Udf, ChangedWhileRunning) {
   EXPECT_EQ(seen[0].substr(0, 2), "5 ");
 }
 
+// The savepoint of a write through the engine is taken only before its
+// second row reaches the server (its first UPDATE or DELETE row waits):
+// whichever row fails, and whatever fails (the program's function, the
+// server's constraint, before or after the first row), only that statement
+// is undone, in a transaction and in autocommit.
+TEST(Udf, LazySavepointKeepsStatementsAtomic) {
+  UdfPair p(Name());
+  p.Same({
+      "CREATE UNIQUE INDEX ul ON u(label)",
+      "BEGIN",
+      "UPDATE t SET x = twice(x) WHERE id = 2",
+      // The first row waits, the function fails on the second: nothing sent.
+      "UPDATE t SET x = boom(x) WHERE id IN (1, 3)",
+      // The first row sent (with the savepoint), the server refuses the
+      // second: the first is undone.
+      "UPDATE u SET label = 'same' || is_even(tid) WHERE id IN (2, 3)",
+      "SELECT changes()",
+      // One row, refused by the server: alone, atomic by itself.
+      "UPDATE u SET label = substr(twice('one'), 1, 3) WHERE id = 2",
+      "UPDATE u SET label = 'one' WHERE twice(id) = 4",
+      "SELECT changes()",
+      // Many rows through, then a DELETE of many, then one row of each.
+      "UPDATE t SET r = twice(r) WHERE is_even(id)",
+      "SELECT changes(), total_changes()",
+      "DELETE FROM u WHERE is_even(tid) AND id > 2",
+      "SELECT changes(), total_changes()",
+      "DELETE FROM u WHERE twice(id) = 2",
+      "SELECT changes(), total_changes()",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "ROLLBACK",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      // Autocommit: the statement is its own transaction.
+      "UPDATE t SET x = boom(x) WHERE id IN (1, 3)",
+      "UPDATE u SET label = 'same' || is_even(tid) WHERE id IN (2, 3)",
+      "UPDATE u SET label = 'one' WHERE twice(id) = 4",
+      "UPDATE t SET x = twice(x) WHERE id = 2",
+      "SELECT changes(), total_changes()",
+      "DELETE FROM t WHERE twice(id) = 14",
+      "SELECT changes(), total_changes()",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      // A later statement of the transaction fails: the earlier one-row
+      // writes (no savepoint of their own) stay.
+      "BEGIN",
+      "UPDATE t SET x = twice(x) WHERE id = 1",
+      "DELETE FROM u WHERE twice(id) = 10",
+      "UPDATE u SET label = 'same' || is_even(tid)",
+      "COMMIT",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+  });
+  EXPECT_EQ(sqlite3_get_autocommit(p.routed), sqlite3_get_autocommit(p.local));
+}
+
+// A prepared write run again and again (its server statements and the
+// engine's transaction commands are kept between runs), with the update
+// hook and a commit hook seeing each one as SQLite's do.
+int CountCommit(void* n) {
+  ++*static_cast<int*>(n);
+  return 0;
+}
+void CountUpdate(void* n, int, const char*, const char*, sqlite3_int64) { ++*static_cast<int*>(n); }
+
+TEST(Udf, RepeatedPointWrites) {
+  UdfPair p(Name());
+  std::vector<std::string> seen;
+  for (sqlite3* db : {p.local, p.routed}) {
+    int commits = 0, updates = 0;
+    sqlite3_commit_hook(db, CountCommit, &commits);
+    sqlite3_update_hook(db, CountUpdate, &updates);
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE t SET x = twice(x) WHERE id = ?", -1, &st, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    for (int round = 0; round < 2; ++round) {
+      if (round == 1) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+      for (int id : {1, 2, 3, 42, 2}) {
+        sqlite3_bind_int(st, 1, id);
+        out += std::to_string(sqlite3_step(st)) + ":" + std::to_string(sqlite3_changes(db)) + ",";
+        sqlite3_reset(st);
+      }
+      if (round == 1) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+    sqlite3_finalize(st);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(x) FROM t", -1, &q, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+    out += reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    out += " commits " + std::to_string(commits) + " updates " + std::to_string(updates);
+    sqlite3_commit_hook(db, nullptr, nullptr);
+    sqlite3_update_hook(db, nullptr, nullptr);
+    seen.push_back(out);
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+}
+
+// The engine's scans keep their server statements between runs: the same
+// plan run again (another statement, another parameter), two cursors of
+// one plan at once (a self-join), a scan left part-way (LIMIT) and taken
+// up again, each reading the transaction's own writes.
+TEST(Udf, ScansRunAgain) {
+  UdfPair p(Name());
+  p.Same({
+      "SELECT twice(x) FROM t WHERE id = 2",
+      "SELECT twice(name) FROM t WHERE id = 2",
+      "SELECT a.id, twice(a.x), b.name FROM t a JOIN t b ON b.id = a.id + 1 ORDER BY a.id",
+      "SELECT twice(x) FROM t ORDER BY id LIMIT 2",
+      "SELECT twice(x) FROM t ORDER BY id",
+      "BEGIN",
+      "UPDATE t SET x = 40 WHERE id = 2",
+      "SELECT twice(x) FROM t WHERE id = 2",
+      "SELECT twice(x) FROM t ORDER BY id LIMIT 3",
+      "SELECT a.id, twice(a.x), b.x FROM t a JOIN t b ON b.id = a.id + 1 ORDER BY a.id",
+      "ROLLBACK",
+      "SELECT twice(x) FROM t WHERE id = 2",
+      "SELECT twice(x) FROM t ORDER BY id",
+  });
+}
+
+// A function that runs a statement on the program's own handle (its user
+// data) while a write calling it runs: the nested write is part of the
+// outer statement, undone with it when a later row fails.
+void RunOnProgram(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* db = static_cast<sqlite3*>(sqlite3_user_data(ctx));
+  sqlite3_stmt* st = nullptr;
+  const char* sql = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+    return;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    sqlite3_result_int(ctx, sqlite3_changes(db));
+  } else {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+  }
+  sqlite3_finalize(st);
+}
+
+TEST(Udf, NestedWriteThroughTheProgramsHandle) {
+  UdfPair p(Name());
+  for (sqlite3* db : {p.local, p.routed}) {
+    ASSERT_EQ(
+        sqlite3_create_function(db, "prog", 1, SQLITE_UTF8, db, RunOnProgram, nullptr, nullptr),
+        SQLITE_OK);
+  }
+  p.Same({
+      "UPDATE t SET x = x + prog('UPDATE u SET label = twice(label) WHERE id = ' || id) "
+      "WHERE id IN (1, 2)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "UPDATE t SET x = boom(x + prog('UPDATE u SET label = upper(label) WHERE id = ' || id)) "
+      "WHERE id IN (1, 3)",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "BEGIN",
+      "UPDATE t SET x = boom(x + prog('DELETE FROM u WHERE twice(id) = ' || (2 * id))) "
+      "WHERE id IN (2, 3)",
+      "UPDATE t SET x = twice(x) + prog('DELETE FROM u WHERE twice(id) = 10') WHERE id = 4",
+      "SELECT * FROM t ORDER BY id",
+      "SELECT * FROM u ORDER BY id",
+      "COMMIT",
+      "SELECT * FROM u ORDER BY id",
+  });
+}
+
 }  // namespace
 }  // namespace litelift::test
