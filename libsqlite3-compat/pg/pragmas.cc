@@ -391,6 +391,26 @@ std::string SessionSql(Connection* conn, const std::string& name) {
   return "SET litelift." + name + " = " + (on ? "'on'" : "'off'");
 }
 
+// Before a read of a value SQLite keeps in the file (user_version,
+// application_id): the server's, which another connection may have set
+// since this one loaded it, put into the shadow.
+int LoadPersisted(Statement* stmt) {
+  Connection* conn = stmt->conn;
+  const std::string& db = stmt->pragma_db;
+  const Connection::Attached* a = IsMain(db) ? nullptr : FindAttached(conn, db);
+  if (!IsMain(db) && a == nullptr) return SQLITE_OK;  // temp: the session's only
+  std::string name = stmt->pragma->name;
+  conn->TakeSession(nullptr);
+  PgResult res = Exec(conn->pg, "SELECT " + name + " FROM litelift.databases WHERE db_schema = " +
+                                    QuoteLiteral(a != nullptr ? a->schema : conn->schema));
+  if (!Ok(res.get())) return conn->SetErrorFromServer(res.get());
+  if (PQntuples(res.get()) != 1) return SQLITE_OK;
+  std::string sql = "PRAGMA " + (a != nullptr ? "\"" + db + "\"." : std::string()) + name + " = " +
+                    std::to_string(std::atoll(PQgetvalue(res.get(), 0, 0)));
+  SQ(sqlite3_exec)(conn->shadow.db(), sql.c_str(), nullptr, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
 // A setting's effect besides the shadow, after the shadow ran it.
 int ApplyEffect(Statement* stmt) {
   Connection* conn = stmt->conn;
@@ -480,6 +500,7 @@ bool PragmaUsesServer(const PragmaInfo& p, bool sets) {
     std::string n = p.name;
     return n == "journal_mode" || n == "wal_checkpoint" || n == "page_count";
   }
+  if (p.effect == E::kPersist) return true;  // read from the server (LoadPersisted) or stored
   return sets && p.effect != E::kNone && p.effect != E::kBusyTimeout;
 }
 
@@ -544,6 +565,9 @@ int StepPragma(Statement* stmt) {
     return rc;
   }
   bool first = !stmt->started;
+  if (first && !stmt->pragma_sets && p.effect == E::kPersist) {
+    if (int rc = LoadPersisted(stmt); rc != SQLITE_OK) return rc;
+  }
   int rc = SQ(sqlite3_step)(stmt->shadow);
   stmt->row_active = false;
   stmt->started = true;

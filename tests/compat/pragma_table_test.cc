@@ -288,6 +288,19 @@ TEST(PragmaTable, ConnectionSettingsReadAndSetAsSqlite) {
   other.Same({"PRAGMA user_version", "PRAGMA application_id"});
 }
 
+// SQLite reads them from the file: another connection's change is seen at
+// once by a connection already open.
+TEST(PragmaTable, UserVersionSetByAnotherConnectionIsSeen) {
+  Files f;
+  f.Same({"CREATE TABLE t (a)", "PRAGMA user_version", "PRAGMA application_id"});
+  {
+    Files other;
+    other.Same({"PRAGMA user_version = 5", "PRAGMA application_id = 77"});
+  }
+  f.Same({"PRAGMA user_version", "PRAGMA application_id", "BEGIN", "PRAGMA user_version = 6",
+          "PRAGMA user_version", "ROLLBACK", "PRAGMA user_version"});
+}
+
 TEST(PragmaTable, SettingsTheServerCannotHonourAreRefusedByName) {
   Files f;
   Refused(f.routed, "PRAGMA ignore_check_constraints = ON", "ignore_check_constraints");
