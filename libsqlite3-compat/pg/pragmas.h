@@ -84,12 +84,14 @@ bool PragmaUsesServer(const PragmaInfo& p, bool sets);
 // What a connection remembers of the PRAGMAs its program ran, forgotten
 // (undone) when it is reused by another open.
 struct PragmaState {
-  // Shadow settings as they were before the program first set them.
+  // Shadow settings the program changed (the keys; SQLite applies most
+  // while it prepares): reuse gives them a new connection's values.
   std::map<std::string, std::string> restore;
   // Session settings the program changed (litelift.foreign_keys, ...).
   std::set<std::string> session;
   // journal_mode set by the program per database (lower-case name),
-  // other than wal and delete, which the file (the server) keeps.
+  // other than wal and delete, which the file (the server) keeps; and
+  // locking_mode, under "#locking_mode".
   std::map<std::string, std::string> journal;
   // A statement named the temp database (SQLite then opens it, and
   // database_list shows it).
@@ -104,7 +106,7 @@ int PreparePragma(Statement* stmt);
 int StepPragma(Statement* stmt);
 
 // Undoes the program's PRAGMA settings before conn's reuse: the shadow's
-// values restored, the session's reset. False when that cannot be done
+// settings get a new connection's values, the session's are reset. False when that cannot be done
 // (the connection is then not reused).
 bool ResetPragmas(Connection* conn);
 
