@@ -37,7 +37,9 @@ struct Actions {
   std::string program_function;       // a function the program registered, called by it
   std::vector<std::string> contexts;  // the views (and triggers) whose code it runs
   std::string fts;                    // an FTS table it reads or writes
-  std::string pragma_name;
+  // The PRAGMA's row (nullptr: one SQLite does not know), database, value.
+  const PragmaInfo* pragma_info = nullptr;
+  std::string pragma_db, pragma_value;
   bool pragma_sets = false;
   std::string denied;
 };
@@ -46,17 +48,6 @@ bool IsSchemaTable(std::string_view t) {
   std::string l = Lower(t);
   return l == "sqlite_master" || l == "sqlite_schema" || l == "sqlite_temp_master" ||
          l == "sqlite_temp_schema" || l.rfind("pragma_", 0) == 0;
-}
-
-// Whether a PRAGMA's boolean value turns it on, as SQLite reads it
-// (sqlite3GetBoolean: a number, or on/yes/true; anything else is off).
-bool TurnsOn(const char* value) {
-  std::string v = Lower(value);
-  if (!v.empty() &&
-      (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '-' || v[0] == '+')) {
-    return std::atoi(v.c_str()) != 0;
-  }
-  return v == "on" || v == "yes" || v == "true";
 }
 
 // Notes an FTS table of the main database the statement reads or writes
@@ -75,6 +66,9 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
   if (c->authorizer != nullptr && !c->internal_prepare) {
     int rc = c->authorizer(c->authorizer_arg, action, a1, a2, db, trigger);
     if (rc != SQLITE_OK) return rc;
+  }
+  if (db != nullptr && !c->internal_prepare && Lower(db) == "temp") {
+    c->pragma_state.temp_named = true;  // SQLite opens its temp database
   }
   if (trigger != nullptr && (acts->contexts.empty() || acts->contexts.back() != trigger)) {
     acts->contexts.push_back(trigger);
@@ -116,21 +110,36 @@ int Authorize(void* arg, int action, const char* a1, const char* a2, const char*
       break;
     case SQLITE_READ:
       if (a1 != nullptr && !IsSchemaTable(a1)) acts->server_read = true;
+      if (a1 != nullptr && Lower(a1).rfind("pragma_", 0) == 0) {
+        // A pragma function whose answer is litelift's (or refused): the
+        // shadow's would describe itself, not the program's database.
+        const PragmaInfo* p = FindPragma(std::string_view(a1).substr(7));
+        if (p != nullptr &&
+            (p->where == PragmaWhere::kAnswer || p->refusal == PragmaRefusal::kAlways)) {
+          acts->denied = std::string("litelift: the table-valued function ") + Lower(a1) +
+                         " is not supported for a database on the postgres route (PRAGMA " +
+                         p->name + " answers)";
+          return SQLITE_DENY;
+        }
+      }
       NoteFts(acts, a1, db);
       break;
-    case SQLITE_PRAGMA:
+    case SQLITE_PRAGMA: {
+      // What runs it and what it does: the PRAGMA table (pragmas.h).
       acts->pragma = true;
-      acts->pragma_name = a1 != nullptr ? Lower(a1) : "";
-      acts->pragma_sets = a2 != nullptr;
-      if (acts->pragma_name == "writable_schema" && a2 != nullptr && TurnsOn(a2)) {
-        // sqlite_master is the shadow's picture of the server's catalog:
-        // edits to it would be lost, never reach the server.
-        acts->denied =
-            "litelift: PRAGMA writable_schema cannot be turned on for a database on the "
-            "postgres route (its schema is kept by the server; sqlite_master edits would be lost)";
-        return SQLITE_DENY;  // (SQLite sets the flag while it prepares)
+      acts->pragma_info = a1 != nullptr ? FindPragma(a1) : nullptr;
+      acts->pragma_db = db != nullptr ? Lower(db) : "";
+      acts->pragma_value = a2 != nullptr ? a2 : "";
+      acts->pragma_sets =
+          a2 != nullptr && acts->pragma_info != nullptr && acts->pragma_info->takes_setting;
+      std::string refused =
+          acts->pragma_info != nullptr ? PragmaRefusalMessage(*acts->pragma_info, a2) : "";
+      if (!refused.empty()) {
+        acts->denied = refused;
+        return SQLITE_DENY;  // (SQLite would set it while it prepares)
       }
       break;
+    }
     case SQLITE_FUNCTION:
       if (a2 != nullptr) {
         std::string f = Lower(a2);
@@ -648,15 +657,7 @@ bool Connection::ResetForReuse() {
     TransactionRolledBack();
   }
   if (PQtransactionStatus(pg) != PQTRANS_IDLE) return false;
-  if (fk_role_changed) {
-    if (!Ok(Exec(pg, "RESET litelift.foreign_keys; RESET litelift.recursive_triggers").get())) {
-      return false;
-    }
-    SQ(sqlite3_exec)
-    (shadow.db(), "PRAGMA foreign_keys = OFF; PRAGMA recursive_triggers = OFF", nullptr, nullptr,
-     nullptr);
-    fk_role_changed = false;
-  }
+  if (!ResetPragmas(this)) return false;  // the program's PRAGMA settings undone
   SQ(sqlite3_busy_timeout)(shadow.db(), 0);
   static_cast<ConnectionState&>(*this) = ConnectionState();  // as a new connection
   if (shadow_dirty) {
@@ -711,14 +712,7 @@ void Connection::Shutdown() {
 std::string Connection::SessionSettingsSql() {
   std::string setup = std::string("LISTEN ") + kSchemaChannel + "; ";
   if (readonly) setup += "SET default_transaction_read_only = on; ";
-  if (fk_role_changed && shadow.db() != nullptr) {
-    for (const char* pragma : {"foreign_keys", "recursive_triggers"}) {
-      bool on = false;
-      shadow.ForEachRow(std::string("PRAGMA ") + pragma, "",
-                        [&](sqlite3_stmt* s) { on = SQ(sqlite3_column_int)(s, 0) != 0; });
-      setup += std::string("SET litelift.") + pragma + " = " + (on ? "'on'; " : "'off'; ");
-    }
-  }
+  if (shadow.db() != nullptr) setup += PragmaSessionSql(this);
   return setup;
 }
 
@@ -738,7 +732,7 @@ void Connection::NoteSessionLost() {
 }
 
 int Connection::EnsureSession(Statement* stmt) {
-  bool uses_server = stmt->kind != Statement::Kind::kShadow || stmt->pragma_sets;
+  bool uses_server = stmt->kind != Statement::Kind::kShadow || stmt->pragma_uses_server;
   if (!uses_server) return SQLITE_OK;
   if (!session_lost && streaming == nullptr &&
       (pg == nullptr || session_generation != ForkGeneration() || !SessionAlive(pg))) {
@@ -851,8 +845,9 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     kind = Statement::Kind::kDdl;
   } else if (acts.txn) {
     kind = Statement::Kind::kTxn;
-  } else if (acts.pragma && acts.pragma_name == "foreign_key_check") {
-    kind = Statement::Kind::kServer;  // the rows are the server's
+  } else if (acts.pragma && acts.pragma_info != nullptr &&
+             acts.pragma_info->where == PragmaWhere::kServer) {
+    kind = Statement::Kind::kServer;  // the rows are the server's (foreign_key_check)
   } else if (acts.pragma) {
     kind = Statement::Kind::kShadow;
   } else if (acts.write || acts.server_read || acts.uses_connection_state) {
@@ -886,14 +881,18 @@ int Connection::Prepare(const char* sql, int nbytes, unsigned flags, sqlite3_stm
     stmt->txn = ParseTxnCommand(SQ(sqlite3_sql)(sh));
     stmt->txn.keep = flags == 0;
   }
-  if (acts.pragma) {
-    stmt->pragma = acts.pragma_name;
+  if (acts.pragma && kind == Statement::Kind::kShadow && SQ(sqlite3_stmt_isexplain)(sh) == 0) {
+    stmt->pragma = acts.pragma_info;
+    stmt->pragma_db = acts.pragma_db;
+    stmt->pragma_value = acts.pragma_value;
     stmt->pragma_sets = acts.pragma_sets;
-    if (acts.pragma_name == "journal_mode") {
-      // A routed database is always as concurrent as WAL: say so.
-      sqlite3_stmt* answer = nullptr;
-      SQ(sqlite3_prepare_v2)(rows_db, "SELECT 'wal' AS journal_mode", -1, &answer, nullptr);
-      stmt->row = answer;
+    stmt->pragma_uses_server =
+        stmt->pragma != nullptr && PragmaUsesServer(*stmt->pragma, acts.pragma_sets);
+    if (PreparePragma(stmt) != SQLITE_OK) {
+      std::string message = err_msg;
+      int code = err_code;
+      delete stmt;
+      return SetError(code, message);
     }
   }
   stmt->generation = schema_generation;

@@ -26,6 +26,7 @@
 #include "libsqlite3-compat/pg/batch.h"
 #include "libsqlite3-compat/pg/embedded.h"
 #include "libsqlite3-compat/pg/errors.h"
+#include "libsqlite3-compat/pg/pragmas.h"
 #include "libsqlite3-compat/pg/session.h"
 #include "libsqlite3-compat/pg/txn_command.h"
 #include "libsqlite3-compat/pg/values.h"
@@ -93,9 +94,13 @@ class Statement {
   // kTxn: what it does, read from its text once at prepare.
   TxnCommand txn;
 
-  // PRAGMA side effects (name lower-cased; empty when not a PRAGMA).
-  std::string pragma;
+  // A PRAGMA (pragmas.h): its row of the table (nullptr: not a PRAGMA, or
+  // one SQLite does not know), the database it names (lower case, "" none),
+  // its value, and whether the value is a setting (not a table's name).
+  const PragmaInfo* pragma = nullptr;
+  std::string pragma_db, pragma_value;
   bool pragma_sets = false;
+  bool pragma_uses_server = false;  // PragmaUsesServer
 
   // Execution state.
   bool started = false;
@@ -396,7 +401,7 @@ class Connection : public ConnectionState {
   int64_t schema_version = 0;
   bool shadow_dirty = false;        // the program changed the shadow (functions, ...)
   bool has_temp_objects = false;    // TEMP tables, views, ... live in the session
-  bool fk_role_changed = false;     // PRAGMA foreign_keys or recursive_triggers set the session
+  PragmaState pragma_state;         // what the program's PRAGMAs set (pragmas.h)
   bool native_concurrency = false;  // the route lets PostgreSQL's row locks decide
   // The open transaction's writes that share one savepoint (batch.h).
   WriteBatch batch;

@@ -114,7 +114,7 @@ int Statement::Step() {
     // StepTxn decides for transaction control; anything else runs inside.
     if (conn->begin_pending &&
         (kind == Kind::kDdl || kind == Kind::kAttach || kind == Kind::kEmbedded ||
-         (kind == Kind::kShadow && pragma_sets))) {
+         (kind == Kind::kShadow && pragma_uses_server))) {
       int rc = conn->SendPendingBegin();
       if (rc != SQLITE_OK) {
         Failed(conn->err_code, conn->err_msg);
@@ -213,51 +213,14 @@ int Statement::Reset() {
 // ---- shadow statements: schema reads, PRAGMAs, table-less SELECTs --------
 
 int Statement::StepShadow() {
-  sqlite3_stmt* s = row != nullptr ? row : shadow;  // row: a PRAGMA's fixed answer
-  int rc = SQ(sqlite3_step)(s);
-  row_active = row != nullptr;
+  if (pragma != nullptr) return StepPragma(this);  // what runs it: pragmas.h
+  int rc = SQ(sqlite3_step)(shadow);
+  row_active = false;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return conn->SetErrorFromShadow(rc);
   // EXPLAIN of a data change counts as one that changed nothing.
   if (rc == SQLITE_DONE && SQ(sqlite3_stmt_isexplain)(shadow) != 0 &&
       !SQ(sqlite3_stmt_readonly)(shadow)) {
     conn->changes = 0;
-  }
-  if (!started && pragma_sets) {
-    started = true;
-    auto value = [&](const char* pragma) {
-      sqlite3_stmt* q = nullptr;
-      sqlite3_int64 v = 0;
-      std::string sql = std::string("PRAGMA ") + pragma;
-      if (SQ(sqlite3_prepare_v2)(conn->shadow.db(), sql.c_str(), -1, &q, nullptr) == SQLITE_OK &&
-          SQ(sqlite3_step)(q) == SQLITE_ROW) {
-        v = SQ(sqlite3_column_int64)(q, 0);
-      }
-      SQ(sqlite3_finalize)(q);
-      return v;
-    };
-    if (pragma == "user_version" || pragma == "application_id") {
-      conn->TakeSession(nullptr);
-      if (!conn->Run("UPDATE litelift.databases SET " + pragma + " = " +
-                     std::to_string(value(pragma.c_str())) +
-                     " WHERE db_schema = " + QuoteLiteral(conn->schema))) {
-        return conn->err_code;
-      }
-    } else if (pragma == "foreign_keys" || pragma == "recursive_triggers") {
-      // litelift's foreign key triggers (catalog/foreign_keys.h) and its
-      // trigger functions (catalog/trigger.h) read the session's
-      // litelift.<pragma>; reset when the connection is reused.
-      conn->fk_role_changed = true;
-      bool on = value(pragma.c_str()) != 0;
-      conn->TakeSession(nullptr);
-      PgResult res = Exec(conn->pg, "SET litelift." + pragma + " = " + (on ? "'on'" : "'off'"));
-      if (!Ok(res.get())) {
-        LL_WARN("{}={} not set on the server: {}", pragma, on, ErrorText(conn->pg, res.get()));
-      }
-    } else if (pragma == "busy_timeout") {
-      conn->busy_timeout_ms = static_cast<int>(value("busy_timeout"));
-    } else if (pragma != "journal_mode") {
-      conn->shadow_dirty = true;  // a setting the next user must not inherit
-    }
   }
   started = true;
   return rc;

@@ -104,6 +104,8 @@ ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS deleted timestamptz;
 -- writer's lock (pg/locate.h, StampOpenedSql).
 ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS opened timestamptz;
 ALTER TABLE litelift.databases ALTER COLUMN opened SET DEFAULT now();
+-- PRAGMA journal_mode = WAL, which SQLite keeps in the file (v25, pg/pragmas.h).
+ALTER TABLE litelift.databases ADD COLUMN IF NOT EXISTS journal_wal boolean NOT NULL DEFAULT false;
 -- Stamps the database an open finds (pg/locate.h: by its schema when the
 -- route names it, else by path) as opened now. Never waits: a row another
 -- transaction holds (a schema change) keeps its time. Does nothing in a

@@ -13,7 +13,7 @@
 namespace litelift::compat {
 
 // The version this build installs; a server at a newer version is refused.
-constexpr int kServerSchemaVersion = 24;
+constexpr int kServerSchemaVersion = 25;
 
 // The NOTIFY channel for schema changes; the payload is the schema name.
 constexpr const char* kSchemaChannel = "litelift_schema";
