@@ -237,8 +237,11 @@ int CopySequence(sqlite3* from, const std::string& from_name, sqlite3* to,
 int CopyHeader(sqlite3* from, const std::string& from_name, sqlite3* to, const std::string& to_name,
                CopyError* error) {
   for (const char* field : {"user_version", "application_id"}) {
-    sqlite3_int64 v = 0;
+    sqlite3_int64 v = 0, now = 0;
     if (int rc = QueryInt(from, "PRAGMA " + Ident(from_name) + "." + field, &v, error)) return rc;
+    if (int rc = QueryInt(to, "PRAGMA " + Ident(to_name) + "." + field, &now, error)) return rc;
+    // Setting it writes the header: an empty database stays without pages.
+    if (v == now) continue;
     std::string set = "PRAGMA " + Ident(to_name) + "." + field + " = " + std::to_string(v);
     if (int rc = ExecOne(to, set, error)) return rc;
   }

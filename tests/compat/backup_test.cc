@@ -24,8 +24,9 @@ const std::vector<std::string> kFill = {
     "CREATE TABLE keyed (k TEXT PRIMARY KEY, v INT) WITHOUT ROWID",
     "CREATE TABLE counted (id INTEGER PRIMARY KEY AUTOINCREMENT, v)",
     "INSERT INTO ipk VALUES (1, 'one'), (5, 2.5), (9, x'00ff'), (12, NULL), (13, '')",
-    "INSERT INTO plain (rowid, a, b, c, d) VALUES (3, 'x', 1.5, x'', 7), (8, '12', 2, 'tx', 1e300),"
-    " (20, NULL, -0.0, NULL, 'text')",
+    "INSERT INTO plain (rowid, a, b, c, d) VALUES (3, 'x', 1.5, x'', 7), (8, '12', 2, x'01', "
+    "1e300),"
+    " (20, NULL, -2, NULL, 'text')",
     "INSERT INTO keyed VALUES ('b', 2), ('a', 1), ('c', NULL)",
     "INSERT INTO counted (v) VALUES ('a'), ('b'), ('c')",
     "DELETE FROM counted WHERE id = 3",
