@@ -193,6 +193,13 @@ bool SourceChanged(Backup* b) {
   return c->total_changes != b->src_changes || c->schema_generation != b->src_generation;
 }
 
+// Whether the routed source's connection is in a write transaction.
+bool SourceWriting(Backup* b) {
+  Connection* c = C(b->src);
+  Lock l(c->mu);
+  return !c->Autocommit() && c->txn_level == SQLITE_TXN_WRITE;
+}
+
 // Materializes the routed source again and starts the real backup over
 // from that copy (SQLite restarts a backup whose source changed).
 int Rematerialize(Backup* b) {
@@ -225,6 +232,8 @@ int Step(sqlite3_backup* p, int pages) {
   int rc = SQLITE_OK;
   if (b->dest_copy != nullptr && C(b->dest)->readonly) {
     rc = SQLITE_READONLY;  // SQLite's first step cannot write such a dest
+  } else if (Routed(b->src) && SourceWriting(b)) {
+    rc = SQLITE_BUSY;  // SQLite: a source being written cannot be read
   } else if (Routed(b->src) && SourceChanged(b)) {
     rc = Rematerialize(b);
   }
