@@ -42,8 +42,10 @@ void Destroy(Connection* c) {
 }
 
 // Whether the program still has statements of c (litelift's own, kept by
-// the embedded engine's tables, do not keep a connection open).
+// the embedded engine's tables, do not keep a connection open) or
+// unfinished backups using it.
 bool HasProgramStatements(const Connection* c) {
+  if (BackupsUsing(c) > 0) return true;
   for (const Statement* s : c->statements) {
     if (!s->internal) return true;
   }
@@ -1206,6 +1208,15 @@ shim::RemoteApi MakeStatementApi() {
 }
 
 }  // namespace
+
+void BackupEnded(Connection* c) {
+  bool destroy;
+  {
+    Lock l(c->mu);
+    destroy = c->zombie && !HasProgramStatements(c);
+  }
+  if (destroy) Destroy(c);
+}
 
 const shim::RemoteApi& ConnectionApi() {
   static const shim::RemoteApi api = MakeConnectionApi();

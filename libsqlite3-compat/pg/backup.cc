@@ -1,5 +1,7 @@
 #include "libsqlite3-compat/pg/backup.h"
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -157,6 +159,18 @@ int Load(sqlite3* copy, sqlite3* dest, const std::string& name, CopyError* error
 
 // ---- the backup handle -------------------------------------------------------
 
+// Unfinished backups by routed connection (kept here, not in Connection, so
+// that only backups know of them).
+std::mutex g_count_mu;
+std::map<const Connection*, int>* g_counts = new std::map<const Connection*, int>();
+
+void CountBackup(const Connection* c, int delta) {
+  std::lock_guard<std::mutex> l(g_count_mu);
+  int& n = (*g_counts)[c];
+  n += delta;
+  if (n <= 0) g_counts->erase(c);
+}
+
 struct Backup {
   sqlite3* dest;                 // the program's
   std::string dest_name;         // as given (used on a real dest)
@@ -263,7 +277,15 @@ void Free(Backup* b) {
   if (b->real != nullptr) SQ(sqlite3_backup_finish)(b->real);
   SQ(sqlite3_close)(b->src_copy);
   SQ(sqlite3_close)(b->dest_copy);
-  if (b->handle != nullptr) g_host->free_handle(b->handle);
+  if (b->handle != nullptr) {
+    g_host->free_handle(b->handle);
+    // Counted at init: the routed sides may close now.
+    for (sqlite3* side : {b->src, b->dest}) {
+      if (!Routed(side)) continue;
+      CountBackup(C(side), -1);
+      BackupEnded(C(side));
+    }
+  }
   delete b;
 }
 
@@ -271,15 +293,14 @@ int Finish(sqlite3_backup* p) {
   if (p == nullptr) return SQLITE_OK;
   Backup* b = B(p);
   int rc = b->rc == SQLITE_DONE ? SQLITE_OK : b->rc;
-  sqlite3* dest = b->dest;
-  Free(b);
   // SQLite leaves the outcome on the destination, with the code's own text.
-  if (Routed(dest)) {
-    Connection* c = C(dest);
+  if (Routed(b->dest)) {
+    Connection* c = C(b->dest);
     Lock l(c->mu);
     c->SetError(rc, rc == SQLITE_OK ? "not an error" : SQ(sqlite3_errstr)(rc));
-    return c->Masked(rc);
+    rc = c->Masked(rc);
   }
+  Free(b);
   return rc;
 }
 
@@ -306,6 +327,12 @@ sqlite3_backup* InitError(sqlite3* dest, int code, const std::string& message) {
 }
 
 }  // namespace
+
+int BackupsUsing(const Connection* c) {
+  std::lock_guard<std::mutex> l(g_count_mu);
+  auto it = g_counts->find(c);
+  return it == g_counts->end() ? 0 : it->second;
+}
 
 sqlite3_backup* RoutedBackupInit(sqlite3* dest, const char* dest_name, sqlite3* src,
                                  const char* src_name) {
@@ -359,6 +386,10 @@ sqlite3_backup* RoutedBackupInit(sqlite3* dest, const char* dest_name, sqlite3* 
   if (b->handle == nullptr) {
     Free(b);
     return InitError(dest, SQLITE_NOMEM, "out of memory");
+  }
+  // A connection a backup uses does not close under it (SQLITE_BUSY).
+  for (sqlite3* side : {src, dest}) {
+    if (Routed(side)) CountBackup(C(side), +1);
   }
   return reinterpret_cast<sqlite3_backup*>(b->handle);
 }

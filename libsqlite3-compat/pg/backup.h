@@ -23,6 +23,14 @@ namespace litelift::compat {
 sqlite3_backup* RoutedBackupInit(sqlite3* dest, const char* dest_name, sqlite3* src,
                                  const char* src_name);
 
+class Connection;
+// How many unfinished backups use c (which then does not close).
+int BackupsUsing(const Connection* c);
+
+// A backup using c has finished (remote_api.cc): a connection closed with
+// close_v2 meanwhile goes once nothing else keeps it.
+void BackupEnded(Connection* c);
+
 // sqlite3_serialize of a routed connection's database: the bytes of an
 // SQLite database holding its content (sqlite3_malloc64'd, the caller's),
 // or NULL as SQLite gives it (unknown schema; SQLITE_SERIALIZE_NOCOPY, as

@@ -368,6 +368,28 @@ TEST(Backup, HandlesNotOpen) {
   EXPECT_EQ(sqlite3_close(src), SQLITE_OK);
 }
 
+// A connection with an unfinished backup does not close (SQLITE_BUSY, as
+// SQLite); close_v2 defers it until the backup is finished.
+TEST(Backup, CloseWaitsForTheBackup) {
+  sqlite3* src = RoutedDb("_src");
+  sqlite3* native = Local();
+  sqlite3* dest = Local();
+  sqlite3* native_dest = Local();
+  for (sqlite3* s : {src, native}) Exec(s, {"CREATE TABLE t (x)", "INSERT INTO t VALUES (1)"});
+  sqlite3_backup* b = sqlite3_backup_init(dest, "main", src, "main");
+  sqlite3_backup* nb = sqlite3_backup_init(native_dest, "main", native, "main");
+  ASSERT_NE(b, nullptr);
+  ASSERT_NE(nb, nullptr);
+  EXPECT_EQ(sqlite3_close(src), sqlite3_close(native));
+  EXPECT_EQ(std::string(sqlite3_errmsg(src)), sqlite3_errmsg(native));
+  EXPECT_EQ(sqlite3_close_v2(src), sqlite3_close_v2(native));
+  EXPECT_EQ(sqlite3_backup_step(b, -1), sqlite3_backup_step(nb, -1));
+  EXPECT_EQ(sqlite3_backup_finish(b), sqlite3_backup_finish(nb));  // both sources go now
+  EXPECT_EQ(Column(dest, "SELECT x FROM t")[0], "1");
+  sqlite3_close(dest);
+  sqlite3_close(native_dest);
+}
+
 TEST(Serialize, RoutedImageReadsAsTheDatabase) {
   sqlite3* db = RoutedDb("");
   sqlite3* native = Local();
