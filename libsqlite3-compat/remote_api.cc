@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/backup.h"
 #include "libsqlite3-compat/pg/blob.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/parking.h"
@@ -41,8 +42,10 @@ void Destroy(Connection* c) {
 }
 
 // Whether the program still has statements of c (litelift's own, kept by
-// the embedded engine's tables, do not keep a connection open).
+// the embedded engine's tables, do not keep a connection open) or
+// unfinished backups using it.
 bool HasProgramStatements(const Connection* c) {
+  if (BackupsUsing(c) > 0) return true;
   for (const Statement* s : c->statements) {
     if (!s->internal) return true;
   }
@@ -594,10 +597,19 @@ int BlobOpen(sqlite3* db, const char* dbname, const char* table, const char* col
   Lock l(c->mu);
   return OpenBlob(c, dbname, table, column, rowid, flags, blob);
 }
-sqlite3_backup* BackupInit(sqlite3* dest, const char*, sqlite3* src, const char*) {
-  sqlite3* routed = g_host->is_remote(dest) ? dest : src;
-  Unsupported(routed, "sqlite3_backup_init");
-  return nullptr;
+// A handle backup_init may use: a real connection, or a routed one that is
+// open (not a failed open, a closed handle or a zombie).
+bool UsableForBackup(sqlite3* db) {
+  if (db == nullptr) return false;
+  if (!g_host->is_remote(db)) return true;
+  if (reinterpret_cast<shim::RemoteHandle*>(db)->api != &ConnectionApi()) return false;
+  Lock l(C(db)->mu);
+  return !C(db)->zombie;
+}
+sqlite3_backup* BackupInit(sqlite3* dest, const char* dest_name, sqlite3* src,
+                           const char* src_name) {
+  if (!UsableForBackup(dest) || !UsableForBackup(src)) return nullptr;  // SQLITE_MISUSE
+  return RoutedBackupInit(dest, dest_name, src, src_name);
 }
 int LoadExtension(sqlite3* db, const char*, const char*, char** err) {
   if (err != nullptr) {
@@ -607,13 +619,13 @@ int LoadExtension(sqlite3* db, const char*, const char*, char** err) {
   return Unsupported(db, "sqlite3_load_extension");
 }
 int EnableLoadExtension(sqlite3*, int) { return SQLITE_OK; }
-unsigned char* Serialize(sqlite3* db, const char*, sqlite3_int64* size, unsigned int) {
-  if (size != nullptr) *size = -1;
-  Unsupported(db, "sqlite3_serialize");
-  return nullptr;
+unsigned char* Serialize(sqlite3* db, const char* schema, sqlite3_int64* size,
+                         unsigned int flags) {
+  return RoutedSerialize(db, schema, size, flags);
 }
-int Deserialize(sqlite3* db, const char*, unsigned char*, sqlite3_int64, sqlite3_int64, unsigned) {
-  return Unsupported(db, "sqlite3_deserialize");
+int Deserialize(sqlite3* db, const char* schema, unsigned char* data, sqlite3_int64 size,
+                sqlite3_int64 buffer_size, unsigned flags) {
+  return RoutedDeserialize(db, schema, data, size, buffer_size, flags);
 }
 int UnlockNotify(sqlite3*, void (*notify)(void**, int), void* arg) {
   if (notify != nullptr) notify(&arg, 1);  // never blocked by another connection
@@ -1196,6 +1208,15 @@ shim::RemoteApi MakeStatementApi() {
 }
 
 }  // namespace
+
+void BackupEnded(Connection* c) {
+  bool destroy;
+  {
+    Lock l(c->mu);
+    destroy = c->zombie && !HasProgramStatements(c);
+  }
+  if (destroy) Destroy(c);
+}
 
 const shim::RemoteApi& ConnectionApi() {
   static const shim::RemoteApi api = MakeConnectionApi();

@@ -5,7 +5,7 @@
 # are printed by cause (docs/status.md keeps the list).
 source "$(dirname "$0")/lib.sh"
 [ -n "${LITELIFT_TEST_DSN:-}" ] || fail "LITELIFT_TEST_DSN is not set: run through scripts/test"
-FLOOR=${PG_SUITE_FLOOR:-408}
+FLOOR=${PG_SUITE_FLOOR:-417}
 PY="" PYPATH=""
 for candidate in ${PYTHON:-} python3 /usr/bin/python3 "$HOME"/.pyenv/versions/*/bin/python3; do
   command -v "$candidate" >/dev/null 2>&1 || continue
