@@ -559,6 +559,31 @@ TEST(WritePath, PipelinedCopyRowsAsSqlite) {
          BindAny(st, 2, i);
        },
        "h", "rowid"},
+      // The same parameter types on every row (a type that changes
+      // prepares the statement again and ends the COPY): NULL text, text
+      // needing escapes, whole and fractional reals, blobs with NUL bytes.
+      // (Another text: the one above ended its COPYs too early and sends
+      // INSERTs.)
+      {"INSERT INTO t (k, id, name, v, b, u) VALUES (?2, ?1, ?3, ?4, ?5, ?6)",
+       [](sqlite3_stmt* st, int i) {
+         sqlite3_bind_int64(st, 1, 300000 + (i % 2 ? i : -i));
+         sqlite3_bind_int64(st, 2, i * 1000003LL);
+         std::string name = "c\t\\" + std::to_string(i) + (i % 3 ? "\"'\n" : "ü");
+         if (i % 7 == 0) {
+           sqlite3_bind_null(st, 3);
+         } else {
+           sqlite3_bind_text(st, 3, name.c_str(), -1, SQLITE_TRANSIENT);
+         }
+         sqlite3_bind_double(st, 4, i % 2 ? i * 0.1 : i * 4.0);
+         unsigned char blob[] = {0, static_cast<unsigned char>(i), 0};
+         sqlite3_bind_blob(st, 5, blob, sizeof blob, SQLITE_TRANSIENT);
+         if (i % 5 == 0) {
+           sqlite3_bind_null(st, 6);
+         } else {
+           sqlite3_bind_text(st, 6, name.c_str() + (i % 4), -1, SQLITE_TRANSIENT);
+         }
+       },
+       "t", "rowid"},
       {"INSERT INTO w (name, k) VALUES (?, ?)",
        [](sqlite3_stmt* st, int i) {
          std::string name = "w" + std::to_string(i * 7919 % 1201);
