@@ -2,9 +2,10 @@
 // same rows into the same kind of table, same server, same run: one
 // transaction of prepared one-row INSERTs (bind, step, reset; what a
 // program's loader does), with and without opt-in write pipelining
-// (LITELIFT_PIPELINE_WRITES=1), and for reference raw libpq's
-// PQexecPrepared loop. Prints rows/s, medians of rounds, and the route's
-// share of COPY's rate.
+// (LITELIFT_PIPELINE_WRITES=1; rows given their rowid, and rows the table
+// numbers), and for reference raw libpq's PQexecPrepared loop and COPY
+// into the route's own table. Prints rows/s, medians of rounds, and the
+// route's share of COPY's rate.
 //
 //   bench_bulk_load [--dsn DSN] [--rows N] [--rounds N]   (DSN: LITELIFT_TEST_DSN)
 
@@ -148,8 +149,10 @@ double Libpq(PGconn* pg, int rows, int round) {
 }
 
 // The route: a program's loader, in one transaction.
-double Route(const std::string& dir, int rows, int round, bool pipelined) {
-  std::string path = dir + "/bulk_" + std::to_string(round) + (pipelined ? "_p" : "_s") + ".db";
+// given: the loader gives each row's rowid (id), else the table numbers it.
+double Route(const std::string& dir, int rows, int round, bool pipelined, bool given = true) {
+  std::string path = dir + "/bulk_" + std::to_string(round) + (pipelined ? "_p" : "_s") +
+                     (given ? "" : "_n") + ".db";
   if (pipelined) setenv("LITELIFT_PIPELINE_WRITES", "1", 1);
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db) == SQLITE_OK, "open");
@@ -159,17 +162,18 @@ double Route(const std::string& dir, int rows, int round, bool pipelined) {
                    nullptr, nullptr, nullptr) == SQLITE_OK,
       "CREATE TABLE");
   sqlite3_stmt* ins = nullptr;
-  Check(sqlite3_prepare_v2(db, "INSERT INTO items (id, k, name, v) VALUES (?, ?, ?, ?)", -1, &ins,
-                           nullptr) == SQLITE_OK,
-        "prepare");
+  const char* sql = given ? "INSERT INTO items (id, k, name, v) VALUES (?, ?, ?, ?)"
+                          : "INSERT INTO items (k, name, v) VALUES (?, ?, ?)";
+  Check(sqlite3_prepare_v2(db, sql, -1, &ins, nullptr) == SQLITE_OK, "prepare");
+  int at = given ? 1 : 0;  // the parameters after id
   double s = Seconds([&] {
     Check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK, "BEGIN");
     for (int i = 1; i <= rows; ++i) {
       std::string c = Name(i);
-      sqlite3_bind_int64(ins, 1, i);
-      sqlite3_bind_int64(ins, 2, i % 10);
-      sqlite3_bind_text(ins, 3, c.data(), static_cast<int>(c.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_double(ins, 4, i * 0.5);
+      if (given) sqlite3_bind_int64(ins, 1, i);
+      sqlite3_bind_int64(ins, at + 1, i % 10);
+      sqlite3_bind_text(ins, at + 2, c.data(), static_cast<int>(c.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_double(ins, at + 3, i * 0.5);
       Check(sqlite3_step(ins) == SQLITE_DONE, "INSERT");
       sqlite3_reset(ins);
     }
@@ -205,12 +209,13 @@ int main(int argc, char** argv) {
   Check(PQstatus(pg) == CONNECTION_OK, "connect");
   std::string schema = "bench_bulk_" + std::to_string(getpid());
   Exec(pg, "CREATE SCHEMA " + schema + "; SET search_path TO " + schema);
-  std::vector<double> copy, copy_route, pipelined, serial, libpq;
+  std::vector<double> copy, copy_route, pipelined, numbered, serial, libpq;
   for (int r = 0; r < rounds && only_pipelined; ++r) Route(dir, rows, r, true);
   for (int r = 0; r < rounds && !only_pipelined; ++r) {  // alternating, each on a fresh table
     copy.push_back(Copy(pg, rows, r));
     copy_route.push_back(CopyIntoRouteTable(pg, dir, rows, r));
     pipelined.push_back(Route(dir, rows, r, true));
+    numbered.push_back(Route(dir, rows, r, true, false));
     serial.push_back(Route(dir, rows, r, false));
     libpq.push_back(Libpq(pg, rows, r));
   }
@@ -220,7 +225,7 @@ int main(int argc, char** argv) {
   (void)std::system(cleanup.c_str());
   if (only_pipelined) return 0;
   double c = Median(copy), cr = Median(copy_route), p = Median(pipelined), s = Median(serial),
-         l = Median(libpq);
+         l = Median(libpq), nb = Median(numbered);
   std::printf("bulk load of %d rows in one transaction (rows/s, median of %d rounds)\n", rows,
               rounds);
   std::printf("  COPY (baseline)                      %10.0f\n", c);
@@ -229,7 +234,9 @@ int main(int argc, char** argv) {
       "  route, LITELIFT_PIPELINE_WRITES=1    %10.0f  %5.1f%% of COPY, %5.1f%% of COPY "
       "into the route's table\n",
       p, 100 * p / c, 100 * p / cr);
+  std::printf("  route, pipelined, rowids numbered    %10.0f  %5.1f%% of COPY\n", nb, 100 * nb / c);
   std::printf("  route, not pipelined                 %10.0f  %5.1f%% of COPY\n", s, 100 * s / c);
+  std::printf("  route pipelined / libpq loop          %10.1fx\n", p / l);
   std::printf("  libpq PQexecPrepared loop            %10.0f  %5.1f%% of COPY\n", l, 100 * l / c);
   return 0;
 }

@@ -734,8 +734,10 @@ void Connection::NoteSessionLost() {
 int Connection::EnsureSession(Statement* stmt) {
   bool uses_server = stmt->kind != Statement::Kind::kShadow || stmt->pragma_uses_server;
   if (!uses_server) return SQLITE_OK;
+  // (A COPY of pipelined rows going: its end reads the session's state.)
   if (!session_lost && streaming == nullptr &&
-      (pg == nullptr || session_generation != ForkGeneration() || !SessionAlive(pg))) {
+      (pg == nullptr || session_generation != ForkGeneration() ||
+       (!copy.active && !SessionAlive(pg)))) {
     NoteSessionLost();
   }
   if (txn_lost) {

@@ -24,6 +24,7 @@
 
 #include "libsqlite3-compat/catalog/shadow.h"
 #include "libsqlite3-compat/pg/batch.h"
+#include "libsqlite3-compat/pg/batch_copy.h"
 #include "libsqlite3-compat/pg/embedded.h"
 #include "libsqlite3-compat/pg/errors.h"
 #include "libsqlite3-compat/pg/pragmas.h"
@@ -435,6 +436,29 @@ class Connection : public ConnectionState {
     std::vector<int> formats;
   };
   CombineBuffer combine;
+  // Rows of pipelined one-row INSERTs streaming into their table as one
+  // COPY FROM STDIN (FORMAT binary) (pipeline.cc, batch_copy.h). While it
+  // is active the session is in COPY mode: nothing else is in flight.
+  struct CopyStream {
+    bool active = false;
+    std::string name;    // the statement whose rows it takes
+    std::string text;    // its text
+    std::string buffer;  // rows not yet handed to libpq
+    int64_t rows = 0;
+    bool given = false;  // a row gave its rowid: top is the largest given
+    int64_t top = 0;
+    bool last_numbered = false;  // the last row was numbered by the table (its rowid: currval)
+    std::string sequence;        // the rowid's sequence ('seq'::regclass), or ""
+    int64_t rowid_before = 0;    // last_insert_rowid when it started (kept if it fails)
+  };
+  CopyStream copy;
+  // The COPY plan of a one-row INSERT's text (null: none), for
+  // copy_plans_generation's prepared statements.
+  std::unordered_map<std::string, std::shared_ptr<const CopyPlan>> copy_plans;
+  int copy_plans_generation = -1;
+  std::unordered_set<std::string> copy_declined;  // texts whose COPY ended too short
+  // Ends the COPY and reads its result; its failure in *failure.
+  void EndCopy(PgResult* failure);
   // The many-row text of a one-row INSERT's ("" when it cannot be made).
   std::unordered_map<std::string, std::string> combined_texts;
   // Sends the combine buffer's rows, as one statement when it is full.
@@ -451,14 +475,18 @@ class Connection : public ConnectionState {
   // leaves pipeline mode. A failure rolls the transaction back on both
   // sides and is kept in deferred_rc. Never fails itself.
   void SettleWrites();
+  // A pipelined write's failure read: the transaction rolled back on both
+  // sides, the error kept in deferred_rc.
+  void FailPipelined(const PGresult* failure);
   // Before changes()/total_changes() (rowid false) or last_insert_rowid()
   // (true): settles when in-flight writes decide the answer.
   void SettleFor(bool rowid) {
     if (!HasPipelined()) return;
-    if (rowid ? inflight_rowid || combine.rows > 0 : inflight_changes_unknown) SettleWrites();
+    bool rowid_unread = inflight_rowid || combine.rows > 0 || (copy.active && copy.last_numbered);
+    if (rowid ? rowid_unread : inflight_changes_unknown) SettleWrites();
   }
   // Whether writes were sent or kept without their results read.
-  bool HasPipelined() const { return !inflight.empty() || combine.rows > 0; }
+  bool HasPipelined() const { return !inflight.empty() || combine.rows > 0 || copy.active; }
   // The deferred error, set as the connection's and cleared: its code, or
   // SQLITE_OK when there is none.
   int TakeDeferredError();

@@ -22,8 +22,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
+#include "libsqlite3-compat/pg/batch_copy.h"
 #include "libsqlite3-compat/pg/connection.h"
+#include "libsqlite3-compat/text.h"
 #include "router/log.h"
 
 namespace litelift::compat {
@@ -319,12 +322,160 @@ bool PackArray(const Connection::CombineBuffer& cb, Oid type, int rows, int k, s
   return true;
 }
 
+// (A one-row write the statement then asked single-row mode for comes
+// as its row, PGRES_SINGLE_TUPLE, then an empty PGRES_TUPLES_OK.)
 bool Written(const PGresult* r) {
   ExecStatusType st = PQresultStatus(r);
-  return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE;
+}
+
+// Bytes of COPY rows kept before they go to libpq.
+constexpr size_t kCopyFlushBytes = 256 * 1024;
+// A COPY costs two or three round trips more than pipelined INSERTs (its
+// start, its end, the rowid sequence): a statement whose COPY ended with
+// fewer rows (a read, another statement or a value it cannot take came
+// between) sends its rows as INSERTs from then on.
+constexpr int64_t kMinCopyRows = 64;
+
+// Whether the table's definition names another table (a foreign key):
+// its checks would run once at the end of the COPY, where SQLite checks
+// each INSERT at its own end.
+bool HasForeignKey(Connection* c, const std::string& table) {
+  for (const auto& [key, o] : c->shadow.Snapshot()) {
+    if (o.type == "table" && Lower(o.name) == Lower(table)) {
+      return Lower(o.sql).find("references") != std::string::npos;
+    }
+  }
+  return true;  // (not found: not known)
+}
+
+// The COPY plan of a pipelined one-row INSERT (batch_copy.h), or null.
+const CopyPlan* PlanFor(Connection* c, const sql::Translation& tr) {
+  if (c->copy_plans_generation != c->schema_generation) {
+    c->copy_plans.clear();
+    c->copy_declined.clear();
+    c->copy_plans_generation = c->schema_generation;
+  }
+  auto found = c->copy_plans.find(tr.sql);
+  if (c->copy_declined.count(tr.sql) != 0) return nullptr;
+  if (found != c->copy_plans.end()) return found->second.get();
+  std::shared_ptr<CopyPlan> plan;
+  const sql::TableShape* shape = c->shadow.Table(tr.table);
+  if (shape != nullptr && !shape->strict && !HasForeignKey(c, tr.table)) {
+    auto storage = [&](const std::string& quoted) -> std::string {
+      for (size_t i = 0; i < shape->columns.size(); ++i) {
+        if (ServerIdent(Lower(shape->columns[i])) == quoted) return shape->Storage(i);
+      }
+      return "";
+    };
+    plan = std::make_shared<CopyPlan>();
+    if (!PlanCopy(tr.sql, storage, plan.get())) plan.reset();
+  }
+  return c->copy_plans.emplace(tr.sql, plan).first->second.get();
+}
+
+// Sends the row of the statement name (plan's) as one of the COPY's rows,
+// starting it when it is not going; false when the row goes as an INSERT
+// instead. *rc: SQLITE_OK, or the error of writes settled to start it.
+bool CopyRow(Connection* c, const std::string& name, const std::string& text, const CopyPlan& plan,
+             const CopyParams& p, int* rc) {
+  Connection::CopyStream& cs = c->copy;
+  *rc = SQLITE_OK;
+  size_t mark = cs.buffer.size();
+  CopyRowid how;
+  int64_t rowid = 0;
+  if (!AppendCopyRow(plan, p, &cs.buffer, &how, &rowid)) return false;
+  // A row numbered by the table after a given rowid needs the sequence
+  // moved first (rowid_take's order): a new COPY.
+  bool restart = cs.active && (cs.name != name || (how == CopyRowid::kNumbered && cs.given));
+  if (!cs.active || restart) {
+    std::string row = cs.buffer.substr(mark);
+    cs.buffer.resize(mark);
+    if (c->HasPipelined()) {
+      c->SettleWrites();
+      *rc = c->TakeDeferredError();
+      if (*rc != SQLITE_OK) return true;
+    }
+    PGconn* pg = c->pg;
+    if (PQpipelineStatus(pg) != PQ_PIPELINE_OFF) PQexitPipelineMode(pg);
+    PgResult r(PQexec(pg, plan.copy_sql.c_str()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_IN) {
+      if (PQstatus(pg) != CONNECTION_OK) {
+        c->NoteSessionLost();
+        *rc = c->SetError(SQLITE_IOERR,
+                          "litelift: lost the connection to postgres: " + ErrorText(pg, r.get()));
+        return true;
+      }
+      c->SetErrorFromServer(r.get());  // (the server's transaction is aborted)
+      int code = c->err_code;
+      std::string message = c->err_msg;
+      c->RollBackBothSides();
+      *rc = c->SetError(code, message);
+      return true;
+    }
+    cs = Connection::CopyStream();
+    cs.active = true;
+    cs.name = name;
+    cs.text = text;
+    cs.sequence = plan.sequence;
+    cs.rowid_before = c->last_insert_rowid;
+    AppendCopyHeader(&cs.buffer);
+    cs.buffer += row;
+  }
+  ++cs.rows;
+  cs.last_numbered = how == CopyRowid::kNumbered;
+  if (how == CopyRowid::kGiven) {
+    cs.top = cs.given ? std::max(cs.top, rowid) : rowid;
+    cs.given = true;
+    c->last_insert_rowid = rowid;  // (back to rowid_before if the COPY fails)
+  }
+  if (cs.buffer.size() >= kCopyFlushBytes) {
+    if (PQputCopyData(c->pg, cs.buffer.data(), static_cast<int>(cs.buffer.size())) != 1) {
+      LL_WARN("pipelined COPY rows not sent: {}", ErrorText(c->pg));  // (read at its end)
+    }
+    cs.buffer.clear();
+  }
+  return true;
 }
 
 }  // namespace
+
+void Connection::EndCopy(PgResult* failure) {
+  CopyStream& cs = copy;
+  cs.active = false;
+  AppendCopyTrailer(&cs.buffer);
+  PQputCopyData(pg, cs.buffer.data(), static_cast<int>(cs.buffer.size()));
+  PQputCopyEnd(pg, nullptr);  // (refused when the server ended it: then its error is the result)
+  cs.buffer.clear();
+  cs.buffer.shrink_to_fit();
+  PgResult r(PQgetResult(pg));
+  while (PGresult* extra = PQgetResult(pg)) PQclear(extra);
+  if (PQstatus(pg) != CONNECTION_OK) return;  // (the caller sees the session lost)
+  if (!r) r.reset(PQmakeEmptyPGresult(pg, PGRES_FATAL_ERROR));  // (never seen: libpq's error)
+  LL_DEBUG("pipelined COPY of {} rows ended: {} {}", cs.rows, PQresStatus(PQresultStatus(r.get())),
+           ErrorText(pg, r.get()));
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    *failure = std::move(r);
+  } else if (cs.given || cs.last_numbered) {
+    // Where rowid_take would have left the sequence; the last row's rowid
+    // when the table numbered it (never both: CopyRow).
+    std::string q = cs.given
+                        ? "SELECT setval(" + cs.sequence + ", greatest(pg_sequence_last_value(" +
+                              cs.sequence + "), " + std::to_string(cs.top) + "))"
+                        : "SELECT currval(" + cs.sequence + ")";
+    PgResult s(PQexec(pg, q.c_str()));
+    if (PQresultStatus(s.get()) != PGRES_TUPLES_OK) {
+      *failure = std::move(s);
+    } else if (cs.last_numbered) {
+      last_insert_rowid = std::atoll(PQgetvalue(s.get(), 0, 0));
+    }
+  }
+  if (cs.rows < kMinCopyRows) copy_declined.insert(cs.text);
+  if (*failure) {
+    total_changes -= cs.rows;  // they did not change their rows
+    last_insert_rowid = cs.rowid_before;
+  }
+}
 
 bool Statement::MayPipeline() {
   if (!conn->pipeline_writes || conn->Autocommit() || conn->begin_pending ||
@@ -349,13 +500,32 @@ int Statement::SendPipelined(const std::string& name, int n) {
     if (rc != SQLITE_OK) return rc;
   }
   PGconn* pg = conn->pg;
-  if (PQpipelineStatus(pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pg)) {
-    return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(pg));
-  }
   const ServerParams& sp = server_params_;
   // A one-row INSERT without conflict handling inserts its row or fails.
   bool counted = translation.op == SQLITE_INSERT && translation.one_row &&
                  translation.sql.find("ON CONFLICT") == std::string::npos;
+  if (counted && n > 0) {
+    const CopyPlan* plan = PlanFor(conn, translation);
+    int rc = SQLITE_OK;
+    CopyParams params{sp.values.data(), sp.lengths.data(), sp.formats.data(), sp.types.data()};
+    if (plan != nullptr && CopyRow(conn, name, translation.sql, *plan, params, &rc)) {
+      if (rc != SQLITE_OK) return rc;
+      conn->changes = 1;
+      conn->total_changes += 1;
+      conn->wrote_in_txn = true;
+      conn->txn_level = SQLITE_TXN_WRITE;
+      pipelined_ = true;
+      return SQLITE_OK;
+    }
+  }
+  if (conn->copy.active) {  // (nothing else goes while it does)
+    conn->SettleWrites();
+    int rc = conn->TakeDeferredError();
+    if (rc != SQLITE_OK) return rc;
+  }
+  if (PQpipelineStatus(pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pg)) {
+    return conn->SetError(SQLITE_IOERR, "litelift: " + ErrorText(pg));
+  }
   Connection::CombineBuffer& cb = conn->combine;
   if (cb.rows > 0 && cb.name != name) conn->FlushCombined();
   bool combines = false;
@@ -537,9 +707,26 @@ void Connection::SettleWrites() {
     // written to it; the transaction went with it (EnsureSession).
     inflight.clear();
     combine.rows = 0;
+    copy = CopyStream();
     inflight_changes_unknown = inflight_rowid = false;
     deferred_rc = SQLITE_IOERR;
     deferred_msg = "litelift: lost the connection to postgres with pipelined writes unread";
+    return;
+  }
+  if (copy.active) {  // (then nothing else is in flight)
+    PgResult failure;
+    EndCopy(&failure);
+    if (PQstatus(pg) != CONNECTION_OK) {
+      NoteSessionLost();
+      deferred_rc = SQLITE_IOERR;
+      deferred_msg = "litelift: lost the connection to postgres with pipelined writes unread";
+      return;
+    }
+    if (failure) {
+      FailPipelined(failure.get());
+    } else if (batch.open()) {
+      batch.Failed();  // (as below)
+    }
     return;
   }
   FlushCombined();
@@ -601,8 +788,18 @@ void Connection::SettleWrites() {
     return;
   }
   PQexitPipelineMode(pg);
-  if (!failure) return;
-  SetErrorFromServer(failure.get());
+  if (failure) {
+    FailPipelined(failure.get());
+  } else if (batch.open()) {
+    // The batch's log lacks the pipelined writes: a later write's failure
+    // must not roll back to its savepoint (and replay without them), so
+    // the next write starts a new batch.
+    batch.Failed();
+  }
+}
+
+void Connection::FailPipelined(const PGresult* failure) {
+  SetErrorFromServer(failure);
   int code = err_code;  // (extended; masked when reported)
   std::string message = err_msg;
   LL_DEBUG("a pipelined write failed ({}): the transaction is rolled back", message);
