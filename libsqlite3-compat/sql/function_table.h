@@ -39,17 +39,17 @@ enum class ResultRule : uint8_t {
 
 // How arguments travel, and what else the emitter must know (bit set).
 enum FunctionFlag : uint16_t {
-  kNumericArgs = 1 << 0,     // an untyped (jsonb) argument goes in as a number
-  kStoredArgs = 1 << 1,      // takes untyped (jsonb) arguments as they are: looks at the class
-  kTextSumArgs = 1 << 2,     // TEXT arguments read as numbers as sum() reads them
-  kTextRealArgs = 1 << 3,    // TEXT arguments read as reals (abs('3') is 3.0)
-  kCollated = 1 << 4,        // compares its arguments under their collation (min, max)
-  kShowsRowOrder = 1 << 5,   // an aggregate whose value shows the order rows come in
-  kNumbersRows = 1 << 6,     // a window function numbering rows in scan order
-  kVolatile = 1 << 7,        // its value is not fixed by its arguments (random, 'now')
-  kJsonArgs = 1 << 8,        // its arguments also as JSON values (JSON subtype kept)
-  kConditionArgs = 1 << 9,   // its arguments also as conditions (iif)
-  kConnectionState = 1 << 10,  // reads the connection (changes(), last_insert_rowid())
+  kNumericArgs = 1 << 0,         // an untyped (jsonb) argument goes in as a number
+  kStoredArgs = 1 << 1,          // takes untyped (jsonb) arguments as they are: looks at the class
+  kTextSumArgs = 1 << 2,         // TEXT arguments read as numbers as sum() reads them
+  kTextRealArgs = 1 << 3,        // TEXT arguments read as reals (abs('3') is 3.0)
+  kCollated = 1 << 4,            // compares its arguments under their collation (min, max)
+  kShowsRowOrder = 1 << 5,       // an aggregate whose value shows the order rows come in
+  kNumbersRows = 1 << 6,         // a window function numbering rows in scan order
+  kVolatile = 1 << 7,            // its value is not fixed by its arguments (random, 'now')
+  kJsonArgs = 1 << 8,            // its arguments also as JSON values (JSON subtype kept)
+  kConditionArgs = 1 << 9,       // its arguments also as conditions (iif)
+  kConnectionState = 1 << 10,    // reads the connection (changes(), last_insert_rowid())
   kIntegerConditions = 1 << 11,  // a condition argument is an integer (group_concat)
   kCondition = 1 << 12,          // its value is a condition, 0 or 1 (like, glob)
 };
@@ -63,8 +63,8 @@ struct FunctionInfo {
   int8_t max_args;  // -1: any number
   FunctionKind kind;
   ResultRule result;
-  uint16_t flags;    // FunctionFlag bits
-  EmitRule emit;     // nullptr: refused by name (SQLite has it; the route cannot run it)
+  uint16_t flags;      // FunctionFlag bits
+  EmitRule emit;       // nullptr: refused by name (SQLite has it; the route cannot run it)
   const char* server;  // the server's name for rules that call one ("" when none)
 
   bool Has(FunctionFlag f) const { return (flags & f) != 0; }

@@ -43,11 +43,11 @@ FunctionText TranslateFunction(const FunctionCall& call);
 // The emit rules the function table's rows name: each prints one kind of
 // call. row.server is the server function a rule calls, where it calls one.
 namespace rules {
-FunctionText Same(const FunctionCall& c, const FunctionInfo& row);      // row.server or c.name
-FunctionText IntFirst(const FunctionCall& c, const FunctionInfo& row);  // ntile(n)
+FunctionText Same(const FunctionCall& c, const FunctionInfo& row);       // row.server or c.name
+FunctionText IntFirst(const FunctionCall& c, const FunctionInfo& row);   // ntile(n)
 FunctionText IntSecond(const FunctionCall& c, const FunctionInfo& row);  // lag(x, n), nth_value
-FunctionText DateTime(const FunctionCall& c, const FunctionInfo& row);  // date(v, modifier...)
-FunctionText Strftime(const FunctionCall& c, const FunctionInfo& row);  // strftime(f, v, ...)
+FunctionText DateTime(const FunctionCall& c, const FunctionInfo& row);   // date(v, modifier...)
+FunctionText Strftime(const FunctionCall& c, const FunctionInfo& row);   // strftime(f, v, ...)
 FunctionText JsonArray(const FunctionCall& c, const FunctionInfo& row);
 FunctionText JsonObject(const FunctionCall& c, const FunctionInfo& row);
 FunctionText JsonEdit(const FunctionCall& c, const FunctionInfo& row);   // json_set/insert/replace

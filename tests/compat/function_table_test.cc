@@ -5,6 +5,8 @@
 // on the real SQLite (value, class, error code and message), or is one of
 // the exceptions below, each a row of docs/compatibility.md.
 
+#include "libsqlite3-compat/sql/function_table.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -14,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "libsqlite3-compat/sql/function_table.h"
 #include "tests/compat/pair.h"
 
 namespace litelift::test {
@@ -29,9 +30,8 @@ using compat::sql::FunctionTable;
 // (FTS3/4, FTS5, R-Tree): they work only over their virtual tables, and
 // belong to those (docs/status.md, FTS), not to the function table.
 const std::set<std::string> kModuleFunctions = {
-    "bm25",     "fts3_tokenizer", "fts5",       "fts5_source_id", "highlight",
-    "match",    "matchinfo",      "offsets",    "optimize",       "rtreecheck",
-    "rtreedepth", "rtreenode",    "snippet"};
+    "bm25",    "fts3_tokenizer", "fts5",       "fts5_source_id", "highlight", "match",  "matchinfo",
+    "offsets", "optimize",       "rtreecheck", "rtreedepth",     "rtreenode", "snippet"};
 
 // Rows the emitter prints itself (operators, keywords, the connection's
 // counters), which no call by name reaches in the grid.
@@ -108,11 +108,10 @@ TEST(FunctionTable, EveryRowIsSqlitesFunctionWithItsCountsAndKind) {
       // Kind: an aggregate in WHERE is SQLite's "misuse of aggregate", a
       // window function's "misuse of window function".
       std::string misuse = native.PrepareError("SELECT 1 WHERE " + call);
-      FunctionKind kind = misuse.find("misuse of aggregate") != std::string::npos
-                              ? FunctionKind::kAggregate
-                          : misuse.find("misuse of window") != std::string::npos
-                              ? FunctionKind::kWindow
-                              : FunctionKind::kScalar;
+      FunctionKind kind =
+          misuse.find("misuse of aggregate") != std::string::npos ? FunctionKind::kAggregate
+          : misuse.find("misuse of window") != std::string::npos  ? FunctionKind::kWindow
+                                                                  : FunctionKind::kScalar;
       EXPECT_EQ(static_cast<int>(row.kind), static_cast<int>(kind)) << call << ": " << misuse;
       std::string type = nargs.count(n) ? nargs.at(n) : nargs.at(-1);
       EXPECT_EQ(type == "s", row.kind == FunctionKind::kScalar) << call << " listed as " << type;
@@ -125,7 +124,6 @@ TEST(FunctionTable, EveryRowIsSqlitesFunctionWithItsCountsAndKind) {
   for (const auto& [name, nargs] : FunctionList(native.db, 0)) modules.insert(name);
   EXPECT_EQ(modules, kModuleFunctions);
 }
-
 
 // The grid's fixture: one row of each storage class in typed columns, and
 // an untyped column holding each class in a row of its own.
@@ -214,84 +212,32 @@ const char* const kJson =
     "BLOB arguments ('JSON cannot hold BLOB values' where SQLite reads them as text), argument "
     "classes the server has no form of, and counts SQLite refuses only when run";
 const std::map<std::string, std::string> kExceptions = {
-    {"abs", kServerForms},
-    {"acos", kServerForms},
-    {"acosh", kServerForms},
-    {"asin", kServerForms},
-    {"asinh", kServerForms},
-    {"atan", kServerForms},
-    {"atan2", kServerForms},
-    {"atanh", kServerForms},
-    {"avg", kOverAfterCast},
-    {"ceil", kServerForms},
-    {"ceiling", kServerForms},
-    {"char", kServerForms},
-    {"cos", kServerForms},
-    {"cosh", kServerForms},
-    {"date", kServerForms},
-    {"datetime", kServerForms},
-    {"degrees", kServerForms},
-    {"exp", kServerForms},
-    {"floor", kServerForms},
-    {"format", kBlobAsText},
-    {"glob", kServerForms},
-    {"hex", kServerForms},
-    {"instr", kServerForms},
-    {"json", kJson},
-    {"json_array", kJson},
-    {"json_array_length", kJson},
-    {"json_extract", kJson},
-    {"json_group_object", kJson},
-    {"json_insert", kJson},
-    {"json_object", kJson},
-    {"json_patch", kJson},
-    {"json_quote", kJson},
-    {"json_remove", kJson},
-    {"json_replace", kJson},
-    {"json_set", kJson},
-    {"json_type", kJson},
-    {"json_valid", kJson},
-    {"julianday", kServerForms},
-    {"lag", kWindowUntyped},
-    {"last_value", kWindowUntyped},
-    {"lead", kWindowUntyped},
-    {"like", kServerForms},
-    {"ln", kServerForms},
-    {"log", kServerForms},
-    {"log10", kServerForms},
-    {"log2", kServerForms},
-    {"ltrim", kServerForms},
-    {"max", kServerForms},
-    {"min", kServerForms},
-    {"mod", kServerForms},
-    {"nth_value", kWindowArgChecks},
-    {"ntile", kWindowArgChecks},
-    {"pow", kServerForms},
-    {"power", kServerForms},
-    {"printf", kBlobAsText},
-    {"radians", kServerForms},
-    {"randomblob", kServerForms},
-    {"replace", kServerForms},
-    {"round", kServerForms},
-    {"rtrim", kServerForms},
-    {"sign", kServerForms},
-    {"sin", kServerForms},
-    {"sinh", kServerForms},
-    {"sqrt", kServerForms},
-    {"strftime", kBlobAsText},
-    {"substr", kServerForms},
-    {"substring", kServerForms},
-    {"sum", kServerForms},
-    {"tan", kServerForms},
-    {"tanh", kServerForms},
-    {"time", kServerForms},
-    {"total", kOverAfterCast},
-    {"trim", kServerForms},
-    {"trunc", kServerForms},
-    {"unicode", kServerForms},
-    {"unixepoch", kServerForms},
-    {"upper", kServerForms},
-    {"zeroblob", kServerForms},
+    {"abs", kServerForms},          {"acos", kServerForms},       {"acosh", kServerForms},
+    {"asin", kServerForms},         {"asinh", kServerForms},      {"atan", kServerForms},
+    {"atan2", kServerForms},        {"atanh", kServerForms},      {"avg", kOverAfterCast},
+    {"ceil", kServerForms},         {"ceiling", kServerForms},    {"char", kServerForms},
+    {"cos", kServerForms},          {"cosh", kServerForms},       {"date", kServerForms},
+    {"datetime", kServerForms},     {"degrees", kServerForms},    {"exp", kServerForms},
+    {"floor", kServerForms},        {"format", kBlobAsText},      {"glob", kServerForms},
+    {"hex", kServerForms},          {"instr", kServerForms},      {"json", kJson},
+    {"json_array", kJson},          {"json_array_length", kJson}, {"json_extract", kJson},
+    {"json_group_object", kJson},   {"json_insert", kJson},       {"json_object", kJson},
+    {"json_patch", kJson},          {"json_quote", kJson},        {"json_remove", kJson},
+    {"json_replace", kJson},        {"json_set", kJson},          {"json_type", kJson},
+    {"json_valid", kJson},          {"julianday", kServerForms},  {"lag", kWindowUntyped},
+    {"last_value", kWindowUntyped}, {"lead", kWindowUntyped},     {"like", kServerForms},
+    {"ln", kServerForms},           {"log", kServerForms},        {"log10", kServerForms},
+    {"log2", kServerForms},         {"ltrim", kServerForms},      {"max", kServerForms},
+    {"min", kServerForms},          {"mod", kServerForms},        {"nth_value", kWindowArgChecks},
+    {"ntile", kWindowArgChecks},    {"pow", kServerForms},        {"power", kServerForms},
+    {"printf", kBlobAsText},        {"radians", kServerForms},    {"randomblob", kServerForms},
+    {"replace", kServerForms},      {"round", kServerForms},      {"rtrim", kServerForms},
+    {"sign", kServerForms},         {"sin", kServerForms},        {"sinh", kServerForms},
+    {"sqrt", kServerForms},         {"strftime", kBlobAsText},    {"substr", kServerForms},
+    {"substring", kServerForms},    {"sum", kServerForms},        {"tan", kServerForms},
+    {"tanh", kServerForms},         {"time", kServerForms},       {"total", kOverAfterCast},
+    {"trim", kServerForms},         {"trunc", kServerForms},      {"unicode", kServerForms},
+    {"unixepoch", kServerForms},    {"upper", kServerForms},      {"zeroblob", kServerForms},
 };
 
 TEST(FunctionTable, EveryFunctionAnswersAsSqliteOverServerRows) {
@@ -308,12 +254,14 @@ TEST(FunctionTable, EveryFunctionAnswersAsSqliteOverServerRows) {
         // Refused by name: an error naming the function, never a value.
         EXPECT_NE(b.find(std::string(row.name) + "() is not supported on the postgres route"),
                   std::string::npos)
-            << sql << "\n" << b;
+            << sql << "\n"
+            << b;
         continue;
       }
       a = a.substr(0, a.rfind(" rowid "));
       b = b.substr(0, b.rfind(" rowid "));
-      if (a != b) mismatches[std::string(row.name)].push_back(sql + "\nsqlite:\n" + a + "\nroute:\n" + b);
+      if (a != b)
+        mismatches[std::string(row.name)].push_back(sql + "\nsqlite:\n" + a + "\nroute:\n" + b);
     }
   }
   std::printf("grid: %zu statements, %zu functions differ\n", statements, mismatches.size());
@@ -331,11 +279,26 @@ TEST(FunctionTable, EveryFunctionAnswersAsSqliteOverServerRows) {
 TEST(FunctionTable, PostgresqlNamesAreNoSuchFunction) {
   Pair p(Name());
   p.Same(kFixture, false);
-  for (const char* call : {"now()", "date_trunc('day', t)", "to_char(i, '9')", "concat_ws(',', t)",
-                           "string_agg(t, ',')", "array_agg(i)", "greatest(i, 2)", "least(i, 2)",
-                           "date_part('year', t)", "age(t)", "to_timestamp(i)", "md5(t)",
-                           "regexp_replace(t, 'a', 'b')", "split_part(t, 'b', 1)", "left(t, 1)",
-                           "bool_and(i)", "every(i)", "stddev(i)", "unknown(i)", "affinity(i)"}) {
+  for (const char* call : {"now()",
+                           "date_trunc('day', t)",
+                           "to_char(i, '9')",
+                           "concat_ws(',', t)",
+                           "string_agg(t, ',')",
+                           "array_agg(i)",
+                           "greatest(i, 2)",
+                           "least(i, 2)",
+                           "date_part('year', t)",
+                           "age(t)",
+                           "to_timestamp(i)",
+                           "md5(t)",
+                           "regexp_replace(t, 'a', 'b')",
+                           "split_part(t, 'b', 1)",
+                           "left(t, 1)",
+                           "bool_and(i)",
+                           "every(i)",
+                           "stddev(i)",
+                           "unknown(i)",
+                           "affinity(i)"}) {
     p.Same({std::string("SELECT ") + call + " FROM v"});
   }
 }
