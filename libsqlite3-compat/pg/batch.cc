@@ -4,17 +4,13 @@
 #include <array>
 
 #include "libsqlite3-compat/pg/session.h"
+#include "libsqlite3-compat/sql/function_table.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 
 namespace litelift::compat {
 
 bool MayChangeOnReplay(std::string_view sql) {
-  // SQLite's functions whose value is not fixed by their arguments and the
-  // rows (the date and time functions read the clock without arguments).
-  static constexpr std::array<std::string_view, 9> kFunctions = {
-      "random",    "randomblob", "date",      "time",    "datetime",
-      "julianday", "strftime",   "unixepoch", "timediff"};
   static constexpr std::array<std::string_view, 3> kKeywords = {"current_date", "current_time",
                                                                 "current_timestamp"};
   std::vector<sql::Token> tokens = sql::SignificantTokens(sql);
@@ -28,10 +24,10 @@ bool MayChangeOnReplay(std::string_view sql) {
     for (std::string_view k : kKeywords) {
       if (sql::IsWord(t, k)) return true;
     }
+    // SQLite's functions whose value is not fixed by their arguments and
+    // the rows (the date and time functions read the clock without any).
     bool call = i + 1 < tokens.size() && tokens[i + 1].text == "(";
-    for (std::string_view f : kFunctions) {
-      if (call && sql::IsWord(t, f)) return true;
-    }
+    if (call && sql::FunctionHas(Lower(t.text), sql::kVolatile)) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/odd_text.h"
+#include "libsqlite3-compat/sql/function_table.h"
 #include "libsqlite3-compat/sql/functions.h"
 #include "libsqlite3-compat/text.h"
 
@@ -171,7 +172,7 @@ bool IsCondition(const Expr& e) {
     case ExprKind::kBool:
       return true;
     case ExprKind::kFunction:
-      return (e.text == "like" || e.text == "glob") && !e.over && e.over_name.empty();
+      return FunctionHas(e.text, kCondition) && !e.over && e.over_name.empty();
     default:
       return false;
   }
@@ -542,8 +543,9 @@ std::string Emitter::InText(const Expr& e) {
 }
 
 std::string Emitter::FunctionText(const Expr& e) {
-  if ((e.text == "changes" || e.text == "total_changes" || e.text == "last_insert_rowid") &&
-      e.args.empty() && !e.star) {
+  const FunctionInfo* row = FindFunction(e.text, e.args.size());
+  auto has = [row](FunctionFlag f) { return row != nullptr && row->Has(f); };
+  if (has(kConnectionState) && e.args.empty() && !e.star) {
     // The connection's values at the time the statement runs: parameters
     // the client binds after the program's.
     auto it = std::find(state_parameters_.begin(), state_parameters_.end(), e.text);
@@ -551,7 +553,7 @@ std::string Emitter::FunctionText(const Expr& e) {
     if (it == state_parameters_.end()) state_parameters_.push_back(e.text);
     return "$" + std::to_string(in_.parameter_count + static_cast<int>(k) + 1);
   }
-  if (e.text == "min" || e.text == "max") {
+  if (has(kCollated)) {
     // They compare under their arguments' collation: one of the program's
     // (CollationOf fails for it) only the real SQLite can apply.
     for (const auto& a : e.args) CollationOf(*a);
@@ -574,7 +576,7 @@ std::string Emitter::FunctionText(const Expr& e) {
         return "'text'::text";
     }
   }
-  if ((e.text == "sum" || e.text == "avg" || e.text == "total") && e.distinct &&
+  if (has(kTextSumArgs) && e.distinct &&
       e.args.size() == 1 && !e.over && e.over_name.empty() &&
       FamilyOf(*e.args[0]) == Family::kText) {
     return DistinctTextSum(e);
@@ -588,14 +590,14 @@ std::string Emitter::FunctionText(const Expr& e) {
   bool aggregate = IsAggregateCall(e);
   aggregate_depth_ += aggregate ? 1 : 0;
   call.args = FunctionArgs(e, &call.stored);
-  for (size_t i = 0; call.name == "group_concat" && i < e.args.size(); ++i) {
+  for (size_t i = 0; has(kIntegerConditions) && i < e.args.size(); ++i) {
     // A condition's 0 or 1 is an integer (its ::int would be read as a real).
     if (IsCondition(*e.args[i])) call.args[i] += "::int8";
   }
-  if (call.name == "iif") {
+  if (has(kConditionArgs)) {
     for (const auto& a : e.args) call.bool_args.push_back(Condition(*a));
   }
-  if (call.name.rfind("json", 0) == 0) {
+  if (has(kJsonArgs)) {
     for (const auto& a : e.args) call.json_args.push_back(JsonValue(*a));
   }
   sql::FunctionText t = TranslateFunction(call);
@@ -610,8 +612,7 @@ std::string Emitter::FunctionText(const Expr& e) {
   if (e.over) {
     // Without an ORDER BY, these number a partition's rows in the order
     // SQLite scans them (the frame matters to none of them).
-    bool numbering =
-        e.text == "row_number" || e.text == "ntile" || e.text == "lag" || e.text == "lead";
+    bool numbering = has(kNumbersRows);
     bool rows = !e.over->frame.empty() && Lower(e.over->frame[0].word) == "rows";
     if ((numbering || rows) && e.over->base.empty()) window_scan_order_ = scan_keys_;
     out += " OVER " + WindowText(*e.over);
@@ -800,14 +801,7 @@ namespace {
 bool ReturnsJson(const Expr& e) {
   if (e.kind == ExprKind::kBinary) return e.text == "->";
   if (e.kind != ExprKind::kFunction) return false;
-  static const char* const kJson[] = {
-      "json",        "json_array",       "json_object",      "json_set",
-      "json_insert", "json_replace",     "json_remove",      "json_patch",
-      "json_quote",  "json_group_array", "json_group_object"};
-  for (const char* name : kJson) {
-    if (e.text == name) return true;
-  }
-  return false;
+  return FunctionResult(e.text, e.args.size()) == ResultRule::kJson;
 }
 
 }  // namespace
@@ -1514,8 +1508,7 @@ std::string Emitter::CoreText(const SelectCore& core, BareColumns* bare_out) {
   // asked only where the order shows: an aggregate of elements, a
   // DISTINCT, a window, ties under the statement's ORDER BY.)
   bool elements = std::any_of(aggregates.begin(), aggregates.end(), [](const Expr* a) {
-    return a->text == "group_concat" || a->text == "json_group_array" ||
-           a->text == "json_group_object";
+    return FunctionHas(a->text, kShowsRowOrder);
   });
   bool shows = aggregate_query ? elements || !core.group_by.empty()
                                : core.distinct || !windows.empty() ||

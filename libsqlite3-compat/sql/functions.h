@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "libsqlite3-compat/sql/function_table.h"
+
 namespace litelift::compat::sql {
 
 struct FunctionCall {
@@ -32,12 +34,45 @@ struct FunctionText {
   std::string error;     // non-empty: not translatable
 };
 
+// The call as PostgreSQL text, by its row of the function table
+// (function_table.h): "no such function: X" for a name SQLite does not
+// have, SQLite's "wrong number of arguments" for a count it refuses, and
+// a refusal naming the function for one the route cannot run.
 FunctionText TranslateFunction(const FunctionCall& call);
 
-// Whether name (lower case) called with arg_count arguments is one of
-// SQLite 3.40's aggregate functions (min and max only with one argument;
-// with more they are scalar).
-bool IsAggregateFunction(const std::string& name, size_t arg_count);
+// The emit rules the function table's rows name: each prints one kind of
+// call. row.server is the server function a rule calls, where it calls one.
+namespace rules {
+FunctionText Same(const FunctionCall& c, const FunctionInfo& row);       // row.server or c.name
+FunctionText IntFirst(const FunctionCall& c, const FunctionInfo& row);   // ntile(n)
+FunctionText IntSecond(const FunctionCall& c, const FunctionInfo& row);  // lag(x, n), nth_value
+FunctionText DateTime(const FunctionCall& c, const FunctionInfo& row);   // date(v, modifier...)
+FunctionText Strftime(const FunctionCall& c, const FunctionInfo& row);   // strftime(f, v, ...)
+FunctionText JsonArray(const FunctionCall& c, const FunctionInfo& row);
+FunctionText JsonObject(const FunctionCall& c, const FunctionInfo& row);
+FunctionText JsonEdit(const FunctionCall& c, const FunctionInfo& row);   // json_set/insert/replace
+FunctionText JsonPaths(const FunctionCall& c, const FunctionInfo& row);  // json_extract/remove
+FunctionText JsonOptionalPath(const FunctionCall& c, const FunctionInfo& row);
+FunctionText JsonQuote(const FunctionCall& c, const FunctionInfo& row);
+FunctionText JsonGroupArray(const FunctionCall& c, const FunctionInfo& row);
+FunctionText JsonGroupObject(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Printf(const FunctionCall& c, const FunctionInfo& row);
+FunctionText MinMax(const FunctionCall& c, const FunctionInfo& row);  // row.server: greatest/least
+FunctionText GroupConcat(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Iif(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Like(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Glob(const FunctionCall& c, const FunctionInfo& row);
+FunctionText First(const FunctionCall& c, const FunctionInfo& row);  // likely(x): x
+FunctionText Char(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Hex(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Avg(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Count(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Total(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Log(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Log2(const FunctionCall& c, const FunctionInfo& row);
+FunctionText Version(const FunctionCall& c, const FunctionInfo& row);   // sqlite_version()
+FunctionText SourceId(const FunctionCall& c, const FunctionInfo& row);  // sqlite_source_id()
+}  // namespace rules
 
 }  // namespace litelift::compat::sql
 

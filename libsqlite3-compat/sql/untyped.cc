@@ -10,34 +10,17 @@
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/odd_text.h"
 #include "libsqlite3-compat/sql/emit.h"
+#include "libsqlite3-compat/sql/function_table.h"
 #include "libsqlite3-compat/text.h"
 
 namespace litelift::compat::sql {
 
 namespace {
 
-bool IsNumericFunction(const std::string& name) {
-  static const std::set<std::string> kNames = {
-      "abs",   "round", "sign",     "ceil",       "ceiling", "floor", "trunc", "sqrt",
-      "pow",   "power", "exp",      "ln",         "log",     "log2",  "log10", "mod",
-      "sum",   "avg",   "total",    "degrees",    "radians", "sin",   "cos",   "tan",
-      "asin",  "acos",  "atan",     "atan2",      "sinh",    "cosh",  "tanh",  "asinh",
-      "acosh", "atanh", "zeroblob", "randomblob", "char"};
-  return kNames.count(name) != 0;
-}
-
 // Functions whose result is one of their arguments: the others become
 // stored values too, so that PostgreSQL sees one type.
-bool ReturnsAnArgument(const std::string& name) {
-  return name == "coalesce" || name == "ifnull" || name == "nullif" || name == "iif" ||
-         name == "max" || name == "min";
-}
-
-// Functions the server has a jsonb form of (they look at the class).
-bool TakesStoredValue(const std::string& name) {
-  return name == "typeof" || name == "quote" || name == "length" || name == "hex" ||
-         name == "count" || name == "group_concat" || name == "likely" || name == "unlikely" ||
-         name == "likelihood";
+bool ReturnsAnArgument(const std::string& name, size_t arg_count) {
+  return FunctionResult(name, arg_count) == ResultRule::kArgument;
 }
 
 }  // namespace
@@ -121,15 +104,16 @@ StaticClass Emitter::ClassFact(const Expr& e) {
       if (e.kind != ExprKind::kFunction || e.over || !e.over_name.empty()) {
         return StaticClass::kUnknown;
       }
-      static const std::set<std::string> kText = {
-          "typeof",   "upper",    "lower",        "trim",       "ltrim",         "rtrim", "replace",
-          "hex",      "quote",    "printf",       "format",     "char",          "date",  "time",
-          "datetime", "strftime", "group_concat", "string_agg", "sqlite_version"};
-      static const std::set<std::string> kInteger = {"length", "instr", "count", "unicode"};
-      static const std::set<std::string> kReal = {"avg", "total", "round", "julianday"};
-      if (kText.count(e.text) != 0) return StaticClass::kText;
-      if (kInteger.count(e.text) != 0) return StaticClass::kInteger;
-      if (kReal.count(e.text) != 0) return StaticClass::kReal;
+      switch (FunctionResult(e.text, e.args.size())) {
+        case ResultRule::kText:
+          return StaticClass::kText;
+        case ResultRule::kInteger:
+          return StaticClass::kInteger;
+        case ResultRule::kReal:
+          return StaticClass::kReal;
+        default:
+          break;
+      }
       return StaticClass::kUnknown;
     }
     default:
@@ -143,8 +127,8 @@ std::vector<const Expr*> Emitter::ResultsOf(const Expr& e) {
     for (const auto& [when, then] : e.whens) out.push_back(then.get());
     if (e.else_expr) out.push_back(e.else_expr.get());
   } else if (e.kind == ExprKind::kFunction && !e.over && e.over_name.empty() &&
-             ReturnsAnArgument(e.text) && e.args.size() >= 2) {
-    for (size_t i = e.text == "iif" ? 1 : 0; i < e.args.size(); ++i) {
+             ReturnsAnArgument(e.text, e.args.size()) && e.args.size() >= 2) {
+    for (size_t i = FunctionHas(e.text, kConditionArgs) ? 1 : 0; i < e.args.size(); ++i) {
       out.push_back(e.args[i].get());
     }
   }
@@ -280,28 +264,31 @@ std::vector<std::string> Emitter::FunctionArgs(const Expr& call, bool* stored) {
   bool any = false;
   for (const auto& a : call.args) any = any || FamilyOf(*a) == Family::kAny;
   const std::string& name = call.text;
+  const FunctionInfo* row = FindFunction(name, call.args.size());
+  auto has = [row](FunctionFlag f) { return row != nullptr && row->Has(f); };
+  bool returns_argument = row != nullptr && row->result == ResultRule::kArgument;
   std::vector<const Expr*> results = ResultsOf(call);
   // The values it returns one of are of classes one server type cannot
   // keep: all of them stored values.
   if (!any && !results.empty() && MixesClasses(results)) any = true;
-  *stored = any && ReturnsAnArgument(name);
+  *stored = any && returns_argument;
   for (size_t i = 0; i < call.args.size(); ++i) {
     const Expr& a = *call.args[i];
     if (!any) {
       Family f = FamilyOf(a);
-      if (f == Family::kText && (name == "sum" || name == "avg" || name == "total")) {
+      if (f == Family::kText && has(kTextSumArgs)) {
         // Text read as a number, as SQLite's sum() reads it.
         args.push_back("litelift.text_sum_num(" + Value(a) + ")");
-      } else if (f == Family::kText && name == "abs") {
+      } else if (f == Family::kText && has(kTextRealArgs)) {
         args.push_back("litelift.to_real(" + Value(a) + ")");  // SQLite's abs('3') is 3.0
       } else {
         args.push_back(Value(a));
       }
-    } else if (ReturnsAnArgument(name) && !(name == "iif" && i == 0)) {
+    } else if (returns_argument && !(has(kConditionArgs) && i == 0)) {
       args.push_back(AsStored(a));
-    } else if (FamilyOf(a) != Family::kAny || TakesStoredValue(name)) {
+    } else if (FamilyOf(a) != Family::kAny || has(kStoredArgs)) {
       args.push_back(Value(a));
-    } else if (IsNumericFunction(name)) {
+    } else if (has(kNumericArgs)) {
       args.push_back(Numeric(a));
     } else {
       args.push_back(AsText(a));
