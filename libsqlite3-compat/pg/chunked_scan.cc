@@ -29,6 +29,10 @@ constexpr int64_t kChunkAfterRows = 256;
 constexpr size_t kChunkBytes = 256 * 1024;
 constexpr int kFirstChunkRows = 256;
 constexpr int kMaxChunkRows = 4096;
+// FETCHes on their way while the program reads a chunk: with one, the
+// server idles from the end of one until the client asks for the next
+// (a scheduling delay each on a loaded machine); with two it has work.
+constexpr size_t kChunksAhead = 2;
 
 bool SendCommand(PGconn* pg, const char* sql, int format = 0) {
   return PQsendQueryParams(pg, sql, 0, nullptr, nullptr, nullptr, nullptr, format) != 0;
@@ -57,10 +61,10 @@ void Statement::NoteRunRows() { big_runs_ = run_rows_ >= kChunkAfterRows; }
 bool Statement::SendFetch(int rows) {
   char sql[64];
   std::snprintf(sql, sizeof sql, "FETCH %d FROM %s", rows, kCursor);
-  chunk_asked_ = rows;
-  chunk_ahead_ = SendCommand(conn->pg, sql, prepared_cache_.binary ? 1 : 0) &&
-                 PQsendFlushRequest(conn->pg) && PQflush(conn->pg) == 0;
-  return chunk_ahead_;
+  bool sent = SendCommand(conn->pg, sql, prepared_cache_.binary ? 1 : 0) &&
+              PQsendFlushRequest(conn->pg) && PQflush(conn->pg) == 0;
+  if (sent) chunk_asked_.push_back(rows);
+  return sent;
 }
 
 int Statement::StartChunkedScan(int n, bool* fell_back) {
@@ -78,15 +82,16 @@ int Statement::StartChunkedScan(int n, bool* fell_back) {
   bool sent = SendCommand(pg, "BEGIN") && SendCommand(pg, "SET LOCAL cursor_tuple_fraction = 1") &&
               PQsendQueryParams(pg, declare.c_str(), n, sp.types.data(), sp.values.data(),
                                 sp.lengths.data(), sp.formats.data(), 0) != 0 &&
-              SendFetch(chunk_size_);
+              SendFetch(chunk_size_) && SendFetch(chunk_size_);
   if (!sent) {
     std::string reason = ErrorText(pg);
     PQexitPipelineMode(pg);
     if (PQstatus(pg) != CONNECTION_OK) conn->NoteSessionLost();
-    chunk_ahead_ = false;
+    chunk_asked_.clear();
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres: " + reason);
   }
   chunk_ = Chunk::kActive;
+  chunk_ended_ = false;
   whole_result_.reset();
   whole_rows_ = 0;
   whole_row_ = 0;
@@ -118,13 +123,14 @@ bool Statement::NextChunk(int* rc) {
     *rc = conn->SetError(SQLITE_INTERRUPT, "interrupted");
     return false;
   }
-  if (!chunk_ahead_) {  // the last chunk was short: the end
+  if (chunk_asked_.empty() || chunk_ended_) {  // the last chunk was short: the end
     *rc = EndChunks(/*failed=*/false);
     if (*rc == SQLITE_OK) *rc = FinishServer(PQmakeEmptyPGresult(conn->pg, PGRES_COMMAND_OK));
     return false;
   }
   PgResult r = ReadOne(conn->pg);
-  chunk_ahead_ = false;
+  int asked = chunk_asked_.front();
+  chunk_asked_.pop_front();
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     bool alive = PQstatus(conn->pg) == CONNECTION_OK;
     const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
@@ -138,8 +144,9 @@ bool Statement::NextChunk(int* rc) {
     return false;
   }
   int rows = PQntuples(r.get());
-  if (rows == chunk_asked_) {
-    // More may come: the next chunk is asked for now, sized by this one.
+  if (rows < asked) chunk_ended_ = true;
+  if (!chunk_ended_ && rows > 0 && chunk_asked_.size() < kChunksAhead) {
+    // More may come: another chunk is asked for now, sized by this one.
     size_t bytes = PQresultMemorySize(r.get());
     size_t per_row = bytes / static_cast<size_t>(rows) + 1;
     chunk_size_ = static_cast<int>(
@@ -182,14 +189,14 @@ int Statement::EndChunks(bool failed) {
   chunk_ = Chunk::kNone;
   if (conn->streaming == this) conn->streaming = nullptr;
   if (PQstatus(pg) != CONNECTION_OK) {
-    chunk_ahead_ = false;
+    chunk_asked_.clear();
     conn->NoteSessionLost();
     return SQLITE_OK;  // (the failure read says so)
   }
   // COMMIT ends the cursor; after a failure the pipeline is aborted up to
   // the sync point, and the transaction is rolled back after it.
   bool sent = (failed || SendCommand(pg, "COMMIT")) && PQpipelineSync(pg);
-  chunk_ahead_ = false;
+  chunk_asked_.clear();
   PgResult commit_failure;
   for (bool sync = false; sent && !sync;) {
     PGresult* r = PQgetResult(pg);
@@ -218,15 +225,16 @@ void Statement::DrainChunks() {
   PGconn* pg = conn->pg;
   chunk_ = Chunk::kDrained;
   if (conn->streaming == this) conn->streaming = nullptr;
-  bool ahead = chunk_ahead_;
-  chunk_ahead_ = false;
+  size_t ahead = chunk_asked_.size();
+  chunk_asked_.clear();
   bool sent = PQstatus(pg) == CONNECTION_OK;
   char sql[64];
   std::snprintf(sql, sizeof sql, "FETCH ALL FROM %s", kCursor);
-  if (sent && ahead) sent = SendCommand(pg, sql, prepared_cache_.binary ? 1 : 0);
+  if (sent && ahead > 0) sent = SendCommand(pg, sql, prepared_cache_.binary ? 1 : 0);
   sent = sent && SendCommand(pg, "COMMIT") && PQpipelineSync(pg);
   PgResult failure;
-  for (int i = 0; sent && i < (ahead ? 3 : 1); ++i) {  // [the chunk ahead, the rest,] COMMIT
+  // [the chunks asked for, the rest,] COMMIT
+  for (size_t i = 0; sent && i < (ahead > 0 ? ahead + 2 : 1); ++i) {
     PgResult r = ReadOne(pg);
     ExecStatusType st = PQresultStatus(r.get());
     if (!r || (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)) {

@@ -241,8 +241,8 @@ class Statement {
   // from a cursor, read in chunks of rows (chunked_scan.cc).
   enum class Chunk { kNone, kActive, kDrained };  // kDrained: its rest in `pending`
   Chunk chunk_ = Chunk::kNone;
-  bool chunk_ahead_ = false;     // a FETCH was sent, its result not read
-  int chunk_asked_ = 0;          // the rows it asked for
+  std::deque<int> chunk_asked_;  // the FETCHes sent, not read: the rows each asked for
+  bool chunk_ended_ = false;     // a chunk came short: no more rows
   int chunk_size_ = 256;         // the next FETCH's, from the last chunk's bytes a row
   int whole_rows_ = 0;           // whole_result_'s rows, in a chunked run
   int64_t run_rows_ = 0;         // the rows this run returned so far

@@ -517,7 +517,7 @@ void Statement::FinishPipeline() {
 void Statement::ForgetRun() {
   streaming = false;
   chunk_ = Chunk::kNone;
-  chunk_ahead_ = false;
+  chunk_asked_.clear();
   whole_rows_ = 0;
   pipeline_open = false;
   pending.clear();
