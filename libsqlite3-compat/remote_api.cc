@@ -326,6 +326,7 @@ int BusyHandler(sqlite3* db, int (*fn)(void*, int), void* arg) {
 void Interrupt(sqlite3* db) {
   // No lock: another thread runs the query. PQcancel is thread-safe.
   Connection* c = C(db);
+  c->interrupts.fetch_add(1, std::memory_order_relaxed);
   PGconn* pg = c->pg;
   // (After fork, the session is the parent's: its query is not ours.)
   if (pg == nullptr || c->session_generation != ForkGeneration()) return;

@@ -996,10 +996,8 @@ sql::Translation Connection::Translate(sqlite3_stmt* sh, bool return_rowids) {
 
 int Connection::Finalize(Statement* stmt) {
   CheckFork();
-  if (streaming == stmt) {
-    stmt->Drain();
-    streaming = nullptr;
-  }
+  // (Reset reads what is left of a streamed run without keeping it, and
+  // closes a chunked one unread: no Drain into memory.)
   int rc = stmt->Reset();  // SQLite's finalize resets first: the same error rules
   statements.erase(std::remove(statements.begin(), statements.end(), stmt), statements.end());
   g_host->free_handle(stmt->handle);

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -242,6 +243,33 @@ class Statement {
   // Forgets a run that its session's loss ended (nothing to read any more).
   void ForgetRun();
 
+  // A plain read in autocommit mode whose last run returned many rows runs
+  // from a cursor, read in chunks of rows (chunked_scan.cc).
+  enum class Chunk { kNone, kActive, kDrained };  // kDrained: its rest in `pending`
+  Chunk chunk_ = Chunk::kNone;
+  std::deque<int> chunk_asked_;  // the FETCHes sent, not read: the rows each asked for
+  bool chunk_ended_ = false;     // a chunk came short: no more rows
+  int chunk_size_ = 256;         // the next FETCH's, from the last chunk's bytes a row
+  int whole_rows_ = 0;           // whole_result_'s rows, in a chunked run
+  int64_t run_rows_ = 0;         // the rows this run returned so far
+  bool big_runs_ = false;        // the last run that ended returned many rows
+  unsigned chunk_interrupts_ = 0;  // Connection::interrupts when the scan began
+  bool ScanInChunks(bool write, bool cached, const sql::Translation& tr) const;
+  void NoteRunRows();
+  // Opens the cursor with the n parameters in server_params_ and asks for
+  // the first chunk. *fell_back: it did not open; run the statement as usual.
+  int StartChunkedScan(int n, bool* fell_back);
+  bool SendFetch(int rows);
+  // Reads the next chunk into whole_result_ (true), or ends the run (*rc).
+  bool NextChunk(int* rc);
+  // After a chunk failed: the query runs again in single-row mode, past the
+  // rows already returned, up to its failure. False with *rc: the run ended.
+  bool RunAgainRowByRow(int* rc);
+  // Ends the cursor's transaction (failed: rolled back, nothing more read).
+  // Returns SQLITE_OK or the COMMIT's failure (an SQLite code, error set).
+  int EndChunks(bool failed);
+  void DrainChunks();
+
  private:
   // Whether a failed one-row INSERT that numbered its row can run again
   // with another number: the row met one holding it, or the sequence was at
@@ -339,6 +367,9 @@ struct ConnectionState {
 class Connection : public ConnectionState {
  public:
   std::recursive_mutex mu;
+  // sqlite3_interrupt calls (a chunked scan checks them between chunks,
+  // when no query of its runs on the server: chunked_scan.cc).
+  std::atomic<unsigned> interrupts{0};
   std::string dsn;
   std::string schema;    // the database's schema on the server
   std::string filename;  // as given to open, for sqlite3_db_filename

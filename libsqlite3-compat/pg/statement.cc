@@ -172,6 +172,11 @@ void Statement::Failed(int code, const std::string& message) {
 
 int Statement::Reset() {
   conn->CheckFork();
+  if (chunk_ == Chunk::kActive) {  // abandoned mid-scan: the cursor goes, unread
+    whole_result_.reset();
+    EndChunks(/*failed=*/true);
+  }
+  chunk_ = Chunk::kNone;
   if (kind == Kind::kServer && started && !done && whole_result_) {
     FinishServer(whole_result_.release());
   } else if (kind == Kind::kServer && started && !done) {
@@ -412,6 +417,10 @@ PgResult Statement::NextResult() {
 }
 
 void Statement::Drain() {
+  if (chunk_ == Chunk::kActive) {
+    DrainChunks();
+    return;
+  }
   while (streaming) {
     PGresult* r = PQgetResult(conn->pg);
     if (r == nullptr) {
@@ -470,6 +479,9 @@ void Statement::FinishPipeline() {
 
 void Statement::ForgetRun() {
   streaming = false;
+  chunk_ = Chunk::kNone;
+  chunk_asked_.clear();
+  whole_rows_ = 0;
   pipeline_open = false;
   pending.clear();
   whole_result_.reset();
@@ -682,6 +694,11 @@ int Statement::StartServer() {
     conn->SettleWrites();
     int rc = conn->TakeDeferredError();
     if (rc != SQLITE_OK) return rc;
+  }
+  if (ScanInChunks(write, cached, translation)) {  // (chunked_scan.cc)
+    bool fell_back = false;
+    int rc = StartChunkedScan(n, &fell_back);
+    if (!fell_back) return rc;
   }
   static const std::string kBegin = "BEGIN";
   static const std::string kSavepoint = std::string("SAVEPOINT ") + kStmtSavepoint;
@@ -996,6 +1013,7 @@ bool Statement::NextStreamedPlainRow(int* rc) {
     row_pending_ = true;
     row_result_.reset(r);
     row_active = true;
+    ++run_rows_;
     *rc = SQLITE_ROW;
     return true;
   }
@@ -1013,6 +1031,14 @@ int Statement::NextServerRow() {
   if (session_epoch != conn->session_epoch) {
     return conn->SetError(SQLITE_IOERR, "litelift: lost the connection to postgres");
   }
+  if (chunk_ == Chunk::kActive && plan_ == Plan::kPlainOnly && whole_row_ < whole_rows_ &&
+      DecodePlainRow(whole_result_.get(), whole_row_, plain_plan_, &plain_)) {
+    ++whole_row_;  // (plain_ points into the chunk, kept while the row is current)
+    ++run_rows_;
+    row_pending_ = true;
+    row_active = true;
+    return SQLITE_ROW;
+  }
   if (plan_ == Plan::kPlainOnly && streaming && pending.empty() && !whole_result_) {
     int rc;
     if (NextStreamedPlainRow(&rc)) return rc;
@@ -1022,6 +1048,13 @@ int Statement::NextServerRow() {
     if (whole_result_ && whole_row_ < PQntuples(whole_result_.get())) {
       // A result read whole: hand out its rows one by one.
       r.reset(nullptr);
+    } else if (chunk_ == Chunk::kActive) {
+      int rc;
+      if (!NextChunk(&rc)) return rc;  // (chunked_scan.cc)
+      continue;
+    } else if (whole_result_ && chunk_ == Chunk::kDrained && !pending.empty()) {
+      whole_result_.reset();  // a chunk read up: the next (DrainChunks)
+      continue;
     } else if (whole_result_) {
       return FinishServer(whole_result_.release());
     } else {
@@ -1066,6 +1099,7 @@ int Statement::NextServerRow() {
       row_pending_ = true;
       if (r) row_result_ = std::move(r);
       row_active = true;
+      ++run_rows_;
       return SQLITE_ROW;
     }
     row_pending_ = false;
@@ -1091,6 +1125,7 @@ int Statement::NextServerRow() {
     }
     if (r) row_result_ = std::move(r);  // (the previous row's goes)
     row_active = true;
+    ++run_rows_;
     return SQLITE_ROW;
   }
 }
@@ -1261,6 +1296,7 @@ int Statement::StepServer() {
     if (rc != SQLITE_OK) return rc;
   }
   if (!started) {
+    run_rows_ = 0;
     int rc = StartServer();
     // SQLITE_BUSY: the busy handler decides whether to try again.
     for (int tries = 0; (rc & 0xff) == SQLITE_BUSY && conn->busy_handler != nullptr &&
@@ -1291,7 +1327,10 @@ int Statement::StepServer() {
     rc = NextServerRow();
     number_again_ = false;
   }
-  if (rc != SQLITE_ROW) row_result_.reset();  // no row holds it now
+  if (rc != SQLITE_ROW) {
+    row_result_.reset();  // no row holds it now
+    if (rc == SQLITE_DONE) NoteRunRows();  // (how the next run reads: chunked_scan.cc)
+  }
   return rc;
 }
 
