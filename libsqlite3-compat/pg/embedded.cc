@@ -378,6 +378,10 @@ int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 int Update(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
   std::string error;
+  if (int rc = table->conn->embedded.NeedSavepoint(table->conn); rc != SQLITE_OK) {
+    SetVtabError(vtab, table->conn->err_msg);
+    return rc;
+  }
   int rc = WithFtsTriggers(&table->write, table->fts_triggers, argc, argv, rowid, &error,
                            [&] { return ForwardWrite(&table->write, argc, argv, rowid, &error); });
   if (rc != SQLITE_OK && !error.empty()) SetVtabError(vtab, error);
@@ -445,7 +449,9 @@ void ConnectionTotal(sqlite3_context* ctx, int, sqlite3_value**) {
 // change, transaction control, ATTACH or a PRAGMA that sets would act on
 // the engine's own empty database, never the server's: refused (the
 // reason logged; SQLite's own message is "not authorized").
-int GuardEngine(void*, int action, const char* a1, const char* a2, const char*, const char*) {
+int GuardEngine(void* arg, int action, const char* a1, const char* a2, const char*, const char*) {
+  // (litelift's own transaction control of the engine: embedded_fts.cc)
+  if (static_cast<EmbeddedEngine*>(arg)->own_sql) return SQLITE_OK;
   switch (action) {
     case SQLITE_READ:
     case SQLITE_SELECT:
@@ -479,6 +485,8 @@ bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
 
 void EmbeddedEngine::Close() {
   if (conn_ != nullptr && !fts_writes.empty()) DropFtsWrites(conn_);
+  if (conn_ != nullptr) ClearFtsDirty(conn_);
+  fts_open_ = fts_written_ = false;
   fts_.clear();
   if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
   db_ = nullptr;
@@ -491,6 +499,8 @@ sqlite3* EmbeddedEngine::Ready(Connection* conn, std::string* error) {
   std::string attached;
   for (const auto& [name, schema] : conn->shadow.attached()) attached += name + "=" + schema + ";";
   if (db_ != nullptr && (generation_ != conn->schema_generation || attached != attached_)) {
+    // (The module's pending terms go to the server first.)
+    if (fts_open_) FtsBeforeTxn(conn, FtsTxn::kSavepoint);
     Close();
   }
   if (db_ == nullptr) {
@@ -601,7 +611,7 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
     std::string ignored;
     if (!Exec(db_, v, &ignored)) LL_DEBUG("{}", ignored);
   }
-  SQ(sqlite3_set_authorizer)(db_, GuardEngine, nullptr);
+  SQ(sqlite3_set_authorizer)(db_, GuardEngine, this);
   return true;
 }
 
@@ -624,6 +634,13 @@ int RunInternal(Connection* conn, const std::string& sql) {
 const char kSavepoint[] = "litelift_embedded_write";
 
 }  // namespace
+
+int EmbeddedEngine::NeedSavepoint(Connection* conn) {
+  if (savepoint_open_ || !savepoint_deferred_) return SQLITE_OK;  // (no write running)
+  int rc = RunInternal(conn, std::string("SAVEPOINT ") + kSavepoint);
+  if (rc == SQLITE_OK) savepoint_open_ = true;
+  return rc;
+}
 
 bool EmbeddedEngine::HasTables(Connection* conn) {
   bool found = false;
@@ -658,16 +675,28 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
   bool autocommit = conn->Autocommit();
   int64_t total = conn->total_changes;
-  int rc = RunInternal(conn, std::string("SAVEPOINT ") + kSavepoint);
-  if (rc != SQLITE_OK) return rc;
+  // In the engine's transaction (BeginFts) the savepoint waits for the
+  // first row sent to the server (NeedSavepoint): an FTS write sends none.
+  bool buffered = fts_open_ && !autocommit;
+  savepoint_open_ = false;
+  savepoint_deferred_ = true;
+  int rc = buffered ? SQLITE_OK : NeedSavepoint(conn);
+  if (rc != SQLITE_OK) {
+    savepoint_deferred_ = false;
+    return rc;
+  }
   failed_on_conflict = 0;
   bool forward_failed_before = !fts_error.empty();
-  rc = SQ(sqlite3_step)(row);
-  while (rc == SQLITE_ROW) rc = SQ(sqlite3_step)(row);  // (no RETURNING on a virtual table)
-  // A row the FTS write-through could not forward (embedded_fts.cc).
+  rc = StepFtsWrite(conn, row);  // (no RETURNING on a virtual table)
+  savepoint_deferred_ = false;
+  // The FTS module's rows (embedded_fts.cc), in the savepoint; in the
+  // engine's transaction they wait.
+  if (rc == SQLITE_DONE && !buffered) FlushFts(conn, engine);
+  // A row the FTS write-through could not forward.
   bool forward_failed = !forward_failed_before && !fts_error.empty();
   if (rc == SQLITE_DONE && !forward_failed) {
-    rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    if (savepoint_open_) rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    savepoint_open_ = false;
     if (rc != SQLITE_OK) return rc;
     conn->changes = SQ(sqlite3_changes64)(engine);
     conn->total_changes = total + conn->changes;  // the statement's rows, not its triggers'
@@ -681,13 +710,14 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   int on_conflict = failed_on_conflict;
   bool constraint = (code & 0xff) == SQLITE_CONSTRAINT;
   if (constraint && on_conflict == SQLITE_FAIL) {
-    RunInternal(conn, std::string("RELEASE ") + kSavepoint);
-  } else if (autocommit || (constraint && on_conflict == SQLITE_ROLLBACK)) {
+    if (savepoint_open_) RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+  } else if ((autocommit && savepoint_open_) || (constraint && on_conflict == SQLITE_ROLLBACK)) {
     RunInternal(conn, "ROLLBACK");
-  } else {
+  } else if (savepoint_open_) {
     RunInternal(conn, std::string("ROLLBACK TO ") + kSavepoint);
     RunInternal(conn, std::string("RELEASE ") + kSavepoint);
   }
+  savepoint_open_ = false;
   // SQLite's own count after the failure: the rows kept (FAIL), else none.
   conn->changes = SQ(sqlite3_changes64)(engine);
   conn->total_changes = total + conn->changes;

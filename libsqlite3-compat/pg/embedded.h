@@ -92,6 +92,29 @@ class EmbeddedEngine {
   // A write to an FTS table ended: inside a transaction, the index copy is
   // only as good as that transaction's outcome.
   void FtsWritten(Connection* conn);
+  // Inside the program's transaction the engine holds one of its own, so
+  // that the module keeps its pending terms (and the write-through its
+  // rows) until the program's COMMIT, as SQLite does (embedded_fts.cc).
+  // Before an FTS write steps: opens it when the program is in a
+  // transaction.
+  void BeginFts(Connection* conn);
+  // Before the program's transaction control: commits the engine's
+  // transaction and sends its rows (COMMIT, SAVEPOINT, RELEASE, ROLLBACK
+  // TO), or rolls it back (ROLLBACK). An SQLite code, the error set.
+  int FtsBeforeTxn(Connection* conn, FtsTxn what);
+  // The program's transaction ended, committed or not.
+  void FtsEnded(Connection* conn, bool committed);
+  // Before another statement of the connection (not the engine's, not
+  // transaction control): the rows not yet sent go to the server, which it
+  // may read; before a schema change (schema) the engine's transaction
+  // commits too, as the engine is made again after it.
+  int FtsBeforeStatement(Connection* conn, bool schema);
+  // Opens the write's savepoint on the server if Step deferred it (a write
+  // in the engine's transaction sends nothing to the server until it must).
+  int NeedSavepoint(Connection* conn);
+  // Set while litelift runs its own statements on the engine (its
+  // transaction, a rebuild), which the guard of the program's use lets by.
+  bool own_sql = false;
   // The FTS tables of the engine as last made.
   const std::vector<FtsTable>& fts() const { return fts_; }
   // The write-through (embedded_fts.cc): the engine's shadow tables, the
@@ -113,7 +136,11 @@ class EmbeddedEngine {
   int64_t seen_total_ = 0;      // the engine's total_changes last seen by Step
   Connection* conn_ = nullptr;  // the connection it was last made for
   std::vector<FtsTable> fts_;   // the FTS tables it holds
-  bool fts_txn_write_ = false;  // an FTS write in the open transaction
+  bool fts_txn_write_ = false;  // the engine committed FTS writes the program may roll back
+  bool fts_open_ = false;       // the engine's transaction, alongside the program's
+  bool fts_written_ = false;    // an FTS write in it
+  bool savepoint_deferred_ = false;  // Step's savepoint, opened by NeedSavepoint
+  bool savepoint_open_ = false;      // Step's savepoint is open on the server
 };
 
 }  // namespace litelift::compat
