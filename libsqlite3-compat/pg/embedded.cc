@@ -687,6 +687,7 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   }
   failed_on_conflict = 0;
   bool forward_failed_before = !fts_error.empty();
+  command_changes = -1;
   rc = StepFtsWrite(conn, row);  // (no RETURNING on a virtual table)
   savepoint_deferred_ = false;
   // The FTS module's rows (embedded_fts.cc), in the savepoint; in the
@@ -695,10 +696,12 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   // A row the FTS write-through could not forward.
   bool forward_failed = !forward_failed_before && !fts_error.empty();
   if (rc == SQLITE_DONE && !forward_failed) {
-    if (savepoint_open_) rc = RunInternal(conn, std::string("RELEASE ") + kSavepoint);
+    // (In the engine's transaction no savepoint may have opened.)
+    int released =
+        savepoint_open_ ? RunInternal(conn, std::string("RELEASE ") + kSavepoint) : SQLITE_OK;
     savepoint_open_ = false;
-    if (rc != SQLITE_OK) return rc;
-    conn->changes = SQ(sqlite3_changes64)(engine);
+    if (released != SQLITE_OK) return released;
+    conn->changes = command_changes >= 0 ? command_changes : SQ(sqlite3_changes64)(engine);
     conn->total_changes = total + conn->changes;  // the statement's rows, not its triggers'
     seen_total_ = SQ(sqlite3_total_changes64)(engine);
     return SQLITE_DONE;

@@ -124,6 +124,9 @@ class EmbeddedEngine {
   std::map<std::string, Statement*> fts_writes;
   std::string fts_error;
   int fts_error_code = SQLITE_OK;
+  // Set by StepFtsWrite when it ran a command as statements of its own:
+  // the changes() SQLite gives the command (-1: the engine's own count).
+  int64_t command_changes = -1;
 
  private:
   bool Build(Connection* conn, std::string* error);
@@ -133,12 +136,12 @@ class EmbeddedEngine {
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
-  int64_t seen_total_ = 0;      // the engine's total_changes last seen by Step
-  Connection* conn_ = nullptr;  // the connection it was last made for
-  std::vector<FtsTable> fts_;   // the FTS tables it holds
-  bool fts_txn_write_ = false;  // the engine committed FTS writes the program may roll back
-  bool fts_open_ = false;       // the engine's transaction, alongside the program's
-  bool fts_written_ = false;    // an FTS write in it
+  int64_t seen_total_ = 0;           // the engine's total_changes last seen by Step
+  Connection* conn_ = nullptr;       // the connection it was last made for
+  std::vector<FtsTable> fts_;        // the FTS tables it holds
+  bool fts_txn_write_ = false;       // the engine committed FTS writes the program may roll back
+  bool fts_open_ = false;            // the engine's transaction, alongside the program's
+  bool fts_written_ = false;         // an FTS write in it
   bool savepoint_deferred_ = false;  // Step's savepoint, opened by NeedSavepoint
   bool savepoint_open_ = false;      // Step's savepoint is open on the server
 };

@@ -8,6 +8,7 @@
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/embedded_write.h"
+#include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 #include "router/log.h"
@@ -504,6 +505,7 @@ int EmbeddedEngine::FtsBeforeTxn(Connection* conn, FtsTxn what) {
     // COMMIT or savepoint.
     std::string error;
     bool open = SQ(sqlite3_get_autocommit)(db_) == 0;  // (a failure may have ended it)
+    int64_t total_before = SQ(sqlite3_total_changes64)(db_);
     if (open && !Exec(db_, "COMMIT", &error, conn)) {
       fts_error = error;
       return conn->SetError(SQ(sqlite3_extended_errcode)(db_), error);
@@ -511,6 +513,13 @@ int EmbeddedEngine::FtsBeforeTxn(Connection* conn, FtsTxn what) {
     bool wrote = fts_written_;
     fts_open_ = fts_written_ = false;
     if (!FlushFts(conn, db_)) return conn->SetError(fts_error_code, fts_error);
+    // SQLite's module writes its pending terms at the SAVEPOINT, RELEASE or
+    // COMMIT (xSavepoint, xRelease, xSync) with statements of its own, whose
+    // count changes() then is: the engine's COMMIT did the same writes.
+    if (what != FtsTxn::kRollbackTo && SQ(sqlite3_total_changes64)(db_) != total_before) {
+      conn->changes = SQ(sqlite3_changes64)(db_);
+    }
+    seen_total_ = SQ(sqlite3_total_changes64)(db_);
     // Committed in the engine, not yet on the server.
     if (wrote) fts_txn_write_ = true;
   }
@@ -588,6 +597,14 @@ void DropFtsWrites(Connection* conn) {
 
 namespace {
 
+// What a name or string token says: an FTS5 option's value may be either
+// (content='notes', content=notes), a command is a string ('rebuild').
+std::string TokenValue(const sql::Token& t) {
+  if (t.type == sql::TokenType::kString) return sql::UnquotedString(t.text);
+  std::string storage;
+  return std::string(sql::NameText(t, &storage));
+}
+
 // An FTS5 table's columns and its content= and content_rowid= options.
 struct FtsOptions {
   std::vector<std::string> columns;
@@ -606,7 +623,7 @@ FtsOptions OptionsOf(const std::string& create_sql) {
     if (arg.empty()) return;
     if (arg.size() >= 3 && arg[1]->text == "=") {
       std::string key = Lower(std::string(sql::NameText(*arg[0], &storage)));
-      std::string value(sql::NameText(*arg[2], &storage));
+      std::string value = TokenValue(*arg[2]);
       if (key == "content") out.content = value;
       if (key == "content_rowid") out.content_rowid = value;
     } else {
@@ -652,7 +669,7 @@ const FtsTable* RebuildOf(const std::string& sql, const std::vector<FtsTable>& t
   while (v < t.size() && !sql::IsWord(t[v], "VALUES")) ++v;
   if (v + 2 >= t.size() || t[v + 1].text != "(" || t[v + 2].type != sql::TokenType::kString)
     return nullptr;
-  if (Lower(std::string(sql::NameText(t[v + 2], &storage))) != "rebuild") return nullptr;
+  if (Lower(TokenValue(t[v + 2])) != "rebuild") return nullptr;
   if (OptionsOf(table->sql).content.empty()) return nullptr;
   return table;
 }
@@ -690,7 +707,12 @@ int StepFtsWrite(Connection* conn, sqlite3_stmt* row) {
            &error) &&
       Exec(engine, insert + ") " + select, &error);
   if (ok) ok = Exec(engine, "RELEASE litelift_fts_rebuild", &error, conn);
-  if (ok) return SQLITE_DONE;
+  if (ok) {
+    // SQLite's counts for the command: its one row, last_insert_rowid 0.
+    SQ(sqlite3_set_last_insert_rowid)(engine, 0);
+    e.command_changes = 1;
+    return SQLITE_DONE;
+  }
   int code = SQ(sqlite3_extended_errcode)(engine);
   std::string ignored;
   Exec(engine, "ROLLBACK TO litelift_fts_rebuild", &ignored, conn);

@@ -279,8 +279,8 @@ int Statement::StepTxn() {
   using Verb = TxnCommand::Verb;  // (read at prepare: txn_command.h)
   if (!internal) {
     // The FTS engine's transaction first (embedded_fts.cc).
-    static const FtsTxn kFts[] = {FtsTxn::kBegin,      FtsTxn::kBegin,     FtsTxn::kCommit,
-                                  FtsTxn::kRollback,   FtsTxn::kRollbackTo, FtsTxn::kSavepoint,
+    static const FtsTxn kFts[] = {FtsTxn::kBegin,    FtsTxn::kBegin,      FtsTxn::kCommit,
+                                  FtsTxn::kRollback, FtsTxn::kRollbackTo, FtsTxn::kSavepoint,
                                   FtsTxn::kRelease};
     int rc = conn->embedded.FtsBeforeTxn(conn, kFts[static_cast<int>(txn.verb)]);
     if (rc != SQLITE_OK) return rc;
@@ -1242,6 +1242,7 @@ int Statement::PrepareEmbedded() {
 }
 
 int Statement::StepEmbedded() {
+  bool started_before = started;
   if (!started) {
     if (fts) conn->embedded.CheckFts(conn);
     int rc = PrepareEmbedded();
@@ -1252,6 +1253,11 @@ int Statement::StepEmbedded() {
     started = true;
   }
   sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  // An FTS write starts from the connection's last_insert_rowid, so that
+  // the engine's after it is SQLite's (a command sets it to 0).
+  if (fts && !started_before && SQ(sqlite3_stmt_readonly)(row) == 0) {
+    SQ(sqlite3_set_last_insert_rowid)(engine, conn->last_insert_rowid);
+  }
   int64_t engine_rowid = SQ(sqlite3_last_insert_rowid)(engine);
   int64_t engine_total = SQ(sqlite3_total_changes64)(engine), total = conn->total_changes;
   int rc = conn->embedded.Step(conn, row);
