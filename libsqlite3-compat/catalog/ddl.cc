@@ -533,7 +533,7 @@ bool IsFullTextTable(const std::string& create_sql) {
   if (t.size() < 3 || !sql::IsWord(t[0], "CREATE") || !sql::IsWord(t[1], "VIRTUAL")) return false;
   for (size_t i = 2; i + 1 < t.size(); ++i) {
     if (!sql::IsWord(t[i], "USING")) continue;
-    return sql::IsWord(t[i + 1], "fts5");
+    return sql::IsWord(t[i + 1], "fts5") || sql::IsWord(t[i + 1], "fts5vocab");
   }
   return false;
 }

@@ -28,8 +28,8 @@ std::vector<ColumnInfo> ColumnsOf(Shadow& shadow, const std::string& table);
 bool CreateStatements(Shadow& shadow, const SchemaObject& object, const std::string& schema,
                       std::vector<std::string>* out, std::string* error);
 
-// Whether create_sql makes a table of SQLite's full-text module fts5: on
-// the server only its shadow tables exist. (FTS3/FTS4 are refused: their
+// Whether create_sql makes a table of SQLite's full-text module fts5 (or
+// an fts5vocab table over one): on the server only its shadow tables exist. (FTS3/FTS4 are refused: their
 // segment directory keeps "n m" text in an INTEGER column.)
 bool IsFullTextTable(const std::string& create_sql);
 

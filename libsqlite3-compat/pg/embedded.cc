@@ -426,6 +426,12 @@ int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 int Update(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
   auto* table = reinterpret_cast<ServerTable*>(vtab);
   std::string error;
+  // (A write under an FTS table's engine transaction takes its savepoint
+  // here, at its first row sent: NeedSavepoint; a no-op otherwise.)
+  if (int rc = table->conn->embedded.NeedSavepoint(table->conn); rc != SQLITE_OK) {
+    SetVtabError(vtab, table->conn->err_msg);
+    return rc;
+  }
   int rc = WithFtsTriggers(&table->write, table->fts_triggers, argc, argv, rowid, &error, [&] {
     return ForwardWrite(&table->write, argc, argv, rowid, &error, table->fts_triggers.empty());
   });
@@ -494,7 +500,9 @@ void ConnectionTotal(sqlite3_context* ctx, int, sqlite3_value**) {
 // change, transaction control, ATTACH or a PRAGMA that sets would act on
 // the engine's own empty database, never the server's: refused (the
 // reason logged; SQLite's own message is "not authorized").
-int GuardEngine(void*, int action, const char* a1, const char* a2, const char*, const char*) {
+int GuardEngine(void* arg, int action, const char* a1, const char* a2, const char*, const char*) {
+  // (litelift's own transaction control of the engine: embedded_fts.cc)
+  if (static_cast<EmbeddedEngine*>(arg)->own_sql) return SQLITE_OK;
   switch (action) {
     case SQLITE_READ:
     case SQLITE_SELECT:
@@ -535,6 +543,8 @@ void EmbeddedEngine::Close() {
   }
   txn_.clear();
   if (conn_ != nullptr && !fts_writes.empty()) DropFtsWrites(conn_);
+  if (conn_ != nullptr) ClearFtsDirty(conn_);
+  fts_open_ = fts_written_ = false;
   fts_.clear();
   if (db_ != nullptr) SQ(sqlite3_close_v2)(db_);
   db_ = nullptr;
@@ -547,6 +557,8 @@ sqlite3* EmbeddedEngine::Ready(Connection* conn, std::string* error) {
   std::string attached;
   for (const auto& [name, schema] : conn->shadow.attached()) attached += name + "=" + schema + ";";
   if (db_ != nullptr && (generation_ != conn->schema_generation || attached != attached_)) {
+    // (The module's pending terms go to the server first.)
+    if (fts_open_) FtsBeforeTxn(conn, FtsTxn::kSavepoint);
     Close();
   }
   if (db_ == nullptr) {
@@ -657,7 +669,7 @@ bool EmbeddedEngine::Build(Connection* conn, std::string* error) {
     std::string ignored;
     if (!Exec(db_, v, &ignored)) LL_DEBUG("{}", ignored);
   }
-  SQ(sqlite3_set_authorizer)(db_, GuardEngine, nullptr);
+  SQ(sqlite3_set_authorizer)(db_, GuardEngine, this);
   return true;
 }
 
@@ -721,6 +733,13 @@ int EmbeddedEngine::BeforeWrite(Connection* conn, std::string* error) {
   return SendWaiting(error);
 }
 
+int EmbeddedEngine::NeedSavepoint(Connection* conn) {
+  if (savepoint_open_ || !savepoint_deferred_) return SQLITE_OK;  // (no write running)
+  int rc = RunTxn(conn, std::string("SAVEPOINT ") + kSavepoint);
+  if (rc == SQLITE_OK) savepoint_open_ = true;
+  return rc;
+}
+
 bool EmbeddedEngine::HasTables(Connection* conn) {
   bool found = false;
   std::vector<std::string> dbs;
@@ -775,9 +794,11 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   } restore{this, writing_, lazy_, autocommit_, savepoint_, sent_, busy_before_};
   bool autocommit = conn->Autocommit();
   int64_t total = conn->total_changes;
+  // An engine holding FTS tables writes as StepFts says.
+  if (!fts_.empty()) return StepFts(conn, row, engine, autocommit, total);
   // In autocommit the statement is its transaction (the BEGIN goes with
-  // its first read); with FTS tables, the savepoint first, as before.
-  lazy_ = fts_.empty();
+  // its first read).
+  lazy_ = true;
   autocommit_ = autocommit;
   int rc = SQLITE_OK;
   if (!lazy_) {
@@ -852,6 +873,65 @@ int EmbeddedEngine::Step(Connection* conn, sqlite3_stmt* row) {
   // SQLite's own count after the failure: the rows kept (FAIL), else none
   // (the row that waited was counted by the engine, not kept).
   conn->changes = waiting != SQLITE_OK ? 0 : SQ(sqlite3_changes64)(engine);
+  conn->total_changes = total + conn->changes;
+  seen_total_ = SQ(sqlite3_total_changes64)(engine);
+  return conn->SetError(code, message);
+}
+
+// A write statement of an engine that holds FTS tables: its savepoint is
+// taken before the statement, or, in the engine's own transaction beside
+// the program's (BeginFts), at the first row sent to the server
+// (NeedSavepoint); the FTS module's rows are flushed by embedded_fts.cc.
+int EmbeddedEngine::StepFts(Connection* conn, sqlite3_stmt* row, sqlite3* engine,
+                            bool autocommit, int64_t total) {
+  // In the engine's transaction (BeginFts) the savepoint waits for the
+  // first row sent to the server (NeedSavepoint): an FTS write sends none.
+  bool buffered = fts_open_ && !autocommit;
+  savepoint_open_ = false;
+  savepoint_deferred_ = true;
+  int rc = buffered ? SQLITE_OK : NeedSavepoint(conn);
+  if (rc != SQLITE_OK) {
+    savepoint_deferred_ = false;
+    return rc;
+  }
+  failed_on_conflict = 0;
+  bool forward_failed_before = !fts_error.empty();
+  command_changes = -1;
+  rc = StepFtsWrite(conn, row);  // (no RETURNING on a virtual table)
+  savepoint_deferred_ = false;
+  // The FTS module's rows (embedded_fts.cc), in the savepoint; in the
+  // engine's transaction they wait.
+  if (rc == SQLITE_DONE && !buffered) FlushFts(conn, engine);
+  // A row the FTS write-through could not forward.
+  bool forward_failed = !forward_failed_before && !fts_error.empty();
+  if (rc == SQLITE_DONE && !forward_failed) {
+    // (In the engine's transaction no savepoint may have opened.)
+    int released =
+        savepoint_open_ ? RunTxn(conn, std::string("RELEASE ") + kSavepoint) : SQLITE_OK;
+    savepoint_open_ = false;
+    if (released != SQLITE_OK) return released;
+    conn->changes = command_changes >= 0 ? command_changes : SQ(sqlite3_changes64)(engine);
+    conn->total_changes = total + conn->changes;  // the statement's rows, not its triggers'
+    seen_total_ = SQ(sqlite3_total_changes64)(engine);
+    return SQLITE_DONE;
+  }
+  int code = forward_failed ? fts_error_code : SQ(sqlite3_extended_errcode)(engine);
+  std::string message = forward_failed ? fts_error : SQ(sqlite3_errmsg)(engine);
+  // What stays: nothing (ABORT), the rows before (FAIL), or nothing of the
+  // transaction (ROLLBACK, or a statement that began it).
+  int on_conflict = failed_on_conflict;
+  bool constraint = (code & 0xff) == SQLITE_CONSTRAINT;
+  if (constraint && on_conflict == SQLITE_FAIL) {
+    if (savepoint_open_) RunTxn(conn, std::string("RELEASE ") + kSavepoint);
+  } else if ((autocommit && savepoint_open_) || (constraint && on_conflict == SQLITE_ROLLBACK)) {
+    RunTxn(conn, "ROLLBACK");
+  } else if (savepoint_open_) {
+    RunTxn(conn, std::string("ROLLBACK TO ") + kSavepoint);
+    RunTxn(conn, std::string("RELEASE ") + kSavepoint);
+  }
+  savepoint_open_ = false;
+  // SQLite's own count after the failure: the rows kept (FAIL), else none.
+  conn->changes = SQ(sqlite3_changes64)(engine);
   conn->total_changes = total + conn->changes;
   seen_total_ = SQ(sqlite3_total_changes64)(engine);
   return conn->SetError(code, message);

@@ -114,6 +114,29 @@ class EmbeddedEngine {
   // A write to an FTS table ended: inside a transaction, the index copy is
   // only as good as that transaction's outcome.
   void FtsWritten(Connection* conn);
+  // Inside the program's transaction the engine holds one of its own, so
+  // that the module keeps its pending terms (and the write-through its
+  // rows) until the program's COMMIT, as SQLite does (embedded_fts.cc).
+  // Before an FTS write steps: opens it when the program is in a
+  // transaction.
+  void BeginFts(Connection* conn);
+  // Before the program's transaction control: commits the engine's
+  // transaction and sends its rows (COMMIT, SAVEPOINT, RELEASE, ROLLBACK
+  // TO), or rolls it back (ROLLBACK). An SQLite code, the error set.
+  int FtsBeforeTxn(Connection* conn, FtsTxn what);
+  // The program's transaction ended, committed or not.
+  void FtsEnded(Connection* conn, bool committed);
+  // Before another statement of the connection (not the engine's, not
+  // transaction control): the rows not yet sent go to the server, which it
+  // may read; before a schema change (schema) the engine's transaction
+  // commits too, as the engine is made again after it.
+  int FtsBeforeStatement(Connection* conn, bool schema);
+  // Opens the write's savepoint on the server if Step deferred it (a write
+  // in the engine's transaction sends nothing to the server until it must).
+  int NeedSavepoint(Connection* conn);
+  // Set while litelift runs its own statements on the engine (its
+  // transaction, a rebuild), which the guard of the program's use lets by.
+  bool own_sql = false;
   // The FTS tables of the engine as last made.
   const std::vector<FtsTable>& fts() const { return fts_; }
   // The write-through (embedded_fts.cc): the engine's shadow tables, the
@@ -123,6 +146,9 @@ class EmbeddedEngine {
   std::map<std::string, Statement*> fts_writes;
   std::string fts_error;
   int fts_error_code = SQLITE_OK;
+  // Set by StepFtsWrite when it ran a command as statements of its own:
+  // the changes() SQLite gives the command (-1: the engine's own count).
+  int64_t command_changes = -1;
 
  private:
   bool Build(Connection* conn, std::string* error);
@@ -138,10 +164,15 @@ class EmbeddedEngine {
   std::string attached_;  // the attached databases it was made with
   size_t replayed_ = 0;   // registrations replayed on it
   int build_ = 0;
+  // Step of a write when the engine holds FTS tables (embedded_fts.h):
+  // the savepoint first, or at the first row sent inside the engine's own
+  // transaction; what the statement leaves as Step says.
+  int StepFts(Connection* conn, sqlite3_stmt* row, sqlite3* engine, bool autocommit,
+              int64_t total);
   int64_t seen_total_ = 0;                 // the engine's total_changes last seen by Step
   Connection* conn_ = nullptr;             // the connection it was last made for
   std::vector<FtsTable> fts_;              // the FTS tables it holds
-  bool fts_txn_write_ = false;             // an FTS write in the open transaction
+  bool fts_txn_write_ = false;  // the engine committed FTS writes the program may roll back
   std::map<std::string, Statement*> txn_;  // RunTxn's statements, by text
   // The running write statement (Step): whether it runs, its savepoint is
   // to be taken lazily, it began the transaction, the savepoint is taken,
@@ -153,6 +184,10 @@ class EmbeddedEngine {
   int64_t sent_ = 0;
   int busy_before_ = 0;  // the engine's statements running when it began
   PendingWrite pending_;
+  bool fts_open_ = false;            // the engine's transaction, alongside the program's
+  bool fts_written_ = false;         // an FTS write in it
+  bool savepoint_deferred_ = false;  // Step's savepoint, opened by NeedSavepoint
+  bool savepoint_open_ = false;      // Step's savepoint is open on the server
 };
 
 }  // namespace litelift::compat

@@ -1,12 +1,14 @@
 #include "libsqlite3-compat/pg/embedded_fts.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "libsqlite3-compat/catalog/schema_name.h"
 #include "libsqlite3-compat/host.h"
 #include "libsqlite3-compat/pg/connection.h"
 #include "libsqlite3-compat/pg/embedded_write.h"
+#include "libsqlite3-compat/sql/emit.h"
 #include "libsqlite3-compat/sql/tokenizer.h"
 #include "libsqlite3-compat/text.h"
 #include "router/log.h"
@@ -20,13 +22,15 @@ std::string FtsModule(const std::string& create_sql) {
     if (!sql::IsWord(t[i], "USING")) continue;
     std::string storage;
     std::string module = Lower(std::string(sql::NameText(t[i + 1], &storage)));
-    if (module == "fts5") return module;  // (FTS3/FTS4: refused, catalog/ddl.cc)
+    // (fts5vocab: no shadow tables, it reads its FTS5 table's index.)
+    if (module == "fts5" || module == "fts5vocab") return module;
     return "";
   }
   return "";
 }
 
-std::vector<std::string> FtsShadowSuffixes(const std::string&) {
+std::vector<std::string> FtsShadowSuffixes(const std::string& module) {
+  if (module == "fts5vocab") return {};
   return {"content", "data", "idx", "docsize", "config"};
 }
 
@@ -80,9 +84,13 @@ std::string SqlLiteral(const std::string& text) {
   return out + "'";
 }
 
-// Runs sql on the engine; false with *error.
-bool Exec(sqlite3* engine, const std::string& sql, std::string* error) {
-  if (SQ(sqlite3_exec)(engine, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;
+// Runs sql on the engine, as litelift's own (EmbeddedEngine::own_sql);
+// false with *error.
+bool Exec(sqlite3* engine, const std::string& sql, std::string* error, Connection* conn = nullptr) {
+  if (conn != nullptr) conn->embedded.own_sql = true;
+  int rc = SQ(sqlite3_exec)(engine, sql.c_str(), nullptr, nullptr, nullptr);
+  if (conn != nullptr) conn->embedded.own_sql = false;
+  if (rc == SQLITE_OK) return true;
   *error = "litelift: the embedded engine cannot run [" + sql + "]: " + SQ(sqlite3_errmsg)(engine);
   return false;
 }
@@ -137,7 +145,7 @@ Statement* WriteStatement(Connection* conn, const std::string& text) {
   return stmt;
 }
 
-// Runs one row write on the server; false with the connection's error.
+// Runs one write on the server; false with the connection's error.
 bool Forward(Connection* conn, const std::string& text, const std::vector<sqlite3_value*>& values) {
   Statement* stmt = WriteStatement(conn, text);
   if (stmt == nullptr) return false;
@@ -150,70 +158,173 @@ bool Forward(Connection* conn, const std::string& text, const std::vector<sqlite
     conn->SetError(code == SQLITE_OK || code == SQLITE_ROW ? SQLITE_ERROR : code, message);
     return false;
   }
+  stmt->Reset();
   return true;
 }
 
+// The encoding of a WITHOUT ROWID row's key (AppendValue's).
+void AppendValue(sqlite3_value* v, std::string* out);
+
+// Records a row key of local as written: from the row before the change
+// (old) or after it.
+void MarkKey(sqlite3* engine, FtsLocal* local, bool old) {
+  std::vector<sqlite3_value*> key;
+  std::string encoded;
+  for (int k : local->key) {
+    sqlite3_value* v = nullptr;
+    if (old) {
+      SQ(sqlite3_preupdate_old)(engine, k, &v);
+    } else {
+      SQ(sqlite3_preupdate_new)(engine, k, &v);
+    }
+    AppendValue(v, &encoded);
+    key.push_back(v);
+  }
+  if (local->dirty_keys.count(encoded) != 0) return;
+  for (sqlite3_value*& v : key) v = SQ(sqlite3_value_dup)(v);
+  local->dirty_keys.emplace(std::move(encoded), std::move(key));
+}
+
 // The engine's preupdate hook: each row the module writes to a local index
-// table goes to the server table of the same name, in the connection's
-// transaction (INSERT OR REPLACE, or DELETE by rowid or primary key). The
-// program's changes() and last_insert_rowid() are left as they were. A
-// failure is kept for EmbeddedEngine::Step (a hook cannot fail the write).
+// table is marked written; FlushFts sends it to the server table of the
+// same name, as the engine then has it. Nothing reaches the server here:
+// a statement (or a transaction, EmbeddedEngine::Step) costs a few
+// multi-row statements rather than a round trip per row.
 void WriteThrough(void* arg, sqlite3* engine, int op, const char* db, const char* name,
-                  sqlite3_int64 old_key, sqlite3_int64) {
+                  sqlite3_int64 old_key, sqlite3_int64 new_key) {
   auto* conn = static_cast<Connection*>(arg);
   EmbeddedEngine& e = conn->embedded;
-  if (db == nullptr || std::strcmp(db, "main") != 0 || !e.fts_error.empty()) return;
-  const FtsLocal* local = nullptr;
-  for (const FtsLocal& l : e.fts_local) {
+  if (db == nullptr || std::strcmp(db, "main") != 0) return;
+  FtsLocal* local = nullptr;
+  for (FtsLocal& l : e.fts_local) {
     if (l.name == name) local = &l;
   }
   if (local == nullptr) return;
-  std::lock_guard<std::recursive_mutex> lock(conn->mu);
-  int64_t changes = conn->changes, rowid = conn->last_insert_rowid, total = conn->total_changes;
+  if (local->key.empty()) {
+    if (op != SQLITE_INSERT) local->dirty_rowids.insert(old_key);
+    if (op != SQLITE_DELETE) local->dirty_rowids.insert(new_key);
+    return;
+  }
+  if (op != SQLITE_INSERT) MarkKey(engine, local, true);
+  if (op != SQLITE_DELETE) MarkKey(engine, local, false);
+}
+
+// Up to 256 rows a statement, a power of two (a few texts, each prepared
+// once), within the server's 65535 parameters.
+size_t ChunkRows(size_t remaining, size_t per_row) {
+  size_t n = 256;
+  while (n > 1 && (n > remaining || n * per_row > 30000)) n /= 2;
+  return n;
+}
+
+// A rowid as a value (bound through a statement of the engine).
+sqlite3_value* RowidValue(sqlite3* engine, int64_t rowid) {
+  sqlite3_value* v = nullptr;
+  sqlite3_stmt* s = nullptr;
+  SQ(sqlite3_prepare_v2)(engine, "SELECT ?1", -1, &s, nullptr);
+  SQ(sqlite3_bind_int64)(s, 1, rowid);
+  if (SQ(sqlite3_step)(s) == SQLITE_ROW) v = SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(s, 0));
+  SQ(sqlite3_finalize)(s);
+  return v;
+}
+
+void FreeValues(std::vector<sqlite3_value*>* values) {
+  for (sqlite3_value* v : *values) SQ(sqlite3_value_free)(v);
+  values->clear();
+}
+
+// The server side of local's written rows: their deletion by key, then
+// the rows the engine has, in chunks.
+bool FlushLocal(Connection* conn, sqlite3* engine, FtsLocal* local) {
   std::string table = "main." + QuoteIdent(local->name);
-  bool ok = true;
-  if (op == SQLITE_DELETE || op == SQLITE_UPDATE) {
-    std::vector<sqlite3_value*> key;
-    std::string where;
-    if (local->key.empty()) {
-      sqlite3_value* v = nullptr;
-      sqlite3_stmt* s = nullptr;
-      // (the rowid as a value: bound through a statement of the engine)
-      SQ(sqlite3_prepare_v2)(engine, "SELECT ?1", -1, &s, nullptr);
-      SQ(sqlite3_bind_int64)(s, 1, old_key);
-      if (SQ(sqlite3_step)(s) == SQLITE_ROW)
-        v = SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(s, 0));
-      SQ(sqlite3_finalize)(s);
-      key.push_back(v);
-      where = "rowid = ?1";
-      ok = Forward(conn, "DELETE FROM " + table + " WHERE " + where, key);
-      SQ(sqlite3_value_free)(v);
-    } else {
-      for (size_t k = 0; k < local->key.size(); ++k) {
-        sqlite3_value* v = nullptr;
-        SQ(sqlite3_preupdate_old)(engine, local->key[k], &v);
-        key.push_back(v);
-        where += (k ? " AND " : "") +
-                 QuoteIdent(local->columns[static_cast<size_t>(local->key[k])]) + " IS ?" +
-                 std::to_string(k + 1);
+  size_t ncol = local->columns.size();
+  // Every written key, as values; the engine's row for it, if any.
+  std::vector<std::vector<sqlite3_value*>> keys;
+  std::string where;
+  if (local->key.empty()) {
+    where = "rowid = ?1";
+    for (int64_t rowid : local->dirty_rowids) keys.push_back({RowidValue(engine, rowid)});
+  } else {
+    for (size_t k = 0; k < local->key.size(); ++k) {
+      where += (k ? " AND " : "") + QuoteIdent(local->columns[static_cast<size_t>(local->key[k])]) +
+               " = ?" + std::to_string(k + 1);
+    }
+    for (auto& [encoded, values] : local->dirty_keys) {
+      keys.push_back(values);
+      values.clear();  // (now keys' to free)
+    }
+  }
+  local->dirty_rowids.clear();
+  local->dirty_keys.clear();
+  sqlite3_stmt* read = nullptr;
+  std::string text =
+      "SELECT " + ColumnList(local->columns, "") + " FROM " + table + " WHERE " + where;
+  bool ok = SQ(sqlite3_prepare_v2)(engine, text.c_str(), -1, &read, nullptr) == SQLITE_OK;
+  if (!ok) conn->SetError(SQLITE_ERROR, std::string("litelift: ") + SQ(sqlite3_errmsg)(engine));
+  std::vector<std::vector<sqlite3_value*>> gone;  // keys the engine no longer has
+  std::vector<sqlite3_value*> rows;               // rows to write, ncol values each
+  auto send_rows = [&](bool all) {
+    while (ok && !rows.empty() && (all || rows.size() >= 256 * ncol)) {
+      size_t n = ChunkRows(rows.size() / ncol, ncol);
+      std::string sql =
+          "INSERT OR REPLACE INTO " + table + " (" + ColumnList(local->columns, "") + ") VALUES ";
+      for (size_t r = 0; r < n; ++r) sql += (r ? ", (" : "(") + Params(ncol, r * ncol + 1) + ")";
+      std::vector<sqlite3_value*> chunk(rows.begin(), rows.begin() + static_cast<long>(n * ncol));
+      ok = Forward(conn, sql, chunk);
+      FreeValues(&chunk);
+      rows.erase(rows.begin(), rows.begin() + static_cast<long>(n * ncol));
+    }
+  };
+  for (std::vector<sqlite3_value*>& key : keys) {
+    if (ok) {
+      SQ(sqlite3_reset)(read);
+      for (size_t k = 0; k < key.size(); ++k) {
+        SQ(sqlite3_bind_value)(read, static_cast<int>(k + 1), key[k]);
       }
-      ok = Forward(conn, "DELETE FROM " + table + " WHERE " + where, key);
+      if (SQ(sqlite3_step)(read) == SQLITE_ROW) {
+        for (size_t c = 0; c < ncol; ++c) {
+          rows.push_back(
+              SQ(sqlite3_value_dup)(SQ(sqlite3_column_value)(read, static_cast<int>(c))));
+        }
+        FreeValues(&key);
+        send_rows(false);
+        continue;
+      }
+      gone.push_back(std::move(key));
+      continue;
     }
+    FreeValues(&key);
   }
-  if (ok && (op == SQLITE_INSERT || op == SQLITE_UPDATE)) {
-    std::vector<sqlite3_value*> values(local->columns.size(), nullptr);
-    for (size_t i = 0; i < values.size(); ++i) {
-      SQ(sqlite3_preupdate_new)(engine, static_cast<int>(i), &values[i]);
+  SQ(sqlite3_finalize)(read);
+  size_t nkey = local->key.empty() ? 1 : local->key.size();
+  for (size_t at = 0; ok && at < gone.size();) {
+    size_t n = ChunkRows(gone.size() - at, nkey);
+    std::string sql = "DELETE FROM " + table + " WHERE ";
+    std::vector<sqlite3_value*> values;
+    for (size_t r = 0; r < n; ++r) {
+      std::string one = where;
+      // (?k of the key -> its place in this statement)
+      std::string renumbered;
+      for (size_t i = 0; i < one.size(); ++i) {
+        if (one[i] == '?' && i + 1 < one.size()) {
+          size_t j = i + 1;
+          while (j < one.size() && std::isdigit(static_cast<unsigned char>(one[j]))) ++j;
+          renumbered += "?" + std::to_string(r * nkey + std::stoul(one.substr(i + 1, j - i - 1)));
+          i = j - 1;
+        } else {
+          renumbered += one[i];
+        }
+      }
+      sql += (r ? " OR (" : "(") + renumbered + ")";
+      for (sqlite3_value* v : gone[at + r]) values.push_back(v);
     }
-    ok = Forward(conn, local->insert, values);
+    ok = Forward(conn, sql, values);
+    at += n;
   }
-  if (!ok) {
-    e.fts_error = conn->err_msg;
-    e.fts_error_code = conn->err_code;
-  }
-  conn->changes = changes;
-  conn->last_insert_rowid = rowid;
-  conn->total_changes = total;
+  for (std::vector<sqlite3_value*>& key : gone) FreeValues(&key);
+  send_rows(true);
+  FreeValues(&rows);
+  return ok;
 }
 
 // The row that changes with every write of table's index: FTS5's
@@ -278,6 +389,7 @@ bool IsFtsLocal(const std::vector<FtsTable>& tables, const std::string& name) {
 
 bool BuildFts(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& tables,
               std::string* error) {
+  ClearFtsDirty(conn);
   conn->embedded.fts_local.clear();
   conn->embedded.fts_error.clear();
   if (tables.empty()) return true;
@@ -294,9 +406,6 @@ bool BuildFts(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& ta
           if (shape.columns[c] == k) local.key.push_back(static_cast<int>(c));
         }
       }
-      local.insert = "INSERT OR REPLACE INTO main." + QuoteIdent(name) + " (" +
-                     ColumnList(shape.columns, "") + ") VALUES (" + Params(shape.columns.size()) +
-                     ")";
       conn->embedded.fts_local.push_back(std::move(local));
     }
   }
@@ -317,6 +426,7 @@ bool BuildFts(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& ta
 bool FtsStale(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& tables) {
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
   for (const FtsTable& t : tables) {
+    if (t.module != "fts5") continue;  // (a vocabulary table reads its FTS5 table's)
     std::string sql = VersionSql(t);
     std::string server, local;
     Statement* read = nullptr;
@@ -350,25 +460,268 @@ bool FtsStale(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& ta
 
 void EmbeddedEngine::CheckFts(Connection* conn) {
   if (db_ == nullptr) return;  // made anew by Ready
+  // The program's transaction ended without its COMMIT or ROLLBACK (a
+  // failure rolled it back): so does the engine's.
+  if (fts_open_ && conn->Autocommit()) FtsEnded(conn, false);
   // (A write-through failure leaves the engine's copy ahead of the server.)
   bool ended = (fts_txn_write_ && conn->Autocommit()) || !fts_error.empty();
   if (ended) {
     LL_DEBUG("a transaction that wrote an FTS index ended: the engine is made again");
     fts_txn_write_ = false;
     Close();
+  } else if (fts_open_ && fts_written_) {
+    // This connection writes the index in its open transaction: its copy
+    // is the transaction's.
   } else if (FtsStale(conn, db_, fts_)) {
     Close();
   }
 }
 
 void EmbeddedEngine::FtsWritten(Connection* conn) {
-  if (!conn->Autocommit()) fts_txn_write_ = true;
+  if (fts_open_) {
+    fts_written_ = true;
+  } else if (!conn->Autocommit()) {
+    fts_txn_write_ = true;
+  }
+}
+
+void EmbeddedEngine::BeginFts(Connection* conn) {
+  if (db_ == nullptr || fts_open_ || fts_.empty() || conn->Autocommit()) return;
+  std::string error;
+  if (SQ(sqlite3_get_autocommit)(db_) != 0 && Exec(db_, "BEGIN", &error, conn)) fts_open_ = true;
+}
+
+int EmbeddedEngine::FtsBeforeTxn(Connection* conn, FtsTxn what) {
+  if (db_ == nullptr || what == FtsTxn::kBegin) return SQLITE_OK;
+  if (fts_open_ && conn->Autocommit()) FtsEnded(conn, false);
+  if (fts_open_ && what == FtsTxn::kRollback) {
+    std::string ignored;
+    Exec(db_, "ROLLBACK", &ignored, conn);  // (the module drops its pending terms)
+    ClearFtsDirty(conn);
+    fts_open_ = fts_written_ = false;
+  } else if (fts_open_) {
+    // The module flushes its pending terms at the engine's COMMIT (xSync):
+    // those rows and the others go to the server before the program's
+    // COMMIT or savepoint.
+    std::string error;
+    bool open = SQ(sqlite3_get_autocommit)(db_) == 0;  // (a failure may have ended it)
+    int64_t total_before = SQ(sqlite3_total_changes64)(db_);
+    if (open && !Exec(db_, "COMMIT", &error, conn)) {
+      fts_error = error;
+      return conn->SetError(SQ(sqlite3_extended_errcode)(db_), error);
+    }
+    bool wrote = fts_written_;
+    fts_open_ = fts_written_ = false;
+    if (!FlushFts(conn, db_)) return conn->SetError(fts_error_code, fts_error);
+    // SQLite's module writes its pending terms at the SAVEPOINT, RELEASE or
+    // COMMIT (xSavepoint, xRelease, xSync) with statements of its own, whose
+    // count changes() then is: the engine's COMMIT did the same writes.
+    if (what != FtsTxn::kRollbackTo && SQ(sqlite3_total_changes64)(db_) != total_before) {
+      conn->changes = SQ(sqlite3_changes64)(db_);
+    }
+    seen_total_ = SQ(sqlite3_total_changes64)(db_);
+    // Committed in the engine, not yet on the server.
+    if (wrote) fts_txn_write_ = true;
+  }
+  // A ROLLBACK TO may undo what the engine committed: made again.
+  if (what == FtsTxn::kRollbackTo && fts_txn_write_) Close();
+  return SQLITE_OK;
+}
+
+void EmbeddedEngine::FtsEnded(Connection* conn, bool committed) {
+  if (fts_open_) {
+    std::string ignored;
+    if (db_ != nullptr) Exec(db_, "ROLLBACK", &ignored, conn);
+    ClearFtsDirty(conn);
+    fts_open_ = fts_written_ = false;
+  }
+  // Committed: the engine's copy is the server's.
+  if (committed) fts_txn_write_ = false;
+}
+
+int EmbeddedEngine::FtsBeforeStatement(Connection* conn, bool schema) {
+  if (db_ == nullptr) return SQLITE_OK;
+  if (fts_open_ && conn->Autocommit()) FtsEnded(conn, false);
+  if (schema && fts_open_) return FtsBeforeTxn(conn, FtsTxn::kSavepoint);
+  if (!FtsDirty(conn)) return SQLITE_OK;
+  if (!FlushFts(conn, db_)) return conn->SetError(fts_error_code, fts_error);
+  return SQLITE_OK;
+}
+
+bool FtsDirty(const Connection* conn) {
+  for (const FtsLocal& l : conn->embedded.fts_local) {
+    if (!l.dirty_rowids.empty() || !l.dirty_keys.empty()) return true;
+  }
+  return false;
+}
+
+bool FlushFts(Connection* conn, sqlite3* engine) {
+  EmbeddedEngine& e = conn->embedded;
+  if (!FtsDirty(conn)) return true;
+  std::lock_guard<std::recursive_mutex> lock(conn->mu);
+  // The program's changes() and last_insert_rowid() are left as they were.
+  int64_t changes = conn->changes, rowid = conn->last_insert_rowid, total = conn->total_changes;
+  bool ok = true;
+  for (FtsLocal& l : e.fts_local) {
+    if (ok) {
+      ok = FlushLocal(conn, engine, &l);
+    } else {
+      l.dirty_rowids.clear();
+      for (auto& [encoded, values] : l.dirty_keys) FreeValues(&values);
+      l.dirty_keys.clear();
+    }
+  }
+  if (!ok && e.fts_error.empty()) {
+    e.fts_error = conn->err_msg;
+    e.fts_error_code = conn->err_code;
+  }
+  conn->changes = changes;
+  conn->last_insert_rowid = rowid;
+  conn->total_changes = total;
+  return ok;
+}
+
+void ClearFtsDirty(Connection* conn) {
+  for (FtsLocal& l : conn->embedded.fts_local) {
+    l.dirty_rowids.clear();
+    for (auto& [encoded, values] : l.dirty_keys) FreeValues(&values);
+    l.dirty_keys.clear();
+  }
 }
 
 void DropFtsWrites(Connection* conn) {
   std::lock_guard<std::recursive_mutex> lock(conn->mu);
   for (auto& [sql, stmt] : conn->embedded.fts_writes) conn->Finalize(stmt);
   conn->embedded.fts_writes.clear();
+}
+
+namespace {
+
+// What a name or string token says: an FTS5 option's value may be either
+// (content='notes', content=notes), a command is a string ('rebuild').
+std::string TokenValue(const sql::Token& t) {
+  if (t.type == sql::TokenType::kString) return sql::UnquotedString(t.text);
+  std::string storage;
+  return std::string(sql::NameText(t, &storage));
+}
+
+// An FTS5 table's columns and its content= and content_rowid= options.
+struct FtsOptions {
+  std::vector<std::string> columns;
+  std::string content, content_rowid = "rowid";
+};
+
+FtsOptions OptionsOf(const std::string& create_sql) {
+  FtsOptions out;
+  std::vector<sql::Token> t = sql::SignificantTokens(create_sql);
+  std::string storage;
+  size_t i = 0;
+  while (i < t.size() && t[i].text != "(") ++i;
+  std::vector<const sql::Token*> arg;
+  int depth = 0;
+  auto finish = [&] {
+    if (arg.empty()) return;
+    if (arg.size() >= 3 && arg[1]->text == "=") {
+      std::string key = Lower(std::string(sql::NameText(*arg[0], &storage)));
+      std::string value = TokenValue(*arg[2]);
+      if (key == "content") out.content = value;
+      if (key == "content_rowid") out.content_rowid = value;
+    } else {
+      out.columns.emplace_back(sql::NameText(*arg[0], &storage));
+    }
+    arg.clear();
+  };
+  for (++i; i < t.size(); ++i) {
+    if (t[i].text == "(") ++depth;
+    if (t[i].text == ")" && depth-- == 0) break;
+    if (depth == 0 && t[i].text == ",") {
+      finish();
+    } else {
+      arg.push_back(&t[i]);
+    }
+  }
+  finish();
+  return out;
+}
+
+// The FTS5 table whose 'rebuild' command sql is, if it has external
+// content: INSERT INTO ft (ft[, rank]) VALUES ('rebuild'[, ...]).
+const FtsTable* RebuildOf(const std::string& sql, const std::vector<FtsTable>& tables) {
+  std::vector<sql::Token> t = sql::SignificantTokens(sql);
+  std::string storage;
+  size_t i = 0;
+  if (t.empty() || !sql::IsWord(t[0], "INSERT")) return nullptr;
+  while (i < t.size() && !sql::IsWord(t[i], "INTO")) ++i;
+  if (i + 1 >= t.size()) return nullptr;
+  size_t at = i + 1;
+  if (at + 2 < t.size() && t[at + 1].text == ".") {
+    if (Lower(std::string(sql::NameText(t[at], &storage))) != "main") return nullptr;
+    at += 2;
+  }
+  std::string name = Lower(std::string(sql::NameText(t[at], &storage)));
+  const FtsTable* table = nullptr;
+  for (const FtsTable& f : tables) {
+    if (f.module == "fts5" && Lower(f.name) == name) table = &f;
+  }
+  if (table == nullptr || at + 7 >= t.size() || t[at + 1].text != "(") return nullptr;
+  if (Lower(std::string(sql::NameText(t[at + 2], &storage))) != name) return nullptr;
+  size_t v = at + 3;
+  while (v < t.size() && !sql::IsWord(t[v], "VALUES")) ++v;
+  if (v + 2 >= t.size() || t[v + 1].text != "(" || t[v + 2].type != sql::TokenType::kString)
+    return nullptr;
+  if (Lower(TokenValue(t[v + 2])) != "rebuild") return nullptr;
+  if (OptionsOf(table->sql).content.empty()) return nullptr;
+  return table;
+}
+
+}  // namespace
+
+int StepFtsWrite(Connection* conn, sqlite3_stmt* row) {
+  EmbeddedEngine& e = conn->embedded;
+  const FtsTable* table = nullptr;
+  if (!e.fts().empty()) {
+    char* expanded = SQ(sqlite3_expanded_sql)(row);
+    if (expanded != nullptr) table = RebuildOf(expanded, e.fts());
+    SQ(sqlite3_free)(expanded);
+  }
+  if (table == nullptr) {
+    int rc = SQ(sqlite3_step)(row);
+    while (rc == SQLITE_ROW) rc = SQ(sqlite3_step)(row);
+    return rc;
+  }
+  FtsOptions o = OptionsOf(table->sql);
+  std::string ft = "main." + QuoteIdent(table->name);
+  std::string insert = "INSERT INTO " + ft + " (rowid",
+              select = "SELECT T." + QuoteIdent(o.content_rowid);
+  for (const std::string& c : o.columns) {
+    insert += ", " + QuoteIdent(c);
+    select += ", T." + QuoteIdent(c);
+  }
+  select +=
+      " FROM main." + QuoteIdent(o.content) + " AS T ORDER BY T." + QuoteIdent(o.content_rowid);
+  sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  std::string error;
+  bool ok =
+      Exec(engine, "SAVEPOINT litelift_fts_rebuild", &error, conn) &&
+      Exec(engine, "INSERT INTO " + ft + " (" + QuoteIdent(table->name) + ") VALUES ('delete-all')",
+           &error) &&
+      Exec(engine, insert + ") " + select, &error);
+  if (ok) ok = Exec(engine, "RELEASE litelift_fts_rebuild", &error, conn);
+  if (ok) {
+    // SQLite's counts for the command: its one row, last_insert_rowid 0.
+    SQ(sqlite3_set_last_insert_rowid)(engine, 0);
+    e.command_changes = 1;
+    return SQLITE_DONE;
+  }
+  int code = SQ(sqlite3_extended_errcode)(engine);
+  std::string ignored;
+  Exec(engine, "ROLLBACK TO litelift_fts_rebuild", &ignored, conn);
+  Exec(engine, "RELEASE litelift_fts_rebuild", &ignored, conn);
+  if (e.fts_error.empty()) {
+    e.fts_error = error;
+    e.fts_error_code = code == SQLITE_OK ? SQLITE_ERROR : code;
+  }
+  return e.fts_error_code;
 }
 
 bool WritesFts(const std::string& trigger_sql, const std::vector<std::string>& fts_names) {

@@ -9,7 +9,10 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,12 +35,17 @@ struct FtsTable {
   std::vector<std::string> local;  // its shadow tables (kept in the engine)
 };
 
-// A shadow table as the engine's write-through sees it.
+// A shadow table as the engine's write-through sees it: the keys of the
+// rows the module wrote since the last flush (FlushFts sends each one's
+// row as the engine has it then, or its deletion).
 struct FtsLocal {
   std::string name;
   std::vector<std::string> columns;
-  std::vector<int> key;  // the PRIMARY KEY columns of a WITHOUT ROWID table, else none
-  std::string insert;    // INSERT OR REPLACE of every column, ?1..?n
+  std::vector<int> key;            // the PRIMARY KEY columns of a WITHOUT ROWID table, else none
+  std::set<int64_t> dirty_rowids;  // a rowid table's written rows
+  // A WITHOUT ROWID table's written rows: the key's encoding -> its values
+  // (owned, freed by ClearFtsDirty).
+  std::map<std::string, std::vector<sqlite3_value*>> dirty_keys;
 };
 
 // The FTS tables of conn's main database (shadow catalog order).
@@ -60,6 +68,32 @@ bool FtsStale(Connection* conn, sqlite3* engine, const std::vector<FtsTable>& ta
 
 // Finalizes the write-through statements of conn (the engine closes).
 void DropFtsWrites(Connection* conn);
+
+// The program's transaction control, as the FTS write-through sees it
+// (EmbeddedEngine::FtsBeforeTxn).
+enum class FtsTxn { kBegin, kCommit, kRelease, kSavepoint, kRollback, kRollbackTo };
+
+// Steps row, a write statement of the engine, to its end: as sqlite3_step
+// does, but for the 'rebuild' command of an external-content FTS5 table,
+// which the module cannot run there (it reads the content table with a
+// statement that refuses a virtual table, SQLITE_PREPARE_NO_VTAB): that is
+// run as 'delete-all' and every row of the content table inserted again in
+// rowid order, what the module's rebuild does. An SQLite code; on failure
+// of the latter, EmbeddedEngine::fts_error says why.
+int StepFtsWrite(Connection* conn, sqlite3_stmt* row);
+
+// Whether the module wrote rows not yet sent to the server.
+bool FtsDirty(const Connection* conn);
+
+// Sends every row the module wrote since the last flush to the server (in
+// the connection's transaction): a multi-row INSERT OR REPLACE of the rows
+// the engine has, a DELETE of those it no longer has, per table. False
+// with the connection's error (also kept as EmbeddedEngine::fts_error).
+bool FlushFts(Connection* conn, sqlite3* engine);
+
+// Forgets the rows not yet sent (the transaction rolled back, or the engine
+// closes).
+void ClearFtsDirty(Connection* conn);
 
 // A trigger of the program whose body writes an FTS table (an
 // external-content table kept in step): not on the server, which has no FTS

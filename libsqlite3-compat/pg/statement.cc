@@ -110,6 +110,15 @@ int Statement::Step() {
       Failed(conn->err_code, conn->err_msg);
       return ensured;
     }
+    // The FTS write-through's rows not yet sent: the server's before this
+    // statement reads it (embedded_fts.cc).
+    if (!internal && kind != Kind::kEmbedded && kind != Kind::kTxn) {
+      int rc = conn->embedded.FtsBeforeStatement(conn, kind == Kind::kDdl || kind == Kind::kAttach);
+      if (rc != SQLITE_OK) {
+        Failed(conn->err_code, conn->err_msg);
+        return rc;
+      }
+    }
     // A data statement sends a pending BEGIN in its own pipeline, and
     // StepTxn decides for transaction control; anything else runs inside.
     if (conn->begin_pending &&
@@ -236,6 +245,14 @@ int Statement::StepShadow() {
 int Statement::StepTxn() {
   if (conn->txn_lost) return EndLostTransaction();
   using Verb = TxnCommand::Verb;  // (read at prepare: txn_command.h)
+  if (!internal) {
+    // The FTS engine's transaction first (embedded_fts.cc).
+    static const FtsTxn kFts[] = {FtsTxn::kBegin,    FtsTxn::kBegin,      FtsTxn::kCommit,
+                                  FtsTxn::kRollback, FtsTxn::kRollbackTo, FtsTxn::kSavepoint,
+                                  FtsTxn::kRelease};
+    int rc = conn->embedded.FtsBeforeTxn(conn, kFts[static_cast<int>(txn.verb)]);
+    if (rc != SQLITE_OK) return rc;
+  }
   bool was_autocommit = conn->Autocommit();
   if (was_autocommit) conn->snapshot_taken = false;  // a new transaction
   bool commit = txn.verb == Verb::kCommit;
@@ -342,6 +359,7 @@ int Statement::StepTxn() {
   conn->snapshot_pending = lazy_begin || (server == "BEGIN" && !immediate);
   if (snapshot_from_next_query) conn->snapshot_taken = true;  // whatever that query is
   if (conn->Autocommit()) {                                   // the transaction ended
+    conn->embedded.FtsEnded(conn, txn.verb == Verb::kCommit || txn.verb == Verb::kRelease);
     conn->batch.EndTransaction();
     conn->begin_pending = false;
     conn->snapshot_pending = false;
@@ -1222,15 +1240,22 @@ int Statement::PrepareEmbedded() {
 }
 
 int Statement::StepEmbedded() {
+  bool started_before = started;
   if (!started) {
     if (fts) conn->embedded.CheckFts(conn);
     int rc = PrepareEmbedded();
     if (rc != SQLITE_OK) return rc;
+    if (fts && SQ(sqlite3_stmt_readonly)(row) == 0) conn->embedded.BeginFts(conn);
     SQ(sqlite3_reset)(row);
     for (size_t i = 1; i < params.size(); ++i) BindKept(row, static_cast<int>(i), params[i]);
     started = true;
   }
   sqlite3* engine = SQ(sqlite3_db_handle)(row);
+  // An FTS write starts from the connection's last_insert_rowid, so that
+  // the engine's after it is SQLite's (a command sets it to 0).
+  if (fts && !started_before && SQ(sqlite3_stmt_readonly)(row) == 0) {
+    SQ(sqlite3_set_last_insert_rowid)(engine, conn->last_insert_rowid);
+  }
   int64_t engine_rowid = SQ(sqlite3_last_insert_rowid)(engine);
   int64_t engine_total = SQ(sqlite3_total_changes64)(engine), total = conn->total_changes;
   int rc = conn->embedded.Step(conn, row);

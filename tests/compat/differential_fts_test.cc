@@ -120,6 +120,110 @@ TEST(Fts5, ExternalContentAndContentless) {
   });
 }
 
+std::string Rows(sqlite3* db, const std::string& sql);
+
+// Inside the program's transaction the module keeps its pending terms
+// until COMMIT (the engine's own transaction): searches, a direct read of
+// the content table, savepoints, a failed statement, a rollback all see
+// what SQLite's do.
+TEST(Fts5, WritesInATransaction) {
+  Pair p(Name());
+  p.Same({"CREATE VIRTUAL TABLE docs USING fts5(title, body)"});
+  std::vector<std::string> script = {"BEGIN"};
+  for (int i = 1; i <= 60; ++i) {
+    script.push_back("INSERT INTO docs (title, body) VALUES ('t" + std::to_string(i) + "', '" +
+                     (i % 3 == 0 ? "fox " : "dog ") + (i % 5 == 0 ? "red" : "blue") + " w" +
+                     std::to_string(i) + "')");
+  }
+  p.Same(script);
+  p.Same({
+      "SELECT count(*) FROM docs WHERE docs MATCH 'fox'",
+      "SELECT rowid FROM docs WHERE docs MATCH 'fox AND red' ORDER BY rowid",
+      "SELECT id, c0 FROM docs_content WHERE id > 55 ORDER BY id",
+      "SELECT rowid FROM docs WHERE docs MATCH 'w4*' ORDER BY rank, rowid",
+      "INSERT INTO docs (rowid, title, body) VALUES (3, 'dup', 'a duplicate rowid')",
+      "SAVEPOINT a",
+      "INSERT INTO docs (title, body) VALUES ('sp', 'fox in a savepoint')",
+      "DELETE FROM docs WHERE rowid = 6",
+      "SELECT rowid FROM docs WHERE docs MATCH 'fox' ORDER BY rowid",
+      "ROLLBACK TO a",
+      "SELECT rowid FROM docs WHERE docs MATCH 'fox' ORDER BY rowid",
+      "INSERT INTO docs (title, body) VALUES ('kept', 'fox kept')",
+      "RELEASE a",
+      "COMMIT",
+      "SELECT rowid, title FROM docs WHERE docs MATCH 'fox' ORDER BY rank, rowid",
+      "INSERT INTO docs (docs) VALUES ('integrity-check')",
+      "BEGIN",
+      "INSERT INTO docs (title, body) VALUES ('gone', 'fox rolled back')",
+      "UPDATE docs SET body = 'cat' WHERE rowid = 9",
+      "SELECT rowid FROM docs WHERE docs MATCH 'fox' ORDER BY rowid",
+      "ROLLBACK",
+      "SELECT rowid FROM docs WHERE docs MATCH 'fox' ORDER BY rowid",
+      "SELECT count(*) FROM docs_content",
+      "INSERT INTO docs (docs) VALUES ('integrity-check')",
+  });
+  // Another connection sees what was committed.
+  sqlite3* second = nullptr;
+  std::string path = g_dir + "/" + Name() + ".db";
+  ASSERT_EQ(sqlite3_open(path.c_str(), &second), SQLITE_OK);
+  std::string search = "SELECT rowid, title FROM docs WHERE docs MATCH 'fox OR red' ORDER BY rank";
+  EXPECT_EQ(Rows(p.local, search), Rows(second, search));
+  EXPECT_EQ(sqlite3_close(second), SQLITE_OK);
+}
+
+// 'rebuild' of an external-content table reads the content table again.
+TEST(Fts5, RebuildExternalContent) {
+  Pair p(Name());
+  p.Same({
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT, body TEXT)",
+      "INSERT INTO notes (title, body) VALUES ('a', 'red apples'), ('b', 'green pears'), "
+      "('c', 'red cherries'), ('d', 'blue plums')",
+      "CREATE VIRTUAL TABLE notes_fts USING fts5(title, body, content='notes', "
+      "content_rowid='id')",
+      "SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'red' ORDER BY rowid",
+      "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')",
+      "SELECT changes()",
+      "SELECT rowid, body FROM notes_fts WHERE notes_fts MATCH 'red' ORDER BY rowid",
+      "SELECT rowid, round(rank, 6) FROM notes_fts WHERE notes_fts MATCH 'red OR pears' ORDER BY "
+      "rank",
+      "INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')",
+      "DELETE FROM notes WHERE id = 1",
+      "INSERT INTO notes (title, body) VALUES ('e', 'red roses')",
+      "BEGIN",
+      "INSERT INTO notes_fts (notes_fts) VALUES ('REBUILD')",
+      "SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'red' ORDER BY rowid",
+      "COMMIT",
+      "SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'red' ORDER BY rowid",
+      "INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')",
+      "CREATE VIRTUAL TABLE own USING fts5(x)",
+      "INSERT INTO own (x) VALUES ('one two'), ('two three')",
+      "INSERT INTO own (own) VALUES ('rebuild')",
+      "SELECT rowid FROM own WHERE own MATCH 'two' ORDER BY rowid",
+  });
+}
+
+// fts5vocab tables read their FTS5 table's index as SQLite's.
+TEST(Fts5, Vocabulary) {
+  Pair p(Name());
+  p.Same({"CREATE VIRTUAL TABLE docs USING fts5(title, body)"});
+  p.Same(kDocs);
+  p.Same({
+      "CREATE VIRTUAL TABLE v_row USING fts5vocab(docs, row)",
+      "CREATE VIRTUAL TABLE v_col USING fts5vocab('docs', 'col')",
+      "CREATE VIRTUAL TABLE v_inst USING fts5vocab(main, docs, instance)",
+      "SELECT * FROM v_row ORDER BY term",
+      "SELECT * FROM v_col WHERE term >= 'f' ORDER BY term, col",
+      "SELECT * FROM v_inst WHERE term = 'fox' ORDER BY doc, col, offset",
+      "SELECT term, doc FROM v_row WHERE cnt > 1 ORDER BY doc DESC, term",
+      "INSERT INTO docs (title, body) VALUES ('New', 'zebra fox')",
+      "SELECT * FROM v_row WHERE term IN ('fox', 'zebra') ORDER BY term",
+      "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'v\\_%' ESCAPE '\\' ORDER BY "
+      "name",
+      "DROP TABLE v_col",
+      "SELECT name FROM sqlite_master ORDER BY name",
+  });
+}
+
 // What a statement returns, without the connection's own counts (a second
 // connection has made no changes of its own).
 std::string Rows(sqlite3* db, const std::string& sql) {
